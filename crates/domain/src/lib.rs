@@ -1,0 +1,13 @@
+//! The rules of grid-based safety-production supervision, pure and free of IO.
+//!
+//! Everything here is checked by unit tests built from the county plan and the national
+//! rules (`shared/spec`). The store and the web layer call into this crate; it calls nothing.
+
+pub mod access;
+pub mod invalid;
+pub mod org;
+pub mod region;
+pub mod tenure;
+pub mod time;
+
+pub use invalid::{Invalid, Violation};

@@ -1,0 +1,42 @@
+//! Time: stored in UTC, shown and reckoned in China Standard Time.
+//!
+//! Asia/Shanghai has been a fixed UTC+8 without daylight saving since 1991, so a fixed offset
+//! is exact for every date this system records and avoids shipping a time-zone database.
+
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+
+/// UTC+8, the offset of Asia/Shanghai (checked when compiling: the match runs in a const).
+pub const CHINA: FixedOffset = match FixedOffset::east_opt(8 * 3600) {
+    Some(offset) => offset,
+    None => panic!("UTC+8 is a valid offset"),
+};
+
+/// The calendar date in China at the given instant: duties and tenures follow this calendar.
+pub fn local_date(at: DateTime<Utc>) -> NaiveDate {
+    at.with_timezone(&CHINA).date_naive()
+}
+
+/// Today in China.
+pub fn today() -> NaiveDate {
+    local_date(Utc::now())
+}
+
+/// `YYYY-MM-DD HH:MM` in China time, for screens and exports.
+pub fn format_local(at: DateTime<Utc>) -> String {
+    at.with_timezone(&CHINA).format("%Y-%m-%d %H:%M").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn the_local_day_starts_at_16_utc() {
+        let before = Utc.with_ymd_and_hms(2026, 12, 31, 15, 59, 59).single();
+        let after = Utc.with_ymd_and_hms(2026, 12, 31, 16, 0, 0).single();
+        assert_eq!(before.map(local_date), NaiveDate::from_ymd_opt(2026, 12, 31));
+        assert_eq!(after.map(local_date), NaiveDate::from_ymd_opt(2027, 1, 1));
+        assert_eq!(after.map(format_local).as_deref(), Some("2027-01-01 00:00"));
+    }
+}
