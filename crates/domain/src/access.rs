@@ -94,10 +94,38 @@ impl Role {
     }
 }
 
+/// Who is acting: the signed-in account (or the system itself, for command-line tools),
+/// with the scope every read and write is filtered by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    /// `None` for the system itself (migrations, demo data, command-line tools).
+    pub account_id: Option<i64>,
+    pub username: String,
+    pub role: Role,
+    pub scope: Scope,
+    /// Where the request came from (client address), for the audit log.
+    pub from: Option<String>,
+}
+
+impl Actor {
+    /// The system acting on its own behalf, seeing everything.
+    pub fn system() -> Self {
+        Self {
+            account_id: None,
+            username: "system".to_owned(),
+            role: Role::CountyAdmin,
+            scope: Scope::All,
+            from: None,
+        }
+    }
+}
+
 /// The part of the county an account works in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Scope {
+    /// Everything: only the system itself (command-line tools, demo data), never an account.
+    All,
     /// A region and everything under it (a county, a town, a village).
     Region { root: RegionCode },
     /// One department of a county: its grids, across the county's towns.
@@ -122,7 +150,7 @@ impl Scope {
         match self {
             Scope::Region { root } => root.county(),
             Scope::Department { county, .. } | Scope::Unit { county, .. } => Some(county.clone()),
-            Scope::Administration => None,
+            Scope::Administration | Scope::All => None,
         }
     }
 }
@@ -142,6 +170,7 @@ pub struct GridRef<'a> {
 /// their town (a department's grid in the town is the department's to staff). Leaders read only.
 pub fn may_manage_posts(role: Role, scope: &Scope, grid: &GridRef<'_>) -> bool {
     match (role, scope) {
+        (_, Scope::All) => true,
         (Role::CountyAdmin | Role::CommitteeOffice, Scope::Region { root }) => grid.region.is_within(root),
         (Role::DepartmentStaff, Scope::Department { department_id, .. }) => {
             grid.department_id == Some(*department_id)

@@ -195,6 +195,17 @@ impl RegionCode {
         self.0[..n] == ancestor.0[..n]
     }
 
+    /// The lowest and highest codes of this division's subtree (itself included). Codes carry
+    /// their ancestors' digits, so a subtree is one index range: this is the tree's
+    /// materialised path, checked on every insert by [`check_child`].
+    pub fn subtree_bounds(&self) -> (String, String) {
+        let n = self.level().significant_digits();
+        let prefix = &self.0[..n];
+        let low = format!("{prefix}{}", "0".repeat(12 - n));
+        let high = format!("{prefix}{}", "9".repeat(12 - n));
+        (low, high)
+    }
+
     /// The county this division belongs to (itself for a county): big tables are keyed by it.
     pub fn county(&self) -> Option<RegionCode> {
         if self.level() < RegionLevel::County {
@@ -290,6 +301,20 @@ mod tests {
         assert_eq!(code("610900000000").county(), None);
         assert!(code("610921100201").is_within(&code("610921000000")));
         assert!(!code("610922100201").is_within(&code("610921000000")));
+    }
+
+    #[test]
+    fn subtrees_are_code_ranges() {
+        assert_eq!(
+            code("610921100000").subtree_bounds(),
+            ("610921100000".to_owned(), "610921100999".to_owned())
+        );
+        assert_eq!(
+            code("610921000000").subtree_bounds(),
+            ("610921000000".to_owned(), "610921999999".to_owned())
+        );
+        let v = code("610921100201");
+        assert_eq!(v.subtree_bounds(), (v.to_string(), v.to_string()));
     }
 
     #[test]

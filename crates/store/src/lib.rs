@@ -1,1 +1,69 @@
+//! Data access for safegrid: one [`Store`] over SQLite or PostgreSQL.
+//!
+//! The backend is chosen once, from the database URL. Queries are built once with sea-query
+//! and rendered for the backend in use; raw SQL appears only where a dialect needs its own.
+//! Every read and write takes the acting account's [`Scope`](safegrid_domain::access::Scope):
+//! rows outside it are never returned, counted or changed, and every change writes its audit
+//! record in the same transaction.
 
+mod audit;
+mod db;
+mod error;
+mod org;
+mod scope;
+
+pub mod accounts;
+pub mod model;
+pub mod reference;
+
+pub use accounts::{NewAccount, SessionKind};
+pub use db::Store;
+pub use error::StoreError;
+pub use model::*;
+pub use org::*;
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// A page of a list: which page (from 1) and how many rows per page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageRequest {
+    pub page: u64,
+    pub per_page: u64,
+}
+
+impl PageRequest {
+    pub const MAX_PER_PAGE: u64 = 200;
+
+    /// Clamps what a client asked for to sensible bounds.
+    pub fn new(page: Option<u64>, per_page: Option<u64>) -> Self {
+        Self {
+            page: page.unwrap_or(1).max(1),
+            per_page: per_page.unwrap_or(50).clamp(1, Self::MAX_PER_PAGE),
+        }
+    }
+
+    pub fn offset(&self) -> u64 {
+        (self.page - 1).saturating_mul(self.per_page)
+    }
+}
+
+impl Default for PageRequest {
+    fn default() -> Self {
+        Self::new(None, None)
+    }
+}
+
+/// One page of results and the total count of rows in scope matching the filter.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+    pub page: u64,
+    pub per_page: u64,
+}
+
+impl<T> Page<T> {
+    pub fn pages(&self) -> u64 {
+        (self.total.max(0) as u64).div_ceil(self.per_page.max(1)).max(1)
+    }
+}

@@ -1,0 +1,369 @@
+//! Accounts and sessions. Passwords arrive already hashed (the web layer owns hashing);
+//! session tokens are stored only as hashes.
+
+use crate::audit::{self, Event, SYSTEM_CHAIN, now};
+use crate::db::Store;
+use crate::{Result, StoreError};
+use chrono::{DateTime, Utc};
+use safegrid_domain::access::{Actor, Role, Scope, ScopeKind, may_manage_accounts};
+use safegrid_domain::invalid::{Invalid, Violation, required_text};
+use safegrid_domain::region::RegionCode;
+use sea_query::{Expr, ExprTrait, Order, Query, SelectStatement};
+use serde::Serialize;
+use serde_json::json;
+use sqlx::FromRow;
+
+#[derive(Debug, Clone, FromRow, Serialize)]
+pub struct Account {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    #[serde(skip)]
+    pub password_hash: String,
+    pub role: String,
+    pub county_code: Option<String>,
+    pub scope_region_code: Option<String>,
+    pub scope_department_id: Option<i64>,
+    pub scope_unit_id: Option<i64>,
+    pub person_id: Option<i64>,
+    pub disabled: bool,
+}
+
+impl Account {
+    /// The account as an actor, with its role and scope checked. An account whose stored
+    /// scope does not fit its role acts with no scope at all rather than a guessed one.
+    pub fn actor(&self, from: Option<String>) -> Actor {
+        let role = Role::parse("role", &self.role).unwrap_or(Role::Leader);
+        let county = self.county_code.as_deref().and_then(|c| RegionCode::parse("county", c).ok());
+        let scope = match (role.scope_kind(), county) {
+            (ScopeKind::Region, _) => self
+                .scope_region_code
+                .as_deref()
+                .and_then(|c| RegionCode::parse("scope", c).ok())
+                .map(|root| Scope::Region { root }),
+            (ScopeKind::Department, Some(county)) => {
+                self.scope_department_id.map(|department_id| Scope::Department { county, department_id })
+            }
+            (ScopeKind::Unit, Some(county)) => self.scope_unit_id.map(|unit_id| Scope::Unit { county, unit_id }),
+            (ScopeKind::Administration, _) => Some(Scope::Administration),
+            _ => None,
+        }
+        .unwrap_or(Scope::Administration);
+        let role = if Role::parse("role", &self.role).is_ok() { role } else { Role::Leader };
+        Actor { account_id: Some(self.id), username: self.username.clone(), role, scope, from }
+    }
+}
+
+/// An account to create; `password_hash` is an Argon2id PHC string.
+#[derive(Debug, Clone, Default)]
+pub struct NewAccount {
+    pub username: String,
+    pub display_name: String,
+    pub password_hash: String,
+    pub role: String,
+    pub scope_region_code: Option<String>,
+    pub scope_department_id: Option<i64>,
+    pub scope_unit_id: Option<i64>,
+    pub county_code: Option<String>,
+    pub person_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionKind {
+    /// A browser session (cookie), with a CSRF token for its forms.
+    Web,
+    /// A bearer token for API clients.
+    Api,
+}
+
+impl SessionKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            SessionKind::Web => "web",
+            SessionKind::Api => "api",
+        }
+    }
+}
+
+/// A live session and its account.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub account: Account,
+    pub csrf_token: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+#[derive(FromRow)]
+struct SessionRow {
+    account_id: i64,
+    csrf_token: String,
+    expires_at: DateTime<Utc>,
+}
+
+const ACCOUNT_COLUMNS: [&str; 11] = [
+    "id",
+    "username",
+    "display_name",
+    "password_hash",
+    "role",
+    "county_code",
+    "scope_region_code",
+    "scope_department_id",
+    "scope_unit_id",
+    "person_id",
+    "disabled",
+];
+
+fn account_select() -> SelectStatement {
+    let mut q = Query::select();
+    q.columns(ACCOUNT_COLUMNS).from("accounts");
+    q
+}
+
+impl Store {
+    pub async fn account_by_username(&self, username: &str) -> Result<Option<Account>> {
+        let mut c = self.read().await?;
+        c.conn()
+            .optional(account_select().and_where(Expr::col("username").eq(username.trim())))
+            .await
+    }
+
+    /// Accounts, for the system and security administrators.
+    pub async fn accounts(&self, actor: &Actor) -> Result<Vec<Account>> {
+        if !may_manage_accounts(actor.role) && actor.scope != Scope::All {
+            return Err(StoreError::Forbidden);
+        }
+        let mut c = self.read().await?;
+        c.conn().all(account_select().order_by("id", Order::Asc)).await
+    }
+
+    /// Creates an account. Its scope must fit its role, and no person may hold two of the
+    /// three separated administrator roles.
+    pub async fn create_account(&self, actor: &Actor, input: NewAccount) -> Result<Account> {
+        if !may_manage_accounts(actor.role) && actor.scope != Scope::All {
+            return Err(StoreError::Forbidden);
+        }
+        let mut errors = Invalid::default();
+        let username = required_text("username", &input.username, 40).map_err(|v| errors.push(v)).ok();
+        if let Some(u) = &username
+            && !u.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+        {
+            errors.push(Violation::new("username", "error.username_chars"));
+        }
+        let display = required_text("display_name", &input.display_name, 40).map_err(|v| errors.push(v)).ok();
+        let role = Role::parse("role", &input.role).map_err(|v| errors.push(v)).ok();
+        let (Some(username), Some(display), Some(role)) = (username, display, role) else {
+            return Err(errors.into());
+        };
+        let needs = role.scope_kind();
+        match needs {
+            ScopeKind::Region if input.scope_region_code.is_none() => {
+                errors.push(Violation::new("scope_region_code", "error.required"))
+            }
+            ScopeKind::Department if input.scope_department_id.is_none() => {
+                errors.push(Violation::new("scope_department_id", "error.required"))
+            }
+            ScopeKind::Unit if input.scope_unit_id.is_none() => {
+                errors.push(Violation::new("scope_unit_id", "error.required"))
+            }
+            _ => {}
+        }
+        errors.into_result()?;
+        let county = match (&input.scope_region_code, &input.county_code) {
+            (Some(r), _) => RegionCode::parse("scope_region_code", r)?.county().map(|c| c.to_string()),
+            (None, Some(c)) => Some(RegionCode::parse("county_code", c)?.to_string()),
+            (None, None) => None,
+        };
+        let mut tx = self.write().await?;
+        let mut conn = tx.conn();
+        if role.is_separated_admin()
+            && let Some(person) = input.person_id
+        {
+            let others: Vec<(String,)> = conn
+                .all(Query::select().column("role").from("accounts").and_where(Expr::col("person_id").eq(person)))
+                .await?;
+            if others
+                .iter()
+                .filter_map(|(r,)| Role::parse("role", r).ok())
+                .any(|r| r.is_separated_admin() && r != role)
+            {
+                return Err(Invalid::one("role", "error.separated_admin").into());
+            }
+        }
+        let id = conn
+            .insert_id(
+                Query::insert()
+                    .into_table("accounts")
+                    .columns([
+                        "username", "display_name", "password_hash", "role", "county_code", "scope_region_code",
+                        "scope_department_id", "scope_unit_id", "person_id", "disabled", "created_at",
+                    ])
+                    .values_panic([
+                        username.clone().into(),
+                        display.into(),
+                        input.password_hash.into(),
+                        role.as_str().into(),
+                        county.clone().into(),
+                        input.scope_region_code.into(),
+                        input.scope_department_id.into(),
+                        input.scope_unit_id.into(),
+                        input.person_id.into(),
+                        false.into(),
+                        now().into(),
+                    ])
+                    .returning_col("id"),
+            )
+            .await
+            .map_err(|e| e.unique_as("username", "error.username_taken"))?;
+        audit::record(
+            &mut conn,
+            actor,
+            Event {
+                chain: SYSTEM_CHAIN,
+                action: "account.create",
+                object_type: "account",
+                object_id: Some(id.to_string()),
+                detail: json!({ "username": username, "role": role.as_str(), "county": county }),
+                outcome: "ok",
+            },
+        )
+        .await?;
+        let account = conn.one(account_select().and_where(Expr::col("id").eq(id))).await?;
+        tx.commit().await?;
+        Ok(account)
+    }
+
+    /// Starts a session for an account that has just proved its password.
+    pub async fn create_session(
+        &self,
+        account: &Account,
+        kind: SessionKind,
+        token_hash: &str,
+        csrf_token: &str,
+        expires_at: DateTime<Utc>,
+        from: Option<String>,
+        user_agent: Option<String>,
+    ) -> Result<()> {
+        let actor = account.actor(from.clone());
+        let mut tx = self.write().await?;
+        let mut conn = tx.conn();
+        conn.insert(
+            Query::insert()
+                .into_table("sessions")
+                .columns(["token_hash", "account_id", "kind", "csrf_token", "created_at", "expires_at", "ip", "user_agent"])
+                .values_panic([
+                    token_hash.into(),
+                    account.id.into(),
+                    kind.as_str().into(),
+                    csrf_token.into(),
+                    now().into(),
+                    expires_at.into(),
+                    from.into(),
+                    user_agent.map(|u| u.chars().take(200).collect::<String>()).into(),
+                ]),
+        )
+        .await?;
+        audit::record(
+            &mut conn,
+            &actor,
+            Event {
+                chain: account.county_code.as_deref().unwrap_or(SYSTEM_CHAIN),
+                action: "auth.login",
+                object_type: "account",
+                object_id: Some(account.id.to_string()),
+                detail: json!({ "kind": kind.as_str() }),
+                outcome: "ok",
+            },
+        )
+        .await?;
+        tx.commit().await
+    }
+
+    /// Records a refused sign-in (unknown name, wrong password, disabled account).
+    pub async fn record_failed_login(&self, username: &str, from: Option<String>) -> Result<()> {
+        let actor = Actor {
+            account_id: None,
+            username: username.chars().take(40).collect(),
+            role: Role::Leader,
+            scope: Scope::Administration,
+            from,
+        };
+        self.record_alone(
+            &actor,
+            Event {
+                chain: SYSTEM_CHAIN,
+                action: "auth.login",
+                object_type: "account",
+                object_id: None,
+                detail: json!({}),
+                outcome: "denied",
+            },
+        )
+        .await
+    }
+
+    /// The live session with this token hash, if any (expired sessions are not returned).
+    pub async fn session(&self, token_hash: &str, kind: SessionKind) -> Result<Option<Session>> {
+        let mut c = self.read().await?;
+        let mut conn = c.conn();
+        let row: Option<SessionRow> = conn
+            .optional(
+                Query::select()
+                    .columns(["account_id", "csrf_token", "expires_at"])
+                    .from("sessions")
+                    .and_where(Expr::col("token_hash").eq(token_hash))
+                    .and_where(Expr::col("kind").eq(kind.as_str()))
+                    .and_where(Expr::col("expires_at").gt(now())),
+            )
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        let account: Option<Account> = conn
+            .optional(
+                account_select()
+                    .and_where(Expr::col("id").eq(row.account_id))
+                    .and_where(Expr::col("disabled").eq(false)),
+            )
+            .await?;
+        Ok(account.map(|account| Session { account, csrf_token: row.csrf_token, expires_at: row.expires_at }))
+    }
+
+    /// Ends a session (logout), with its audit record.
+    pub async fn end_session(&self, actor: &Actor, token_hash: &str) -> Result<()> {
+        let mut tx = self.write().await?;
+        let mut conn = tx.conn();
+        conn.delete(Query::delete().from_table("sessions").and_where(Expr::col("token_hash").eq(token_hash)))
+            .await?;
+        audit::record(
+            &mut conn,
+            actor,
+            Event {
+                chain: actor.scope.county().map(|c| c.to_string()).as_deref().unwrap_or(SYSTEM_CHAIN),
+                action: "auth.logout",
+                object_type: "account",
+                object_id: actor.account_id.map(|i| i.to_string()),
+                detail: json!({}),
+                outcome: "ok",
+            },
+        )
+        .await?;
+        tx.commit().await
+    }
+
+    /// Removes expired sessions; answers how many.
+    pub async fn purge_sessions(&self) -> Result<u64> {
+        let mut tx = self.write().await?;
+        let n = tx
+            .conn()
+            .delete(Query::delete().from_table("sessions").and_where(Expr::col("expires_at").lte(now())))
+            .await?;
+        tx.commit().await?;
+        Ok(n)
+    }
+
+    /// Whether any account exists (a fresh database needs the demo or an admin).
+    pub async fn has_accounts(&self) -> Result<bool> {
+        let mut c = self.read().await?;
+        let n = c.conn().scalar(Query::select().expr(Expr::col("id").count()).from("accounts")).await?;
+        Ok(n > 0)
+    }
+}

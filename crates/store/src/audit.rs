@@ -1,0 +1,203 @@
+//! The audit log: every change writes one record in the transaction that makes the change.
+//! Records are chained per county (`chain`): each stores the hash of the one before it, so a
+//! removed or edited record breaks the chain and `safegrid audit verify` finds where.
+
+use crate::db::{Conn, Store};
+use crate::{AuditEntry, Page, PageRequest, Result};
+use chrono::{DateTime, SubsecRound, Utc};
+use safegrid_domain::access::Actor;
+use sea_query::{Expr, ExprTrait, LockType, OnConflict, Order, Query};
+use sha2::{Digest, Sha256};
+
+/// The chain of records with no county (accounts of the administrators, logins without one).
+pub const SYSTEM_CHAIN: &str = "system";
+
+/// What is being recorded.
+pub(crate) struct Event<'a> {
+    pub chain: &'a str,
+    pub action: &'static str,
+    pub object_type: &'static str,
+    pub object_id: Option<String>,
+    pub detail: serde_json::Value,
+    pub outcome: &'static str,
+}
+
+/// Timestamps are stored to the second, so their text form on SQLite sorts as time does.
+pub(crate) fn now() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(0)
+}
+
+fn hash_of(prev: &str, e: &AuditEntry) -> String {
+    let mut h = Sha256::new();
+    for part in [
+        prev,
+        &e.chain,
+        &e.at.to_rfc3339(),
+        &e.account_id.map(|i| i.to_string()).unwrap_or_default(),
+        e.username.as_deref().unwrap_or(""),
+        &e.action,
+        &e.object_type,
+        e.object_id.as_deref().unwrap_or(""),
+        e.detail.as_deref().unwrap_or(""),
+        e.ip.as_deref().unwrap_or(""),
+        &e.outcome,
+    ] {
+        h.update(part.as_bytes());
+        h.update([0u8]);
+    }
+    hex::encode(h.finalize())
+}
+
+/// Appends one record to its chain, inside the caller's transaction.
+pub(crate) async fn record(conn: &mut Conn<'_>, actor: &Actor, event: Event<'_>) -> Result<()> {
+    // Make sure the chain's head exists, then lock it (PostgreSQL; SQLite's write transaction
+    // already holds the database lock), so concurrent writers append one after another.
+    conn.insert(
+        Query::insert()
+            .into_table("audit_heads")
+            .columns(["chain", "last_hash"])
+            .values_panic([event.chain.into(), "".into()])
+            .on_conflict(OnConflict::column("chain").do_nothing().to_owned()),
+    )
+    .await?;
+    let (prev,): (String,) = conn
+        .one(
+            Query::select()
+                .column("last_hash")
+                .from("audit_heads")
+                .and_where(Expr::col("chain").eq(event.chain))
+                .lock(LockType::Update),
+        )
+        .await?;
+    let mut entry = AuditEntry {
+        id: 0,
+        chain: event.chain.to_owned(),
+        at: now(),
+        account_id: actor.account_id,
+        username: Some(actor.username.clone()),
+        action: event.action.to_owned(),
+        object_type: event.object_type.to_owned(),
+        object_id: event.object_id,
+        detail: Some(event.detail.to_string()),
+        ip: actor.from.clone(),
+        outcome: event.outcome.to_owned(),
+        prev_hash: prev.clone(),
+        hash: String::new(),
+    };
+    entry.hash = hash_of(&prev, &entry);
+    conn.insert(
+        Query::insert()
+            .into_table("audit_log")
+            .columns([
+                "chain", "at", "account_id", "username", "action", "object_type", "object_id", "detail",
+                "ip", "outcome", "prev_hash", "hash",
+            ])
+            .values_panic([
+                entry.chain.clone().into(),
+                entry.at.into(),
+                entry.account_id.into(),
+                entry.username.clone().into(),
+                entry.action.clone().into(),
+                entry.object_type.clone().into(),
+                entry.object_id.clone().into(),
+                entry.detail.clone().into(),
+                entry.ip.clone().into(),
+                entry.outcome.clone().into(),
+                entry.prev_hash.clone().into(),
+                entry.hash.clone().into(),
+            ]),
+    )
+    .await?;
+    conn.update(
+        Query::update()
+            .table("audit_heads")
+            .value("last_hash", entry.hash)
+            .and_where(Expr::col("chain").eq(event.chain)),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Where a chain was found broken.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ChainBreak {
+    pub chain: String,
+    pub id: i64,
+}
+
+impl Store {
+    /// Records an event in its own transaction (sign-ins, refusals: things with no other change).
+    pub(crate) async fn record_alone(&self, actor: &Actor, event: Event<'_>) -> Result<()> {
+        let mut tx = self.write().await?;
+        record(&mut tx.conn(), actor, event).await?;
+        tx.commit().await
+    }
+
+    /// The audit log, newest first (the audit administrator's view).
+    pub async fn audit_log(&self, actor: &Actor, page: PageRequest) -> Result<Page<AuditEntry>> {
+        if !safegrid_domain::access::may_read_audit(actor.role)
+            && actor.scope != safegrid_domain::access::Scope::All
+        {
+            return Err(crate::StoreError::Forbidden);
+        }
+        let mut c = self.read().await?;
+        let mut conn = c.conn();
+        let total = conn
+            .scalar(Query::select().expr(Expr::col("id").count()).from("audit_log"))
+            .await?;
+        let items = conn
+            .all(
+                Query::select()
+                    .columns([
+                        "id", "chain", "at", "account_id", "username", "action", "object_type", "object_id",
+                        "detail", "ip", "outcome", "prev_hash", "hash",
+                    ])
+                    .from("audit_log")
+                    .order_by("id", Order::Desc)
+                    .limit(page.per_page)
+                    .offset(page.offset()),
+            )
+            .await?;
+        Ok(Page { items, total, page: page.page, per_page: page.per_page })
+    }
+
+    /// Walks every chain from its start and reports the first record whose hash or link is
+    /// wrong, per chain. Reads in batches so a long log does not sit in memory.
+    pub async fn verify_audit(&self) -> Result<(u64, Vec<ChainBreak>)> {
+        let mut c = self.read().await?;
+        let mut conn = c.conn();
+        let mut last: std::collections::HashMap<String, String> = Default::default();
+        let mut broken: Vec<ChainBreak> = Vec::new();
+        let mut after = 0i64;
+        let mut checked = 0u64;
+        loop {
+            let batch: Vec<AuditEntry> = conn
+                .all(
+                    Query::select()
+                        .columns([
+                            "id", "chain", "at", "account_id", "username", "action", "object_type",
+                            "object_id", "detail", "ip", "outcome", "prev_hash", "hash",
+                        ])
+                        .from("audit_log")
+                        .and_where(Expr::col("id").gt(after))
+                        .order_by("id", Order::Asc)
+                        .limit(1000),
+                )
+                .await?;
+            let Some(tail) = batch.last() else { break };
+            after = tail.id;
+            for e in batch {
+                checked += 1;
+                if broken.iter().any(|b| b.chain == e.chain) {
+                    continue;
+                }
+                let expected_prev = last.get(&e.chain).map(String::as_str).unwrap_or("");
+                if e.prev_hash != expected_prev || hash_of(&e.prev_hash, &e) != e.hash {
+                    broken.push(ChainBreak { chain: e.chain.clone(), id: e.id });
+                }
+                last.insert(e.chain.clone(), e.hash.clone());
+            }
+        }
+        Ok((checked, broken))
+    }
+}

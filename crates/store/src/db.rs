@@ -1,0 +1,238 @@
+//! The two backends behind one seam. Queries are sea-query statements rendered for the backend
+//! in use; rows are decoded by `FromRow` types that both backends can decode.
+
+use crate::{Result, StoreError};
+use sea_query::{
+    InsertStatement, PostgresQueryBuilder, SelectStatement, SqliteQueryBuilder, UpdateStatement,
+};
+use sea_query_sqlx::SqlxBinder;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
+use sqlx::{FromRow, PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool, Transaction};
+// sea-query renders the SQL from identifiers in our code and binds every value, so the
+// text handed to sqlx carries no user input.
+use sqlx::AssertSqlSafe;
+use std::str::FromStr;
+use std::time::Duration;
+
+/// A row type both backends can decode.
+pub(crate) trait Row: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin {}
+impl<T> Row for T where T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin {}
+
+#[derive(Clone)]
+enum Backend {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// The database: cheap to clone, shared by every request.
+#[derive(Clone)]
+pub struct Store {
+    backend: Backend,
+}
+
+/// Which SQL dialect a store speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+impl Store {
+    /// Connects to `sqlite://path` (created if missing) or `postgres://…`.
+    pub async fn connect(url: &str) -> Result<Self> {
+        let backend = if url.starts_with("sqlite:") {
+            let options = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10))
+                .pragma("cache_size", "-32000");
+            let pool = SqlitePoolOptions::new()
+                .max_connections(8)
+                .min_connections(1)
+                .connect_with(options)
+                .await?;
+            Backend::Sqlite(pool)
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            let options = PgConnectOptions::from_str(url)?;
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .min_connections(1)
+                .connect_with(options)
+                .await?;
+            Backend::Postgres(pool)
+        } else {
+            return Err(StoreError::UnsupportedUrl);
+        };
+        Ok(Self { backend })
+    }
+
+    /// Applies the migrations of this dialect that have not run yet.
+    pub async fn migrate(&self) -> Result<()> {
+        match &self.backend {
+            Backend::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await?,
+            Backend::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
+        }
+        Ok(())
+    }
+
+    pub fn dialect(&self) -> Dialect {
+        match self.backend {
+            Backend::Sqlite(_) => Dialect::Sqlite,
+            Backend::Postgres(_) => Dialect::Postgres,
+        }
+    }
+
+    /// Whether the database answers, for `/readyz`.
+    pub async fn ping(&self) -> Result<()> {
+        let mut c = self.read().await?;
+        c.conn().raw_execute("SELECT 1").await.map(|_| ())
+    }
+
+    pub async fn close(&self) {
+        match &self.backend {
+            Backend::Sqlite(p) => p.close().await,
+            Backend::Postgres(p) => p.close().await,
+        }
+    }
+
+    /// A connection for reads outside a transaction.
+    pub(crate) async fn read(&self) -> Result<Pooled> {
+        Ok(match &self.backend {
+            Backend::Sqlite(p) => Pooled::Sqlite(p.acquire().await?),
+            Backend::Postgres(p) => Pooled::Postgres(p.acquire().await?),
+        })
+    }
+
+    /// A write transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`), so
+    /// two writers queue on the busy timeout instead of failing when one upgrades its lock.
+    pub(crate) async fn write(&self) -> Result<Tx> {
+        Ok(match &self.backend {
+            Backend::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Backend::Postgres(p) => Tx::Postgres(p.begin().await?),
+        })
+    }
+}
+
+pub(crate) enum Pooled {
+    Sqlite(sqlx::pool::PoolConnection<Sqlite>),
+    Postgres(sqlx::pool::PoolConnection<Postgres>),
+}
+
+impl Pooled {
+    pub(crate) fn conn(&mut self) -> Conn<'_> {
+        match self {
+            Pooled::Sqlite(c) => Conn::Sqlite(c),
+            Pooled::Postgres(c) => Conn::Postgres(c),
+        }
+    }
+}
+
+pub(crate) enum Tx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+}
+
+impl Tx {
+    pub(crate) fn conn(&mut self) -> Conn<'_> {
+        match self {
+            Tx::Sqlite(t) => Conn::Sqlite(t),
+            Tx::Postgres(t) => Conn::Postgres(t),
+        }
+    }
+
+    pub(crate) async fn commit(self) -> Result<()> {
+        match self {
+            Tx::Sqlite(t) => t.commit().await?,
+            Tx::Postgres(t) => t.commit().await?,
+        }
+        Ok(())
+    }
+}
+
+/// One connection of either backend; every query runs through here.
+pub(crate) enum Conn<'a> {
+    Sqlite(&'a mut SqliteConnection),
+    Postgres(&'a mut PgConnection),
+}
+
+macro_rules! run {
+    ($conn:expr, $stmt:expr, |$sql:ident, $values:ident, $c:ident| $body:expr) => {
+        match $conn {
+            Conn::Sqlite($c) => {
+                let ($sql, $values) = $stmt.build_sqlx(SqliteQueryBuilder);
+                $body
+            }
+            Conn::Postgres($c) => {
+                let ($sql, $values) = $stmt.build_sqlx(PostgresQueryBuilder);
+                $body
+            }
+        }
+    };
+}
+
+impl Conn<'_> {
+    pub(crate) async fn all<T: Row>(&mut self, q: &SelectStatement) -> Result<Vec<T>> {
+        Ok(run!(self, q, |sql, values, c| sqlx::query_as_with::<_, T, _>(AssertSqlSafe(sql), values)
+            .fetch_all(&mut **c)
+            .await?))
+    }
+
+    pub(crate) async fn optional<T: Row>(&mut self, q: &SelectStatement) -> Result<Option<T>> {
+        Ok(run!(self, q, |sql, values, c| sqlx::query_as_with::<_, T, _>(AssertSqlSafe(sql), values)
+            .fetch_optional(&mut **c)
+            .await?))
+    }
+
+    /// Exactly one row, or `NotFound`.
+    pub(crate) async fn one<T: Row>(&mut self, q: &SelectStatement) -> Result<T> {
+        self.optional(q).await?.ok_or(StoreError::NotFound)
+    }
+
+    /// A single integer (a count, an id).
+    pub(crate) async fn scalar(&mut self, q: &SelectStatement) -> Result<i64> {
+        let row: (i64,) = run!(self, q, |sql, values, c| sqlx::query_as_with::<_, (i64,), _>(AssertSqlSafe(sql), values)
+            .fetch_one(&mut **c)
+            .await?);
+        Ok(row.0)
+    }
+
+    /// Inserts one row and answers its new `id` (the statement must return `id`).
+    pub(crate) async fn insert_id(&mut self, q: &InsertStatement) -> Result<i64> {
+        let row: (i64,) = run!(self, q, |sql, values, c| sqlx::query_as_with::<_, (i64,), _>(AssertSqlSafe(sql), values)
+            .fetch_one(&mut **c)
+            .await?);
+        Ok(row.0)
+    }
+
+    pub(crate) async fn insert(&mut self, q: &InsertStatement) -> Result<u64> {
+        Ok(run!(self, q, |sql, values, c| sqlx::query_with(AssertSqlSafe(sql), values)
+            .execute(&mut **c)
+            .await?
+            .rows_affected()))
+    }
+
+    pub(crate) async fn update(&mut self, q: &UpdateStatement) -> Result<u64> {
+        Ok(run!(self, q, |sql, values, c| sqlx::query_with(AssertSqlSafe(sql), values)
+            .execute(&mut **c)
+            .await?
+            .rows_affected()))
+    }
+
+    pub(crate) async fn delete(&mut self, q: &sea_query::DeleteStatement) -> Result<u64> {
+        Ok(run!(self, q, |sql, values, c| sqlx::query_with(AssertSqlSafe(sql), values)
+            .execute(&mut **c)
+            .await?
+            .rows_affected()))
+    }
+
+    /// A fixed statement with no parameters (dialect-specific locking and the like).
+    pub(crate) async fn raw_execute(&mut self, sql: &'static str) -> Result<u64> {
+        Ok(match self {
+            Conn::Sqlite(c) => sqlx::query(sql).execute(&mut **c).await?.rows_affected(),
+            Conn::Postgres(c) => sqlx::query(sql).execute(&mut **c).await?.rows_affected(),
+        })
+    }
+}

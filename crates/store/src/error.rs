@@ -1,0 +1,38 @@
+use safegrid_domain::{Invalid, Violation};
+
+/// What can go wrong in the store. Out-of-scope rows are `NotFound`, never `Forbidden`, so
+/// nobody learns that something exists outside their part of the county.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    /// The account can see the object but its role may not do this to it.
+    #[error("forbidden")]
+    Forbidden,
+    #[error(transparent)]
+    Invalid(#[from] Invalid),
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("unsupported database URL (use sqlite:// or postgres://)")]
+    UnsupportedUrl,
+}
+
+impl From<Violation> for StoreError {
+    fn from(v: Violation) -> Self {
+        Self::Invalid(v.into())
+    }
+}
+
+impl StoreError {
+    /// Turns a unique-constraint failure into a field error; anything else stays as it is.
+    pub(crate) fn unique_as(self, field: &str, key: &'static str) -> Self {
+        match &self {
+            StoreError::Database(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                Violation::new(field, key).into()
+            }
+            _ => self,
+        }
+    }
+}

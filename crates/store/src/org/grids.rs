@@ -1,0 +1,270 @@
+use crate::audit::now;
+use crate::db::{Conn, Store};
+use crate::{Grid, GridDetail, GridListItem, Holding, Page, PageRequest, Post, PostWithHolders, Result, scope};
+use chrono::NaiveDate;
+use safegrid_domain::access::Actor;
+use safegrid_domain::org::{GridKind, PostKind, PostStaffing, default_posts, staffing_gaps};
+use safegrid_domain::region::RegionCode;
+use sea_query::{Cond, Expr, ExprTrait, JoinType, Order, Query, SelectStatement};
+use std::collections::HashMap;
+
+/// Which grids to list. Every filter narrows; none widens past the account's scope.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct GridFilter {
+    /// Grids in this division's subtree.
+    pub region: Option<String>,
+    pub department: Option<i64>,
+    pub kind: Option<String>,
+    pub level: Option<i32>,
+    /// Only grids with a post short of people today.
+    #[serde(default)]
+    pub gaps_only: bool,
+}
+
+pub(crate) fn grid_select() -> SelectStatement {
+    let mut q = Query::select();
+    q.columns(["id", "county_code", "kind", "level", "name", "region_code", "department_id", "duties"].map(|c| ("g", c)))
+        .expr_as(Expr::col(("r", "name")), "region_name")
+        .expr_as(Expr::col(("d", "short_name")), "department_name")
+        .from_as("grids", "g")
+        .join_as(JoinType::InnerJoin, "regions", "r", Expr::col(("r", "code")).equals(("g", "region_code")))
+        .join_as(JoinType::LeftJoin, "departments", "d", Expr::col(("d", "id")).equals(("g", "department_id")));
+    q
+}
+
+/// A grid that is short of people on `date`: some post has fewer holders than it requires.
+pub(crate) fn understaffed_on(date: NaiveDate) -> Expr {
+    Expr::cust_with_values(
+        "EXISTS (SELECT 1 FROM posts p WHERE p.grid_id = g.id AND p.required > \
+         (SELECT COUNT(*) FROM holdings h WHERE h.post_id = p.id AND h.started_on <= $1 \
+          AND (h.ended_on IS NULL OR h.ended_on > $2)))",
+        [date, date],
+    )
+}
+
+impl GridFilter {
+    /// The filter as a condition; a malformed filter value matches nothing rather than erroring,
+    /// as a link with a stale parameter should show an empty list.
+    pub(crate) fn condition(&self, today: NaiveDate) -> Cond {
+        let mut cond = Cond::all();
+        if let Some(region) = self.region.as_deref().filter(|s| !s.is_empty()) {
+            match RegionCode::parse("region", region) {
+                Ok(code) => {
+                    let (low, high) = code.subtree_bounds();
+                    cond = cond.add(Expr::col(("g", "region_code")).between(low, high));
+                }
+                Err(_) => cond = cond.add(scope::nothing()),
+            }
+        }
+        if let Some(d) = self.department {
+            cond = cond.add(Expr::col(("g", "department_id")).eq(d));
+        }
+        if let Some(kind) = self.kind.as_deref().filter(|s| !s.is_empty()) {
+            cond = cond.add(Expr::col(("g", "kind")).eq(kind));
+        }
+        if let Some(level) = self.level {
+            cond = cond.add(Expr::col(("g", "level")).eq(level));
+        }
+        if self.gaps_only {
+            cond = cond.add(understaffed_on(today));
+        }
+        cond
+    }
+}
+
+impl Store {
+    /// Grids in scope matching the filter, a page at a time, each with its staffing gaps today.
+    pub async fn grids(&self, actor: &Actor, filter: &GridFilter, page: PageRequest) -> Result<Page<GridListItem>> {
+        let today = safegrid_domain::time::today();
+        let cond = Cond::all().add(scope::grids(&actor.scope)).add(filter.condition(today));
+        let mut c = self.read().await?;
+        let mut conn = c.conn();
+        let total = conn
+            .scalar(
+                Query::select()
+                    .expr(Expr::col(("g", "id")).count())
+                    .from_as("grids", "g")
+                    .cond_where(cond.clone()),
+            )
+            .await?;
+        let mut q = grid_select();
+        q.cond_where(cond)
+            .order_by(("g", "level"), Order::Asc)
+            .order_by(("g", "region_code"), Order::Asc)
+            .order_by(("g", "kind"), Order::Asc)
+            .order_by(("g", "id"), Order::Asc)
+            .limit(page.per_page)
+            .offset(page.offset());
+        let grids: Vec<Grid> = conn.all(&q).await?;
+        let ids: Vec<i64> = grids.iter().map(|g| g.id).collect();
+        let mut staffing = staffing_of(&mut conn, &ids, today).await?;
+        let items = grids
+            .into_iter()
+            .map(|grid| {
+                let posts = staffing.remove(&grid.id).unwrap_or_default();
+                GridListItem { gaps: staffing_gaps(&posts), grid }
+            })
+            .collect();
+        Ok(Page { items, total, page: page.page, per_page: page.per_page })
+    }
+
+    /// One grid with every post and the whole history of its holders, and its gaps on `date`.
+    pub async fn grid(&self, actor: &Actor, id: i64, date: NaiveDate) -> Result<GridDetail> {
+        let mut c = self.read().await?;
+        let mut conn = c.conn();
+        let grid = find_grid(&mut conn, actor, id).await?;
+        let posts: Vec<Post> = conn
+            .all(
+                Query::select()
+                    .columns(["id", "grid_id", "kind", "required", "seats", "duties", "sort_order"])
+                    .from("posts")
+                    .and_where(Expr::col("grid_id").eq(id))
+                    .order_by("sort_order", Order::Asc),
+            )
+            .await?;
+        let holdings = holdings_of(&mut conn, posts.iter().map(|p| p.id).collect()).await?;
+        let mut by_post: HashMap<i64, Vec<Holding>> = HashMap::new();
+        for h in holdings {
+            by_post.entry(h.post_id).or_default().push(h);
+        }
+        let posts: Vec<PostWithHolders> = posts
+            .into_iter()
+            .map(|post| PostWithHolders { holdings: by_post.remove(&post.id).unwrap_or_default(), post })
+            .collect();
+        let staffing: Vec<PostStaffing> = posts.iter().filter_map(|p| staffing_row(p, date)).collect();
+        Ok(GridDetail { gaps: staffing_gaps(&staffing), grid, posts })
+    }
+}
+
+fn staffing_row(p: &PostWithHolders, date: NaiveDate) -> Option<PostStaffing> {
+    Some(PostStaffing {
+        post: PostKind::parse("kind", &p.post.kind).ok()?,
+        required: p.post.required,
+        seats: p.post.seats,
+        holders: i32::try_from(p.holders_on(date).count()).unwrap_or(i32::MAX),
+    })
+}
+
+/// A grid if it exists and is in scope.
+pub(crate) async fn find_grid(conn: &mut Conn<'_>, actor: &Actor, id: i64) -> Result<Grid> {
+    let mut q = grid_select();
+    q.and_where(Expr::col(("g", "id")).eq(id)).cond_where(scope::grids(&actor.scope));
+    conn.one(&q).await
+}
+
+/// Holdings of the given posts, newest first, with the people's names and contacts.
+pub(crate) async fn holdings_of(conn: &mut Conn<'_>, post_ids: Vec<i64>) -> Result<Vec<Holding>> {
+    if post_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    conn.all(
+        Query::select()
+            .columns(["id", "post_id", "person_id", "started_on", "ended_on", "note"].map(|c| ("h", c)))
+            .expr_as(Expr::col(("p", "name")), "person_name")
+            .columns([("p", "phone"), ("p", "job_title")])
+            .from_as("holdings", "h")
+            .join_as(JoinType::InnerJoin, "people", "p", Expr::col(("p", "id")).equals(("h", "person_id")))
+            .and_where(Expr::col(("h", "post_id")).is_in(post_ids))
+            .order_by(("h", "post_id"), Order::Asc)
+            .order_by(("h", "started_on"), Order::Desc)
+            .order_by(("h", "id"), Order::Desc),
+    )
+    .await
+}
+
+#[derive(sqlx::FromRow)]
+struct StaffingRow {
+    grid_id: i64,
+    kind: String,
+    required: i32,
+    seats: i32,
+    holders: i64,
+}
+
+/// How many people hold each post of the given grids on `date`, in one query.
+pub(crate) async fn staffing_of(
+    conn: &mut Conn<'_>,
+    grid_ids: &[i64],
+    date: NaiveDate,
+) -> Result<HashMap<i64, Vec<PostStaffing>>> {
+    let mut out: HashMap<i64, Vec<PostStaffing>> = HashMap::new();
+    if grid_ids.is_empty() {
+        return Ok(out);
+    }
+    let rows: Vec<StaffingRow> = conn
+        .all(
+            Query::select()
+                .columns([("p", "grid_id"), ("p", "kind"), ("p", "required"), ("p", "seats")])
+                .expr_as(Expr::col(("h", "id")).count(), "holders")
+                .from_as("posts", "p")
+                .join_as(
+                    JoinType::LeftJoin,
+                    "holdings",
+                    "h",
+                    Cond::all()
+                        .add(Expr::col(("h", "post_id")).equals(("p", "id")))
+                        .add(Expr::col(("h", "started_on")).lte(date))
+                        .add(Cond::any().add(Expr::col(("h", "ended_on")).is_null()).add(Expr::col(("h", "ended_on")).gt(date))),
+                )
+                .and_where(Expr::col(("p", "grid_id")).is_in(grid_ids.iter().copied()))
+                .group_by_columns([("p", "id"), ("p", "grid_id"), ("p", "kind"), ("p", "required"), ("p", "seats"), ("p", "sort_order")])
+                .order_by(("p", "grid_id"), Order::Asc)
+                .order_by(("p", "sort_order"), Order::Asc),
+        )
+        .await?;
+    for r in rows {
+        if let Ok(post) = PostKind::parse("kind", &r.kind) {
+            out.entry(r.grid_id).or_default().push(PostStaffing {
+                post,
+                required: r.required,
+                seats: r.seats,
+                holders: i32::try_from(r.holders).unwrap_or(i32::MAX),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Creates a grid with the posts its kind is set up with.
+pub(crate) async fn insert_grid(
+    conn: &mut Conn<'_>,
+    county: &str,
+    kind: GridKind,
+    name: &str,
+    region_code: &str,
+    department_id: Option<i64>,
+) -> Result<i64> {
+    let id = conn
+        .insert_id(
+            Query::insert()
+                .into_table("grids")
+                .columns(["county_code", "kind", "level", "name", "region_code", "department_id", "created_at"])
+                .values_panic([
+                    county.into(),
+                    kind.as_str().into(),
+                    kind.level().into(),
+                    name.into(),
+                    region_code.into(),
+                    department_id.into(),
+                    now().into(),
+                ])
+                .returning_col("id"),
+        )
+        .await?;
+    for (i, rule) in default_posts(kind).iter().enumerate() {
+        conn.insert(
+            Query::insert()
+                .into_table("posts")
+                .columns(["grid_id", "kind", "required", "seats", "sort_order"])
+                .values_panic([
+                    id.into(),
+                    rule.post.as_str().into(),
+                    rule.required.into(),
+                    rule.seats.into(),
+                    i32::try_from(i).unwrap_or(0).into(),
+                ]),
+        )
+        .await?;
+    }
+    Ok(id)
+}

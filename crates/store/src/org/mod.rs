@@ -1,0 +1,18 @@
+//! The county's organisation: divisions, departments, grids, posts, people, the leadership
+//! group, and the responsibility ledger built from them.
+
+mod departments;
+mod grids;
+mod leadership;
+mod ledger;
+mod people;
+mod posts;
+mod regions;
+
+pub use departments::NewDepartment;
+pub use grids::GridFilter;
+pub use leadership::{NewLeadershipMember, NewOffice};
+pub use ledger::LedgerFilter;
+pub use people::NewPerson;
+pub use posts::{Appointment, PersonChoice, Replacement, Vacancy};
+pub use regions::NewRegion;

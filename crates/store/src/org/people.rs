@@ -1,0 +1,150 @@
+use crate::audit::{self, Event, now};
+use crate::db::{Conn, Store};
+use crate::{Page, PageRequest, Person, Result, StoreError, scope};
+use safegrid_domain::access::{Actor, Scope, may_register_people};
+use safegrid_domain::invalid::{Invalid, optional_phone, optional_text, required_text};
+use safegrid_domain::region::RegionCode;
+use sea_query::{Cond, Expr, ExprTrait, Order, Query, SelectStatement};
+use serde_json::json;
+
+/// A person to register (to appoint to a post), as typed.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct NewPerson {
+    pub name: String,
+    pub phone: Option<String>,
+    pub job_title: Option<String>,
+    /// Where the person belongs; taken from the account's scope, used only by the system itself.
+    #[serde(skip)]
+    pub region_code: Option<String>,
+    #[serde(skip)]
+    pub department_id: Option<i64>,
+}
+
+fn person_select() -> SelectStatement {
+    let mut q = Query::select();
+    q.columns(["id", "county_code", "name", "phone", "job_title", "department_id", "region_code"].map(|c| ("p", c)))
+        .from_as("people", "p");
+    q
+}
+
+/// People the account can see: those of its region subtree or department, or anyone of the
+/// county for county-wide accounts.
+fn people_scope(scope: &Scope) -> Cond {
+    match scope {
+        Scope::Department { department_id, .. } => {
+            Cond::all().add(Expr::col(("p", "department_id")).eq(*department_id))
+        }
+        Scope::Region { root } if root.level() == safegrid_domain::region::RegionLevel::County => {
+            scope::county_column(scope, ("p", "county_code"))
+        }
+        Scope::Region { .. } => scope::region_column(scope, ("p", "region_code")),
+        other => scope::county_column(other, ("p", "county_code")),
+    }
+}
+
+impl Store {
+    /// People in scope whose name or phone contains `q`, a page at a time.
+    pub async fn people(&self, actor: &Actor, q: Option<&str>, page: PageRequest) -> Result<Page<Person>> {
+        let mut cond = people_scope(&actor.scope);
+        if let Some(q) = q.map(str::trim).filter(|s| !s.is_empty()) {
+            let pattern = format!("%{}%", q.replace(['%', '_'], ""));
+            cond = cond.add(
+                Cond::any()
+                    .add(Expr::col(("p", "name")).like(pattern.clone()))
+                    .add(Expr::col(("p", "phone")).like(pattern)),
+            );
+        }
+        let mut c = self.read().await?;
+        let mut conn = c.conn();
+        let total = conn
+            .scalar(Query::select().expr(Expr::col(("p", "id")).count()).from_as("people", "p").cond_where(cond.clone()))
+            .await?;
+        let mut sel = person_select();
+        sel.cond_where(cond)
+            .order_by(("p", "name"), Order::Asc)
+            .order_by(("p", "id"), Order::Asc)
+            .limit(page.per_page)
+            .offset(page.offset());
+        let items = conn.all(&sel).await?;
+        Ok(Page { items, total, page: page.page, per_page: page.per_page })
+    }
+
+    pub async fn person(&self, actor: &Actor, id: i64) -> Result<Person> {
+        let mut c = self.read().await?;
+        find_person(&mut c.conn(), actor, id).await
+    }
+
+    /// Registers a person in the account's own part of the county.
+    pub async fn create_person(&self, actor: &Actor, input: NewPerson) -> Result<Person> {
+        let mut tx = self.write().await?;
+        let mut conn = tx.conn();
+        let id = insert_person(&mut conn, actor, input).await?;
+        let person = find_person(&mut conn, &Actor::system(), id).await?;
+        tx.commit().await?;
+        Ok(person)
+    }
+}
+
+pub(crate) async fn find_person(conn: &mut Conn<'_>, actor: &Actor, id: i64) -> Result<Person> {
+    let mut q = person_select();
+    q.and_where(Expr::col(("p", "id")).eq(id)).cond_where(people_scope(&actor.scope));
+    conn.one(&q).await
+}
+
+/// Inserts a person belonging to the actor's part of the county, with its audit record.
+pub(crate) async fn insert_person(conn: &mut Conn<'_>, actor: &Actor, input: NewPerson) -> Result<i64> {
+    if !may_register_people(actor.role) && actor.scope != Scope::All {
+        return Err(StoreError::Forbidden);
+    }
+    let mut errors = Invalid::default();
+    let name = required_text("person_name", &input.name, 40).map_err(|v| errors.push(v)).ok();
+    let phone = optional_phone("phone", input.phone.as_deref()).map_err(|v| errors.push(v)).ok().flatten();
+    let title = optional_text("job_title", input.job_title.as_deref(), 60).map_err(|v| errors.push(v)).ok().flatten();
+    let Some(name) = name else { return Err(errors.into()) };
+    errors.into_result()?;
+    let (county, department_id, region_code) = match &actor.scope {
+        Scope::Department { county, department_id } => (county.to_string(), Some(*department_id), None),
+        Scope::Region { root } => match root.county() {
+            Some(c) => (c.to_string(), None, Some(root.to_string())),
+            None => return Err(StoreError::Forbidden),
+        },
+        Scope::All => {
+            let raw = input.region_code.as_deref().unwrap_or_default();
+            let region = RegionCode::parse("region_code", raw)?;
+            let county = region.county().ok_or_else(|| Invalid::one("region_code", "error.county_unknown"))?;
+            (county.to_string(), input.department_id, Some(region.to_string()))
+        }
+        Scope::Unit { .. } | Scope::Administration => return Err(StoreError::Forbidden),
+    };
+    let id = conn
+        .insert_id(
+            Query::insert()
+                .into_table("people")
+                .columns(["county_code", "name", "phone", "job_title", "department_id", "region_code", "created_at"])
+                .values_panic([
+                    county.clone().into(),
+                    name.clone().into(),
+                    phone.into(),
+                    title.into(),
+                    department_id.into(),
+                    region_code.into(),
+                    now().into(),
+                ])
+                .returning_col("id"),
+        )
+        .await?;
+    audit::record(
+        conn,
+        actor,
+        Event {
+            chain: &county,
+            action: "person.create",
+            object_type: "person",
+            object_id: Some(id.to_string()),
+            detail: json!({ "name": name }),
+            outcome: "ok",
+        },
+    )
+    .await?;
+    Ok(id)
+}
