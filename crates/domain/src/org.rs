@@ -66,7 +66,7 @@ impl GridKind {
 }
 
 /// The posts people hold in grids.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PostKind {
     /// 第一责任人: the head of the government or committee.
@@ -176,7 +176,7 @@ pub struct PostStaffing {
 }
 
 /// One way a grid falls short of its staffing rule.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct StaffingGap {
     pub post: PostKind,
     pub required: i32,

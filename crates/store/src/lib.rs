@@ -16,7 +16,7 @@ pub mod accounts;
 pub mod model;
 pub mod reference;
 
-pub use accounts::{NewAccount, SessionKind};
+pub use accounts::{Account, NewAccount, Session, SessionKind};
 pub use db::Store;
 pub use error::StoreError;
 pub use model::*;

@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use sqlx::FromRow;
 
-#[derive(Debug, Clone, FromRow, Serialize)]
+#[derive(Debug, Clone, FromRow, Serialize, utoipa::ToSchema)]
 pub struct Region {
     pub code: String,
     pub parent_code: Option<String>,
@@ -18,7 +18,7 @@ pub struct Region {
 }
 
 /// A division with how many divisions and grids sit directly under it.
-#[derive(Debug, Clone, FromRow, Serialize)]
+#[derive(Debug, Clone, FromRow, Serialize, utoipa::ToSchema)]
 pub struct RegionNode {
     pub code: String,
     pub parent_code: Option<String>,
@@ -29,7 +29,7 @@ pub struct RegionNode {
     pub grids: i64,
 }
 
-#[derive(Debug, Clone, FromRow, Serialize)]
+#[derive(Debug, Clone, FromRow, Serialize, utoipa::ToSchema)]
 pub struct Sector {
     pub code: String,
     pub name_zh: String,
@@ -38,7 +38,7 @@ pub struct Sector {
     pub is_high_risk: bool,
 }
 
-#[derive(Debug, Clone, FromRow, Serialize)]
+#[derive(Debug, Clone, FromRow, Serialize, utoipa::ToSchema)]
 pub struct Department {
     pub id: i64,
     pub county_code: String,
@@ -49,7 +49,7 @@ pub struct Department {
 }
 
 /// A department's supervised sector.
-#[derive(Debug, Clone, FromRow, Serialize)]
+#[derive(Debug, Clone, FromRow, Serialize, utoipa::ToSchema)]
 pub struct DepartmentSector {
     pub department_id: i64,
     pub code: String,
@@ -57,7 +57,7 @@ pub struct DepartmentSector {
     pub name_en: String,
 }
 
-#[derive(Debug, Clone, FromRow, Serialize)]
+#[derive(Debug, Clone, FromRow, Serialize, utoipa::ToSchema)]
 pub struct Person {
     pub id: i64,
     pub county_code: String,
@@ -69,7 +69,7 @@ pub struct Person {
 }
 
 /// A grid as listed: where it is, whose it is, and how many posts are short of people today.
-#[derive(Debug, Clone, FromRow, Serialize)]
+#[derive(Debug, Clone, FromRow, Serialize, utoipa::ToSchema)]
 pub struct Grid {
     pub id: i64,
     pub county_code: String,
@@ -83,7 +83,7 @@ pub struct Grid {
     pub duties: Option<String>,
 }
 
-#[derive(Debug, Clone, FromRow, Serialize)]
+#[derive(Debug, Clone, FromRow, Serialize, utoipa::ToSchema)]
 pub struct Post {
     pub id: i64,
     pub grid_id: i64,
@@ -95,7 +95,7 @@ pub struct Post {
 }
 
 /// One person's holding of one post, with the person's contact.
-#[derive(Debug, Clone, FromRow, Serialize)]
+#[derive(Debug, Clone, FromRow, Serialize, utoipa::ToSchema)]
 pub struct Holding {
     pub id: i64,
     pub post_id: i64,
@@ -116,7 +116,7 @@ impl Holding {
 }
 
 /// A post with its whole history of holders, newest first.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PostWithHolders {
     #[serde(flatten)]
     pub post: Post,
@@ -130,7 +130,7 @@ impl PostWithHolders {
 }
 
 /// A grid with all its posts and holders, and its staffing gaps as of a date.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct GridDetail {
     #[serde(flatten)]
     pub grid: Grid,
@@ -139,7 +139,7 @@ pub struct GridDetail {
 }
 
 /// A grid in a list, with the number of its posts short of people today.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct GridListItem {
     #[serde(flatten)]
     pub grid: Grid,
@@ -147,7 +147,7 @@ pub struct GridListItem {
 }
 
 /// One line of the responsibility ledger (监管责任台账): a current holder of a post.
-#[derive(Debug, Clone, FromRow, Serialize)]
+#[derive(Debug, Clone, FromRow, Serialize, utoipa::ToSchema)]
 pub struct LedgerLine {
     pub grid_id: i64,
     pub grid_name: String,
@@ -164,7 +164,7 @@ pub struct LedgerLine {
     pub started_on: Option<NaiveDate>,
 }
 
-#[derive(Debug, Clone, FromRow, Serialize)]
+#[derive(Debug, Clone, FromRow, Serialize, utoipa::ToSchema)]
 pub struct LeadershipMember {
     pub id: i64,
     pub person_id: i64,
@@ -175,14 +175,14 @@ pub struct LeadershipMember {
     pub sort_order: i32,
 }
 
-#[derive(Debug, Clone, FromRow, Serialize)]
+#[derive(Debug, Clone, FromRow, Serialize, utoipa::ToSchema)]
 pub struct Portfolio {
     pub member_id: i64,
     pub department_id: i64,
     pub department_name: String,
 }
 
-#[derive(Debug, Clone, FromRow, Serialize)]
+#[derive(Debug, Clone, FromRow, Serialize, utoipa::ToSchema)]
 pub struct LeadershipOffice {
     pub department_id: i64,
     pub department_name: String,
@@ -190,14 +190,14 @@ pub struct LeadershipOffice {
 }
 
 /// The county's leadership group (领导小组), its office and the deputies' portfolios.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Leadership {
     pub members: Vec<LeadershipMember>,
     pub portfolios: Vec<Portfolio>,
     pub office: Option<LeadershipOffice>,
 }
 
-#[derive(Debug, Clone, FromRow, Serialize)]
+#[derive(Debug, Clone, FromRow, Serialize, utoipa::ToSchema)]
 pub struct AuditEntry {
     pub id: i64,
     pub chain: String,

@@ -1,0 +1,537 @@
+//! The JSON API under `/api/v1`, described at `/api/openapi.json`. Handlers are thin: they
+//! read the input, call the store with the caller's actor, and shape the answer.
+
+mod openapi;
+
+pub use openapi::ApiDoc;
+
+use crate::auth::{self, ApiUser};
+use crate::error::WebError;
+use crate::extract::{JsonBody, QueryArgs};
+use crate::state::AppState;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use chrono::{Duration, NaiveDate, Utc};
+use safegrid_domain::tenure::parse_date;
+use safegrid_domain::time::today;
+use safegrid_store::{
+    Appointment, GridFilter, Holding, LedgerFilter, NewDepartment, NewPerson, NewRegion, Page, PageRequest,
+    PersonChoice, Post, Replacement, SessionKind, Vacancy,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+type ApiResult<T> = Result<Json<T>, WebError>;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/auth/login", post(login))
+        .route("/auth/logout", post(logout))
+        .route("/me", get(me))
+        .route("/regions", get(regions).post(create_region))
+        .route("/regions/{code}", get(region))
+        .route("/departments", get(departments).post(create_department))
+        .route("/departments/{id}", get(department))
+        .route("/grids", get(grids))
+        .route("/grids/{id}", get(grid))
+        .route("/grids/{id}/posts", get(grid_posts))
+        .route("/posts/{id}/holdings", post(appoint))
+        .route("/holdings/{id}/replace", post(replace))
+        .route("/holdings/{id}/end", post(end_holding))
+        .route("/people", get(people).post(create_person))
+        .route("/leadership", get(leadership))
+        .route("/ledger", get(ledger))
+        .route("/audit", get(audit))
+        .fallback(|| async { WebError::NotFound })
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LoginResponse {
+    /// Send as `Authorization: Bearer <token>`.
+    pub token: String,
+    pub expires_at: chrono::DateTime<Utc>,
+    pub account: AccountView,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AccountView {
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub scope: serde_json::Value,
+}
+
+impl AccountView {
+    fn of(user: &safegrid_store::Account) -> Self {
+        let actor = user.actor(None);
+        Self {
+            username: user.username.clone(),
+            display_name: user.display_name.clone(),
+            role: user.role.clone(),
+            scope: serde_json::to_value(&actor.scope).unwrap_or_default(),
+        }
+    }
+}
+
+/// Checks a username and password; answers the account if they match.
+pub(crate) async fn check_credentials(
+    state: &AppState,
+    username: &str,
+    password: &str,
+    from: Option<String>,
+) -> Result<safegrid_store::Account, WebError> {
+    let account = state.store.account_by_username(username).await?;
+    let hash = account.as_ref().map(|a| a.password_hash.clone()).unwrap_or_else(auth::dummy_hash);
+    let ok = auth::verify_password(hash, password.to_owned()).await;
+    match account {
+        Some(a) if ok && !a.disabled => Ok(a),
+        _ => {
+            state.store.record_failed_login(username, from).await?;
+            Err(WebError::WrongCredentials)
+        }
+    }
+}
+
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
+    responses((status = 200, body = LoginResponse), (status = 401, body = crate::error::ErrorBody)))]
+async fn login(
+    State(state): State<AppState>,
+    auth::ClientAddr(from): auth::ClientAddr,
+    headers: axum::http::HeaderMap,
+    JsonBody(input): JsonBody<LoginRequest>,
+) -> ApiResult<LoginResponse> {
+    let account = check_credentials(&state, &input.username, &input.password, from.clone()).await?;
+    let token = auth::new_token();
+    let expires_at = Utc::now() + Duration::hours(state.config.session_hours.max(1));
+    let agent = headers.get(axum::http::header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    state
+        .store
+        .create_session(&account, SessionKind::Api, &auth::token_hash(&token), "", expires_at, from, agent)
+        .await?;
+    Ok(Json(LoginResponse { token, expires_at, account: AccountView::of(&account) }))
+}
+
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", security(("bearer" = [])),
+    responses((status = 204)))]
+async fn logout(State(state): State<AppState>, user: ApiUser) -> Result<StatusCode, WebError> {
+    state.store.end_session(&user.actor, &user.token_hash).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(get, path = "/api/v1/me", tag = "auth", security(("bearer" = [])), responses((status = 200, body = AccountView)))]
+async fn me(user: ApiUser) -> ApiResult<AccountView> {
+    Ok(Json(AccountView::of(&user.account)))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct RegionQuery {
+    /// The parent division's 12-digit code; absent: the top of the caller's scope.
+    pub parent: Option<String>,
+}
+
+fn whole<T>(items: Vec<T>) -> Page<T> {
+    let n = items.len() as u64;
+    Page { total: n as i64, page: 1, per_page: n.max(1), items }
+}
+
+#[utoipa::path(get, path = "/api/v1/regions", tag = "organisation", params(RegionQuery), security(("bearer" = [])),
+    responses((status = 200, description = "`{items, total, page, per_page}` of divisions with `code`, `name`, `kind`, `level`, `children`, `grids`")))]
+async fn regions(
+    State(state): State<AppState>,
+    user: ApiUser,
+    QueryArgs(q): QueryArgs<RegionQuery>,
+) -> ApiResult<Page<safegrid_store::RegionNode>> {
+    let parent = q.parent.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    if let Some(p) = parent {
+        safegrid_domain::region::RegionCode::parse("parent", p)?;
+        state.store.region(&user.actor, p).await?;
+    }
+    Ok(Json(whole(state.store.region_children(&user.actor, parent).await?)))
+}
+
+#[utoipa::path(get, path = "/api/v1/regions/{code}", tag = "organisation", security(("bearer" = [])),
+    params(("code" = String, Path, description = "12-digit division code")),
+    responses((status = 200, body = safegrid_store::Region), (status = 404, body = crate::error::ErrorBody)))]
+async fn region(State(state): State<AppState>, user: ApiUser, Path(code): Path<String>) -> ApiResult<safegrid_store::Region> {
+    Ok(Json(state.store.region(&user.actor, &code).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/regions", tag = "organisation", security(("bearer" = [])),
+    request_body(content = serde_json::Value, description = "`{code, parent_code, name, kind}`; kind one of province, city, county, town, street, park, village, community"),
+    responses((status = 201, body = safegrid_store::Region), (status = 422, body = crate::error::ErrorBody)))]
+async fn create_region(
+    State(state): State<AppState>,
+    user: ApiUser,
+    JsonBody(input): JsonBody<NewRegion>,
+) -> Result<impl IntoResponse, WebError> {
+    let region = state.store.create_region(&user.actor, input).await?;
+    Ok((StatusCode::CREATED, Json(region)))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DepartmentView {
+    #[serde(flatten)]
+    pub department: safegrid_store::Department,
+    pub sectors: Vec<safegrid_store::DepartmentSector>,
+}
+
+async fn department_views(state: &AppState, list: Vec<safegrid_store::Department>) -> Result<Vec<DepartmentView>, WebError> {
+    let ids: Vec<i64> = list.iter().map(|d| d.id).collect();
+    let sectors = state.store.department_sectors(&ids).await?;
+    Ok(list
+        .into_iter()
+        .map(|department| DepartmentView {
+            sectors: sectors.iter().filter(|s| s.department_id == department.id).cloned().collect(),
+            department,
+        })
+        .collect())
+}
+
+#[utoipa::path(get, path = "/api/v1/departments", tag = "organisation", security(("bearer" = [])),
+    responses((status = 200, description = "`{items, total, page, per_page}` of departments with their sectors")))]
+async fn departments(State(state): State<AppState>, user: ApiUser) -> ApiResult<Page<DepartmentView>> {
+    let list = state.store.departments(&user.actor).await?;
+    Ok(Json(whole(department_views(&state, list).await?)))
+}
+
+#[utoipa::path(get, path = "/api/v1/departments/{id}", tag = "organisation", security(("bearer" = [])),
+    params(("id" = i64, Path)), responses((status = 200, body = DepartmentView), (status = 404, body = crate::error::ErrorBody)))]
+async fn department(State(state): State<AppState>, user: ApiUser, Path(id): Path<String>) -> ApiResult<DepartmentView> {
+    let id = parse_id(&id)?;
+    let d = state.store.department(&user.actor, id).await?;
+    let mut views = department_views(&state, vec![d]).await?;
+    views.pop().map(Json).ok_or(WebError::NotFound)
+}
+
+#[utoipa::path(post, path = "/api/v1/departments", tag = "organisation", security(("bearer" = [])),
+    request_body(content = serde_json::Value, description = "`{county_code, name, short_name, is_committee_office, sectors: [code]}`"),
+    responses((status = 201, body = safegrid_store::Department), (status = 422, body = crate::error::ErrorBody)))]
+async fn create_department(
+    State(state): State<AppState>,
+    user: ApiUser,
+    JsonBody(input): JsonBody<NewDepartment>,
+) -> Result<impl IntoResponse, WebError> {
+    let d = state.store.create_department(&user.actor, input).await?;
+    Ok((StatusCode::CREATED, Json(d)))
+}
+
+/// Ids in paths are parsed here so a malformed one answers 404 like a missing one.
+fn parse_id(raw: &str) -> Result<i64, WebError> {
+    raw.trim().parse::<i64>().map_err(|_| WebError::NotFound)
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct GridQuery {
+    /// Grids in this division's subtree (12-digit code).
+    pub region: Option<String>,
+    pub department: Option<i64>,
+    /// county, department_town, town, town_zone, park, village
+    pub kind: Option<String>,
+    pub level: Option<i32>,
+    /// Only grids with a post short of people today.
+    pub gaps_only: Option<bool>,
+    pub page: Option<u64>,
+    pub per_page: Option<u64>,
+}
+
+#[utoipa::path(get, path = "/api/v1/grids", tag = "organisation", params(GridQuery), security(("bearer" = [])),
+    responses((status = 200, description = "`{items, total, page, per_page}` of grids, each with its staffing `gaps`")))]
+async fn grids(
+    State(state): State<AppState>,
+    user: ApiUser,
+    QueryArgs(q): QueryArgs<GridQuery>,
+) -> ApiResult<Page<safegrid_store::GridListItem>> {
+    if let Some(region) = q.region.as_deref().filter(|s| !s.is_empty()) {
+        safegrid_domain::region::RegionCode::parse("region", region)?;
+    }
+    let filter = GridFilter {
+        region: q.region,
+        department: q.department,
+        kind: q.kind,
+        level: q.level,
+        gaps_only: q.gaps_only.unwrap_or(false),
+    };
+    Ok(Json(state.store.grids(&user.actor, &filter, PageRequest::new(q.page, q.per_page)).await?))
+}
+
+/// A post with the people holding it on a date (and, in the grid view, its whole history).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PostView {
+    #[serde(flatten)]
+    pub post: Post,
+    pub holders: Vec<Holding>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub history: Option<Vec<Holding>>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GridView {
+    #[serde(flatten)]
+    pub grid: safegrid_store::Grid,
+    pub posts: Vec<PostView>,
+    pub gaps: Vec<safegrid_domain::org::StaffingGap>,
+}
+
+#[utoipa::path(get, path = "/api/v1/grids/{id}", tag = "organisation", security(("bearer" = [])),
+    params(("id" = i64, Path)), responses((status = 200, body = GridView), (status = 404, body = crate::error::ErrorBody)))]
+async fn grid(State(state): State<AppState>, user: ApiUser, Path(id): Path<String>) -> ApiResult<GridView> {
+    let date = today();
+    let detail = state.store.grid(&user.actor, parse_id(&id)?, date).await?;
+    let posts = detail
+        .posts
+        .into_iter()
+        .map(|p| PostView {
+            holders: p.holders_on(date).cloned().collect(),
+            history: Some(p.holdings.clone()),
+            post: p.post,
+        })
+        .collect();
+    Ok(Json(GridView { grid: detail.grid, posts, gaps: detail.gaps }))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct AsOfQuery {
+    /// The date (YYYY-MM-DD); today when absent.
+    pub as_of: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PostsAsOf {
+    pub as_of: NaiveDate,
+    pub items: Vec<PostView>,
+    pub total: i64,
+    pub page: u64,
+    pub per_page: u64,
+}
+
+#[utoipa::path(get, path = "/api/v1/grids/{id}/posts", tag = "organisation", security(("bearer" = [])),
+    params(("id" = i64, Path), AsOfQuery),
+    responses((status = 200, body = PostsAsOf), (status = 422, body = crate::error::ErrorBody)))]
+async fn grid_posts(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<String>,
+    QueryArgs(q): QueryArgs<AsOfQuery>,
+) -> ApiResult<PostsAsOf> {
+    let date = match q.as_of.as_deref().filter(|s| !s.trim().is_empty()) {
+        Some(raw) => parse_date("as_of", raw)?,
+        None => today(),
+    };
+    let detail = state.store.grid(&user.actor, parse_id(&id)?, date).await?;
+    let items: Vec<PostView> = detail
+        .posts
+        .into_iter()
+        .map(|p| PostView { holders: p.holders_on(date).cloned().collect(), history: None, post: p.post })
+        .collect();
+    let n = items.len() as u64;
+    Ok(Json(PostsAsOf { as_of: date, total: n as i64, page: 1, per_page: n.max(1), items }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct PersonInput {
+    pub name: String,
+    pub phone: Option<String>,
+    pub job_title: Option<String>,
+}
+
+impl From<PersonInput> for NewPerson {
+    fn from(p: PersonInput) -> Self {
+        NewPerson { name: p.name, phone: p.phone, job_title: p.job_title, ..Default::default() }
+    }
+}
+
+fn person_choice(id: Option<i64>, person: Option<PersonInput>) -> Result<PersonChoice, WebError> {
+    match (id, person) {
+        (Some(id), _) => Ok(PersonChoice::Existing(id)),
+        (None, Some(p)) => Ok(PersonChoice::New(p.into())),
+        (None, None) => Err(safegrid_domain::Violation::new("person_id", "error.required").into()),
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct AppointRequest {
+    /// An existing person; or give `person` to register a new one.
+    pub person_id: Option<i64>,
+    pub person: Option<PersonInput>,
+    /// YYYY-MM-DD
+    pub started_on: String,
+    /// YYYY-MM-DD, exclusive: the first day no longer held.
+    pub ended_on: Option<String>,
+    pub note: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/v1/posts/{id}/holdings", tag = "organisation", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = AppointRequest,
+    responses((status = 201, body = Holding), (status = 422, body = crate::error::ErrorBody), (status = 403), (status = 404)))]
+async fn appoint(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<String>,
+    JsonBody(input): JsonBody<AppointRequest>,
+) -> Result<impl IntoResponse, WebError> {
+    let appointment = Appointment {
+        person: person_choice(input.person_id, input.person)?,
+        started_on: input.started_on,
+        ended_on: input.ended_on,
+        note: input.note,
+    };
+    let holding = state.store.appoint(&user.actor, parse_id(&id)?, appointment).await?;
+    Ok((StatusCode::CREATED, Json(holding)))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ReplaceRequest {
+    pub person_id: Option<i64>,
+    pub person: Option<PersonInput>,
+    /// The hand-over date (YYYY-MM-DD): the old holder's last day is the day before.
+    pub on: String,
+    pub note: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/v1/holdings/{id}/replace", tag = "organisation", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = ReplaceRequest,
+    responses((status = 201, body = Holding), (status = 422, body = crate::error::ErrorBody)))]
+async fn replace(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<String>,
+    JsonBody(input): JsonBody<ReplaceRequest>,
+) -> Result<impl IntoResponse, WebError> {
+    let replacement = Replacement { person: person_choice(input.person_id, input.person)?, on: input.on, note: input.note };
+    let holding = state.store.replace_holder(&user.actor, parse_id(&id)?, replacement).await?;
+    Ok((StatusCode::CREATED, Json(holding)))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct EndRequest {
+    /// The first day the post is vacant (YYYY-MM-DD).
+    pub ended_on: String,
+    pub note: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/v1/holdings/{id}/end", tag = "organisation", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = EndRequest,
+    responses((status = 200, body = Holding), (status = 422, body = crate::error::ErrorBody)))]
+async fn end_holding(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<String>,
+    JsonBody(input): JsonBody<EndRequest>,
+) -> ApiResult<Holding> {
+    let holding = state
+        .store
+        .end_holding(&user.actor, parse_id(&id)?, Vacancy { ended_on: input.ended_on, note: input.note })
+        .await?;
+    Ok(Json(holding))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct PeopleQuery {
+    /// Part of a name or phone number.
+    pub q: Option<String>,
+    pub page: Option<u64>,
+    pub per_page: Option<u64>,
+}
+
+#[utoipa::path(get, path = "/api/v1/people", tag = "organisation", params(PeopleQuery), security(("bearer" = [])),
+    responses((status = 200, description = "`{items, total, page, per_page}` of people in scope")))]
+async fn people(
+    State(state): State<AppState>,
+    user: ApiUser,
+    QueryArgs(q): QueryArgs<PeopleQuery>,
+) -> ApiResult<Page<safegrid_store::Person>> {
+    Ok(Json(state.store.people(&user.actor, q.q.as_deref(), PageRequest::new(q.page, q.per_page)).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/people", tag = "organisation", security(("bearer" = [])),
+    request_body = PersonInput, responses((status = 201, body = safegrid_store::Person), (status = 422, body = crate::error::ErrorBody)))]
+async fn create_person(
+    State(state): State<AppState>,
+    user: ApiUser,
+    JsonBody(input): JsonBody<PersonInput>,
+) -> Result<impl IntoResponse, WebError> {
+    let person = state.store.create_person(&user.actor, input.into()).await?;
+    Ok((StatusCode::CREATED, Json(person)))
+}
+
+#[utoipa::path(get, path = "/api/v1/leadership", tag = "organisation", security(("bearer" = [])),
+    responses((status = 200, body = safegrid_store::Leadership)))]
+async fn leadership(State(state): State<AppState>, user: ApiUser) -> ApiResult<safegrid_store::Leadership> {
+    Ok(Json(state.store.leadership(&user.actor).await?))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct LedgerQuery {
+    pub region: Option<String>,
+    pub department: Option<i64>,
+    pub kind: Option<String>,
+    pub level: Option<i32>,
+    pub post: Option<String>,
+    pub q: Option<String>,
+    pub gaps_only: Option<bool>,
+    pub as_of: Option<String>,
+    pub page: Option<u64>,
+    pub per_page: Option<u64>,
+}
+
+impl LedgerQuery {
+    pub(crate) fn filter(&self) -> Result<(LedgerFilter, NaiveDate), WebError> {
+        if let Some(region) = self.region.as_deref().filter(|s| !s.is_empty()) {
+            safegrid_domain::region::RegionCode::parse("region", region)?;
+        }
+        let date = match self.as_of.as_deref().filter(|s| !s.trim().is_empty()) {
+            Some(raw) => parse_date("as_of", raw)?,
+            None => today(),
+        };
+        Ok((
+            LedgerFilter {
+                grids: GridFilter {
+                    region: self.region.clone(),
+                    department: self.department,
+                    kind: self.kind.clone(),
+                    level: self.level,
+                    gaps_only: self.gaps_only.unwrap_or(false),
+                },
+                post: self.post.clone(),
+                q: self.q.clone(),
+            },
+            date,
+        ))
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/ledger", tag = "organisation", params(LedgerQuery), security(("bearer" = [])),
+    responses((status = 200, description = "`{items, total, page, per_page}` of ledger lines: grid, post, holder on the date")))]
+async fn ledger(
+    State(state): State<AppState>,
+    user: ApiUser,
+    QueryArgs(q): QueryArgs<LedgerQuery>,
+) -> ApiResult<Page<safegrid_store::LedgerLine>> {
+    let (filter, date) = q.filter()?;
+    Ok(Json(state.store.ledger(&user.actor, &filter, date, PageRequest::new(q.page, q.per_page)).await?))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct PageQuery {
+    pub page: Option<u64>,
+    pub per_page: Option<u64>,
+}
+
+#[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(PageQuery), security(("bearer" = [])),
+    responses((status = 200, description = "`{items, total, page, per_page}` of audit records, newest first"), (status = 403)))]
+async fn audit(
+    State(state): State<AppState>,
+    user: ApiUser,
+    QueryArgs(q): QueryArgs<PageQuery>,
+) -> ApiResult<Page<safegrid_store::AuditEntry>> {
+    Ok(Json(state.store.audit_log(&user.actor, PageRequest::new(q.page, q.per_page)).await?))
+}

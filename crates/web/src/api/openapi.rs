@@ -1,0 +1,34 @@
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+/// The API description served at `/api/openapi.json`.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "safegrid API", description = "Grid-based safety-production supervision. Lists answer \
+        `{items, total, page, per_page}`; errors answer `{errors: [{field, message}]}` with 422 for \
+        refused input, 400 for malformed JSON, 401 without a valid bearer token, 404 for missing or \
+        out-of-scope objects; messages follow Accept-Language (zh-CN by default)."),
+    paths(
+        super::login, super::logout, super::me,
+        super::regions, super::region, super::create_region,
+        super::departments, super::department, super::create_department,
+        super::grids, super::grid, super::grid_posts,
+        super::appoint, super::replace, super::end_holding,
+        super::people, super::create_person, super::leadership, super::ledger, super::audit,
+    ),
+    modifiers(&BearerAuth),
+    tags((name = "auth"), (name = "organisation"), (name = "audit"))
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}

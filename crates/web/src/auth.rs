@@ -1,0 +1,178 @@
+//! Signing in and knowing who is asking. Passwords are Argon2id; a session is a random token
+//! whose SHA-256 is stored. Browsers carry it in an HttpOnly, SameSite=Lax cookie and prove
+//! every form with the session's CSRF token; API clients send it as `Authorization: Bearer`.
+
+use crate::error::WebError;
+use crate::state::AppState;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use axum::extract::FromRequestParts;
+use axum::http::header::{AUTHORIZATION, COOKIE, USER_AGENT};
+use axum::http::request::Parts;
+use base64::Engine;
+use rand::RngCore;
+use safegrid_domain::access::Actor;
+use safegrid_store::{Account, SessionKind};
+use sha2::{Digest, Sha256};
+
+pub const SESSION_COOKIE: &str = "sg_session";
+
+/// Hashes a password with Argon2id and a fresh salt (a PHC string).
+pub fn hash_password(password: &str) -> Result<String, WebError> {
+    let mut salt = [0u8; 16];
+    rand::rng().fill_bytes(&mut salt);
+    let salt = SaltString::encode_b64(&salt).map_err(|_| WebError::Internal)?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|_| WebError::Internal)
+}
+
+/// Checks a password against a stored hash, off the async threads (it is slow on purpose).
+pub async fn verify_password(hash: String, password: String) -> bool {
+    tokio::task::spawn_blocking(move || {
+        PasswordHash::new(&hash)
+            .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+            .unwrap_or(false)
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// A hash to check against when the account does not exist, so a wrong name takes as long
+/// as a wrong password.
+pub fn dummy_hash() -> String {
+    static DUMMY: std::sync::LazyLock<String> =
+        std::sync::LazyLock::new(|| hash_password("not a password of anyone").unwrap_or_default());
+    DUMMY.clone()
+}
+
+/// A new random token (256 bits, URL-safe).
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Compares two secrets in time independent of where they differ.
+pub fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// The client's address as the server saw it (X-Forwarded-For is not trusted).
+pub fn client_address(parts: &Parts) -> Option<String> {
+    parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+}
+
+/// The client's address, as an extractor (absent when the server runs without connect info,
+/// as in tests).
+pub struct ClientAddr(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddr(client_address(parts)))
+    }
+}
+
+pub fn user_agent(parts: &Parts) -> Option<String> {
+    parts.headers.get(USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_owned)
+}
+
+pub fn cookie_value(parts: &Parts, name: &str) -> Option<String> {
+    parts
+        .headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|c| c.trim().strip_prefix(name).and_then(|r| r.strip_prefix('=')).map(str::to_owned))
+}
+
+/// An API client, signed in with a bearer token.
+pub struct ApiUser {
+    pub actor: Actor,
+    pub account: Account,
+    pub token_hash: String,
+}
+
+impl FromRequestParts<AppState> for ApiUser {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let token = parts
+            .headers
+            .get(AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or(WebError::Unauthorized)?;
+        let hash = token_hash(token);
+        let session = state.store.session(&hash, SessionKind::Api).await?.ok_or(WebError::Unauthorized)?;
+        let actor = session.account.actor(client_address(parts));
+        Ok(ApiUser { actor, account: session.account, token_hash: hash })
+    }
+}
+
+/// A person in a browser, signed in with the session cookie.
+#[derive(Clone)]
+pub struct PageUser {
+    pub actor: Actor,
+    pub account: Account,
+    pub csrf: String,
+    pub token_hash: String,
+}
+
+impl PageUser {
+    /// Refuses a form whose CSRF token is not this session's.
+    pub fn check_csrf(&self, token: &str) -> Result<(), WebError> {
+        if same_secret(&self.csrf, token) { Ok(()) } else { Err(WebError::Forbidden) }
+    }
+}
+
+impl FromRequestParts<AppState> for PageUser {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let token = cookie_value(parts, SESSION_COOKIE).ok_or(WebError::Unauthorized)?;
+        let hash = token_hash(&token);
+        let session = state.store.session(&hash, SessionKind::Web).await?.ok_or(WebError::Unauthorized)?;
+        let actor = session.account.actor(client_address(parts));
+        Ok(PageUser { actor, account: session.account, csrf: session.csrf_token, token_hash: hash })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_round_trip() {
+        let hash = hash_password("correct horse").unwrap();
+        assert!(hash.starts_with("$argon2id$"));
+        let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        assert!(rt.block_on(verify_password(hash.clone(), "correct horse".into())));
+        assert!(!rt.block_on(verify_password(hash, "wrong".into())));
+        assert!(!rt.block_on(verify_password(dummy_hash(), "anything".into())));
+    }
+
+    #[test]
+    fn tokens_and_secrets() {
+        let a = new_token();
+        assert_eq!(a.len(), 43);
+        assert_ne!(a, new_token());
+        assert_eq!(token_hash("x").len(), 64);
+        assert!(same_secret("abc", "abc"));
+        assert!(!same_secret("abc", "abd"));
+        assert!(!same_secret("abc", "ab"));
+    }
+}

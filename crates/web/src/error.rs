@@ -1,0 +1,139 @@
+//! The one error type of the web layer, and how it reaches people: the handler returns a
+//! `WebError`; the response carries it as a `Fault` extension; a layer for the API turns it into
+//! translated JSON, a layer for pages into a translated page. Internal detail is logged, never
+//! shown.
+
+use crate::i18n::{Tr, locale_of};
+use axum::extract::Request;
+use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use safegrid_domain::{Invalid, Violation};
+use safegrid_store::StoreError;
+use serde::Serialize;
+
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum WebError {
+    #[error("not found")]
+    NotFound,
+    #[error("not signed in")]
+    Unauthorized,
+    /// A sign-in with a wrong username or password (401, said so).
+    #[error("wrong credentials")]
+    WrongCredentials,
+    #[error("forbidden")]
+    Forbidden,
+    /// Input refused, field by field (422).
+    #[error(transparent)]
+    Invalid(#[from] Invalid),
+    /// Input that could not even be read (400): malformed JSON or form encoding.
+    #[error("malformed request: {0:?}")]
+    Malformed(Violation),
+    #[error("request body too large")]
+    TooLarge,
+    #[error("internal error")]
+    Internal,
+}
+
+impl WebError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            WebError::NotFound => StatusCode::NOT_FOUND,
+            WebError::Unauthorized | WebError::WrongCredentials => StatusCode::UNAUTHORIZED,
+            WebError::Forbidden => StatusCode::FORBIDDEN,
+            WebError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            WebError::Malformed(_) => StatusCode::BAD_REQUEST,
+            WebError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            WebError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The field errors to show, translated.
+    pub fn messages(&self, tr: &Tr) -> Vec<FieldMessage> {
+        let one = |key: &str| vec![FieldMessage { field: None, message: tr.t(key).to_owned() }];
+        match self {
+            WebError::Invalid(invalid) => invalid
+                .0
+                .iter()
+                .map(|v| FieldMessage { field: Some(v.field.clone()), message: translate(tr, v) })
+                .collect(),
+            WebError::Malformed(v) => vec![FieldMessage { field: Some(v.field.clone()), message: translate(tr, v) }],
+            WebError::NotFound => one("error.not_found"),
+            WebError::Unauthorized => one("error.unauthorized"),
+            WebError::WrongCredentials => one("login.failed"),
+            WebError::Forbidden => one("error.forbidden"),
+            WebError::TooLarge => vec![FieldMessage { field: Some("body".into()), message: tr.t("error.too_large").to_owned() }],
+            WebError::Internal => one("error.internal"),
+        }
+    }
+}
+
+/// A violation in the reader's language.
+pub fn translate(tr: &Tr, v: &Violation) -> String {
+    let args: Vec<(&str, String)> = v.args.iter().map(|(k, val)| (*k, val.clone())).collect();
+    tr.f(v.key, &args)
+}
+
+impl From<StoreError> for WebError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => WebError::NotFound,
+            StoreError::Forbidden => WebError::Forbidden,
+            StoreError::Invalid(invalid) => WebError::Invalid(invalid),
+            other => {
+                tracing::error!(error = %other, "store failure");
+                WebError::Internal
+            }
+        }
+    }
+}
+
+impl From<Violation> for WebError {
+    fn from(v: Violation) -> Self {
+        WebError::Invalid(v.into())
+    }
+}
+
+/// The error travelling on a response until a layer renders it.
+#[derive(Debug, Clone)]
+pub struct Fault(pub WebError);
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        let mut response = self.status().into_response();
+        response.extensions_mut().insert(Fault(self));
+        response
+    }
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct FieldMessage {
+    /// The input field at fault; absent for errors about the request as a whole.
+    pub field: Option<String>,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    pub errors: Vec<FieldMessage>,
+}
+
+/// Renders faults of `/api` responses as `{"errors": [{"field", "message"}]}` in the
+/// request's language.
+pub async fn api_faults(request: Request, next: Next) -> Response {
+    let (parts, body) = request.into_parts();
+    let tr = Tr::new(locale_of(&parts));
+    let mut response = next.run(Request::from_parts(parts, body)).await;
+    if let Some(Fault(error)) = response.extensions_mut().remove::<Fault>() {
+        let status = response.status();
+        let mut rendered = (status, Json(ErrorBody { errors: error.messages(&tr) })).into_response();
+        if status == StatusCode::UNAUTHORIZED {
+            rendered
+                .headers_mut()
+                .insert(axum::http::header::WWW_AUTHENTICATE, axum::http::HeaderValue::from_static("Bearer"));
+        }
+        return rendered;
+    }
+    response
+}

@@ -1,0 +1,123 @@
+//! Body extractors that turn unreadable input into field-level errors instead of plain-text
+//! rejections: JSON (400 when it does not parse, 422 naming the field when it does not fit) and
+//! URL-encoded forms.
+
+use crate::error::WebError;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use axum::extract::rejection::BytesRejection;
+use safegrid_domain::Violation;
+use serde::de::DeserializeOwned;
+
+/// A JSON body deserialised with the path of any field that did not fit.
+pub struct JsonBody<T>(pub T);
+
+fn bytes_error(e: BytesRejection) -> WebError {
+    if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+        WebError::TooLarge
+    } else {
+        WebError::Malformed(Violation::new("body", "error.body_unreadable"))
+    }
+}
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
+    type Rejection = WebError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = Bytes::from_request(req, state).await.map_err(bytes_error)?;
+        parse_json(&bytes).map(JsonBody)
+    }
+}
+
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, WebError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    match serde_path_to_error::deserialize::<_, T>(&mut de) {
+        Ok(value) => Ok(value),
+        Err(err) => {
+            let path = err.path().to_string();
+            let inner = err.into_inner();
+            if inner.is_syntax() || inner.is_eof() {
+                return Err(WebError::Malformed(Violation::new("body", "error.json_syntax")));
+            }
+            // A missing field is reported by serde at the parent's path with the name in the
+            // message; dig it out so the client sees which field.
+            let message = inner.to_string();
+            let field = message
+                .strip_prefix("missing field `")
+                .and_then(|rest| rest.split('`').next())
+                .map(|name| if path == "." { name.to_owned() } else { format!("{path}.{name}") })
+                .unwrap_or_else(|| if path == "." { "body".to_owned() } else { path.clone() });
+            let key = if message.starts_with("missing field") { "error.required" } else { "error.json_type" };
+            Err(WebError::Invalid(Violation::new(field, key).into()))
+        }
+    }
+}
+
+/// An `application/x-www-form-urlencoded` body.
+pub struct FormBody<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for FormBody<T> {
+    type Rejection = WebError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = Bytes::from_request(req, state).await.map_err(bytes_error)?;
+        serde_urlencoded::from_bytes(&bytes)
+            .map(FormBody)
+            .map_err(|_| WebError::Malformed(Violation::new("body", "error.form_unreadable")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Login {
+        username: String,
+        password: String,
+        remember: Option<bool>,
+    }
+
+    fn field_of(e: WebError) -> (u16, String) {
+        match e {
+            WebError::Invalid(i) => (422, i.0[0].field.clone()),
+            WebError::Malformed(v) => (400, v.field),
+            other => (other.status().as_u16(), String::new()),
+        }
+    }
+
+    #[test]
+    fn json_errors_name_the_field() {
+        assert_eq!(field_of(parse_json::<Login>(b"{").unwrap_err()), (400, "body".into()));
+        assert_eq!(field_of(parse_json::<Login>(b"not json").unwrap_err()), (400, "body".into()));
+        assert_eq!(field_of(parse_json::<Login>(br#"{"username":"a"}"#).unwrap_err()), (422, "password".into()));
+        assert_eq!(
+            field_of(parse_json::<Login>(br#"{"username":"a","password":"b","remember":"x"}"#).unwrap_err()),
+            (422, "remember".into())
+        );
+        assert!(parse_json::<Login>(br#"{"username":"a","password":"b"}"#).is_ok());
+    }
+}
+
+/// Query-string parameters, with a field-level error for a value of the wrong type
+/// (`?page=abc`) instead of a plain-text rejection.
+pub struct QueryArgs<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> axum::extract::FromRequestParts<S> for QueryArgs<T> {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().unwrap_or_default();
+        let de = serde_urlencoded::Deserializer::new(form_urlencoded_parse(query));
+        serde_path_to_error::deserialize::<_, T>(de).map(QueryArgs).map_err(|e| {
+            let field = e.path().to_string();
+            let field = if field == "." { "query".to_owned() } else { field };
+            WebError::Invalid(Violation::new(field, "error.query_value").into())
+        })
+    }
+}
+
+fn form_urlencoded_parse(query: &str) -> form_urlencoded::Parse<'_> {
+    form_urlencoded::parse(query.as_bytes())
+}

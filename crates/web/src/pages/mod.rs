@@ -1,0 +1,233 @@
+//! Server-rendered pages. Every page reads without JavaScript; htmx only makes filters and
+//! links quicker. Each handler gets the signed-in user, asks the store with the user's actor,
+//! and renders an askama template with a translator `t` and the page `chrome`.
+
+mod admin;
+mod departments;
+mod grids;
+mod home;
+mod leadership;
+mod ledger;
+mod regions;
+mod session;
+
+use crate::auth::PageUser;
+use crate::error::{Fault, WebError, translate};
+use crate::i18n::{Tr, locale_of};
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::Request;
+use axum::http::StatusCode;
+use axum::middleware::{self, Next};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use safegrid_domain::access::Role;
+use safegrid_domain::Invalid;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home::show))
+        .route("/login", get(session::login_form).post(session::login))
+        .route("/logout", post(session::logout))
+        .route("/lang/{tag}", get(session::switch_language))
+        .route("/regions", get(regions::top))
+        .route("/regions/{code}", get(regions::show))
+        .route("/grids", get(grids::list))
+        .route("/grids/{id}", get(grids::show))
+        .route("/grids/{id}/posts/{post}/appoint", post(grids::appoint))
+        .route("/grids/{id}/holdings/{holding}/replace", post(grids::replace))
+        .route("/grids/{id}/holdings/{holding}/end", post(grids::end))
+        .route("/departments", get(departments::list))
+        .route("/departments/{id}", get(departments::show))
+        .route("/leadership", get(leadership::show))
+        .route("/ledger", get(ledger::show))
+        .route("/ledger/export", get(ledger::export))
+        .route("/audit", get(admin::audit))
+        .route("/accounts", get(admin::accounts))
+        .fallback(|| async { WebError::NotFound })
+        .layer(middleware::from_fn(page_faults))
+}
+
+/// One entry of the left menu.
+pub struct MenuItem {
+    pub key: &'static str,
+    pub href: &'static str,
+    pub label: String,
+}
+
+/// What every signed-in page shows around its content.
+pub struct Chrome {
+    pub user_name: String,
+    pub role_label: String,
+    pub csrf: String,
+    pub menu: Vec<MenuItem>,
+    pub active: &'static str,
+    /// The other language's tag and name, for the switch in the header.
+    pub other_lang: (&'static str, &'static str),
+}
+
+impl Chrome {
+    pub fn new(t: &Tr, user: &PageUser, active: &'static str) -> Self {
+        let role = user.actor.role;
+        let mut menu = Vec::new();
+        let mut add = |key: &'static str, href: &'static str| {
+            menu.push(MenuItem { key, href, label: t.t(&format!("nav.{key}")).to_owned() })
+        };
+        if role.sees_supervision_data() {
+            add("home", "/");
+            if role != Role::UnitManager {
+                add("regions", "/regions");
+                add("grids", "/grids");
+                add("departments", "/departments");
+                add("leadership", "/leadership");
+                add("ledger", "/ledger");
+            }
+        }
+        if safegrid_domain::access::may_read_audit(role) {
+            add("audit", "/audit");
+        }
+        if safegrid_domain::access::may_manage_accounts(role) {
+            add("accounts", "/accounts");
+        }
+        let other_lang = match t.locale {
+            crate::i18n::Locale::ZhCn => ("en", "English"),
+            crate::i18n::Locale::En => ("zh-CN", "中文"),
+        };
+        Self {
+            user_name: user.account.display_name.clone(),
+            role_label: t.label("role", role.as_str()),
+            csrf: user.csrf.clone(),
+            menu,
+            active,
+            other_lang,
+        }
+    }
+}
+
+/// Renders a template as an HTML response.
+pub fn render<T: Template>(template: &T) -> Result<Response, WebError> {
+    render_with(StatusCode::OK, template)
+}
+
+pub fn render_with<T: Template>(status: StatusCode, template: &T) -> Result<Response, WebError> {
+    match template.render() {
+        Ok(html) => Ok((status, Html(html)).into_response()),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed to render");
+            Err(WebError::Internal)
+        }
+    }
+}
+
+/// Translated messages of refused input, each naming its field: "开始日期：…".
+#[derive(Debug, Default, Clone)]
+pub struct FormErrors {
+    pub items: Vec<(String, String)>,
+}
+
+impl FormErrors {
+    pub fn of(t: &Tr, invalid: &Invalid) -> Self {
+        Self {
+            items: invalid
+                .0
+                .iter()
+                .map(|v| {
+                    let label = t.t(&format!("field.{}", v.field)).to_owned();
+                    (v.field.clone(), format!("{label}：{}", translate(t, v)))
+                })
+                .collect(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    pub fn has(&self, field: &str) -> bool {
+        self.items.iter().any(|(f, _)| f == field)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    t: Tr,
+    status: u16,
+    title: String,
+    messages: Vec<String>,
+}
+
+/// Turns faults of page handlers into pages: sign-in for the unsigned, a translated error
+/// page for the rest (a missing and an out-of-scope object look the same).
+async fn page_faults(request: Request, next: Next) -> Response {
+    let (parts, body) = request.into_parts();
+    let t = Tr::new(locale_of(&parts));
+    let target = parts.uri.path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "/".into());
+    let is_get = parts.method == axum::http::Method::GET;
+    let mut response = next.run(Request::from_parts(parts, body)).await;
+    let Some(Fault(error)) = response.extensions_mut().remove::<Fault>() else {
+        return response;
+    };
+    if matches!(error, WebError::Unauthorized) {
+        let next_param = if is_get { format!("?next={}", urlencode(&target)) } else { String::new() };
+        return Redirect::to(&format!("/login{next_param}")).into_response();
+    }
+    let status = error.status();
+    let page = ErrorPage {
+        t,
+        status: status.as_u16(),
+        title: t.t(&format!("error.page.{}", status.as_u16())).to_owned(),
+        messages: error.messages(&t).into_iter().map(|m| m.message).collect(),
+    };
+    render_with(status, &page).unwrap_or_else(|_| status.into_response())
+}
+
+pub fn urlencode(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+/// Page numbers and links for a list.
+pub struct Pager {
+    pub page: u64,
+    pub pages: u64,
+    pub total: i64,
+    /// The query string without `page`, ending in `&` or empty.
+    pub base: String,
+}
+
+impl Pager {
+    pub fn new<T>(page: &safegrid_store::Page<T>, base: String) -> Self {
+        Self { page: page.page, pages: page.pages(), total: page.total, base }
+    }
+
+    pub fn prev(&self) -> Option<u64> {
+        (self.page > 1).then(|| self.page - 1)
+    }
+
+    pub fn next(&self) -> Option<u64> {
+        (self.page < self.pages).then(|| self.page + 1)
+    }
+
+    /// "Page 2 of 5, 230 in all", in the reader's language.
+    pub fn position(&self, t: &Tr) -> String {
+        t.f(
+            "pager.position",
+            &[("page", self.page.to_string()), ("pages", self.pages.to_string()), ("total", self.total.to_string())],
+        )
+    }
+}
+
+/// Rebuilds a query string from filter pairs, leaving out empty values.
+pub fn query_base(pairs: &[(&str, Option<String>)]) -> String {
+    let mut s = String::new();
+    for (k, v) in pairs {
+        if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
+            s.push_str(k);
+            s.push('=');
+            s.push_str(&urlencode(v));
+            s.push('&');
+        }
+    }
+    s
+}

@@ -1,0 +1,191 @@
+//! Signing in and out, and choosing the language.
+
+use crate::auth::{self, PageUser, SESSION_COOKIE};
+use crate::error::WebError;
+use crate::extract::{FormBody, QueryArgs};
+use crate::i18n::{Locale, Tr};
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use chrono::{Duration, Utc};
+use safegrid_store::SessionKind;
+use serde::Deserialize;
+
+const LOGIN_CSRF_COOKIE: &str = "sg_login";
+
+/// A demo account shown on the login page in demo mode.
+pub struct DemoAccount {
+    pub username: String,
+    pub display_name: String,
+    pub role_label: String,
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    t: Tr,
+    csrf: String,
+    next: String,
+    username: String,
+    error: Option<String>,
+    demo: Vec<DemoAccount>,
+    other_lang: (&'static str, &'static str),
+}
+
+#[derive(Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+/// Only same-site paths are followed after signing in.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => n.to_owned(),
+        _ => "/".to_owned(),
+    }
+}
+
+fn other_lang(t: &Tr) -> (&'static str, &'static str) {
+    match t.locale {
+        Locale::ZhCn => ("en", "English"),
+        Locale::En => ("zh-CN", "中文"),
+    }
+}
+
+async fn demo_accounts(state: &AppState, t: &Tr) -> Vec<DemoAccount> {
+    if !state.config.demo {
+        return Vec::new();
+    }
+    match state.store.accounts(&safegrid_domain::access::Actor::system()).await {
+        Ok(list) => list
+            .into_iter()
+            .map(|a| DemoAccount { role_label: t.label("role", &a.role), username: a.username, display_name: a.display_name })
+            .collect(),
+        Err(e) => {
+            tracing::warn!(error = %e, "could not list demo accounts");
+            Vec::new()
+        }
+    }
+}
+
+async fn login_page(
+    state: &AppState,
+    t: Tr,
+    jar: CookieJar,
+    next: String,
+    username: String,
+    error: Option<String>,
+) -> Result<Response, WebError> {
+    // A pre-session CSRF token, double-submitted as cookie and form field.
+    let csrf = jar.get(LOGIN_CSRF_COOKIE).map(|c| c.value().to_owned()).unwrap_or_else(auth::new_token);
+    let cookie = Cookie::build((LOGIN_CSRF_COOKIE, csrf.clone()))
+        .path("/login")
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(state.config.secure_cookies)
+        .build();
+    let page = LoginPage { t, csrf, next, username, demo: demo_accounts(state, &t).await, other_lang: other_lang(&t), error: error.clone() };
+    let status = if error.is_some() { StatusCode::UNAUTHORIZED } else { StatusCode::OK };
+    let body = super::render_with(status, &page)?;
+    Ok((jar.add(cookie), body).into_response())
+}
+
+pub async fn login_form(
+    State(state): State<AppState>,
+    t: Tr,
+    jar: CookieJar,
+    QueryArgs(q): QueryArgs<NextQuery>,
+) -> Result<Response, WebError> {
+    login_page(&state, t, jar, safe_next(q.next.as_deref()), String::new(), None).await
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    csrf: String,
+    next: Option<String>,
+}
+
+pub async fn login(
+    State(state): State<AppState>,
+    t: Tr,
+    jar: CookieJar,
+    auth::ClientAddr(from): auth::ClientAddr,
+    headers: HeaderMap,
+    FormBody(form): FormBody<LoginForm>,
+) -> Result<Response, WebError> {
+    let next = safe_next(form.next.as_deref());
+    let expected = jar.get(LOGIN_CSRF_COOKIE).map(|c| c.value().to_owned()).unwrap_or_default();
+    if expected.is_empty() || !auth::same_secret(&expected, &form.csrf) {
+        let message = t.t("login.expired").to_owned();
+        return login_page(&state, t, jar, next, form.username, Some(message)).await;
+    }
+    let account = match crate::api::check_credentials(&state, &form.username, &form.password, from.clone()).await {
+        Ok(a) => a,
+        Err(WebError::WrongCredentials) => {
+            let message = t.t("login.failed").to_owned();
+            return login_page(&state, t, jar, next, form.username, Some(message)).await;
+        }
+        Err(e) => return Err(e),
+    };
+    let token = auth::new_token();
+    let hours = state.config.session_hours.max(1);
+    let agent = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    state
+        .store
+        .create_session(&account, SessionKind::Web, &auth::token_hash(&token), &auth::new_token(), Utc::now() + Duration::hours(hours), from, agent)
+        .await?;
+    let cookie = Cookie::build((SESSION_COOKIE, token))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(state.config.secure_cookies)
+        .build();
+    let jar = jar.add(cookie).remove(Cookie::build(LOGIN_CSRF_COOKIE).path("/login"));
+    Ok((jar, Redirect::to(&next)).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+pub async fn logout(
+    State(state): State<AppState>,
+    user: PageUser,
+    jar: CookieJar,
+    FormBody(form): FormBody<CsrfForm>,
+) -> Result<Response, WebError> {
+    user.check_csrf(&form.csrf)?;
+    state.store.end_session(&user.actor, &user.token_hash).await?;
+    let jar = jar.remove(Cookie::build(SESSION_COOKIE).path("/"));
+    Ok((jar, Redirect::to("/login")).into_response())
+}
+
+pub async fn switch_language(
+    Path(tag): Path<String>,
+    jar: CookieJar,
+    headers: HeaderMap,
+) -> Response {
+    let locale = Locale::from_tag(&tag).unwrap_or_default();
+    let cookie = Cookie::build(("lang", locale.tag()))
+        .path("/")
+        .same_site(SameSite::Lax)
+        .permanent()
+        .build();
+    // Back to the page the switch was clicked on, if it was ours.
+    let back = headers
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| r.find("://").map(|i| &r[i + 3..]))
+        .and_then(|r| r.find('/').map(|i| r[i..].to_owned()));
+    (jar.add(cookie), Redirect::to(&safe_next(back.as_deref()))).into_response()
+}

@@ -1,0 +1,58 @@
+//! Configuration from the environment, with flags that mirror it.
+
+use clap::Args;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Args)]
+pub struct Config {
+    /// Database URL: sqlite://path or postgres://… (default: sqlite://<data dir>/safegrid.db).
+    #[arg(long, env = "SAFEGRID_DATABASE_URL", global = true)]
+    pub database_url: Option<String>,
+    /// Where the embedded database and files live.
+    #[arg(long, env = "SAFEGRID_DATA_DIR", default_value = "./data", global = true)]
+    pub data_dir: PathBuf,
+    /// Address to listen on.
+    #[arg(long, env = "SAFEGRID_LISTEN", default_value = "127.0.0.1:8080", global = true)]
+    pub listen: String,
+    /// Password of the demo accounts; generated and printed once when unset.
+    #[arg(long, env = "SAFEGRID_DEMO_PASSWORD", global = true, hide_env_values = true)]
+    pub demo_password: Option<String>,
+    /// Mark cookies Secure (set when served over HTTPS).
+    #[arg(long, env = "SAFEGRID_SECURE_COOKIES", global = true)]
+    pub secure_cookies: bool,
+}
+
+impl Config {
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) if !url.trim().is_empty() => url.trim().to_owned(),
+            _ => format!("sqlite://{}", self.data_dir.join("safegrid.db").display()),
+        }
+    }
+}
+
+/// A URL with its password hidden, for messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            match credentials.find(':') {
+                Some(colon) => format!("{}{}:***{}", &url[..scheme + 3], &credentials[..colon], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_hidden() {
+        assert_eq!(redact("postgres://root:secret@localhost/test"), "postgres://root:***@localhost/test");
+        assert_eq!(redact("postgres://root@localhost/test"), "postgres://root@localhost/test");
+        assert_eq!(redact("sqlite://data/safegrid.db"), "sqlite://data/safegrid.db");
+    }
+}
