@@ -1,0 +1,44 @@
+//! Every change leaves an audit record, chained so that tampering shows.
+
+use crate::support::*;
+use axum::http::StatusCode;
+use serde_json::json;
+
+story!(changes_are_audited_and_chained, |app| {
+    let chengguan = app.token("chengguan").await;
+    let id = app.grid_id(&chengguan, CHENGGUAN, "town", None).await;
+    let grid = app.get(&format!("/api/v1/grids/{id}"), Some(&chengguan)).await.json();
+    let holding = grid["posts"][1]["holders"][0]["id"].as_i64().unwrap();
+    let replaced = app.post_json(&format!("/api/v1/holdings/{holding}/replace"), Some(&chengguan), &json!({"person": {"name": "审计测"}, "on": "2026-11-03"})).await;
+    assert_eq!(replaced.status, StatusCode::CREATED);
+    let _ = app.post_json("/api/v1/auth/login", None, &json!({"username": "chengguan", "password": "wrong"})).await;
+
+    let auditor = app.token("auditor").await;
+    let log = app.get("/api/v1/audit?per_page=10", Some(&auditor)).await.json();
+    let entries = log["items"].as_array().unwrap();
+    let replace = entries.iter().find(|e| e["action"] == "post.replace").expect("the replacement is audited");
+    assert_eq!(replace["username"], "chengguan");
+    assert_eq!(replace["outcome"], "ok");
+    assert!(entries.iter().any(|e| e["action"] == "person.create" && e["username"] == "chengguan"), "the new person too");
+    assert!(entries.iter().any(|e| e["action"] == "auth.login" && e["outcome"] == "denied"), "refused sign-ins too");
+
+    let (checked, broken) = app.store.verify_audit().await.unwrap();
+    assert!(checked > 100);
+    assert!(broken.is_empty(), "{broken:?}");
+
+    // Editing a record behind the system's back breaks its chain at that record.
+    let replace_id = replace["id"].as_i64().unwrap();
+    let sql = format!("UPDATE audit_log SET detail = '{{}}' WHERE id = {replace_id}");
+    match app.backend {
+        Backend::Sqlite => {
+            let path = app.sqlite_path.clone().unwrap();
+            let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display())).await.unwrap();
+            sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&pool).await.unwrap();
+            pool.close().await;
+        }
+        Backend::Postgres => return, // the same chain code; tampering is shown once, on SQLite
+    }
+    let (_, broken) = app.store.verify_audit().await.unwrap();
+    assert_eq!(broken.len(), 1);
+    assert_eq!(broken[0].id, replace_id);
+});

@@ -1,0 +1,151 @@
+//! Browser journeys in headless Chromium through chromedriver: sign in, walk the tree to a
+//! grid, replace a person, see both in the history; on a desktop and a 390×844 phone screen.
+
+use crate::support::*;
+use fantoccini::{Client, ClientBuilder, Locator};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+/// Whether to run: required when `SAFEGRID_BROWSER_TESTS=1`, skipped (saying so) when
+/// chromedriver is absent otherwise.
+fn chromedriver() -> Option<String> {
+    let required = std::env::var("SAFEGRID_BROWSER_TESTS").is_ok_and(|v| v == "1");
+    let path = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+    if std::path::Path::new(&path).exists() {
+        Some(path)
+    } else if required {
+        panic!("SAFEGRID_BROWSER_TESTS=1 but no chromedriver at {path}");
+    } else {
+        eprintln!("chromedriver not found: browser journey skipped");
+        None
+    }
+}
+
+struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+async fn start_driver(path: &str) -> Driver {
+    let port = free_port();
+    let child = Command::new(path)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver starts");
+    // Wait until it accepts connections (bounded: 100 tries).
+    for _ in 0..100 {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+            return Driver { child, port };
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("chromedriver did not start");
+}
+
+async fn browser(driver: &Driver, width: u32, height: u32) -> Client {
+    let mut caps = serde_json::Map::new();
+    let profile = tempfile::tempdir().unwrap().keep();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "binary": std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-dev-shm-usage", "--disable-quic", "--no-first-run", "--disable-component-update",
+                "--disable-sync", format!("--window-size={width},{height}"), format!("--user-data-dir={}", profile.display()),
+                "--lang=zh-CN"],
+            "prefs": { "intl.accept_languages": "zh-CN,zh" },
+        }),
+    );
+    ClientBuilder::native()
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{}", driver.port))
+        .await
+        .expect("a browser session")
+}
+
+/// Serves the application on a real port for the browser.
+async fn serve(app: &TestApp) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let router = app.router.clone();
+    tokio::spawn(async move {
+        axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>()).await.unwrap();
+    });
+    format!("http://{address}")
+}
+
+async fn journey(app: &TestApp, width: u32, height: u32, new_name: &str, shot: &str) {
+    let Some(path) = chromedriver() else { return };
+    let base = serve(app).await;
+    let driver = start_driver(&path).await;
+    let c = browser(&driver, width, height).await;
+    c.set_window_size(width, height).await.ok();
+
+    c.goto(&format!("{base}/login")).await.unwrap();
+    c.find(Locator::Css("input[name=username]")).await.unwrap().send_keys("chengguan").await.unwrap();
+    c.find(Locator::Css("input[name=password]")).await.unwrap().send_keys(PASSWORD).await.unwrap();
+    c.find(Locator::Css("form button[type=submit]")).await.unwrap().click().await.unwrap();
+    c.wait().for_element(Locator::Css("[data-testid=current-user]")).await.unwrap();
+
+    // The tree: the town's page, then one of its zones.
+    c.goto(&format!("{base}/regions")).await.unwrap();
+    let children = c.wait().for_element(Locator::Css("[data-testid=region-children]")).await.unwrap();
+    let first_village = children.find(Locator::Css("tbody tr a")).await.unwrap();
+    let village_name = first_village.text().await.unwrap();
+    assert!(!village_name.is_empty());
+    // A responsibility zone of the town (the town staffs those; department grids are not its to staff).
+    let zone_link = c
+        .find(Locator::Css("tr[data-kind=town_zone] a[href^='/grids/']"))
+        .await
+        .unwrap();
+    zone_link.click().await.unwrap();
+    let first_form = c.wait().for_element(Locator::Css("[data-testid=holder]")).await.unwrap();
+    let old_name = first_form.find(Locator::Css("strong")).await.unwrap().text().await.unwrap();
+
+    // Replace the first holder.
+    let replace = c.find(Locator::Css("[data-testid=holder] details.action summary")).await.unwrap();
+    replace.click().await.unwrap();
+    let form = c.find(Locator::Css("[data-testid=replace-form]")).await.unwrap();
+    form.find(Locator::Css("input[name=person_name]")).await.unwrap().send_keys(new_name).await.unwrap();
+    form.find(Locator::Css("input[name=phone]")).await.unwrap().send_keys("13900003333").await.unwrap();
+    form.find(Locator::Css("button[type=submit]")).await.unwrap().click().await.unwrap();
+    c.wait().for_element(Locator::Css(".alert-ok")).await.unwrap();
+
+    let history = c.find(Locator::Css("[data-testid=history]")).await.unwrap().text().await.unwrap();
+    assert!(history.contains(new_name), "history shows the new holder: {history}");
+    assert!(history.contains(&old_name), "history keeps the old holder: {history}");
+    let holders = c.find(Locator::Css("[data-testid=holder] strong")).await.unwrap().text().await.unwrap();
+    assert_eq!(holders, new_name);
+
+    if let Ok(png) = c.screenshot().await {
+        let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"));
+        let _ = std::fs::write(dir.join(shot), png);
+    }
+    c.close().await.unwrap();
+}
+
+/// Browser journeys run on SQLite only: the path through the pages is the same on both.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn replace_a_person_on_a_desktop() {
+    let app = TestApp::start(Backend::Sqlite).await;
+    journey(&app, 1280, 900, "桌面新人", "journey-desktop.png").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn replace_a_person_on_a_phone() {
+    let app = TestApp::start(Backend::Sqlite).await;
+    journey(&app, 390, 844, "手机新人", "journey-phone.png").await;
+}

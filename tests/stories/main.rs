@@ -1,0 +1,14 @@
+//! The stories: the system driven from outside, as its users and clients drive it. Every story
+//! runs on SQLite, and on PostgreSQL when `SAFEGRID_TEST_DATABASE_URL` is set (CI sets it).
+//! Browser journeys run when `SAFEGRID_BROWSER_TESTS=1` (CI sets it) or chromedriver is found.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+mod access;
+mod api;
+mod audit;
+mod bad_input;
+mod browser;
+mod pages;
