@@ -9,13 +9,28 @@ pub struct Config {
     #[arg(long, env = "SAFEGRID_DATABASE_URL", global = true)]
     pub database_url: Option<String>,
     /// Where the embedded database and files live.
-    #[arg(long, env = "SAFEGRID_DATA_DIR", default_value = "./data", global = true)]
+    #[arg(
+        long,
+        env = "SAFEGRID_DATA_DIR",
+        default_value = "./data",
+        global = true
+    )]
     pub data_dir: PathBuf,
     /// Address to listen on.
-    #[arg(long, env = "SAFEGRID_LISTEN", default_value = "127.0.0.1:8080", global = true)]
+    #[arg(
+        long,
+        env = "SAFEGRID_LISTEN",
+        default_value = "127.0.0.1:8080",
+        global = true
+    )]
     pub listen: String,
     /// Password of the demo accounts; generated and printed once when unset.
-    #[arg(long, env = "SAFEGRID_DEMO_PASSWORD", global = true, hide_env_values = true)]
+    #[arg(
+        long,
+        env = "SAFEGRID_DEMO_PASSWORD",
+        global = true,
+        hide_env_values = true
+    )]
     pub demo_password: Option<String>,
     /// Mark cookies Secure (set when served over HTTPS).
     #[arg(long, env = "SAFEGRID_SECURE_COOKIES", global = true)]
@@ -37,7 +52,12 @@ pub fn redact(url: &str) -> String {
         (Some(scheme), Some(at)) if at > scheme => {
             let credentials = &url[scheme + 3..at];
             match credentials.find(':') {
-                Some(colon) => format!("{}{}:***{}", &url[..scheme + 3], &credentials[..colon], &url[at..]),
+                Some(colon) => format!(
+                    "{}{}:***{}",
+                    &url[..scheme + 3],
+                    &credentials[..colon],
+                    &url[at..]
+                ),
                 None => url.to_owned(),
             }
         }
@@ -51,8 +71,17 @@ mod tests {
 
     #[test]
     fn passwords_are_hidden() {
-        assert_eq!(redact("postgres://root:secret@localhost/test"), "postgres://root:***@localhost/test");
-        assert_eq!(redact("postgres://root@localhost/test"), "postgres://root@localhost/test");
-        assert_eq!(redact("sqlite://data/safegrid.db"), "sqlite://data/safegrid.db");
+        assert_eq!(
+            redact("postgres://root:secret@localhost/test"),
+            "postgres://root:***@localhost/test"
+        );
+        assert_eq!(
+            redact("postgres://root@localhost/test"),
+            "postgres://root@localhost/test"
+        );
+        assert_eq!(
+            redact("sqlite://data/safegrid.db"),
+            "sqlite://data/safegrid.db"
+        );
     }
 }

@@ -8,8 +8,8 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use safegrid_domain::access::Actor;
 use safegrid_store::{
-    Appointment, GridFilter, NewAccount, NewDepartment, NewLeadershipMember, NewOffice, NewPerson, NewRegion,
-    PageRequest, PersonChoice, Replacement, Store,
+    Appointment, GridFilter, NewAccount, NewDepartment, NewLeadershipMember, NewOffice, NewPerson,
+    NewRegion, PageRequest, PersonChoice, Replacement, Store,
 };
 use std::collections::HashMap;
 
@@ -33,46 +33,83 @@ pub const TOWNS: [(&str, &str); 10] = [
 
 /// Fictional village names, dealt out to the towns in turn.
 const VILLAGE_NAMES: &[&str] = &[
-    "新星", "和平", "五一", "兴隆", "太平", "东坡", "西岭", "南山", "北岔", "月河", "红光", "团结", "联合", "长岭",
-    "石门", "龙泉", "青山", "丰收", "双桥", "花园", "黄土", "柳林", "田禾", "金星", "民主", "前进", "永安", "高峰",
-    "安坪", "桂花", "枣园", "凤凰", "三柳", "中坝", "河坝", "茶园", "盘龙", "梨树", "堰坪", "马家", "陈家", "李家",
-    "张家", "王家", "刘家", "油坊", "清泉", "白庙", "观音", "碑亭", "学堂", "桥头", "田坝", "水井", "鹿鸣", "银杏",
-    "梓木", "竹园", "火石", "松树", "桃园", "槐树", "杨柳", "新华", "红星", "胜利", "光明", "向阳", "朝阳", "东风",
-    "新民", "福寿", "兴安", "长春", "太白", "紫荆", "高桥", "龙王", "黑龙", "白鹤", "金龙", "玉泉", "天池", "仙河",
-    "铁瓦", "石泉", "土门", "花坪", "大坝", "小河", "坪梁", "沙坝", "古城", "新庄", "老庄", "韩家", "吴家", "何家",
-    "周家", "郑家", "冯家", "贾家", "罗家", "高家", "邓家", "许家", "苏家", "程家", "谢家", "唐家", "宋家", "蒋家",
-    "袁家", "彭家", "曾家", "田家", "董家", "潘家", "蔡家", "余家", "杜家", "叶家", "魏家", "吕家", "丁家", "沈家",
-    "姚家", "卢家", "姜家", "崔家", "钟家", "谭家", "陆家", "汪家", "范家", "金家", "石家", "廖家", "贺家", "邱家",
-    "熊家", "孟家", "秦家", "阎家", "薛家", "侯家", "雷家", "白家", "龙家", "段家", "郝家", "孔家", "邵家", "史家",
+    "新星", "和平", "五一", "兴隆", "太平", "东坡", "西岭", "南山", "北岔", "月河", "红光", "团结",
+    "联合", "长岭", "石门", "龙泉", "青山", "丰收", "双桥", "花园", "黄土", "柳林", "田禾", "金星",
+    "民主", "前进", "永安", "高峰", "安坪", "桂花", "枣园", "凤凰", "三柳", "中坝", "河坝", "茶园",
+    "盘龙", "梨树", "堰坪", "马家", "陈家", "李家", "张家", "王家", "刘家", "油坊", "清泉", "白庙",
+    "观音", "碑亭", "学堂", "桥头", "田坝", "水井", "鹿鸣", "银杏", "梓木", "竹园", "火石", "松树",
+    "桃园", "槐树", "杨柳", "新华", "红星", "胜利", "光明", "向阳", "朝阳", "东风", "新民", "福寿",
+    "兴安", "长春", "太白", "紫荆", "高桥", "龙王", "黑龙", "白鹤", "金龙", "玉泉", "天池", "仙河",
+    "铁瓦", "石泉", "土门", "花坪", "大坝", "小河", "坪梁", "沙坝", "古城", "新庄", "老庄", "韩家",
+    "吴家", "何家", "周家", "郑家", "冯家", "贾家", "罗家", "高家", "邓家", "许家", "苏家", "程家",
+    "谢家", "唐家", "宋家", "蒋家", "袁家", "彭家", "曾家", "田家", "董家", "潘家", "蔡家", "余家",
+    "杜家", "叶家", "魏家", "吕家", "丁家", "沈家", "姚家", "卢家", "姜家", "崔家", "钟家", "谭家",
+    "陆家", "汪家", "范家", "金家", "石家", "廖家", "贺家", "邱家", "熊家", "孟家", "秦家", "阎家",
+    "薛家", "侯家", "雷家", "白家", "龙家", "段家", "郝家", "孔家", "邵家", "史家",
 ];
 
-const COMMUNITY_NAMES: &[&str] = &["东城", "西城", "南街", "北街", "月河", "凤台", "文庙", "新区"];
+const COMMUNITY_NAMES: &[&str] = &[
+    "东城", "西城", "南街", "北街", "月河", "凤台", "文庙", "新区",
+];
 
 const SURNAMES: &[&str] = &[
-    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "周", "吴", "徐", "孙", "马", "朱", "胡", "郭", "何", "高", "林",
-    "罗", "郑", "梁", "谢", "宋", "唐", "许", "韩", "冯", "邓", "曹", "彭", "曾", "肖", "田", "董", "袁", "潘", "蒋",
-    "蔡", "余", "杜", "叶", "程", "魏", "苏", "吕", "丁", "任", "沈", "姚",
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "周", "吴", "徐", "孙", "马", "朱", "胡", "郭",
+    "何", "高", "林", "罗", "郑", "梁", "谢", "宋", "唐", "许", "韩", "冯", "邓", "曹", "彭", "曾",
+    "肖", "田", "董", "袁", "潘", "蒋", "蔡", "余", "杜", "叶", "程", "魏", "苏", "吕", "丁", "任",
+    "沈", "姚",
 ];
 const GIVEN: &[&str] = &[
-    "建国", "海军", "晓燕", "丽", "伟", "敏", "静", "磊", "洋", "勇", "军", "杰", "涛", "明", "超", "秀英", "桂兰",
-    "志强", "红梅", "文斌", "永刚", "春花", "玉兰", "德明", "光辉", "立新", "国庆", "亚军", "小龙", "俊", "斌",
-    "鹏", "飞", "宁", "华", "平", "刚", "辉", "霞", "芳", "娟", "波", "强", "亮", "琳", "婷", "雪", "浩", "宇", "欣",
+    "建国", "海军", "晓燕", "丽", "伟", "敏", "静", "磊", "洋", "勇", "军", "杰", "涛", "明", "超",
+    "秀英", "桂兰", "志强", "红梅", "文斌", "永刚", "春花", "玉兰", "德明", "光辉", "立新", "国庆",
+    "亚军", "小龙", "俊", "斌", "鹏", "飞", "宁", "华", "平", "刚", "辉", "霞", "芳", "娟", "波",
+    "强", "亮", "琳", "婷", "雪", "浩", "宇", "欣",
 ];
 
 /// County departments: name, short name, sectors supervised, whether it hosts the office.
 const DEPARTMENTS: &[(&str, &str, &[&str], bool)] = &[
-    ("县安全生产监督管理局", "县安监局", &["hazardous_chemicals", "non_coal_mine", "fireworks", "metal_smelting", "industry_trade"], true),
-    ("县住房和城乡建设局", "县住建局", &["construction", "town_gas"], false),
+    (
+        "县安全生产监督管理局",
+        "县安监局",
+        &[
+            "hazardous_chemicals",
+            "non_coal_mine",
+            "fireworks",
+            "metal_smelting",
+            "industry_trade",
+        ],
+        true,
+    ),
+    (
+        "县住房和城乡建设局",
+        "县住建局",
+        &["construction", "town_gas"],
+        false,
+    ),
     ("县交通运输局", "县交通局", &["road_transport"], false),
-    ("县市场监督管理局", "县市场监管局", &["special_equipment", "food_drug"], false),
+    (
+        "县市场监督管理局",
+        "县市场监管局",
+        &["special_equipment", "food_drug"],
+        false,
+    ),
     ("县消防救援大队", "县消防大队", &["fire_safety"], false),
-    ("县公安局", "县公安局", &["road_transport", "fireworks"], false),
+    (
+        "县公安局",
+        "县公安局",
+        &["road_transport", "fireworks"],
+        false,
+    ),
     ("县教育体育局", "县教体局", &["education"], false),
     ("县农业农村局", "县农业农村局", &["agriculture"], false),
     ("县水利局", "县水利局", &["water"], false),
     ("县文化和旅游广电局", "县文旅局", &["tourism"], false),
     ("县自然资源局", "县自然资源局", &["non_coal_mine"], false),
-    ("县工业和信息化局", "县工信局", &["machinery", "industry_trade", "power"], false),
+    (
+        "县工业和信息化局",
+        "县工信局",
+        &["machinery", "industry_trade", "power"],
+        false,
+    ),
     ("县林业局", "县林业局", &["forestry"], false),
     ("县卫生健康局", "县卫健局", &["fire_safety"], false),
     ("县商务局", "县商务局", &["fire_safety", "town_gas"], false),
@@ -86,8 +123,14 @@ pub struct DemoSize {
 }
 
 impl DemoSize {
-    pub const FULL: DemoSize = DemoSize { villages_per_town: 15, departments: DEPARTMENTS.len() };
-    pub const SMALL: DemoSize = DemoSize { villages_per_town: 3, departments: 4 };
+    pub const FULL: DemoSize = DemoSize {
+        villages_per_town: 15,
+        departments: DEPARTMENTS.len(),
+    };
+    pub const SMALL: DemoSize = DemoSize {
+        villages_per_town: 3,
+        departments: 4,
+    };
 }
 
 /// The demo accounts: username, display name, role, and where they work.
@@ -101,23 +144,70 @@ pub enum DemoScope {
 
 pub const ACCOUNTS: &[(&str, &str, &str, DemoScope)] = &[
     ("admin", "县级管理员", "county_admin", DemoScope::County),
-    ("anweiban", "县安委办", "committee_office", DemoScope::County),
-    ("chengguan", "城关镇安监站", "town_staff", DemoScope::Town("610921100000")),
-    ("xuanwo", "漩涡镇安监站", "town_staff", DemoScope::Town("610921106000")),
-    ("anjian", "县安监局", "department_staff", DemoScope::Department("县安监局")),
-    ("zhujian", "县住建局", "department_staff", DemoScope::Department("县住建局")),
-    ("cunwang", "城关镇村网格员", "village_member", DemoScope::FirstVillageOf("610921100000")),
+    (
+        "anweiban",
+        "县安委办",
+        "committee_office",
+        DemoScope::County,
+    ),
+    (
+        "chengguan",
+        "城关镇安监站",
+        "town_staff",
+        DemoScope::Town("610921100000"),
+    ),
+    (
+        "xuanwo",
+        "漩涡镇安监站",
+        "town_staff",
+        DemoScope::Town("610921106000"),
+    ),
+    (
+        "anjian",
+        "县安监局",
+        "department_staff",
+        DemoScope::Department("县安监局"),
+    ),
+    (
+        "zhujian",
+        "县住建局",
+        "department_staff",
+        DemoScope::Department("县住建局"),
+    ),
+    (
+        "cunwang",
+        "城关镇村网格员",
+        "village_member",
+        DemoScope::FirstVillageOf("610921100000"),
+    ),
     ("lingdao", "县领导", "leader", DemoScope::County),
-    ("sysadmin", "系统管理员", "system_admin", DemoScope::Administration),
-    ("secadmin", "安全管理员", "security_admin", DemoScope::Administration),
-    ("auditor", "审计管理员", "audit_admin", DemoScope::Administration),
+    (
+        "sysadmin",
+        "系统管理员",
+        "system_admin",
+        DemoScope::Administration,
+    ),
+    (
+        "secadmin",
+        "安全管理员",
+        "security_admin",
+        DemoScope::Administration,
+    ),
+    (
+        "auditor",
+        "审计管理员",
+        "audit_admin",
+        DemoScope::Administration,
+    ),
 ];
 
 /// A random password of 12 letters and digits that are hard to confuse.
 pub fn generate_password() -> String {
     const CHARS: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let mut rng = rand::rng();
-    (0..12).map(|_| char::from(CHARS[rng.random_range(0..CHARS.len())])).collect()
+    (0..12)
+        .map(|_| char::from(CHARS[rng.random_range(0..CHARS.len())]))
+        .collect()
 }
 
 /// Loads the full demo county into an empty database; leaves a database with accounts alone.
@@ -133,7 +223,10 @@ pub async fn seed_if_empty(store: &Store, config: &Config) -> anyhow::Result<()>
     let started = std::time::Instant::now();
     let hash = safegrid_web::auth::hash_password(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
     seed(store, DemoSize::FULL, &hash).await?;
-    println!("demo county loaded in {:.1} s", started.elapsed().as_secs_f64());
+    println!(
+        "demo county loaded in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
     let names: Vec<&str> = ACCOUNTS.iter().map(|a| a.0).collect();
     println!("demo accounts: {}", names.join(", "));
     if generated {
@@ -157,10 +250,20 @@ impl People {
     }
 
     fn phone(&mut self) -> String {
-        format!("13{}{:08}", self.rng.random_range(3..10), self.rng.random_range(0..100_000_000u32))
+        format!(
+            "13{}{:08}",
+            self.rng.random_range(3..10),
+            self.rng.random_range(0..100_000_000u32)
+        )
     }
 
-    async fn register(&mut self, store: &Store, region: &str, department: Option<i64>, title: &str) -> anyhow::Result<i64> {
+    async fn register(
+        &mut self,
+        store: &Store,
+        region: &str,
+        department: Option<i64>,
+        title: &str,
+    ) -> anyhow::Result<i64> {
         let person = store
             .create_person(
                 &Actor::system(),
@@ -183,7 +286,12 @@ async fn appoint(store: &Store, post: i64, person: i64, since: &str) -> anyhow::
         .appoint(
             &Actor::system(),
             post,
-            Appointment { person: PersonChoice::Existing(person), started_on: since.to_owned(), ended_on: None, note: None },
+            Appointment {
+                person: PersonChoice::Existing(person),
+                started_on: since.to_owned(),
+                ended_on: None,
+                note: None,
+            },
         )
         .await
         .map_err(|e| anyhow::anyhow!("appointing: {e}"))?;
@@ -196,10 +304,21 @@ async fn posts_of(store: &Store, grid: i64) -> anyhow::Result<HashMap<String, i6
         .grid(&Actor::system(), grid, safegrid_domain::time::today())
         .await
         .map_err(|e| anyhow::anyhow!("reading grid {grid}: {e}"))?;
-    Ok(detail.posts.into_iter().map(|p| (p.post.kind, p.post.id)).collect())
+    Ok(detail
+        .posts
+        .into_iter()
+        .map(|p| (p.post.kind, p.post.id))
+        .collect())
 }
 
-async fn region(store: &Store, code: &str, parent: Option<&str>, name: &str, kind: &str, order: i32) -> anyhow::Result<()> {
+async fn region(
+    store: &Store,
+    code: &str,
+    parent: Option<&str>,
+    name: &str,
+    kind: &str,
+    order: i32,
+) -> anyhow::Result<()> {
     store
         .create_region(
             &Actor::system(),
@@ -217,7 +336,12 @@ async fn region(store: &Store, code: &str, parent: Option<&str>, name: &str, kin
 }
 
 /// Every grid id of a kind in a division subtree.
-async fn grids_of(store: &Store, region: &str, kind: &str, department: Option<i64>) -> anyhow::Result<Vec<(i64, String)>> {
+async fn grids_of(
+    store: &Store,
+    region: &str,
+    kind: &str,
+    department: Option<i64>,
+) -> anyhow::Result<Vec<(i64, String)>> {
     let filter = GridFilter {
         region: Some(region.to_owned()),
         kind: Some(kind.to_owned()),
@@ -228,10 +352,18 @@ async fn grids_of(store: &Store, region: &str, kind: &str, department: Option<i6
     let mut page = 1;
     loop {
         let p = store
-            .grids(&Actor::system(), &filter, PageRequest::new(Some(page), Some(PageRequest::MAX_PER_PAGE)))
+            .grids(
+                &Actor::system(),
+                &filter,
+                PageRequest::new(Some(page), Some(PageRequest::MAX_PER_PAGE)),
+            )
             .await
             .map_err(|e| anyhow::anyhow!("listing grids: {e}"))?;
-        out.extend(p.items.iter().map(|g| (g.grid.id, g.grid.region_code.clone())));
+        out.extend(
+            p.items
+                .iter()
+                .map(|g| (g.grid.id, g.grid.region_code.clone())),
+        );
         if page >= p.pages() {
             break;
         }
@@ -242,14 +374,17 @@ async fn grids_of(store: &Store, region: &str, kind: &str, department: Option<i6
 
 /// Builds the demo county. `password_hash` is shared by all demo accounts.
 pub async fn seed(store: &Store, size: DemoSize, password_hash: &str) -> anyhow::Result<()> {
-    let mut people = People { rng: StdRng::seed_from_u64(610_921) };
+    let mut people = People {
+        rng: StdRng::seed_from_u64(610_921),
+    };
     region(store, PROVINCE, None, "陕西省", "province", 0).await?;
     region(store, CITY, Some(PROVINCE), "安康市", "city", 0).await?;
     region(store, COUNTY, Some(CITY), "汉阴县", "county", 0).await?;
 
     // Departments first, so every town gets their grids as it is added.
     let mut departments: Vec<(i64, &str)> = Vec::new();
-    for (i, (name, short, sectors, office)) in DEPARTMENTS.iter().take(size.departments).enumerate() {
+    for (i, (name, short, sectors, office)) in DEPARTMENTS.iter().take(size.departments).enumerate()
+    {
         let d = store
             .create_department(
                 &Actor::system(),
@@ -269,16 +404,44 @@ pub async fn seed(store: &Store, size: DemoSize, password_hash: &str) -> anyhow:
 
     let mut names = VILLAGE_NAMES.iter().cycle();
     for (t, (town_code, town_name)) in TOWNS.iter().enumerate() {
-        region(store, town_code, Some(COUNTY), town_name, "town", i32::try_from(t).unwrap_or(0)).await?;
+        region(
+            store,
+            town_code,
+            Some(COUNTY),
+            town_name,
+            "town",
+            i32::try_from(t).unwrap_or(0),
+        )
+        .await?;
         let prefix = &town_code[..9];
-        let communities = if t == 0 { 2.min(size.villages_per_town) } else { 0 };
+        let communities = if t == 0 {
+            2.min(size.villages_per_town)
+        } else {
+            0
+        };
         for v in 0..size.villages_per_town {
             let (code, name, kind) = if v < communities {
-                (format!("{prefix}{:03}", v + 1), format!("{}社区", COMMUNITY_NAMES[v % COMMUNITY_NAMES.len()]), "community")
+                (
+                    format!("{prefix}{:03}", v + 1),
+                    format!("{}社区", COMMUNITY_NAMES[v % COMMUNITY_NAMES.len()]),
+                    "community",
+                )
             } else {
-                (format!("{prefix}{:03}", 200 + v), format!("{}村", names.next().copied().unwrap_or("新")), "village")
+                (
+                    format!("{prefix}{:03}", 200 + v),
+                    format!("{}村", names.next().copied().unwrap_or("新")),
+                    "village",
+                )
             };
-            region(store, &code, Some(town_code), &name, kind, i32::try_from(v).unwrap_or(0)).await?;
+            region(
+                store,
+                &code,
+                Some(town_code),
+                &name,
+                kind,
+                i32::try_from(v).unwrap_or(0),
+            )
+            .await?;
         }
     }
 
@@ -313,25 +476,50 @@ pub async fn seed(store: &Store, size: DemoSize, password_hash: &str) -> anyhow:
                 account.scope_region_code = Some(first.code);
             }
             DemoScope::Department(short) => {
-                let Some((id, _)) = departments.iter().find(|(_, s)| s == short) else { continue };
+                let Some((id, _)) = departments.iter().find(|(_, s)| s == short) else {
+                    continue;
+                };
                 account.scope_department_id = Some(*id);
                 account.county_code = Some(COUNTY.to_owned());
             }
             DemoScope::Administration => {}
         }
-        store.create_account(&Actor::system(), account).await.map_err(|e| anyhow::anyhow!("account {username}: {e}"))?;
+        store
+            .create_account(&Actor::system(), account)
+            .await
+            .map_err(|e| anyhow::anyhow!("account {username}: {e}"))?;
     }
     Ok(())
 }
 
-async fn staff_county(store: &Store, people: &mut People, departments: &[(i64, &str)]) -> anyhow::Result<()> {
+async fn staff_county(
+    store: &Store,
+    people: &mut People,
+    departments: &[(i64, &str)],
+) -> anyhow::Result<()> {
     let head = people.register(store, COUNTY, None, "县长").await?;
     let deputies = [
-        (people.register(store, COUNTY, None, "常务副县长").await?, "县委常委、常务副县长", "县安委会副主任"),
-        (people.register(store, COUNTY, None, "副县长").await?, "副县长", "县安委会副主任"),
-        (people.register(store, COUNTY, None, "副县长").await?, "副县长", "县安委会副主任"),
+        (
+            people.register(store, COUNTY, None, "常务副县长").await?,
+            "县委常委、常务副县长",
+            "县安委会副主任",
+        ),
+        (
+            people.register(store, COUNTY, None, "副县长").await?,
+            "副县长",
+            "县安委会副主任",
+        ),
+        (
+            people.register(store, COUNTY, None, "副县长").await?,
+            "副县长",
+            "县安委会副主任",
+        ),
     ];
-    let (county_grid, _) = grids_of(store, COUNTY, "county", None).await?.into_iter().next().context("county grid")?;
+    let (county_grid, _) = grids_of(store, COUNTY, "county", None)
+        .await?
+        .into_iter()
+        .next()
+        .context("county grid")?;
     let posts = posts_of(store, county_grid).await?;
     if let Some(&p) = posts.get("first_responsible") {
         appoint(store, p, head, "2023-01-01").await?;
@@ -358,7 +546,12 @@ async fn staff_county(store: &Store, people: &mut People, departments: &[(i64, &
         if let Some(&p) = posts.get("leader_in_charge") {
             appoint(store, p, *person, "2023-01-01").await?;
         }
-        let portfolio = departments.iter().skip(i * share).take(share).map(|d| d.0).collect();
+        let portfolio = departments
+            .iter()
+            .skip(i * share)
+            .take(share)
+            .map(|d| d.0)
+            .collect();
         store
             .add_leadership_member(
                 &actor,
@@ -376,7 +569,9 @@ async fn staff_county(store: &Store, people: &mut People, departments: &[(i64, &
             .map_err(|e| anyhow::anyhow!("{e}"))?;
     }
     if let Some((office_department, _)) = departments.first() {
-        let director = people.register(store, COUNTY, Some(*office_department), "局长").await?;
+        let director = people
+            .register(store, COUNTY, Some(*office_department), "局长")
+            .await?;
         store
             .add_leadership_member(
                 &actor,
@@ -395,7 +590,11 @@ async fn staff_county(store: &Store, people: &mut People, departments: &[(i64, &
         store
             .set_leadership_office(
                 &actor,
-                NewOffice { county_code: COUNTY.to_owned(), department_id: *office_department, director_person_id: Some(director) },
+                NewOffice {
+                    county_code: COUNTY.to_owned(),
+                    department_id: *office_department,
+                    director_person_id: Some(director),
+                },
             )
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -405,14 +604,27 @@ async fn staff_county(store: &Store, people: &mut People, departments: &[(i64, &
 
 /// A department's grids: its deputy heads lead them, its staff supervise two each, with a
 /// couple of deliberate gaps.
-async fn staff_department(store: &Store, people: &mut People, department: i64, short: &str) -> anyhow::Result<()> {
+async fn staff_department(
+    store: &Store,
+    people: &mut People,
+    department: i64,
+    short: &str,
+) -> anyhow::Result<()> {
     let leaders = [
-        people.register(store, COUNTY, Some(department), "副局长").await?,
-        people.register(store, COUNTY, Some(department), "副局长").await?,
+        people
+            .register(store, COUNTY, Some(department), "副局长")
+            .await?,
+        people
+            .register(store, COUNTY, Some(department), "副局长")
+            .await?,
     ];
     let mut staff = Vec::new();
     for _ in 0..8 {
-        staff.push(people.register(store, COUNTY, Some(department), "股长").await?);
+        staff.push(
+            people
+                .register(store, COUNTY, Some(department), "股长")
+                .await?,
+        );
     }
     let grids = grids_of(store, COUNTY, "department_town", Some(department)).await?;
     for (i, (grid, town)) in grids.iter().enumerate() {
@@ -443,9 +655,17 @@ async fn staff_town(store: &Store, people: &mut People, town: &str) -> anyhow::R
     for _ in 0..3 {
         station.push(people.register(store, town, None, "安监站干部").await?);
     }
-    let (town_grid, _) = grids_of(store, town, "town", None).await?.into_iter().next().context("town grid")?;
+    let (town_grid, _) = grids_of(store, town, "town", None)
+        .await?
+        .into_iter()
+        .next()
+        .context("town grid")?;
     let posts = posts_of(store, town_grid).await?;
-    for (kind, person) in [("first_responsible", head), ("leader_in_charge", deputy), ("station_chief", chief)] {
+    for (kind, person) in [
+        ("first_responsible", head),
+        ("leader_in_charge", deputy),
+        ("station_chief", chief),
+    ] {
         if let Some(&p) = posts.get(kind) {
             appoint(store, p, person, "2023-06-01").await?;
         }
@@ -467,7 +687,11 @@ async fn staff_town(store: &Store, people: &mut People, town: &str) -> anyhow::R
                     .replace_holder(
                         &Actor::system(),
                         holding,
-                        Replacement { person: PersonChoice::Existing(successor), on: "2025-03-01".into(), note: None },
+                        Replacement {
+                            person: PersonChoice::Existing(successor),
+                            on: "2025-03-01".into(),
+                            note: None,
+                        },
                     )
                     .await
                     .map_err(|e| anyhow::anyhow!("{e}"))?;

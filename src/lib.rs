@@ -18,12 +18,18 @@ use std::time::{Duration, Instant};
 pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
     let url = config.database_url();
     if url.starts_with("sqlite:") {
-        std::fs::create_dir_all(&config.data_dir)
-            .with_context(|| format!("creating the data directory {}", config.data_dir.display()))?;
+        std::fs::create_dir_all(&config.data_dir).with_context(|| {
+            format!("creating the data directory {}", config.data_dir.display())
+        })?;
     }
-    let store = Store::connect(&url).await.with_context(|| format!("connecting to {}", config::redact(&url)))?;
+    let store = Store::connect(&url)
+        .await
+        .with_context(|| format!("connecting to {}", config::redact(&url)))?;
     store.migrate().await.context("migrating the database")?;
-    store.ensure_reference_data().await.context("loading reference data")?;
+    store
+        .ensure_reference_data()
+        .await
+        .context("loading reference data")?;
     Ok(store)
 }
 
@@ -34,13 +40,20 @@ pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     if demo {
         demo::seed_if_empty(&store, &config).await?;
     }
-    let web = WebConfig { demo, secure_cookies: config.secure_cookies, session_hours: 12 };
+    let web = WebConfig {
+        demo,
+        secure_cookies: config.secure_cookies,
+        session_hours: 12,
+    };
     let app = safegrid_web::app(AppState::new(store.clone(), web));
     let listener = tokio::net::TcpListener::bind(&config.listen)
         .await
         .with_context(|| format!("listening on {}", config.listen))?;
     let address = listener.local_addr()?;
-    println!("safegrid ready in {} ms: open http://{address}/", started.elapsed().as_millis());
+    println!(
+        "safegrid ready in {} ms: open http://{address}/",
+        started.elapsed().as_millis()
+    );
 
     let purger = store.clone();
     tokio::spawn(async move {
@@ -53,10 +66,13 @@ pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
         }
     });
 
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("serving")?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .context("serving")?;
     store.close().await;
     Ok(())
 }

@@ -6,7 +6,11 @@ use clap::{Parser, Subcommand};
 use safegrid::config::Config;
 
 #[derive(Parser)]
-#[command(name = "safegrid", version, about = "Grid-based safety-production supervision (安全生产网格化监管)")]
+#[command(
+    name = "safegrid",
+    version,
+    about = "Grid-based safety-production supervision (安全生产网格化监管)"
+)]
 struct Cli {
     #[command(flatten)]
     config: Config,
@@ -46,11 +50,15 @@ fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=warn")),
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+                tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=warn")
+            }),
         )
         .init();
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the runtime")?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the runtime")?;
     runtime.block_on(async move {
         match cli.command {
             Command::Serve { demo } => safegrid::serve(cli.config, demo).await,
@@ -66,7 +74,9 @@ fn main() -> anyhow::Result<()> {
                 store.close().await;
                 Ok(())
             }
-            Command::Audit { command: AuditCommand::Verify } => {
+            Command::Audit {
+                command: AuditCommand::Verify,
+            } => {
                 let store = safegrid::open_store(&cli.config).await?;
                 let (checked, broken) = store.verify_audit().await?;
                 store.close().await;

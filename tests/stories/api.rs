@@ -10,16 +10,37 @@ story!(health_and_openapi, |app| {
     let doc = app.get("/api/openapi.json", None).await;
     assert_eq!(doc.status, StatusCode::OK);
     let paths = doc.json()["paths"].as_object().unwrap().clone();
-    for path in ["/api/v1/auth/login", "/api/v1/regions", "/api/v1/grids", "/api/v1/grids/{id}", "/api/v1/grids/{id}/posts"] {
-        assert!(paths.contains_key(path), "{path} missing from the OpenAPI description");
+    for path in [
+        "/api/v1/auth/login",
+        "/api/v1/regions",
+        "/api/v1/grids",
+        "/api/v1/grids/{id}",
+        "/api/v1/grids/{id}/posts",
+    ] {
+        assert!(
+            paths.contains_key(path),
+            "{path} missing from the OpenAPI description"
+        );
     }
 });
 
 story!(login_token_and_logout, |app| {
-    let wrong = app.post_json("/api/v1/auth/login", None, &json!({"username": "admin", "password": "nope"})).await;
+    let wrong = app
+        .post_json(
+            "/api/v1/auth/login",
+            None,
+            &json!({"username": "admin", "password": "nope"}),
+        )
+        .await;
     assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
     assert!(!wrong.first_error().1.is_empty());
-    let unknown = app.post_json("/api/v1/auth/login", None, &json!({"username": "nobody", "password": "nope"})).await;
+    let unknown = app
+        .post_json(
+            "/api/v1/auth/login",
+            None,
+            &json!({"username": "nobody", "password": "nope"}),
+        )
+        .await;
     assert_eq!(unknown.status, StatusCode::UNAUTHORIZED);
 
     let token = app.token("admin").await;
@@ -28,50 +49,123 @@ story!(login_token_and_logout, |app| {
     assert_eq!(me.json()["role"], "county_admin");
 
     // Every call but login needs a valid token.
-    for path in ["/api/v1/me", "/api/v1/regions", "/api/v1/grids", "/api/v1/grids/1", "/api/v1/grids/1/posts",
-        "/api/v1/departments", "/api/v1/people", "/api/v1/leadership", "/api/v1/ledger", "/api/v1/audit"] {
-        assert_eq!(app.get(path, None).await.status, StatusCode::UNAUTHORIZED, "{path} without a token");
-        assert_eq!(app.get(path, Some("forged")).await.status, StatusCode::UNAUTHORIZED, "{path} with a forged token");
+    for path in [
+        "/api/v1/me",
+        "/api/v1/regions",
+        "/api/v1/grids",
+        "/api/v1/grids/1",
+        "/api/v1/grids/1/posts",
+        "/api/v1/departments",
+        "/api/v1/people",
+        "/api/v1/leadership",
+        "/api/v1/ledger",
+        "/api/v1/audit",
+    ] {
+        assert_eq!(
+            app.get(path, None).await.status,
+            StatusCode::UNAUTHORIZED,
+            "{path} without a token"
+        );
+        assert_eq!(
+            app.get(path, Some("forged")).await.status,
+            StatusCode::UNAUTHORIZED,
+            "{path} with a forged token"
+        );
     }
-    let out = app.post_json("/api/v1/auth/logout", Some(&token), &json!({})).await;
+    let out = app
+        .post_json("/api/v1/auth/logout", Some(&token), &json!({}))
+        .await;
     assert_eq!(out.status, StatusCode::NO_CONTENT);
-    assert_eq!(app.get("/api/v1/me", Some(&token)).await.status, StatusCode::UNAUTHORIZED, "a logged-out token is dead");
+    assert_eq!(
+        app.get("/api/v1/me", Some(&token)).await.status,
+        StatusCode::UNAUTHORIZED,
+        "a logged-out token is dead"
+    );
 });
 
 story!(region_tree, |app| {
     let token = app.token("admin").await;
     let top = app.get("/api/v1/regions", Some(&token)).await.json();
     assert_eq!(top["items"][0]["code"], COUNTY);
-    let towns = app.get(&format!("/api/v1/regions?parent={COUNTY}"), Some(&token)).await;
+    let towns = app
+        .get(&format!("/api/v1/regions?parent={COUNTY}"), Some(&token))
+        .await;
     assert_eq!(towns.status, StatusCode::OK);
     let json = towns.json();
     assert_eq!(json["total"], 10);
     assert_eq!(json["page"], 1);
-    let names: Vec<&str> = json["items"].as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap()).collect();
-    assert_eq!(names, ["城关镇", "涧池镇", "蒲溪镇", "平梁镇", "双乳镇", "铁佛寺镇", "漩涡镇", "汉阳镇", "双河口镇", "观音河镇"]);
+    let names: Vec<&str> = json["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "城关镇",
+            "涧池镇",
+            "蒲溪镇",
+            "平梁镇",
+            "双乳镇",
+            "铁佛寺镇",
+            "漩涡镇",
+            "汉阳镇",
+            "双河口镇",
+            "观音河镇"
+        ]
+    );
     let first = &json["items"][0];
     assert_eq!(first["code"], CHENGGUAN);
     assert_eq!(first["level"], 4);
     assert_eq!(first["children"], 3);
-    let villages = app.get(&format!("/api/v1/regions?parent={CHENGGUAN}"), Some(&token)).await.json();
+    let villages = app
+        .get(&format!("/api/v1/regions?parent={CHENGGUAN}"), Some(&token))
+        .await
+        .json();
     assert_eq!(villages["total"], 3);
-    assert!(villages["items"][0]["code"].as_str().unwrap().starts_with("610921100"));
+    assert!(
+        villages["items"][0]["code"]
+            .as_str()
+            .unwrap()
+            .starts_with("610921100")
+    );
 });
 
 story!(grids_by_region_and_department, |app| {
     let token = app.token("admin").await;
-    let town = app.get(&format!("/api/v1/grids?region={CHENGGUAN}&per_page=100"), Some(&token)).await;
+    let town = app
+        .get(
+            &format!("/api/v1/grids?region={CHENGGUAN}&per_page=100"),
+            Some(&token),
+        )
+        .await;
     assert_eq!(town.status, StatusCode::OK);
     let json = town.json();
     // The town grid, 4 department grids, and a zone and a village grid for each of 3 villages.
     assert_eq!(json["total"], 11);
     assert_eq!(json["per_page"], 100);
-    assert!(json["items"].as_array().unwrap().iter().all(|g| g["region_code"].as_str().unwrap().starts_with("610921100")));
+    assert!(
+        json["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|g| g["region_code"].as_str().unwrap().starts_with("610921100"))
+    );
 
     let anjian = app.department_id(&token, "县安监局").await;
-    let dept = app.get(&format!("/api/v1/grids?department={anjian}"), Some(&token)).await.json();
+    let dept = app
+        .get(&format!("/api/v1/grids?department={anjian}"), Some(&token))
+        .await
+        .json();
     assert_eq!(dept["total"], 10, "one supervision grid per town");
-    let paged = app.get(&format!("/api/v1/grids?department={anjian}&per_page=3&page=4"), Some(&token)).await.json();
+    let paged = app
+        .get(
+            &format!("/api/v1/grids?department={anjian}&per_page=3&page=4"),
+            Some(&token),
+        )
+        .await
+        .json();
     assert_eq!(paged["items"].as_array().unwrap().len(), 1);
     assert_eq!(paged["page"], 4);
 });
@@ -79,13 +173,18 @@ story!(grids_by_region_and_department, |app| {
 story!(department_grid_is_staffed_by_the_rule, |app| {
     let token = app.token("admin").await;
     let anjian = app.department_id(&token, "县安监局").await;
-    let id = app.grid_id(&token, CHENGGUAN, "department_town", Some(anjian)).await;
+    let id = app
+        .grid_id(&token, CHENGGUAN, "department_town", Some(anjian))
+        .await;
     let grid = app.get(&format!("/api/v1/grids/{id}"), Some(&token)).await;
     assert_eq!(grid.status, StatusCode::OK);
     let json = grid.json();
     assert_eq!(json["kind"], "department_town");
     let posts = json["posts"].as_array().unwrap();
-    let leader = posts.iter().find(|p| p["kind"] == "leader_in_charge").unwrap();
+    let leader = posts
+        .iter()
+        .find(|p| p["kind"] == "leader_in_charge")
+        .unwrap();
     let supervisors = posts.iter().find(|p| p["kind"] == "supervisor").unwrap();
     assert_eq!(leader["holders"].as_array().unwrap().len(), 1);
     assert_eq!(supervisors["holders"].as_array().unwrap().len(), 2);
@@ -96,50 +195,124 @@ story!(department_grid_is_staffed_by_the_rule, |app| {
 story!(deliberate_gaps_are_flagged, |app| {
     let token = app.token("admin").await;
     let transport = app.department_id(&token, "县交通局").await;
-    let id = app.grid_id(&token, SHUANGHEKOU, "department_town", Some(transport)).await;
-    let grid = app.get(&format!("/api/v1/grids/{id}"), Some(&token)).await.json();
-    assert_eq!(grid["gaps"], json!([{"post": "supervisor", "required": 2, "holders": 1}]));
+    let id = app
+        .grid_id(&token, SHUANGHEKOU, "department_town", Some(transport))
+        .await;
+    let grid = app
+        .get(&format!("/api/v1/grids/{id}"), Some(&token))
+        .await
+        .json();
+    assert_eq!(
+        grid["gaps"],
+        json!([{"post": "supervisor", "required": 2, "holders": 1}])
+    );
 
-    let gaps = app.get("/api/v1/grids?gaps_only=true&per_page=200", Some(&token)).await.json();
+    let gaps = app
+        .get("/api/v1/grids?gaps_only=true&per_page=200", Some(&token))
+        .await
+        .json();
     let kinds: Vec<(String, String)> = gaps["items"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|g| (g["kind"].as_str().unwrap().to_owned(), g["region_code"].as_str().unwrap()[..9].to_owned()))
+        .map(|g| {
+            (
+                g["kind"].as_str().unwrap().to_owned(),
+                g["region_code"].as_str().unwrap()[..9].to_owned(),
+            )
+        })
         .collect();
-    assert!(kinds.contains(&("department_town".into(), "610921108".into())), "{kinds:?}");
-    assert!(kinds.contains(&("town_zone".into(), "610921106".into())), "漩涡镇 zone without inspector: {kinds:?}");
-    assert!(kinds.contains(&("village".into(), "610921101".into())), "涧池镇 village without member: {kinds:?}");
+    assert!(
+        kinds.contains(&("department_town".into(), "610921108".into())),
+        "{kinds:?}"
+    );
+    assert!(
+        kinds.contains(&("town_zone".into(), "610921106".into())),
+        "漩涡镇 zone without inspector: {kinds:?}"
+    );
+    assert!(
+        kinds.contains(&("village".into(), "610921101".into())),
+        "涧池镇 village without member: {kinds:?}"
+    );
     assert_eq!(gaps["total"], 3);
 });
 
 story!(who_held_a_post_on_a_date, |app| {
     let token = app.token("admin").await;
-    let zones = app.get(&format!("/api/v1/grids?region={CHENGGUAN}&kind=town_zone"), Some(&token)).await.json();
+    let zones = app
+        .get(
+            &format!("/api/v1/grids?region={CHENGGUAN}&kind=town_zone"),
+            Some(&token),
+        )
+        .await
+        .json();
     let id = zones["items"][0]["id"].as_i64().unwrap();
     let holder_on = |json: serde_json::Value| -> String {
         let posts = json["items"].as_array().unwrap().clone();
-        let chief = posts.into_iter().find(|p| p["kind"] == "station_chief").unwrap();
+        let chief = posts
+            .into_iter()
+            .find(|p| p["kind"] == "station_chief")
+            .unwrap();
         let holders = chief["holders"].as_array().unwrap().clone();
         assert_eq!(holders.len(), 1);
         holders[0]["person_name"].as_str().unwrap().to_owned()
     };
-    let before = app.get(&format!("/api/v1/grids/{id}/posts?as_of=2024-06-01"), Some(&token)).await;
+    let before = app
+        .get(
+            &format!("/api/v1/grids/{id}/posts?as_of=2024-06-01"),
+            Some(&token),
+        )
+        .await;
     assert_eq!(before.status, StatusCode::OK);
     assert_eq!(before.json()["as_of"], "2024-06-01");
-    let after = app.get(&format!("/api/v1/grids/{id}/posts?as_of=2025-03-01"), Some(&token)).await;
-    let eve = app.get(&format!("/api/v1/grids/{id}/posts?as_of=2025-02-28"), Some(&token)).await;
+    let after = app
+        .get(
+            &format!("/api/v1/grids/{id}/posts?as_of=2025-03-01"),
+            Some(&token),
+        )
+        .await;
+    let eve = app
+        .get(
+            &format!("/api/v1/grids/{id}/posts?as_of=2025-02-28"),
+            Some(&token),
+        )
+        .await;
     assert_eq!(holder_on(before.json()), holder_on(eve.json()));
-    assert_ne!(holder_on(eve.json()), holder_on(after.json()), "the hand-over day belongs to the successor");
-    let none_yet = app.get(&format!("/api/v1/grids/{id}/posts?as_of=2020-01-01"), Some(&token)).await.json();
-    assert!(none_yet["items"].as_array().unwrap().iter().all(|p| p["holders"].as_array().unwrap().is_empty()));
+    assert_ne!(
+        holder_on(eve.json()),
+        holder_on(after.json()),
+        "the hand-over day belongs to the successor"
+    );
+    let none_yet = app
+        .get(
+            &format!("/api/v1/grids/{id}/posts?as_of=2020-01-01"),
+            Some(&token),
+        )
+        .await
+        .json();
+    assert!(
+        none_yet["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["holders"].as_array().unwrap().is_empty())
+    );
 });
 
 story!(replace_keeps_history, |app| {
     let token = app.token("chengguan").await;
     let id = app.grid_id(&token, CHENGGUAN, "town", None).await;
-    let grid = app.get(&format!("/api/v1/grids/{id}"), Some(&token)).await.json();
-    let leader = grid["posts"].as_array().unwrap().iter().find(|p| p["kind"] == "leader_in_charge").unwrap().clone();
+    let grid = app
+        .get(&format!("/api/v1/grids/{id}"), Some(&token))
+        .await
+        .json();
+    let leader = grid["posts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["kind"] == "leader_in_charge")
+        .unwrap()
+        .clone();
     let old = leader["holders"][0].clone();
     let holding = old["id"].as_i64().unwrap();
 
@@ -154,45 +327,112 @@ story!(replace_keeps_history, |app| {
     assert_eq!(replaced.json()["person_name"], "赵新任");
     assert_eq!(replaced.json()["started_on"], "2026-11-01");
 
-    let after = app.get(&format!("/api/v1/grids/{id}"), Some(&token)).await.json();
-    let post = after["posts"].as_array().unwrap().iter().find(|p| p["kind"] == "leader_in_charge").unwrap().clone();
+    let after = app
+        .get(&format!("/api/v1/grids/{id}"), Some(&token))
+        .await
+        .json();
+    let post = after["posts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["kind"] == "leader_in_charge")
+        .unwrap()
+        .clone();
     let history = post["history"].as_array().unwrap();
     assert_eq!(history.len(), 2, "both holdings are kept");
     let ended = history.iter().find(|h| h["id"] == holding).unwrap();
     assert_eq!(ended["ended_on"], "2026-11-01");
     assert_eq!(ended["person_name"], old["person_name"]);
-    let on_eve = app.get(&format!("/api/v1/grids/{id}/posts?as_of=2026-10-31"), Some(&token)).await.json();
-    let eve_post = on_eve["items"].as_array().unwrap().iter().find(|p| p["kind"] == "leader_in_charge").unwrap().clone();
+    let on_eve = app
+        .get(
+            &format!("/api/v1/grids/{id}/posts?as_of=2026-10-31"),
+            Some(&token),
+        )
+        .await
+        .json();
+    let eve_post = on_eve["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["kind"] == "leader_in_charge")
+        .unwrap()
+        .clone();
     assert_eq!(eve_post["holders"][0]["person_name"], old["person_name"]);
 
     // Replacing the ended holding again, or replacing on a day before it started, is refused.
-    let again = app.post_json(&format!("/api/v1/holdings/{holding}/replace"), Some(&token), &json!({"person_id": old["person_id"], "on": "2026-11-20"})).await;
+    let again = app
+        .post_json(
+            &format!("/api/v1/holdings/{holding}/replace"),
+            Some(&token),
+            &json!({"person_id": old["person_id"], "on": "2026-11-20"}),
+        )
+        .await;
     assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(again.first_error().0, "on");
 });
 
 story!(appoint_and_vacate, |app| {
     let token = app.token("chengguan").await;
-    let villages = app.get(&format!("/api/v1/grids?region={CHENGGUAN}&kind=village"), Some(&token)).await.json();
+    let villages = app
+        .get(
+            &format!("/api/v1/grids?region={CHENGGUAN}&kind=village"),
+            Some(&token),
+        )
+        .await
+        .json();
     let id = villages["items"][0]["id"].as_i64().unwrap();
-    let grid = app.get(&format!("/api/v1/grids/{id}"), Some(&token)).await.json();
-    let members = grid["posts"].as_array().unwrap().iter().find(|p| p["kind"] == "grid_member").unwrap().clone();
+    let grid = app
+        .get(&format!("/api/v1/grids/{id}"), Some(&token))
+        .await
+        .json();
+    let members = grid["posts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["kind"] == "grid_member")
+        .unwrap()
+        .clone();
     let post = members["id"].as_i64().unwrap();
     let before = members["holders"].as_array().unwrap().len();
 
     let made = app
-        .post_json(&format!("/api/v1/posts/{post}/holdings"), Some(&token), &json!({"person": {"name": "钱网格"}, "started_on": "2026-11-02"}))
+        .post_json(
+            &format!("/api/v1/posts/{post}/holdings"),
+            Some(&token),
+            &json!({"person": {"name": "钱网格"}, "started_on": "2026-11-02"}),
+        )
         .await;
     assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
     let holding = made.json()["id"].as_i64().unwrap();
-    let grid = app.get(&format!("/api/v1/grids/{id}"), Some(&token)).await.json();
-    let members = grid["posts"].as_array().unwrap().iter().find(|p| p["kind"] == "grid_member").unwrap().clone();
+    let grid = app
+        .get(&format!("/api/v1/grids/{id}"), Some(&token))
+        .await
+        .json();
+    let members = grid["posts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["kind"] == "grid_member")
+        .unwrap()
+        .clone();
     assert_eq!(members["holders"].as_array().unwrap().len(), before + 1);
 
-    let ended = app.post_json(&format!("/api/v1/holdings/{holding}/end"), Some(&token), &json!({"ended_on": "2026-11-20"})).await;
+    let ended = app
+        .post_json(
+            &format!("/api/v1/holdings/{holding}/end"),
+            Some(&token),
+            &json!({"ended_on": "2026-11-20"}),
+        )
+        .await;
     assert_eq!(ended.status, StatusCode::OK, "{}", ended.text());
     assert_eq!(ended.json()["ended_on"], "2026-11-20");
-    let twice = app.post_json(&format!("/api/v1/holdings/{holding}/end"), Some(&token), &json!({"ended_on": "2026-11-21"})).await;
+    let twice = app
+        .post_json(
+            &format!("/api/v1/holdings/{holding}/end"),
+            Some(&token),
+            &json!({"ended_on": "2026-11-21"}),
+        )
+        .await;
     assert_eq!(twice.status, StatusCode::UNPROCESSABLE_ENTITY);
 });
 
@@ -200,27 +440,66 @@ story!(leadership_and_departments, |app| {
     let token = app.token("lingdao").await;
     let group = app.get("/api/v1/leadership", Some(&token)).await.json();
     let members = group["members"].as_array().unwrap();
-    assert_eq!(members.iter().filter(|m| m["group_role"] == "leader").count(), 1);
-    assert!(members.iter().filter(|m| m["group_role"] == "deputy").count() >= 3);
+    assert_eq!(
+        members
+            .iter()
+            .filter(|m| m["group_role"] == "leader")
+            .count(),
+        1
+    );
+    assert!(
+        members
+            .iter()
+            .filter(|m| m["group_role"] == "deputy")
+            .count()
+            >= 3
+    );
     assert_eq!(group["office"]["department_name"], "县安全生产监督管理局");
-    assert!(!group["portfolios"].as_array().unwrap().is_empty(), "deputies carry department portfolios");
+    assert!(
+        !group["portfolios"].as_array().unwrap().is_empty(),
+        "deputies carry department portfolios"
+    );
     let departments = app.get("/api/v1/departments", Some(&token)).await.json();
     assert_eq!(departments["total"], 4);
     let anjian = &departments["items"][0];
     assert_eq!(anjian["is_committee_office"], true);
-    assert!(anjian["sectors"].as_array().unwrap().iter().any(|s| s["code"] == "hazardous_chemicals"));
+    assert!(
+        anjian["sectors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["code"] == "hazardous_chemicals")
+    );
 });
 
 story!(ledger_lists_posts_and_vacancies, |app| {
     let token = app.token("admin").await;
-    let all = app.get(&format!("/api/v1/ledger?region={XUANWO}&per_page=200"), Some(&token)).await;
+    let all = app
+        .get(
+            &format!("/api/v1/ledger?region={XUANWO}&per_page=200"),
+            Some(&token),
+        )
+        .await;
     assert_eq!(all.status, StatusCode::OK);
     let json = all.json();
     let lines = json["items"].as_array().unwrap();
-    assert!(lines.iter().all(|l| l["region_code"].as_str().unwrap().starts_with("610921106")));
-    let vacant: Vec<_> = lines.iter().filter(|l| l["person_name"].is_null()).collect();
+    assert!(
+        lines
+            .iter()
+            .all(|l| l["region_code"].as_str().unwrap().starts_with("610921106"))
+    );
+    let vacant: Vec<_> = lines
+        .iter()
+        .filter(|l| l["person_name"].is_null())
+        .collect();
     assert_eq!(vacant.len(), 1, "漩涡镇 has one empty post: {vacant:?}");
     assert_eq!(vacant[0]["post_kind"], "safety_inspector");
-    let supervisors = app.get(&format!("/api/v1/ledger?region={XUANWO}&post=supervisor"), Some(&token)).await.json();
+    let supervisors = app
+        .get(
+            &format!("/api/v1/ledger?region={XUANWO}&post=supervisor"),
+            Some(&token),
+        )
+        .await
+        .json();
     assert_eq!(supervisors["total"], 8, "2 supervisors × 4 departments");
 });

@@ -7,20 +7,51 @@ use serde_json::json;
 story!(changes_are_audited_and_chained, |app| {
     let chengguan = app.token("chengguan").await;
     let id = app.grid_id(&chengguan, CHENGGUAN, "town", None).await;
-    let grid = app.get(&format!("/api/v1/grids/{id}"), Some(&chengguan)).await.json();
+    let grid = app
+        .get(&format!("/api/v1/grids/{id}"), Some(&chengguan))
+        .await
+        .json();
     let holding = grid["posts"][1]["holders"][0]["id"].as_i64().unwrap();
-    let replaced = app.post_json(&format!("/api/v1/holdings/{holding}/replace"), Some(&chengguan), &json!({"person": {"name": "审计测"}, "on": "2026-11-03"})).await;
+    let replaced = app
+        .post_json(
+            &format!("/api/v1/holdings/{holding}/replace"),
+            Some(&chengguan),
+            &json!({"person": {"name": "审计测"}, "on": "2026-11-03"}),
+        )
+        .await;
     assert_eq!(replaced.status, StatusCode::CREATED);
-    let _ = app.post_json("/api/v1/auth/login", None, &json!({"username": "chengguan", "password": "wrong"})).await;
+    let _ = app
+        .post_json(
+            "/api/v1/auth/login",
+            None,
+            &json!({"username": "chengguan", "password": "wrong"}),
+        )
+        .await;
 
     let auditor = app.token("auditor").await;
-    let log = app.get("/api/v1/audit?per_page=10", Some(&auditor)).await.json();
+    let log = app
+        .get("/api/v1/audit?per_page=10", Some(&auditor))
+        .await
+        .json();
     let entries = log["items"].as_array().unwrap();
-    let replace = entries.iter().find(|e| e["action"] == "post.replace").expect("the replacement is audited");
+    let replace = entries
+        .iter()
+        .find(|e| e["action"] == "post.replace")
+        .expect("the replacement is audited");
     assert_eq!(replace["username"], "chengguan");
     assert_eq!(replace["outcome"], "ok");
-    assert!(entries.iter().any(|e| e["action"] == "person.create" && e["username"] == "chengguan"), "the new person too");
-    assert!(entries.iter().any(|e| e["action"] == "auth.login" && e["outcome"] == "denied"), "refused sign-ins too");
+    assert!(
+        entries
+            .iter()
+            .any(|e| e["action"] == "person.create" && e["username"] == "chengguan"),
+        "the new person too"
+    );
+    assert!(
+        entries
+            .iter()
+            .any(|e| e["action"] == "auth.login" && e["outcome"] == "denied"),
+        "refused sign-ins too"
+    );
 
     let (checked, broken) = app.store.verify_audit().await.unwrap();
     assert!(checked > 100);
@@ -32,8 +63,13 @@ story!(changes_are_audited_and_chained, |app| {
     match app.backend {
         Backend::Sqlite => {
             let path = app.sqlite_path.clone().unwrap();
-            let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display())).await.unwrap();
-            sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&pool).await.unwrap();
+            let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display()))
+                .await
+                .unwrap();
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .execute(&pool)
+                .await
+                .unwrap();
             pool.close().await;
         }
         Backend::Postgres => return, // the same chain code; tampering is shown once, on SQLite

@@ -34,21 +34,32 @@ impl Drop for Driver {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 async fn start_driver(path: &str) -> Driver {
     let port = free_port();
-    let child = Command::new(path)
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("chromedriver starts");
-    // Wait until it accepts connections (bounded: 100 tries).
+    // Owned by `Driver` at once, so it is killed and reaped whatever happens next.
+    let driver = Driver {
+        child: Command::new(path)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver starts"),
+        port,
+    };
+    // Poll until it accepts connections (bounded: 100 tries, 10 s at most).
     for _ in 0..100 {
-        if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
-            return Driver { child, port };
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
+            return driver;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
@@ -82,7 +93,12 @@ async fn serve(app: &TestApp) -> String {
     let address = listener.local_addr().unwrap();
     let router = app.router.clone();
     tokio::spawn(async move {
-        axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>()).await.unwrap();
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .await
+        .unwrap();
     });
     format!("http://{address}")
 }
@@ -95,14 +111,36 @@ async fn journey(app: &TestApp, width: u32, height: u32, new_name: &str, shot: &
     c.set_window_size(width, height).await.ok();
 
     c.goto(&format!("{base}/login")).await.unwrap();
-    c.find(Locator::Css("input[name=username]")).await.unwrap().send_keys("chengguan").await.unwrap();
-    c.find(Locator::Css("input[name=password]")).await.unwrap().send_keys(PASSWORD).await.unwrap();
-    c.find(Locator::Css("form button[type=submit]")).await.unwrap().click().await.unwrap();
-    c.wait().for_element(Locator::Css("[data-testid=current-user]")).await.unwrap();
+    c.find(Locator::Css("input[name=username]"))
+        .await
+        .unwrap()
+        .send_keys("chengguan")
+        .await
+        .unwrap();
+    c.find(Locator::Css("input[name=password]"))
+        .await
+        .unwrap()
+        .send_keys(PASSWORD)
+        .await
+        .unwrap();
+    c.find(Locator::Css("form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("[data-testid=current-user]"))
+        .await
+        .unwrap();
 
     // The tree: the town's page, then one of its zones.
     c.goto(&format!("{base}/regions")).await.unwrap();
-    let children = c.wait().for_element(Locator::Css("[data-testid=region-children]")).await.unwrap();
+    let children = c
+        .wait()
+        .for_element(Locator::Css("[data-testid=region-children]"))
+        .await
+        .unwrap();
     let first_village = children.find(Locator::Css("tbody tr a")).await.unwrap();
     let village_name = first_village.text().await.unwrap();
     assert!(!village_name.is_empty());
@@ -112,22 +150,74 @@ async fn journey(app: &TestApp, width: u32, height: u32, new_name: &str, shot: &
         .await
         .unwrap();
     zone_link.click().await.unwrap();
-    let first_form = c.wait().for_element(Locator::Css("[data-testid=holder]")).await.unwrap();
-    let old_name = first_form.find(Locator::Css("strong")).await.unwrap().text().await.unwrap();
+    let first_form = c
+        .wait()
+        .for_element(Locator::Css("[data-testid=holder]"))
+        .await
+        .unwrap();
+    let old_name = first_form
+        .find(Locator::Css("strong"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
 
     // Replace the first holder.
-    let replace = c.find(Locator::Css("[data-testid=holder] details.action summary")).await.unwrap();
+    let replace = c
+        .find(Locator::Css("[data-testid=holder] details.action summary"))
+        .await
+        .unwrap();
     replace.click().await.unwrap();
-    let form = c.find(Locator::Css("[data-testid=replace-form]")).await.unwrap();
-    form.find(Locator::Css("input[name=person_name]")).await.unwrap().send_keys(new_name).await.unwrap();
-    form.find(Locator::Css("input[name=phone]")).await.unwrap().send_keys("13900003333").await.unwrap();
-    form.find(Locator::Css("button[type=submit]")).await.unwrap().click().await.unwrap();
-    c.wait().for_element(Locator::Css(".alert-ok")).await.unwrap();
+    let form = c
+        .find(Locator::Css("[data-testid=replace-form]"))
+        .await
+        .unwrap();
+    form.find(Locator::Css("input[name=person_name]"))
+        .await
+        .unwrap()
+        .send_keys(new_name)
+        .await
+        .unwrap();
+    form.find(Locator::Css("input[name=phone]"))
+        .await
+        .unwrap()
+        .send_keys("13900003333")
+        .await
+        .unwrap();
+    form.find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css(".alert-ok"))
+        .await
+        .unwrap();
 
-    let history = c.find(Locator::Css("[data-testid=history]")).await.unwrap().text().await.unwrap();
-    assert!(history.contains(new_name), "history shows the new holder: {history}");
-    assert!(history.contains(&old_name), "history keeps the old holder: {history}");
-    let holders = c.find(Locator::Css("[data-testid=holder] strong")).await.unwrap().text().await.unwrap();
+    let history = c
+        .find(Locator::Css("[data-testid=history]"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        history.contains(new_name),
+        "history shows the new holder: {history}"
+    );
+    assert!(
+        history.contains(&old_name),
+        "history keeps the old holder: {history}"
+    );
+    let holders = c
+        .find(Locator::Css("[data-testid=holder] strong"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert_eq!(holders, new_name);
 
     if let Ok(png) = c.screenshot().await {

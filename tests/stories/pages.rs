@@ -8,62 +8,139 @@ story!(sign_in_and_out, |app| {
     let login = app.get("/login", None).await;
     assert_eq!(login.status, StatusCode::OK);
     let text = login.text();
-    assert!(text.contains("chengguan") && text.contains("anjian"), "demo mode lists the demo accounts");
+    assert!(
+        text.contains("chengguan") && text.contains("anjian"),
+        "demo mode lists the demo accounts"
+    );
     assert!(!text.contains(PASSWORD));
 
-    assert_eq!(app.get("/grids", None).await.status, StatusCode::SEE_OTHER, "pages send strangers to sign in");
+    assert_eq!(
+        app.get("/grids", None).await.status,
+        StatusCode::SEE_OTHER,
+        "pages send strangers to sign in"
+    );
     let browser = app.browser_login("chengguan").await;
     let home = app.page(&browser.cookie, "/").await;
     assert_eq!(home.status, StatusCode::OK);
     assert!(home.text().contains("城关镇"));
 
     // Logging out needs the session's CSRF token, and ends the session.
-    let forged = TestApp::submit(&app, &Browser { cookie: browser.cookie.clone(), csrf: "forged".into() }, "/logout", &[]).await;
+    let forged = TestApp::submit(
+        &app,
+        &Browser {
+            cookie: browser.cookie.clone(),
+            csrf: "forged".into(),
+        },
+        "/logout",
+        &[],
+    )
+    .await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
     let out = app.submit(&browser, "/logout", &[]).await;
     assert_eq!(out.status, StatusCode::SEE_OTHER);
-    assert_eq!(app.page(&browser.cookie, "/").await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.page(&browser.cookie, "/").await.status,
+        StatusCode::SEE_OTHER
+    );
 
     let wrong = app
-        .post_raw("/login", None, "application/x-www-form-urlencoded", b"username=admin&password=x&csrf=x".to_vec(), None)
+        .post_raw(
+            "/login",
+            None,
+            "application/x-www-form-urlencoded",
+            b"username=admin&password=x&csrf=x".to_vec(),
+            None,
+        )
         .await;
-    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED, "a form without its CSRF cookie is shown again, not signed in");
+    assert_eq!(
+        wrong.status,
+        StatusCode::UNAUTHORIZED,
+        "a form without its CSRF cookie is shown again, not signed in"
+    );
 });
 
 story!(tree_town_grid_and_replacement, |app| {
     let browser = app.browser_login("admin").await;
     let regions = app.page(&browser.cookie, "/regions").await;
     assert_eq!(regions.status, StatusCode::SEE_OTHER);
-    let county = app.page(&browser.cookie, &format!("/regions/{COUNTY}")).await;
+    let county = app
+        .page(&browser.cookie, &format!("/regions/{COUNTY}"))
+        .await;
     assert_eq!(county.status, StatusCode::OK);
     assert!(county.text().contains("漩涡镇"));
-    let town = app.page(&browser.cookie, &format!("/regions/{CHENGGUAN}?kind=town_zone")).await;
+    let town = app
+        .page(
+            &browser.cookie,
+            &format!("/regions/{CHENGGUAN}?kind=town_zone"),
+        )
+        .await;
     assert_eq!(town.status, StatusCode::OK);
     assert!(town.text().contains("镇安全管理责任区"));
 
     let token = app.token("admin").await;
     let id = app.grid_id(&token, CHENGGUAN, "town", None).await;
-    let grid = app.get(&format!("/api/v1/grids/{id}"), Some(&token)).await.json();
+    let grid = app
+        .get(&format!("/api/v1/grids/{id}"), Some(&token))
+        .await
+        .json();
     let holding = grid["posts"][0]["holders"][0]["id"].as_i64().unwrap();
-    let old_name = grid["posts"][0]["holders"][0]["person_name"].as_str().unwrap().to_owned();
+    let old_name = grid["posts"][0]["holders"][0]["person_name"]
+        .as_str()
+        .unwrap()
+        .to_owned();
 
     let page = app.page(&browser.cookie, &format!("/grids/{id}")).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.text().contains(&old_name));
 
     // A bad date comes back on the same page, naming the field, with nothing changed.
-    let refused = app.submit(&browser, &format!("/grids/{id}/holdings/{holding}/replace"), &[("person_name", "页面新人"), ("on", "2026-13-01")]).await;
+    let refused = app
+        .submit(
+            &browser,
+            &format!("/grids/{id}/holdings/{holding}/replace"),
+            &[("person_name", "页面新人"), ("on", "2026-13-01")],
+        )
+        .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(refused.text().contains("交接日期：日期格式应为 YYYY-MM-DD"), "{}", refused.text());
+    assert!(
+        refused.text().contains("交接日期：日期格式应为 YYYY-MM-DD"),
+        "{}",
+        refused.text()
+    );
 
-    let done = app.submit(&browser, &format!("/grids/{id}/holdings/{holding}/replace"), &[("person_name", "页面新人"), ("phone", "13900002222"), ("on", "2026-11-05")]).await;
+    let done = app
+        .submit(
+            &browser,
+            &format!("/grids/{id}/holdings/{holding}/replace"),
+            &[
+                ("person_name", "页面新人"),
+                ("phone", "13900002222"),
+                ("on", "2026-11-05"),
+            ],
+        )
+        .await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.text());
-    let after = app.page(&browser.cookie, &format!("/grids/{id}?done=replaced")).await.text();
-    assert!(after.contains("页面新人") && after.contains(&old_name), "the history shows both");
+    let after = app
+        .page(&browser.cookie, &format!("/grids/{id}?done=replaced"))
+        .await
+        .text();
+    assert!(
+        after.contains("页面新人") && after.contains(&old_name),
+        "the history shows both"
+    );
     assert!(after.contains("2026-11-05"));
 
     // Without the CSRF token the form is refused.
-    let forged = app.submit(&Browser { cookie: browser.cookie.clone(), csrf: String::new() }, &format!("/grids/{id}/holdings/{holding}/end"), &[("ended_on", "2026-11-06")]).await;
+    let forged = app
+        .submit(
+            &Browser {
+                cookie: browser.cookie.clone(),
+                csrf: String::new(),
+            },
+            &format!("/grids/{id}/holdings/{holding}/end"),
+            &[("ended_on", "2026-11-06")],
+        )
+        .await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
 });
 
@@ -71,11 +148,23 @@ story!(out_of_scope_pages_are_not_found, |app| {
     let token = app.token("admin").await;
     let xuanwo_grid = app.grid_id(&token, XUANWO, "town", None).await;
     let browser = app.browser_login("chengguan").await;
-    let page = app.page(&browser.cookie, &format!("/grids/{xuanwo_grid}")).await;
+    let page = app
+        .page(&browser.cookie, &format!("/grids/{xuanwo_grid}"))
+        .await;
     assert_eq!(page.status, StatusCode::NOT_FOUND);
     assert!(page.text().contains("不在您的管辖范围内"));
-    assert_eq!(app.page(&browser.cookie, &format!("/regions/{XUANWO}")).await.status, StatusCode::NOT_FOUND);
-    assert_eq!(app.page(&browser.cookie, "/grids/not-a-number").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.page(&browser.cookie, &format!("/regions/{XUANWO}"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.page(&browser.cookie, "/grids/not-a-number")
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
     let list = app.page(&browser.cookie, "/grids").await.text();
     assert!(!list.contains("漩涡镇"));
 });
@@ -85,16 +174,30 @@ story!(ledger_page_and_export, |app| {
     let page = app.page(&browser.cookie, "/ledger").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.text().contains("监管责任台账"));
-    let xlsx = app.page(&browser.cookie, "/ledger/export?format=xlsx").await;
+    let xlsx = app
+        .page(&browser.cookie, "/ledger/export?format=xlsx")
+        .await;
     assert_eq!(xlsx.status, StatusCode::OK);
-    assert_eq!(xlsx.headers[header::CONTENT_TYPE], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    assert_eq!(
+        xlsx.headers[header::CONTENT_TYPE],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
     assert_eq!(&xlsx.bytes[..2], b"PK");
-    let csv = app.page(&browser.cookie, "/ledger/export?format=csv&post=supervisor").await;
+    let csv = app
+        .page(&browser.cookie, "/ledger/export?format=csv&post=supervisor")
+        .await;
     let text = csv.text();
     assert!(text.contains("安全监管责任人"));
     assert!(text.contains("城关镇"));
-    assert!(!text.contains("漩涡镇"), "a town's export holds only its town");
-    assert_eq!(text.lines().count(), 1 + 8, "a header and 2 supervisors × 4 departments");
+    assert!(
+        !text.contains("漩涡镇"),
+        "a town's export holds only its town"
+    );
+    assert_eq!(
+        text.lines().count(),
+        1 + 8,
+        "a header and 2 supervisors × 4 departments"
+    );
 });
 
 story!(pages_in_english, |app| {
@@ -106,6 +209,9 @@ story!(pages_in_english, |app| {
         .unwrap();
     let page = app.send(request).await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.text().contains("Leadership group for grid-based safety supervision"));
+    assert!(
+        page.text()
+            .contains("Leadership group for grid-based safety supervision")
+    );
     assert!(page.text().contains("<html lang=\"en\">"));
 });

@@ -73,8 +73,16 @@ pub struct TestApp {
 fn schema_name() -> String {
     use std::sync::atomic::{AtomicU32, Ordering};
     static N: AtomicU32 = AtomicU32::new(0);
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
-    format!("story_{}_{}_{}", std::process::id(), nanos, N.fetch_add(1, Ordering::SeqCst))
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    format!(
+        "story_{}_{}_{}",
+        std::process::id(),
+        nanos,
+        N.fetch_add(1, Ordering::SeqCst)
+    )
 }
 
 impl TestApp {
@@ -83,24 +91,52 @@ impl TestApp {
             Backend::Sqlite => {
                 let dir = tempfile::tempdir().unwrap();
                 let path = dir.path().join("story.db");
-                (format!("sqlite://{}", path.display()), Some(dir), Some(path))
+                (
+                    format!("sqlite://{}", path.display()),
+                    Some(dir),
+                    Some(path),
+                )
             }
             Backend::Postgres => {
                 let base = std::env::var("SAFEGRID_TEST_DATABASE_URL").unwrap();
                 let schema = schema_name();
-                let admin = sqlx::PgPool::connect(&base).await.expect("PostgreSQL must be reachable at SAFEGRID_TEST_DATABASE_URL");
-                sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}"))).execute(&admin).await.unwrap();
+                let admin = sqlx::PgPool::connect(&base)
+                    .await
+                    .expect("PostgreSQL must be reachable at SAFEGRID_TEST_DATABASE_URL");
+                sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+                    .execute(&admin)
+                    .await
+                    .unwrap();
                 admin.close().await;
                 let sep = if base.contains('?') { '&' } else { '?' };
-                (format!("{base}{sep}options[search_path]={schema}"), None, None)
+                (
+                    format!("{base}{sep}options[search_path]={schema}"),
+                    None,
+                    None,
+                )
             }
         };
         let store = Store::connect(&url).await.unwrap();
         store.migrate().await.unwrap();
         store.ensure_reference_data().await.unwrap();
-        seed(&store, DemoSize::SMALL, password_hash()).await.unwrap();
-        let router = app(AppState::new(store.clone(), WebConfig { demo: true, secure_cookies: false, session_hours: 12 }));
-        TestApp { store, router, backend, _dir: dir, sqlite_path }
+        seed(&store, DemoSize::SMALL, password_hash())
+            .await
+            .unwrap();
+        let router = app(AppState::new(
+            store.clone(),
+            WebConfig {
+                demo: true,
+                secure_cookies: false,
+                session_hours: 12,
+            },
+        ));
+        TestApp {
+            store,
+            router,
+            backend,
+            _dir: dir,
+            sqlite_path,
+        }
     }
 
     /// Sends a request through the whole application.
@@ -108,14 +144,35 @@ impl TestApp {
         let response = self.router.clone().oneshot(request).await.unwrap();
         let status = response.status();
         let headers = response.headers().clone();
-        let bytes = response.into_body().collect().await.unwrap().to_bytes().to_vec();
-        Reply { status, headers, bytes }
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec();
+        Reply {
+            status,
+            headers,
+            bytes,
+        }
     }
 
     /// Signs in through the API and answers the bearer token.
     pub async fn token(&self, username: &str) -> String {
-        let reply = self.post_json("/api/v1/auth/login", None, &serde_json::json!({"username": username, "password": PASSWORD})).await;
-        assert_eq!(reply.status, StatusCode::OK, "login {username}: {}", reply.text());
+        let reply = self
+            .post_json(
+                "/api/v1/auth/login",
+                None,
+                &serde_json::json!({"username": username, "password": PASSWORD}),
+            )
+            .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::OK,
+            "login {username}: {}",
+            reply.text()
+        );
         reply.json()["token"].as_str().unwrap().to_owned()
     }
 
@@ -128,11 +185,28 @@ impl TestApp {
     }
 
     pub async fn post_json(&self, path: &str, token: Option<&str>, body: &Value) -> Reply {
-        self.post_raw(path, token, "application/json", body.to_string().into_bytes(), None).await
+        self.post_raw(
+            path,
+            token,
+            "application/json",
+            body.to_string().into_bytes(),
+            None,
+        )
+        .await
     }
 
-    pub async fn post_raw(&self, path: &str, token: Option<&str>, content_type: &str, body: Vec<u8>, lang: Option<&str>) -> Reply {
-        let mut b = Request::builder().method(Method::POST).uri(path).header(header::CONTENT_TYPE, content_type);
+    pub async fn post_raw(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        content_type: &str,
+        body: Vec<u8>,
+        lang: Option<&str>,
+    ) -> Reply {
+        let mut b = Request::builder()
+            .method(Method::POST)
+            .uri(path)
+            .header(header::CONTENT_TYPE, content_type);
         if let Some(t) = token {
             b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
         }
@@ -147,8 +221,12 @@ impl TestApp {
     pub async fn browser_login(&self, username: &str) -> Browser {
         let page = self.get("/login", None).await;
         assert_eq!(page.status, StatusCode::OK);
-        let login_cookie = page.cookie("sg_login").expect("login page sets its CSRF cookie");
-        let csrf = page.hidden_input("csrf").expect("login form carries a CSRF token");
+        let login_cookie = page
+            .cookie("sg_login")
+            .expect("login page sets its CSRF cookie");
+        let csrf = page
+            .hidden_input("csrf")
+            .expect("login form carries a CSRF token");
         let form = format!("username={username}&password={PASSWORD}&csrf={csrf}&next=%2F");
         let request = Request::builder()
             .method(Method::POST)
@@ -158,7 +236,12 @@ impl TestApp {
             .body(Body::from(form))
             .unwrap();
         let reply = self.send(request).await;
-        assert_eq!(reply.status, StatusCode::SEE_OTHER, "form login {username}: {}", reply.text());
+        assert_eq!(
+            reply.status,
+            StatusCode::SEE_OTHER,
+            "form login {username}: {}",
+            reply.text()
+        );
         let session = reply.cookie("sg_session").expect("session cookie");
         let cookie = format!("sg_session={session}");
         let home = self.page(&cookie, "/").await;
@@ -167,7 +250,11 @@ impl TestApp {
     }
 
     pub async fn page(&self, cookie: &str, path: &str) -> Reply {
-        let request = Request::builder().uri(path).header(header::COOKIE, cookie).body(Body::empty()).unwrap();
+        let request = Request::builder()
+            .uri(path)
+            .header(header::COOKIE, cookie)
+            .body(Body::empty())
+            .unwrap();
         self.send(request).await
     }
 
@@ -186,14 +273,22 @@ impl TestApp {
     }
 
     /// The id of the first grid of a kind in a division (and department), via the API.
-    pub async fn grid_id(&self, token: &str, region: &str, kind: &str, department: Option<i64>) -> i64 {
+    pub async fn grid_id(
+        &self,
+        token: &str,
+        region: &str,
+        kind: &str,
+        department: Option<i64>,
+    ) -> i64 {
         let mut path = format!("/api/v1/grids?region={region}&kind={kind}");
         if let Some(d) = department {
             path.push_str(&format!("&department={d}"));
         }
         let reply = self.get(&path, Some(token)).await;
         assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
-        reply.json()["items"][0]["id"].as_i64().unwrap_or_else(|| panic!("no {kind} grid in {region}"))
+        reply.json()["items"][0]["id"]
+            .as_i64()
+            .unwrap_or_else(|| panic!("no {kind} grid in {region}"))
     }
 
     pub async fn department_id(&self, token: &str, short_name: &str) -> i64 {
@@ -211,7 +306,13 @@ impl TestApp {
 pub fn form_encode(pairs: &[(&str, &str)]) -> String {
     pairs
         .iter()
-        .map(|(k, v)| format!("{}={}", k, form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>()))
+        .map(|(k, v)| {
+            format!(
+                "{}={}",
+                k,
+                form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>()
+            )
+        })
         .collect::<Vec<_>>()
         .join("&")
 }
@@ -233,7 +334,8 @@ impl Reply {
     }
 
     pub fn json(&self) -> Value {
-        serde_json::from_slice(&self.bytes).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
+        serde_json::from_slice(&self.bytes)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
     }
 
     pub fn cookie(&self, name: &str) -> Option<String> {
@@ -241,7 +343,10 @@ impl Reply {
             .get_all(header::SET_COOKIE)
             .iter()
             .filter_map(|v| v.to_str().ok())
-            .find_map(|v| v.strip_prefix(&format!("{name}=")).map(|rest| rest.split(';').next().unwrap_or("").to_owned()))
+            .find_map(|v| {
+                v.strip_prefix(&format!("{name}="))
+                    .map(|rest| rest.split(';').next().unwrap_or("").to_owned())
+            })
     }
 
     pub fn hidden_input(&self, name: &str) -> Option<String> {
@@ -255,7 +360,10 @@ impl Reply {
     pub fn first_error(&self) -> (String, String) {
         let json = self.json();
         let e = &json["errors"][0];
-        (e["field"].as_str().unwrap_or("").to_owned(), e["message"].as_str().unwrap_or("").to_owned())
+        (
+            e["field"].as_str().unwrap_or("").to_owned(),
+            e["message"].as_str().unwrap_or("").to_owned(),
+        )
     }
 }
 

@@ -71,7 +71,10 @@ impl Role {
 
     /// The three administrators, kept apart: no person may hold two of them.
     pub fn is_separated_admin(self) -> bool {
-        matches!(self, Self::SystemAdmin | Self::SecurityAdmin | Self::AuditAdmin)
+        matches!(
+            self,
+            Self::SystemAdmin | Self::SecurityAdmin | Self::AuditAdmin
+        )
     }
 
     /// Whether the role sees supervision data (grids, units, hazards …) at all.
@@ -129,7 +132,10 @@ pub enum Scope {
     /// A region and everything under it (a county, a town, a village).
     Region { root: RegionCode },
     /// One department of a county: its grids, across the county's towns.
-    Department { county: RegionCode, department_id: i64 },
+    Department {
+        county: RegionCode,
+        department_id: i64,
+    },
     /// One production unit.
     Unit { county: RegionCode, unit_id: i64 },
     /// Administration only: no supervision data at all.
@@ -171,12 +177,16 @@ pub struct GridRef<'a> {
 pub fn may_manage_posts(role: Role, scope: &Scope, grid: &GridRef<'_>) -> bool {
     match (role, scope) {
         (_, Scope::All) => true,
-        (Role::CountyAdmin | Role::CommitteeOffice, Scope::Region { root }) => grid.region.is_within(root),
+        (Role::CountyAdmin | Role::CommitteeOffice, Scope::Region { root }) => {
+            grid.region.is_within(root)
+        }
         (Role::DepartmentStaff, Scope::Department { department_id, .. }) => {
             grid.department_id == Some(*department_id)
         }
         (Role::TownStaff, Scope::Region { root }) => {
-            !grid.kind.belongs_to_department() && grid.kind != GridKind::County && grid.region.is_within(root)
+            !grid.kind.belongs_to_department()
+                && grid.kind != GridKind::County
+                && grid.region.is_within(root)
         }
         _ => false,
     }
@@ -219,27 +229,53 @@ mod tests {
         let chengguan = code("610921100000");
         let xuanwo = code("610921107000");
         let village = code("610921100201");
-        let town_zone = GridRef { kind: GridKind::TownZone, region: &village, department_id: None };
-        let dept_grid = GridRef { kind: GridKind::DepartmentTown, region: &chengguan, department_id: Some(7) };
+        let town_zone = GridRef {
+            kind: GridKind::TownZone,
+            region: &village,
+            department_id: None,
+        };
+        let dept_grid = GridRef {
+            kind: GridKind::DepartmentTown,
+            region: &chengguan,
+            department_id: Some(7),
+        };
 
-        let admin = Scope::Region { root: county.clone() };
+        let admin = Scope::Region {
+            root: county.clone(),
+        };
         assert!(may_manage_posts(Role::CountyAdmin, &admin, &town_zone));
         assert!(may_manage_posts(Role::CommitteeOffice, &admin, &dept_grid));
         assert!(!may_manage_posts(Role::Leader, &admin, &town_zone));
 
-        let town = Scope::Region { root: chengguan.clone() };
+        let town = Scope::Region {
+            root: chengguan.clone(),
+        };
         assert!(may_manage_posts(Role::TownStaff, &town, &town_zone));
         assert!(!may_manage_posts(Role::TownStaff, &town, &dept_grid));
         let other_town = Scope::Region { root: xuanwo };
         assert!(!may_manage_posts(Role::TownStaff, &other_town, &town_zone));
 
-        let dept = Scope::Department { county: county.clone(), department_id: 7 };
+        let dept = Scope::Department {
+            county: county.clone(),
+            department_id: 7,
+        };
         assert!(may_manage_posts(Role::DepartmentStaff, &dept, &dept_grid));
-        let other_dept = Scope::Department { county, department_id: 8 };
-        assert!(!may_manage_posts(Role::DepartmentStaff, &other_dept, &dept_grid));
+        let other_dept = Scope::Department {
+            county,
+            department_id: 8,
+        };
+        assert!(!may_manage_posts(
+            Role::DepartmentStaff,
+            &other_dept,
+            &dept_grid
+        ));
         assert!(!may_manage_posts(Role::DepartmentStaff, &dept, &town_zone));
 
-        assert!(!may_manage_posts(Role::SystemAdmin, &Scope::Administration, &town_zone));
+        assert!(!may_manage_posts(
+            Role::SystemAdmin,
+            &Scope::Administration,
+            &town_zone
+        ));
     }
 
     #[test]

@@ -72,7 +72,11 @@ pub fn required_text(field: &str, value: &str, max: usize) -> Result<String, Vio
 }
 
 /// Trimmed optional text; empty becomes `None`.
-pub fn optional_text(field: &str, value: Option<&str>, max: usize) -> Result<Option<String>, Violation> {
+pub fn optional_text(
+    field: &str,
+    value: Option<&str>,
+    max: usize,
+) -> Result<Option<String>, Violation> {
     match value.map(str::trim).filter(|v| !v.is_empty()) {
         None => Ok(None),
         Some(v) if v.chars().count() > max => {
@@ -102,16 +106,31 @@ mod tests {
     #[test]
     fn text_is_trimmed_and_bounded() {
         assert_eq!(required_text("name", "  城关镇 ", 10), Ok("城关镇".into()));
-        assert_eq!(required_text("name", "   ", 10).map_err(|e| e.key), Err("error.required"));
-        assert_eq!(required_text("name", "一二三", 2).map_err(|e| e.key), Err("error.too_long"));
+        assert_eq!(
+            required_text("name", "   ", 10).map_err(|e| e.key),
+            Err("error.required")
+        );
+        assert_eq!(
+            required_text("name", "一二三", 2).map_err(|e| e.key),
+            Err("error.too_long")
+        );
         assert_eq!(optional_text("x", Some("  "), 3), Ok(None));
     }
 
     #[test]
     fn phones() {
-        assert_eq!(optional_phone("phone", Some("138 0000 1234")), Ok(Some("13800001234".into())));
-        assert_eq!(optional_phone("phone", Some("0915-5212345")), Ok(Some("09155212345".into())));
-        assert_eq!(optional_phone("phone", Some("+8613800001234")), Ok(Some("+8613800001234".into())));
+        assert_eq!(
+            optional_phone("phone", Some("138 0000 1234")),
+            Ok(Some("13800001234".into()))
+        );
+        assert_eq!(
+            optional_phone("phone", Some("0915-5212345")),
+            Ok(Some("09155212345".into()))
+        );
+        assert_eq!(
+            optional_phone("phone", Some("+8613800001234")),
+            Ok(Some("+8613800001234".into()))
+        );
         assert!(optional_phone("phone", Some("call me")).is_err());
         assert_eq!(optional_phone("phone", None), Ok(None));
     }

@@ -66,7 +66,19 @@ impl GridKind {
 }
 
 /// The posts people hold in grids.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord, utoipa::ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    PartialOrd,
+    Ord,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum PostKind {
     /// 第一责任人: the head of the government or committee.
@@ -131,7 +143,11 @@ pub struct PostRule {
 }
 
 const fn rule(post: PostKind, required: i32, seats: i32) -> PostRule {
-    PostRule { post, required, seats }
+    PostRule {
+        post,
+        required,
+        seats,
+    }
 }
 
 /// The posts every grid of a kind is created with, and the staffing it needs.
@@ -213,7 +229,12 @@ mod tests {
         default_posts(kind)
             .iter()
             .zip(holders)
-            .map(|(r, &h)| PostStaffing { post: r.post, required: r.required, seats: r.seats, holders: h })
+            .map(|(r, &h)| PostStaffing {
+                post: r.post,
+                required: r.required,
+                seats: r.seats,
+                holders: h,
+            })
             .collect()
     }
 
@@ -222,19 +243,40 @@ mod tests {
         assert!(staffing_gaps(&staffing(GridKind::DepartmentTown, &[1, 2])).is_empty());
         assert_eq!(
             staffing_gaps(&staffing(GridKind::DepartmentTown, &[1, 1])),
-            vec![StaffingGap { post: PostKind::Supervisor, required: 2, holders: 1 }]
+            vec![StaffingGap {
+                post: PostKind::Supervisor,
+                required: 2,
+                holders: 1
+            }]
         );
-        assert_eq!(staffing_gaps(&staffing(GridKind::DepartmentTown, &[0, 0])).len(), 2);
+        assert_eq!(
+            staffing_gaps(&staffing(GridKind::DepartmentTown, &[0, 0])).len(),
+            2
+        );
     }
 
     #[test]
     fn town_zone_needs_leader_station_chief_and_inspector() {
-        let posts: Vec<PostKind> = default_posts(GridKind::TownZone).iter().map(|r| r.post).collect();
-        assert_eq!(posts, [PostKind::LeaderInCharge, PostKind::StationChief, PostKind::SafetyInspector]);
+        let posts: Vec<PostKind> = default_posts(GridKind::TownZone)
+            .iter()
+            .map(|r| r.post)
+            .collect();
+        assert_eq!(
+            posts,
+            [
+                PostKind::LeaderInCharge,
+                PostKind::StationChief,
+                PostKind::SafetyInspector
+            ]
+        );
         assert!(staffing_gaps(&staffing(GridKind::TownZone, &[1, 1, 1])).is_empty());
         assert_eq!(
             staffing_gaps(&staffing(GridKind::TownZone, &[1, 1, 0])),
-            vec![StaffingGap { post: PostKind::SafetyInspector, required: 1, holders: 0 }]
+            vec![StaffingGap {
+                post: PostKind::SafetyInspector,
+                required: 1,
+                holders: 0
+            }]
         );
     }
 
@@ -243,7 +285,10 @@ mod tests {
         for kind in GridKind::ALL {
             let rules = default_posts(kind);
             assert!(rules.iter().any(|r| r.required > 0), "{kind:?}");
-            assert!(rules.iter().all(|r| r.seats >= r.required && r.seats >= 1), "{kind:?}");
+            assert!(
+                rules.iter().all(|r| r.seats >= r.required && r.seats >= 1),
+                "{kind:?}"
+            );
             assert_eq!(GridKind::parse("kind", kind.as_str()), Ok(kind));
         }
         for post in PostKind::ALL {
@@ -253,10 +298,21 @@ mod tests {
 
     #[test]
     fn single_seat_posts_take_one_holder() {
-        let leader = PostStaffing { post: PostKind::LeaderInCharge, required: 1, seats: 1, holders: 0 };
+        let leader = PostStaffing {
+            post: PostKind::LeaderInCharge,
+            required: 1,
+            seats: 1,
+            holders: 0,
+        };
         assert!(check_seat_free(&leader).is_ok());
-        let taken = PostStaffing { holders: 1, ..leader };
-        assert_eq!(check_seat_free(&taken).map_err(|v| v.key), Err("error.post_full"));
+        let taken = PostStaffing {
+            holders: 1,
+            ..leader
+        };
+        assert_eq!(
+            check_seat_free(&taken).map_err(|v| v.key),
+            Err("error.post_full")
+        );
     }
 
     #[test]

@@ -225,8 +225,9 @@ pub fn check_child(
     parent: Option<(&RegionCode, RegionLevel)>,
 ) -> Result<(), Violation> {
     if kind.level() != code.level() {
-        return Err(Violation::new("kind", "error.region_kind_level")
-            .with("level", code.level().as_str()));
+        return Err(
+            Violation::new("kind", "error.region_kind_level").with("level", code.level().as_str())
+        );
     }
     match parent {
         None if code.level() != RegionLevel::Province => {
@@ -282,20 +283,36 @@ mod tests {
 
     #[test]
     fn malformed_codes_are_refused() {
-        for bad in ["", "610921", "6109210000001", "61092100000a", "000000000000", "6109 2100000"] {
+        for bad in [
+            "",
+            "610921",
+            "6109210000001",
+            "61092100000a",
+            "000000000000",
+            "6109 2100000",
+        ] {
             assert_eq!(
                 RegionCode::parse("code", bad).map_err(|v| v.key),
                 Err("error.region_code.format"),
                 "{bad:?}"
             );
         }
-        assert_eq!(code(" ６１０９２１０００００ ０".replace(' ', "").as_str()).as_str(), "610921000000");
+        assert_eq!(
+            code(" ６１０９２１０００００ ０".replace(' ', "").as_str()).as_str(),
+            "610921000000"
+        );
     }
 
     #[test]
     fn parents_and_counties() {
-        assert_eq!(code("610921100201").structural_parent(), Some(code("610921100000")));
-        assert_eq!(code("610921100000").structural_parent(), Some(code("610921000000")));
+        assert_eq!(
+            code("610921100201").structural_parent(),
+            Some(code("610921100000"))
+        );
+        assert_eq!(
+            code("610921100000").structural_parent(),
+            Some(code("610921000000"))
+        );
         assert_eq!(code("610000000000").structural_parent(), None);
         assert_eq!(code("610921100201").county(), Some(code("610921000000")));
         assert_eq!(code("610900000000").county(), None);
@@ -321,15 +338,35 @@ mod tests {
     fn children_must_fit_their_parent() {
         let county = code("610921000000");
         let town = code("610921100000");
-        assert!(check_child(&town, RegionKind::Town, Some((&county, RegionLevel::County))).is_ok());
-        assert!(check_child(&town, RegionKind::Park, Some((&county, RegionLevel::County))).is_ok());
+        assert!(
+            check_child(
+                &town,
+                RegionKind::Town,
+                Some((&county, RegionLevel::County))
+            )
+            .is_ok()
+        );
+        assert!(
+            check_child(
+                &town,
+                RegionKind::Park,
+                Some((&county, RegionLevel::County))
+            )
+            .is_ok()
+        );
         assert_eq!(
-            check_child(&town, RegionKind::Village, Some((&county, RegionLevel::County))).map_err(|v| v.field),
+            check_child(
+                &town,
+                RegionKind::Village,
+                Some((&county, RegionLevel::County))
+            )
+            .map_err(|v| v.field),
             Err("kind".to_owned())
         );
         let other = code("610922000000");
         assert_eq!(
-            check_child(&town, RegionKind::Town, Some((&other, RegionLevel::County))).map_err(|v| v.key),
+            check_child(&town, RegionKind::Town, Some((&other, RegionLevel::County)))
+                .map_err(|v| v.key),
             Err("error.region_code.not_under_parent")
         );
         assert_eq!(

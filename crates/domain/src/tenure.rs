@@ -21,7 +21,10 @@ impl Tenure {
         {
             return Err(Violation::new("ended_on", "error.end_before_start"));
         }
-        Ok(Self { started_on, ended_on })
+        Ok(Self {
+            started_on,
+            ended_on,
+        })
     }
 
     /// Whether the person held the post on `date`.
@@ -35,7 +38,10 @@ impl Tenure {
             return Err(Violation::new("started_on", "error.replace_before_start")
                 .with("date", self.started_on));
         }
-        Ok(Tenure { started_on: self.started_on, ended_on: Some(date) })
+        Ok(Tenure {
+            started_on: self.started_on,
+            ended_on: Some(date),
+        })
     }
 }
 
@@ -87,6 +93,9 @@ mod tests {
     fn dates_as_typed() {
         assert_eq!(d("2026/1/5"), d("2026-01-05"));
         assert_eq!(d("２０２６－０１－０５"), d("2026-01-05"));
-        assert_eq!(parse_date("ended_on", "2026-02-30").map_err(|v| v.field), Err("ended_on".to_owned()));
+        assert_eq!(
+            parse_date("ended_on", "2026-02-30").map_err(|v| v.field),
+            Err("ended_on".to_owned())
+        );
     }
 }

@@ -23,7 +23,9 @@ pub fn today() -> NaiveDate {
 
 /// `YYYY-MM-DD HH:MM` in China time, for screens and exports.
 pub fn format_local(at: DateTime<Utc>) -> String {
-    at.with_timezone(&CHINA).format("%Y-%m-%d %H:%M").to_string()
+    at.with_timezone(&CHINA)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
 }
 
 #[cfg(test)]
@@ -35,7 +37,10 @@ mod tests {
     fn the_local_day_starts_at_16_utc() {
         let before = Utc.with_ymd_and_hms(2026, 12, 31, 15, 59, 59).single();
         let after = Utc.with_ymd_and_hms(2026, 12, 31, 16, 0, 0).single();
-        assert_eq!(before.map(local_date), NaiveDate::from_ymd_opt(2026, 12, 31));
+        assert_eq!(
+            before.map(local_date),
+            NaiveDate::from_ymd_opt(2026, 12, 31)
+        );
         assert_eq!(after.map(local_date), NaiveDate::from_ymd_opt(2027, 1, 1));
         assert_eq!(after.map(format_local).as_deref(), Some("2027-01-01 00:00"));
     }

@@ -5,11 +5,18 @@ use rust_xlsxwriter::{Format, FormatBorder, Workbook, XlsxError};
 
 /// A titled table as an `.xlsx` workbook: a merged title row, a bold header row frozen in
 /// place, an autofilter, and columns sized to their content.
-pub fn table_xlsx(title: &str, headers: &[String], rows: &[Vec<String>]) -> Result<Vec<u8>, XlsxError> {
+pub fn table_xlsx(
+    title: &str,
+    headers: &[String],
+    rows: &[Vec<String>],
+) -> Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
     let title_format = Format::new().set_bold().set_font_size(14);
-    let header_format = Format::new().set_bold().set_background_color("DDEBF7").set_border(FormatBorder::Thin);
+    let header_format = Format::new()
+        .set_bold()
+        .set_background_color("DDEBF7")
+        .set_border(FormatBorder::Thin);
     let last_col = u16::try_from(headers.len().saturating_sub(1)).unwrap_or(u16::MAX);
     if last_col > 0 {
         sheet.merge_range(0, 0, 0, last_col, title, &title_format)?;
@@ -64,8 +71,16 @@ pub fn table_csv(headers: &[String], rows: &[Vec<String>]) -> Vec<u8> {
 
 fn csv_cell(s: &str) -> String {
     // A leading = + - @ would make a spreadsheet run the cell as a formula.
-    let s = if s.starts_with(['=', '+', '-', '@']) { format!("'{s}") } else { s.to_owned() };
-    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s }
+    let s = if s.starts_with(['=', '+', '-', '@']) {
+        format!("'{s}")
+    } else {
+        s.to_owned()
+    };
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
 }
 
 #[cfg(test)]
@@ -74,7 +89,13 @@ mod tests {
 
     #[test]
     fn csv_quotes_and_defuses_formulas() {
-        let csv = table_csv(&["名称".into(), "备注".into()], &[vec!["城关镇".into(), "a,\"b\"".into()], vec!["=1+1".into(), String::new()]]);
+        let csv = table_csv(
+            &["名称".into(), "备注".into()],
+            &[
+                vec!["城关镇".into(), "a,\"b\"".into()],
+                vec!["=1+1".into(), String::new()],
+            ],
+        );
         let text = String::from_utf8(csv).unwrap();
         assert!(text.starts_with('\u{feff}'));
         assert!(text.contains("城关镇,\"a,\"\"b\"\"\""));
@@ -83,7 +104,12 @@ mod tests {
 
     #[test]
     fn xlsx_is_a_zip() {
-        let bytes = table_xlsx("台账", &["a".into(), "b".into()], &[vec!["1".into(), "二".into()]]).unwrap();
+        let bytes = table_xlsx(
+            "台账",
+            &["a".into(), "b".into()],
+            &[vec!["1".into(), "二".into()]],
+        )
+        .unwrap();
         assert_eq!(&bytes[..2], b"PK");
     }
 }

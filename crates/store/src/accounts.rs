@@ -34,7 +34,10 @@ impl Account {
     /// scope does not fit its role acts with no scope at all rather than a guessed one.
     pub fn actor(&self, from: Option<String>) -> Actor {
         let role = Role::parse("role", &self.role).unwrap_or(Role::Leader);
-        let county = self.county_code.as_deref().and_then(|c| RegionCode::parse("county", c).ok());
+        let county = self
+            .county_code
+            .as_deref()
+            .and_then(|c| RegionCode::parse("county", c).ok());
         let scope = match (role.scope_kind(), county) {
             (ScopeKind::Region, _) => self
                 .scope_region_code
@@ -42,15 +45,31 @@ impl Account {
                 .and_then(|c| RegionCode::parse("scope", c).ok())
                 .map(|root| Scope::Region { root }),
             (ScopeKind::Department, Some(county)) => {
-                self.scope_department_id.map(|department_id| Scope::Department { county, department_id })
+                self.scope_department_id
+                    .map(|department_id| Scope::Department {
+                        county,
+                        department_id,
+                    })
             }
-            (ScopeKind::Unit, Some(county)) => self.scope_unit_id.map(|unit_id| Scope::Unit { county, unit_id }),
+            (ScopeKind::Unit, Some(county)) => self
+                .scope_unit_id
+                .map(|unit_id| Scope::Unit { county, unit_id }),
             (ScopeKind::Administration, _) => Some(Scope::Administration),
             _ => None,
         }
         .unwrap_or(Scope::Administration);
-        let role = if Role::parse("role", &self.role).is_ok() { role } else { Role::Leader };
-        Actor { account_id: Some(self.id), username: self.username.clone(), role, scope, from }
+        let role = if Role::parse("role", &self.role).is_ok() {
+            role
+        } else {
+            Role::Leader
+        };
+        Actor {
+            account_id: Some(self.id),
+            username: self.username.clone(),
+            role,
+            scope,
+            from,
+        }
     }
 }
 
@@ -83,6 +102,18 @@ impl SessionKind {
             SessionKind::Api => "api",
         }
     }
+}
+
+/// A session to start: the token's hash (never the token), its CSRF token, when it ends, and
+/// where the sign-in came from.
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    pub kind: SessionKind,
+    pub token_hash: String,
+    pub csrf_token: String,
+    pub expires_at: DateTime<Utc>,
+    pub from: Option<String>,
+    pub user_agent: Option<String>,
 }
 
 /// A live session and its account.
@@ -134,7 +165,9 @@ impl Store {
             return Err(StoreError::Forbidden);
         }
         let mut c = self.read().await?;
-        c.conn().all(account_select().order_by("id", Order::Asc)).await
+        c.conn()
+            .all(account_select().order_by("id", Order::Asc))
+            .await
     }
 
     /// Creates an account. Its scope must fit its role, and no person may hold two of the
@@ -144,14 +177,22 @@ impl Store {
             return Err(StoreError::Forbidden);
         }
         let mut errors = Invalid::default();
-        let username = required_text("username", &input.username, 40).map_err(|v| errors.push(v)).ok();
+        let username = required_text("username", &input.username, 40)
+            .map_err(|v| errors.push(v))
+            .ok();
         if let Some(u) = &username
-            && !u.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+            && !u
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
         {
             errors.push(Violation::new("username", "error.username_chars"));
         }
-        let display = required_text("display_name", &input.display_name, 40).map_err(|v| errors.push(v)).ok();
-        let role = Role::parse("role", &input.role).map_err(|v| errors.push(v)).ok();
+        let display = required_text("display_name", &input.display_name, 40)
+            .map_err(|v| errors.push(v))
+            .ok();
+        let role = Role::parse("role", &input.role)
+            .map_err(|v| errors.push(v))
+            .ok();
         let (Some(username), Some(display), Some(role)) = (username, display, role) else {
             return Err(errors.into());
         };
@@ -170,7 +211,9 @@ impl Store {
         }
         errors.into_result()?;
         let county = match (&input.scope_region_code, &input.county_code) {
-            (Some(r), _) => RegionCode::parse("scope_region_code", r)?.county().map(|c| c.to_string()),
+            (Some(r), _) => RegionCode::parse("scope_region_code", r)?
+                .county()
+                .map(|c| c.to_string()),
             (None, Some(c)) => Some(RegionCode::parse("county_code", c)?.to_string()),
             (None, None) => None,
         };
@@ -180,7 +223,12 @@ impl Store {
             && let Some(person) = input.person_id
         {
             let others: Vec<(String,)> = conn
-                .all(Query::select().column("role").from("accounts").and_where(Expr::col("person_id").eq(person)))
+                .all(
+                    Query::select()
+                        .column("role")
+                        .from("accounts")
+                        .and_where(Expr::col("person_id").eq(person)),
+                )
                 .await?;
             if others
                 .iter()
@@ -195,8 +243,17 @@ impl Store {
                 Query::insert()
                     .into_table("accounts")
                     .columns([
-                        "username", "display_name", "password_hash", "role", "county_code", "scope_region_code",
-                        "scope_department_id", "scope_unit_id", "person_id", "disabled", "created_at",
+                        "username",
+                        "display_name",
+                        "password_hash",
+                        "role",
+                        "county_code",
+                        "scope_region_code",
+                        "scope_department_id",
+                        "scope_unit_id",
+                        "person_id",
+                        "disabled",
+                        "created_at",
                     ])
                     .values_panic([
                         username.clone().into(),
@@ -228,29 +285,39 @@ impl Store {
             },
         )
         .await?;
-        let account = conn.one(account_select().and_where(Expr::col("id").eq(id))).await?;
+        let account = conn
+            .one(account_select().and_where(Expr::col("id").eq(id)))
+            .await?;
         tx.commit().await?;
         Ok(account)
     }
 
     /// Starts a session for an account that has just proved its password.
-    pub async fn create_session(
-        &self,
-        account: &Account,
-        kind: SessionKind,
-        token_hash: &str,
-        csrf_token: &str,
-        expires_at: DateTime<Utc>,
-        from: Option<String>,
-        user_agent: Option<String>,
-    ) -> Result<()> {
+    pub async fn create_session(&self, account: &Account, session: NewSession) -> Result<()> {
+        let NewSession {
+            kind,
+            token_hash,
+            csrf_token,
+            expires_at,
+            from,
+            user_agent,
+        } = session;
         let actor = account.actor(from.clone());
         let mut tx = self.write().await?;
         let mut conn = tx.conn();
         conn.insert(
             Query::insert()
                 .into_table("sessions")
-                .columns(["token_hash", "account_id", "kind", "csrf_token", "created_at", "expires_at", "ip", "user_agent"])
+                .columns([
+                    "token_hash",
+                    "account_id",
+                    "kind",
+                    "csrf_token",
+                    "created_at",
+                    "expires_at",
+                    "ip",
+                    "user_agent",
+                ])
                 .values_panic([
                     token_hash.into(),
                     account.id.into(),
@@ -259,7 +326,9 @@ impl Store {
                     now().into(),
                     expires_at.into(),
                     from.into(),
-                    user_agent.map(|u| u.chars().take(200).collect::<String>()).into(),
+                    user_agent
+                        .map(|u| u.chars().take(200).collect::<String>())
+                        .into(),
                 ]),
         )
         .await?;
@@ -324,20 +393,33 @@ impl Store {
                     .and_where(Expr::col("disabled").eq(false)),
             )
             .await?;
-        Ok(account.map(|account| Session { account, csrf_token: row.csrf_token, expires_at: row.expires_at }))
+        Ok(account.map(|account| Session {
+            account,
+            csrf_token: row.csrf_token,
+            expires_at: row.expires_at,
+        }))
     }
 
     /// Ends a session (logout), with its audit record.
     pub async fn end_session(&self, actor: &Actor, token_hash: &str) -> Result<()> {
         let mut tx = self.write().await?;
         let mut conn = tx.conn();
-        conn.delete(Query::delete().from_table("sessions").and_where(Expr::col("token_hash").eq(token_hash)))
-            .await?;
+        conn.delete(
+            Query::delete()
+                .from_table("sessions")
+                .and_where(Expr::col("token_hash").eq(token_hash)),
+        )
+        .await?;
         audit::record(
             &mut conn,
             actor,
             Event {
-                chain: actor.scope.county().map(|c| c.to_string()).as_deref().unwrap_or(SYSTEM_CHAIN),
+                chain: actor
+                    .scope
+                    .county()
+                    .map(|c| c.to_string())
+                    .as_deref()
+                    .unwrap_or(SYSTEM_CHAIN),
                 action: "auth.logout",
                 object_type: "account",
                 object_id: actor.account_id.map(|i| i.to_string()),
@@ -354,7 +436,11 @@ impl Store {
         let mut tx = self.write().await?;
         let n = tx
             .conn()
-            .delete(Query::delete().from_table("sessions").and_where(Expr::col("expires_at").lte(now())))
+            .delete(
+                Query::delete()
+                    .from_table("sessions")
+                    .and_where(Expr::col("expires_at").lte(now())),
+            )
             .await?;
         tx.commit().await?;
         Ok(n)
@@ -363,7 +449,14 @@ impl Store {
     /// Whether any account exists (a fresh database needs the demo or an admin).
     pub async fn has_accounts(&self) -> Result<bool> {
         let mut c = self.read().await?;
-        let n = c.conn().scalar(Query::select().expr(Expr::col("id").count()).from("accounts")).await?;
+        let n = c
+            .conn()
+            .scalar(
+                Query::select()
+                    .expr(Expr::col("id").count())
+                    .from("accounts"),
+            )
+            .await?;
         Ok(n > 0)
     }
 }

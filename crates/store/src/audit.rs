@@ -89,8 +89,18 @@ pub(crate) async fn record(conn: &mut Conn<'_>, actor: &Actor, event: Event<'_>)
         Query::insert()
             .into_table("audit_log")
             .columns([
-                "chain", "at", "account_id", "username", "action", "object_type", "object_id", "detail",
-                "ip", "outcome", "prev_hash", "hash",
+                "chain",
+                "at",
+                "account_id",
+                "username",
+                "action",
+                "object_type",
+                "object_id",
+                "detail",
+                "ip",
+                "outcome",
+                "prev_hash",
+                "hash",
             ])
             .values_panic([
                 entry.chain.clone().into(),
@@ -143,14 +153,29 @@ impl Store {
         let mut c = self.read().await?;
         let mut conn = c.conn();
         let total = conn
-            .scalar(Query::select().expr(Expr::col("id").count()).from("audit_log"))
+            .scalar(
+                Query::select()
+                    .expr(Expr::col("id").count())
+                    .from("audit_log"),
+            )
             .await?;
         let items = conn
             .all(
                 Query::select()
                     .columns([
-                        "id", "chain", "at", "account_id", "username", "action", "object_type", "object_id",
-                        "detail", "ip", "outcome", "prev_hash", "hash",
+                        "id",
+                        "chain",
+                        "at",
+                        "account_id",
+                        "username",
+                        "action",
+                        "object_type",
+                        "object_id",
+                        "detail",
+                        "ip",
+                        "outcome",
+                        "prev_hash",
+                        "hash",
                     ])
                     .from("audit_log")
                     .order_by("id", Order::Desc)
@@ -158,7 +183,12 @@ impl Store {
                     .offset(page.offset()),
             )
             .await?;
-        Ok(Page { items, total, page: page.page, per_page: page.per_page })
+        Ok(Page {
+            items,
+            total,
+            page: page.page,
+            per_page: page.per_page,
+        })
     }
 
     /// Walks every chain from its start and reports the first record whose hash or link is
@@ -175,8 +205,19 @@ impl Store {
                 .all(
                     Query::select()
                         .columns([
-                            "id", "chain", "at", "account_id", "username", "action", "object_type",
-                            "object_id", "detail", "ip", "outcome", "prev_hash", "hash",
+                            "id",
+                            "chain",
+                            "at",
+                            "account_id",
+                            "username",
+                            "action",
+                            "object_type",
+                            "object_id",
+                            "detail",
+                            "ip",
+                            "outcome",
+                            "prev_hash",
+                            "hash",
                         ])
                         .from("audit_log")
                         .and_where(Expr::col("id").gt(after))
@@ -193,7 +234,10 @@ impl Store {
                 }
                 let expected_prev = last.get(&e.chain).map(String::as_str).unwrap_or("");
                 if e.prev_hash != expected_prev || hash_of(&e.prev_hash, &e) != e.hash {
-                    broken.push(ChainBreak { chain: e.chain.clone(), id: e.id });
+                    broken.push(ChainBreak {
+                        chain: e.chain.clone(),
+                        id: e.id,
+                    });
                 }
                 last.insert(e.chain.clone(), e.hash.clone());
             }

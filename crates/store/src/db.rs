@@ -7,8 +7,12 @@ use sea_query::{
 };
 use sea_query_sqlx::SqlxBinder;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
-use sqlx::{FromRow, PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool, Transaction};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
+};
+use sqlx::{
+    FromRow, PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool, Transaction,
+};
 // sea-query renders the SQL from identifiers in our code and binds every value, so the
 // text handed to sqlx carries no user input.
 use sqlx::AssertSqlSafe;
@@ -16,8 +20,12 @@ use std::str::FromStr;
 use std::time::Duration;
 
 /// A row type both backends can decode.
-pub(crate) trait Row: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin {}
-impl<T> Row for T where T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin {}
+pub(crate) trait Row:
+    for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin
+{
+}
+impl<T> Row for T where T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin
+{}
 
 #[derive(Clone)]
 enum Backend {
@@ -175,15 +183,19 @@ macro_rules! run {
 
 impl Conn<'_> {
     pub(crate) async fn all<T: Row>(&mut self, q: &SelectStatement) -> Result<Vec<T>> {
-        Ok(run!(self, q, |sql, values, c| sqlx::query_as_with::<_, T, _>(AssertSqlSafe(sql), values)
-            .fetch_all(&mut **c)
-            .await?))
+        Ok(run!(self, q, |sql, values, c| {
+            sqlx::query_as_with::<_, T, _>(AssertSqlSafe(sql), values)
+                .fetch_all(&mut **c)
+                .await?
+        }))
     }
 
     pub(crate) async fn optional<T: Row>(&mut self, q: &SelectStatement) -> Result<Option<T>> {
-        Ok(run!(self, q, |sql, values, c| sqlx::query_as_with::<_, T, _>(AssertSqlSafe(sql), values)
-            .fetch_optional(&mut **c)
-            .await?))
+        Ok(run!(self, q, |sql, values, c| {
+            sqlx::query_as_with::<_, T, _>(AssertSqlSafe(sql), values)
+                .fetch_optional(&mut **c)
+                .await?
+        }))
     }
 
     /// Exactly one row, or `NotFound`.
@@ -193,39 +205,52 @@ impl Conn<'_> {
 
     /// A single integer (a count, an id).
     pub(crate) async fn scalar(&mut self, q: &SelectStatement) -> Result<i64> {
-        let row: (i64,) = run!(self, q, |sql, values, c| sqlx::query_as_with::<_, (i64,), _>(AssertSqlSafe(sql), values)
-            .fetch_one(&mut **c)
-            .await?);
+        let row: (i64,) = run!(self, q, |sql, values, c| {
+            sqlx::query_as_with::<_, (i64,), _>(AssertSqlSafe(sql), values)
+                .fetch_one(&mut **c)
+                .await?
+        });
         Ok(row.0)
     }
 
     /// Inserts one row and answers its new `id` (the statement must return `id`).
     pub(crate) async fn insert_id(&mut self, q: &InsertStatement) -> Result<i64> {
-        let row: (i64,) = run!(self, q, |sql, values, c| sqlx::query_as_with::<_, (i64,), _>(AssertSqlSafe(sql), values)
-            .fetch_one(&mut **c)
-            .await?);
+        let row: (i64,) = run!(self, q, |sql, values, c| {
+            sqlx::query_as_with::<_, (i64,), _>(AssertSqlSafe(sql), values)
+                .fetch_one(&mut **c)
+                .await?
+        });
         Ok(row.0)
     }
 
     pub(crate) async fn insert(&mut self, q: &InsertStatement) -> Result<u64> {
-        Ok(run!(self, q, |sql, values, c| sqlx::query_with(AssertSqlSafe(sql), values)
-            .execute(&mut **c)
-            .await?
-            .rows_affected()))
+        Ok(run!(self, q, |sql, values, c| sqlx::query_with(
+            AssertSqlSafe(sql),
+            values
+        )
+        .execute(&mut **c)
+        .await?
+        .rows_affected()))
     }
 
     pub(crate) async fn update(&mut self, q: &UpdateStatement) -> Result<u64> {
-        Ok(run!(self, q, |sql, values, c| sqlx::query_with(AssertSqlSafe(sql), values)
-            .execute(&mut **c)
-            .await?
-            .rows_affected()))
+        Ok(run!(self, q, |sql, values, c| sqlx::query_with(
+            AssertSqlSafe(sql),
+            values
+        )
+        .execute(&mut **c)
+        .await?
+        .rows_affected()))
     }
 
     pub(crate) async fn delete(&mut self, q: &sea_query::DeleteStatement) -> Result<u64> {
-        Ok(run!(self, q, |sql, values, c| sqlx::query_with(AssertSqlSafe(sql), values)
-            .execute(&mut **c)
-            .await?
-            .rows_affected()))
+        Ok(run!(self, q, |sql, values, c| sqlx::query_with(
+            AssertSqlSafe(sql),
+            values
+        )
+        .execute(&mut **c)
+        .await?
+        .rows_affected()))
     }
 
     /// A fixed statement with no parameters (dialect-specific locking and the like).

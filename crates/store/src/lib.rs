@@ -16,7 +16,7 @@ pub mod accounts;
 pub mod model;
 pub mod reference;
 
-pub use accounts::{Account, NewAccount, Session, SessionKind};
+pub use accounts::{Account, NewAccount, NewSession, Session, SessionKind};
 pub use db::Store;
 pub use error::StoreError;
 pub use model::*;
@@ -64,6 +64,8 @@ pub struct Page<T> {
 
 impl<T> Page<T> {
     pub fn pages(&self) -> u64 {
-        (self.total.max(0) as u64).div_ceil(self.per_page.max(1)).max(1)
+        (self.total.max(0) as u64)
+            .div_ceil(self.per_page.max(1))
+            .max(1)
     }
 }

@@ -8,14 +8,34 @@ use sea_query::{OnConflict, Order, Query};
 /// The default key sectors (regulations.md §6): code, Chinese name, English name, high-risk.
 pub const DEFAULT_SECTORS: &[(&str, &str, &str, bool)] = &[
     ("non_coal_mine", "非煤矿山", "Non-coal mines", true),
-    ("hazardous_chemicals", "危险化学品", "Hazardous chemicals", true),
+    (
+        "hazardous_chemicals",
+        "危险化学品",
+        "Hazardous chemicals",
+        true,
+    ),
     ("fireworks", "烟花爆竹", "Fireworks", true),
-    ("metal_smelting", "冶金", "Metallurgy and metal smelting", true),
+    (
+        "metal_smelting",
+        "冶金",
+        "Metallurgy and metal smelting",
+        true,
+    ),
     ("machinery", "机械制造", "Machinery manufacturing", false),
     ("industry_trade", "工贸行业", "Industry and trade", false),
     ("construction", "建筑施工", "Construction", false),
-    ("road_transport", "道路运输", "Road passenger and freight transport", false),
-    ("fire_safety", "消防和人员密集场所", "Fire safety and crowded places", false),
+    (
+        "road_transport",
+        "道路运输",
+        "Road passenger and freight transport",
+        false,
+    ),
+    (
+        "fire_safety",
+        "消防和人员密集场所",
+        "Fire safety and crowded places",
+        false,
+    ),
     ("town_gas", "城镇燃气", "Town gas", false),
     ("special_equipment", "特种设备", "Special equipment", false),
     ("tourism", "旅游", "Tourism", false),
@@ -36,7 +56,14 @@ impl Store {
             conn.insert(
                 Query::insert()
                     .into_table("sectors")
-                    .columns(["code", "name_zh", "name_en", "is_key", "is_high_risk", "sort_order"])
+                    .columns([
+                        "code",
+                        "name_zh",
+                        "name_en",
+                        "is_key",
+                        "is_high_risk",
+                        "sort_order",
+                    ])
                     .values_panic([
                         (*code).into(),
                         (*zh).into(),

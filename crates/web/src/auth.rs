@@ -4,8 +4,8 @@
 
 use crate::error::WebError;
 use crate::state::AppState;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use axum::extract::FromRequestParts;
 use axum::http::header::{AUTHORIZATION, COOKIE, USER_AGENT};
 use axum::http::request::Parts;
@@ -32,7 +32,11 @@ pub fn hash_password(password: &str) -> Result<String, WebError> {
 pub async fn verify_password(hash: String, password: String) -> bool {
     tokio::task::spawn_blocking(move || {
         PasswordHash::new(&hash)
-            .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+            .map(|parsed| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &parsed)
+                    .is_ok()
+            })
             .unwrap_or(false)
     })
     .await
@@ -60,7 +64,11 @@ pub fn token_hash(token: &str) -> String {
 
 /// Compares two secrets in time independent of where they differ.
 pub fn same_secret(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
 }
 
 /// The client's address as the server saw it (X-Forwarded-For is not trusted).
@@ -84,7 +92,11 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
 }
 
 pub fn user_agent(parts: &Parts) -> Option<String> {
-    parts.headers.get(USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_owned)
+    parts
+        .headers
+        .get(USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
 }
 
 pub fn cookie_value(parts: &Parts, name: &str) -> Option<String> {
@@ -94,7 +106,12 @@ pub fn cookie_value(parts: &Parts, name: &str) -> Option<String> {
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
-        .find_map(|c| c.trim().strip_prefix(name).and_then(|r| r.strip_prefix('=')).map(str::to_owned))
+        .find_map(|c| {
+            c.trim()
+                .strip_prefix(name)
+                .and_then(|r| r.strip_prefix('='))
+                .map(str::to_owned)
+        })
 }
 
 /// An API client, signed in with a bearer token.
@@ -107,19 +124,33 @@ pub struct ApiUser {
 impl FromRequestParts<AppState> for ApiUser {
     type Rejection = WebError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let token = parts
             .headers
             .get(AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+            .and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            })
             .map(str::trim)
             .filter(|t| !t.is_empty())
             .ok_or(WebError::Unauthorized)?;
         let hash = token_hash(token);
-        let session = state.store.session(&hash, SessionKind::Api).await?.ok_or(WebError::Unauthorized)?;
+        let session = state
+            .store
+            .session(&hash, SessionKind::Api)
+            .await?
+            .ok_or(WebError::Unauthorized)?;
         let actor = session.account.actor(client_address(parts));
-        Ok(ApiUser { actor, account: session.account, token_hash: hash })
+        Ok(ApiUser {
+            actor,
+            account: session.account,
+            token_hash: hash,
+        })
     }
 }
 
@@ -135,19 +166,35 @@ pub struct PageUser {
 impl PageUser {
     /// Refuses a form whose CSRF token is not this session's.
     pub fn check_csrf(&self, token: &str) -> Result<(), WebError> {
-        if same_secret(&self.csrf, token) { Ok(()) } else { Err(WebError::Forbidden) }
+        if same_secret(&self.csrf, token) {
+            Ok(())
+        } else {
+            Err(WebError::Forbidden)
+        }
     }
 }
 
 impl FromRequestParts<AppState> for PageUser {
     type Rejection = WebError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let token = cookie_value(parts, SESSION_COOKIE).ok_or(WebError::Unauthorized)?;
         let hash = token_hash(&token);
-        let session = state.store.session(&hash, SessionKind::Web).await?.ok_or(WebError::Unauthorized)?;
+        let session = state
+            .store
+            .session(&hash, SessionKind::Web)
+            .await?
+            .ok_or(WebError::Unauthorized)?;
         let actor = session.account.actor(client_address(parts));
-        Ok(PageUser { actor, account: session.account, csrf: session.csrf_token, token_hash: hash })
+        Ok(PageUser {
+            actor,
+            account: session.account,
+            csrf: session.csrf_token,
+            token_hash: hash,
+        })
     }
 }
 
@@ -159,7 +206,9 @@ mod tests {
     fn passwords_round_trip() {
         let hash = hash_password("correct horse").unwrap();
         assert!(hash.starts_with("$argon2id$"));
-        let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
         assert!(rt.block_on(verify_password(hash.clone(), "correct horse".into())));
         assert!(!rt.block_on(verify_password(hash, "wrong".into())));
         assert!(!rt.block_on(verify_password(dummy_hash(), "anything".into())));

@@ -4,11 +4,11 @@
 //! shown.
 
 use crate::i18n::{Tr, locale_of};
+use axum::Json;
 use axum::extract::Request;
 use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use safegrid_domain::{Invalid, Violation};
 use safegrid_store::StoreError;
 use serde::Serialize;
@@ -51,19 +51,33 @@ impl WebError {
 
     /// The field errors to show, translated.
     pub fn messages(&self, tr: &Tr) -> Vec<FieldMessage> {
-        let one = |key: &str| vec![FieldMessage { field: None, message: tr.t(key).to_owned() }];
+        let one = |key: &str| {
+            vec![FieldMessage {
+                field: None,
+                message: tr.t(key).to_owned(),
+            }]
+        };
         match self {
             WebError::Invalid(invalid) => invalid
                 .0
                 .iter()
-                .map(|v| FieldMessage { field: Some(v.field.clone()), message: translate(tr, v) })
+                .map(|v| FieldMessage {
+                    field: Some(v.field.clone()),
+                    message: translate(tr, v),
+                })
                 .collect(),
-            WebError::Malformed(v) => vec![FieldMessage { field: Some(v.field.clone()), message: translate(tr, v) }],
+            WebError::Malformed(v) => vec![FieldMessage {
+                field: Some(v.field.clone()),
+                message: translate(tr, v),
+            }],
             WebError::NotFound => one("error.not_found"),
             WebError::Unauthorized => one("error.unauthorized"),
             WebError::WrongCredentials => one("login.failed"),
             WebError::Forbidden => one("error.forbidden"),
-            WebError::TooLarge => vec![FieldMessage { field: Some("body".into()), message: tr.t("error.too_large").to_owned() }],
+            WebError::TooLarge => vec![FieldMessage {
+                field: Some("body".into()),
+                message: tr.t("error.too_large").to_owned(),
+            }],
             WebError::Internal => one("error.internal"),
         }
     }
@@ -127,11 +141,18 @@ pub async fn api_faults(request: Request, next: Next) -> Response {
     let mut response = next.run(Request::from_parts(parts, body)).await;
     if let Some(Fault(error)) = response.extensions_mut().remove::<Fault>() {
         let status = response.status();
-        let mut rendered = (status, Json(ErrorBody { errors: error.messages(&tr) })).into_response();
+        let mut rendered = (
+            status,
+            Json(ErrorBody {
+                errors: error.messages(&tr),
+            }),
+        )
+            .into_response();
         if status == StatusCode::UNAUTHORIZED {
-            rendered
-                .headers_mut()
-                .insert(axum::http::header::WWW_AUTHENTICATE, axum::http::HeaderValue::from_static("Bearer"));
+            rendered.headers_mut().insert(
+                axum::http::header::WWW_AUTHENTICATE,
+                axum::http::HeaderValue::from_static("Bearer"),
+            );
         }
         return rendered;
     }

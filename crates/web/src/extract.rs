@@ -4,8 +4,8 @@
 
 use crate::error::WebError;
 use axum::body::Bytes;
-use axum::extract::{FromRequest, Request};
 use axum::extract::rejection::BytesRejection;
+use axum::extract::{FromRequest, Request};
 use safegrid_domain::Violation;
 use serde::de::DeserializeOwned;
 
@@ -37,7 +37,10 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, WebError> {
             let path = err.path().to_string();
             let inner = err.into_inner();
             if inner.is_syntax() || inner.is_eof() {
-                return Err(WebError::Malformed(Violation::new("body", "error.json_syntax")));
+                return Err(WebError::Malformed(Violation::new(
+                    "body",
+                    "error.json_syntax",
+                )));
             }
             // A missing field is reported by serde at the parent's path with the name in the
             // message; dig it out so the client sees which field.
@@ -45,9 +48,25 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, WebError> {
             let field = message
                 .strip_prefix("missing field `")
                 .and_then(|rest| rest.split('`').next())
-                .map(|name| if path == "." { name.to_owned() } else { format!("{path}.{name}") })
-                .unwrap_or_else(|| if path == "." { "body".to_owned() } else { path.clone() });
-            let key = if message.starts_with("missing field") { "error.required" } else { "error.json_type" };
+                .map(|name| {
+                    if path == "." {
+                        name.to_owned()
+                    } else {
+                        format!("{path}.{name}")
+                    }
+                })
+                .unwrap_or_else(|| {
+                    if path == "." {
+                        "body".to_owned()
+                    } else {
+                        path.clone()
+                    }
+                });
+            let key = if message.starts_with("missing field") {
+                "error.required"
+            } else {
+                "error.json_type"
+            };
             Err(WebError::Invalid(Violation::new(field, key).into()))
         }
     }
@@ -89,11 +108,23 @@ mod tests {
 
     #[test]
     fn json_errors_name_the_field() {
-        assert_eq!(field_of(parse_json::<Login>(b"{").unwrap_err()), (400, "body".into()));
-        assert_eq!(field_of(parse_json::<Login>(b"not json").unwrap_err()), (400, "body".into()));
-        assert_eq!(field_of(parse_json::<Login>(br#"{"username":"a"}"#).unwrap_err()), (422, "password".into()));
         assert_eq!(
-            field_of(parse_json::<Login>(br#"{"username":"a","password":"b","remember":"x"}"#).unwrap_err()),
+            field_of(parse_json::<Login>(b"{").unwrap_err()),
+            (400, "body".into())
+        );
+        assert_eq!(
+            field_of(parse_json::<Login>(b"not json").unwrap_err()),
+            (400, "body".into())
+        );
+        assert_eq!(
+            field_of(parse_json::<Login>(br#"{"username":"a"}"#).unwrap_err()),
+            (422, "password".into())
+        );
+        assert_eq!(
+            field_of(
+                parse_json::<Login>(br#"{"username":"a","password":"b","remember":"x"}"#)
+                    .unwrap_err()
+            ),
             (422, "remember".into())
         );
         assert!(parse_json::<Login>(br#"{"username":"a","password":"b"}"#).is_ok());
@@ -107,14 +138,23 @@ pub struct QueryArgs<T>(pub T);
 impl<S: Send + Sync, T: DeserializeOwned> axum::extract::FromRequestParts<S> for QueryArgs<T> {
     type Rejection = WebError;
 
-    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, Self::Rejection> {
         let query = parts.uri.query().unwrap_or_default();
         let de = serde_urlencoded::Deserializer::new(form_urlencoded_parse(query));
-        serde_path_to_error::deserialize::<_, T>(de).map(QueryArgs).map_err(|e| {
-            let field = e.path().to_string();
-            let field = if field == "." { "query".to_owned() } else { field };
-            WebError::Invalid(Violation::new(field, "error.query_value").into())
-        })
+        serde_path_to_error::deserialize::<_, T>(de)
+            .map(QueryArgs)
+            .map_err(|e| {
+                let field = e.path().to_string();
+                let field = if field == "." {
+                    "query".to_owned()
+                } else {
+                    field
+                };
+                WebError::Invalid(Violation::new(field, "error.query_value").into())
+            })
     }
 }
 

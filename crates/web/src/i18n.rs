@@ -62,7 +62,11 @@ type Catalog = HashMap<String, String>;
 
 fn flatten(prefix: &str, table: &toml::Table, out: &mut Catalog) {
     for (key, value) in table {
-        let full = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
+        let full = if prefix.is_empty() {
+            key.clone()
+        } else {
+            format!("{prefix}.{key}")
+        };
         match value {
             toml::Value::String(s) => {
                 out.insert(full, s.clone());
@@ -105,7 +109,11 @@ impl Tr {
             Locale::ZhCn => zh,
             Locale::En => en,
         };
-        primary.get(key).or_else(|| zh.get(key)).map(String::as_str).unwrap_or(key)
+        primary
+            .get(key)
+            .or_else(|| zh.get(key))
+            .map(String::as_str)
+            .unwrap_or(key)
     }
 
     /// The text for `key` with `{name}` placeholders filled in.
@@ -189,6 +197,9 @@ mod tests {
     fn placeholders_and_fallbacks() {
         let en = Tr::new(Locale::En);
         assert_eq!(en.t("no.such.key"), "no.such.key");
-        assert!(en.f("error.too_long", &[("max", "10".into())]).contains("10"));
+        assert!(
+            en.f("error.too_long", &[("max", "10".into())])
+                .contains("10")
+        );
     }
 }

@@ -25,7 +25,15 @@ pub struct NewDepartment {
 fn department_select() -> SelectStatement {
     let mut q = Query::select();
     q.columns(
-        ["id", "county_code", "name", "short_name", "is_committee_office", "sort_order"].map(|c| ("d", c)),
+        [
+            "id",
+            "county_code",
+            "name",
+            "short_name",
+            "is_committee_office",
+            "sort_order",
+        ]
+        .map(|c| ("d", c)),
     )
     .from_as("departments", "d");
     q
@@ -51,7 +59,10 @@ impl Store {
     }
 
     /// The sectors supervised by the given departments (one query for a whole list).
-    pub async fn department_sectors(&self, department_ids: &[i64]) -> Result<Vec<DepartmentSector>> {
+    pub async fn department_sectors(
+        &self,
+        department_ids: &[i64],
+    ) -> Result<Vec<DepartmentSector>> {
         if department_ids.is_empty() {
             return Ok(Vec::new());
         }
@@ -59,7 +70,12 @@ impl Store {
         q.columns([("ds", "department_id")])
             .columns([("s", "code"), ("s", "name_zh"), ("s", "name_en")])
             .from_as("department_sectors", "ds")
-            .join_as(JoinType::InnerJoin, "sectors", "s", Expr::col(("s", "code")).equals(("ds", "sector_code")))
+            .join_as(
+                JoinType::InnerJoin,
+                "sectors",
+                "s",
+                Expr::col(("s", "code")).equals(("ds", "sector_code")),
+            )
             .and_where(Expr::col(("ds", "department_id")).is_in(department_ids.iter().copied()))
             .order_by(("ds", "department_id"), Order::Asc)
             .order_by(("s", "sort_order"), Order::Asc);
@@ -68,14 +84,24 @@ impl Store {
     }
 
     /// Adds a department to a county, with its supervision grid in every town of the county.
-    pub async fn create_department(&self, actor: &Actor, input: NewDepartment) -> Result<Department> {
+    pub async fn create_department(
+        &self,
+        actor: &Actor,
+        input: NewDepartment,
+    ) -> Result<Department> {
         if !may_manage_organisation(actor.role) {
             return Err(StoreError::Forbidden);
         }
         let mut errors = Invalid::default();
-        let name = required_text("name", &input.name, 60).map_err(|v| errors.push(v)).ok();
-        let short = required_text("short_name", &input.short_name, 20).map_err(|v| errors.push(v)).ok();
-        let county = RegionCode::parse("county_code", &input.county_code).map_err(|v| errors.push(v)).ok();
+        let name = required_text("name", &input.name, 60)
+            .map_err(|v| errors.push(v))
+            .ok();
+        let short = required_text("short_name", &input.short_name, 20)
+            .map_err(|v| errors.push(v))
+            .ok();
+        let county = RegionCode::parse("county_code", &input.county_code)
+            .map_err(|v| errors.push(v))
+            .ok();
         let (Some(name), Some(short), Some(county)) = (name, short, county) else {
             return Err(errors.into());
         };
@@ -95,14 +121,27 @@ impl Store {
                     .and_where(Expr::col("code").is_in(input.sectors.iter().map(String::as_str))),
             )
             .await?;
-        if let Some(bad) = input.sectors.iter().find(|s| !known.iter().any(|k| &k.0 == *s)) {
-            return Err(Violation::new("sectors", "error.sector_unknown").with("code", bad).into());
+        if let Some(bad) = input
+            .sectors
+            .iter()
+            .find(|s| !known.iter().any(|k| &k.0 == *s))
+        {
+            return Err(Violation::new("sectors", "error.sector_unknown")
+                .with("code", bad)
+                .into());
         }
         let id = conn
             .insert_id(
                 Query::insert()
                     .into_table("departments")
-                    .columns(["county_code", "name", "short_name", "is_committee_office", "sort_order", "created_at"])
+                    .columns([
+                        "county_code",
+                        "name",
+                        "short_name",
+                        "is_committee_office",
+                        "sort_order",
+                        "created_at",
+                    ])
                     .values_panic([
                         county.as_str().into(),
                         name.clone().into(),
@@ -137,8 +176,15 @@ impl Store {
             .await?;
         for (town_code, town_name) in &towns {
             let grid_name = format!("{town_name} · {short}");
-            super::grids::insert_grid(&mut conn, county.as_str(), GridKind::DepartmentTown, &grid_name, town_code, Some(id))
-                .await?;
+            super::grids::insert_grid(
+                &mut conn,
+                county.as_str(),
+                GridKind::DepartmentTown,
+                &grid_name,
+                town_code,
+                Some(id),
+            )
+            .await?;
         }
         audit::record(
             &mut conn,
@@ -176,7 +222,15 @@ pub(crate) async fn add_department_grids_for_town(
         .await?;
     for (id, short) in departments {
         let name = format!("{town_name} · {short}");
-        super::grids::insert_grid(conn, county, GridKind::DepartmentTown, &name, town_code, Some(id)).await?;
+        super::grids::insert_grid(
+            conn,
+            county,
+            GridKind::DepartmentTown,
+            &name,
+            town_code,
+            Some(id),
+        )
+        .await?;
     }
     Ok(())
 }

@@ -1,6 +1,9 @@
 use crate::audit::now;
 use crate::db::{Conn, Store};
-use crate::{Grid, GridDetail, GridListItem, Holding, Page, PageRequest, Post, PostWithHolders, Result, scope};
+use crate::{
+    Grid, GridDetail, GridListItem, Holding, Page, PageRequest, Post, PostWithHolders, Result,
+    scope,
+};
 use chrono::NaiveDate;
 use safegrid_domain::access::Actor;
 use safegrid_domain::org::{GridKind, PostKind, PostStaffing, default_posts, staffing_gaps};
@@ -23,12 +26,34 @@ pub struct GridFilter {
 
 pub(crate) fn grid_select() -> SelectStatement {
     let mut q = Query::select();
-    q.columns(["id", "county_code", "kind", "level", "name", "region_code", "department_id", "duties"].map(|c| ("g", c)))
-        .expr_as(Expr::col(("r", "name")), "region_name")
-        .expr_as(Expr::col(("d", "short_name")), "department_name")
-        .from_as("grids", "g")
-        .join_as(JoinType::InnerJoin, "regions", "r", Expr::col(("r", "code")).equals(("g", "region_code")))
-        .join_as(JoinType::LeftJoin, "departments", "d", Expr::col(("d", "id")).equals(("g", "department_id")));
+    q.columns(
+        [
+            "id",
+            "county_code",
+            "kind",
+            "level",
+            "name",
+            "region_code",
+            "department_id",
+            "duties",
+        ]
+        .map(|c| ("g", c)),
+    )
+    .expr_as(Expr::col(("r", "name")), "region_name")
+    .expr_as(Expr::col(("d", "short_name")), "department_name")
+    .from_as("grids", "g")
+    .join_as(
+        JoinType::InnerJoin,
+        "regions",
+        "r",
+        Expr::col(("r", "code")).equals(("g", "region_code")),
+    )
+    .join_as(
+        JoinType::LeftJoin,
+        "departments",
+        "d",
+        Expr::col(("d", "id")).equals(("g", "department_id")),
+    );
     q
 }
 
@@ -74,9 +99,16 @@ impl GridFilter {
 
 impl Store {
     /// Grids in scope matching the filter, a page at a time, each with its staffing gaps today.
-    pub async fn grids(&self, actor: &Actor, filter: &GridFilter, page: PageRequest) -> Result<Page<GridListItem>> {
+    pub async fn grids(
+        &self,
+        actor: &Actor,
+        filter: &GridFilter,
+        page: PageRequest,
+    ) -> Result<Page<GridListItem>> {
         let today = safegrid_domain::time::today();
-        let cond = Cond::all().add(scope::grids(&actor.scope)).add(filter.condition(today));
+        let cond = Cond::all()
+            .add(scope::grids(&actor.scope))
+            .add(filter.condition(today));
         let mut c = self.read().await?;
         let mut conn = c.conn();
         let total = conn
@@ -102,10 +134,18 @@ impl Store {
             .into_iter()
             .map(|grid| {
                 let posts = staffing.remove(&grid.id).unwrap_or_default();
-                GridListItem { gaps: staffing_gaps(&posts), grid }
+                GridListItem {
+                    gaps: staffing_gaps(&posts),
+                    grid,
+                }
             })
             .collect();
-        Ok(Page { items, total, page: page.page, per_page: page.per_page })
+        Ok(Page {
+            items,
+            total,
+            page: page.page,
+            per_page: page.per_page,
+        })
     }
 
     /// One grid with every post and the whole history of its holders, and its gaps on `date`.
@@ -116,7 +156,15 @@ impl Store {
         let posts: Vec<Post> = conn
             .all(
                 Query::select()
-                    .columns(["id", "grid_id", "kind", "required", "seats", "duties", "sort_order"])
+                    .columns([
+                        "id",
+                        "grid_id",
+                        "kind",
+                        "required",
+                        "seats",
+                        "duties",
+                        "sort_order",
+                    ])
                     .from("posts")
                     .and_where(Expr::col("grid_id").eq(id))
                     .order_by("sort_order", Order::Asc),
@@ -129,10 +177,18 @@ impl Store {
         }
         let posts: Vec<PostWithHolders> = posts
             .into_iter()
-            .map(|post| PostWithHolders { holdings: by_post.remove(&post.id).unwrap_or_default(), post })
+            .map(|post| PostWithHolders {
+                holdings: by_post.remove(&post.id).unwrap_or_default(),
+                post,
+            })
             .collect();
-        let staffing: Vec<PostStaffing> = posts.iter().filter_map(|p| staffing_row(p, date)).collect();
-        Ok(GridDetail { gaps: staffing_gaps(&staffing), grid, posts })
+        let staffing: Vec<PostStaffing> =
+            posts.iter().filter_map(|p| staffing_row(p, date)).collect();
+        Ok(GridDetail {
+            gaps: staffing_gaps(&staffing),
+            grid,
+            posts,
+        })
     }
 }
 
@@ -148,7 +204,8 @@ fn staffing_row(p: &PostWithHolders, date: NaiveDate) -> Option<PostStaffing> {
 /// A grid if it exists and is in scope.
 pub(crate) async fn find_grid(conn: &mut Conn<'_>, actor: &Actor, id: i64) -> Result<Grid> {
     let mut q = grid_select();
-    q.and_where(Expr::col(("g", "id")).eq(id)).cond_where(scope::grids(&actor.scope));
+    q.and_where(Expr::col(("g", "id")).eq(id))
+        .cond_where(scope::grids(&actor.scope));
     conn.one(&q).await
 }
 
@@ -159,11 +216,26 @@ pub(crate) async fn holdings_of(conn: &mut Conn<'_>, post_ids: Vec<i64>) -> Resu
     }
     conn.all(
         Query::select()
-            .columns(["id", "post_id", "person_id", "started_on", "ended_on", "note"].map(|c| ("h", c)))
+            .columns(
+                [
+                    "id",
+                    "post_id",
+                    "person_id",
+                    "started_on",
+                    "ended_on",
+                    "note",
+                ]
+                .map(|c| ("h", c)),
+            )
             .expr_as(Expr::col(("p", "name")), "person_name")
             .columns([("p", "phone"), ("p", "job_title")])
             .from_as("holdings", "h")
-            .join_as(JoinType::InnerJoin, "people", "p", Expr::col(("p", "id")).equals(("h", "person_id")))
+            .join_as(
+                JoinType::InnerJoin,
+                "people",
+                "p",
+                Expr::col(("p", "id")).equals(("h", "person_id")),
+            )
             .and_where(Expr::col(("h", "post_id")).is_in(post_ids))
             .order_by(("h", "post_id"), Order::Asc)
             .order_by(("h", "started_on"), Order::Desc)
@@ -194,7 +266,12 @@ pub(crate) async fn staffing_of(
     let rows: Vec<StaffingRow> = conn
         .all(
             Query::select()
-                .columns([("p", "grid_id"), ("p", "kind"), ("p", "required"), ("p", "seats")])
+                .columns([
+                    ("p", "grid_id"),
+                    ("p", "kind"),
+                    ("p", "required"),
+                    ("p", "seats"),
+                ])
                 .expr_as(Expr::col(("h", "id")).count(), "holders")
                 .from_as("posts", "p")
                 .join_as(
@@ -204,10 +281,21 @@ pub(crate) async fn staffing_of(
                     Cond::all()
                         .add(Expr::col(("h", "post_id")).equals(("p", "id")))
                         .add(Expr::col(("h", "started_on")).lte(date))
-                        .add(Cond::any().add(Expr::col(("h", "ended_on")).is_null()).add(Expr::col(("h", "ended_on")).gt(date))),
+                        .add(
+                            Cond::any()
+                                .add(Expr::col(("h", "ended_on")).is_null())
+                                .add(Expr::col(("h", "ended_on")).gt(date)),
+                        ),
                 )
                 .and_where(Expr::col(("p", "grid_id")).is_in(grid_ids.iter().copied()))
-                .group_by_columns([("p", "id"), ("p", "grid_id"), ("p", "kind"), ("p", "required"), ("p", "seats"), ("p", "sort_order")])
+                .group_by_columns([
+                    ("p", "id"),
+                    ("p", "grid_id"),
+                    ("p", "kind"),
+                    ("p", "required"),
+                    ("p", "seats"),
+                    ("p", "sort_order"),
+                ])
                 .order_by(("p", "grid_id"), Order::Asc)
                 .order_by(("p", "sort_order"), Order::Asc),
         )
@@ -238,7 +326,15 @@ pub(crate) async fn insert_grid(
         .insert_id(
             Query::insert()
                 .into_table("grids")
-                .columns(["county_code", "kind", "level", "name", "region_code", "department_id", "created_at"])
+                .columns([
+                    "county_code",
+                    "kind",
+                    "level",
+                    "name",
+                    "region_code",
+                    "department_id",
+                    "created_at",
+                ])
                 .values_panic([
                     county.into(),
                     kind.as_str().into(),

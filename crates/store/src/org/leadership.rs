@@ -41,10 +41,25 @@ impl Store {
         let members: Vec<LeadershipMember> = conn
             .all(
                 Query::select()
-                    .columns(["id", "person_id", "group_role", "government_post", "committee_post", "sort_order"].map(|c| ("m", c)))
+                    .columns(
+                        [
+                            "id",
+                            "person_id",
+                            "group_role",
+                            "government_post",
+                            "committee_post",
+                            "sort_order",
+                        ]
+                        .map(|c| ("m", c)),
+                    )
                     .expr_as(Expr::col(("p", "name")), "person_name")
                     .from_as("leadership_members", "m")
-                    .join_as(JoinType::InnerJoin, "people", "p", Expr::col(("p", "id")).equals(("m", "person_id")))
+                    .join_as(
+                        JoinType::InnerJoin,
+                        "people",
+                        "p",
+                        Expr::col(("p", "id")).equals(("m", "person_id")),
+                    )
                     .cond_where(scope::county_column(&actor.scope, ("m", "county_code")))
                     .order_by(("m", "sort_order"), Order::Asc)
                     .order_by(("m", "id"), Order::Asc),
@@ -59,7 +74,12 @@ impl Store {
                     .columns([("f", "member_id"), ("f", "department_id")])
                     .expr_as(Expr::col(("d", "short_name")), "department_name")
                     .from_as("portfolios", "f")
-                    .join_as(JoinType::InnerJoin, "departments", "d", Expr::col(("d", "id")).equals(("f", "department_id")))
+                    .join_as(
+                        JoinType::InnerJoin,
+                        "departments",
+                        "d",
+                        Expr::col(("d", "id")).equals(("f", "department_id")),
+                    )
                     .and_where(Expr::col(("f", "member_id")).is_in(ids))
                     .order_by(("d", "sort_order"), Order::Asc),
             )
@@ -72,29 +92,54 @@ impl Store {
                     .expr_as(Expr::col(("d", "name")), "department_name")
                     .expr_as(Expr::col(("p", "name")), "director_name")
                     .from_as("leadership_offices", "o")
-                    .join_as(JoinType::InnerJoin, "departments", "d", Expr::col(("d", "id")).equals(("o", "department_id")))
-                    .join_as(JoinType::LeftJoin, "people", "p", Expr::col(("p", "id")).equals(("o", "director_person_id")))
+                    .join_as(
+                        JoinType::InnerJoin,
+                        "departments",
+                        "d",
+                        Expr::col(("d", "id")).equals(("o", "department_id")),
+                    )
+                    .join_as(
+                        JoinType::LeftJoin,
+                        "people",
+                        "p",
+                        Expr::col(("p", "id")).equals(("o", "director_person_id")),
+                    )
                     .cond_where(scope::county_column(&actor.scope, ("o", "county_code"))),
             )
             .await?;
-        Ok(Leadership { members, portfolios, office })
+        Ok(Leadership {
+            members,
+            portfolios,
+            office,
+        })
     }
 
     /// Adds a member to the county's leadership group (with a deputy's portfolio).
-    pub async fn add_leadership_member(&self, actor: &Actor, input: NewLeadershipMember) -> Result<i64> {
+    pub async fn add_leadership_member(
+        &self,
+        actor: &Actor,
+        input: NewLeadershipMember,
+    ) -> Result<i64> {
         if !may_manage_organisation(actor.role) {
             return Err(StoreError::Forbidden);
         }
         let mut errors = Invalid::default();
         if !GROUP_ROLES.contains(&input.group_role.as_str()) {
-            errors.push(safegrid_domain::Violation::new("group_role", "error.group_role"));
+            errors.push(safegrid_domain::Violation::new(
+                "group_role",
+                "error.group_role",
+            ));
         }
-        let post = required_text("government_post", &input.government_post, 80).map_err(|v| errors.push(v)).ok();
+        let post = required_text("government_post", &input.government_post, 80)
+            .map_err(|v| errors.push(v))
+            .ok();
         let committee = optional_text("committee_post", input.committee_post.as_deref(), 80)
             .map_err(|v| errors.push(v))
             .ok()
             .flatten();
-        let Some(post) = post else { return Err(errors.into()) };
+        let Some(post) = post else {
+            return Err(errors.into());
+        };
         errors.into_result()?;
         let mut tx = self.write().await?;
         let mut conn = tx.conn();
@@ -111,7 +156,14 @@ impl Store {
             .insert_id(
                 Query::insert()
                     .into_table("leadership_members")
-                    .columns(["county_code", "person_id", "group_role", "government_post", "committee_post", "sort_order"])
+                    .columns([
+                        "county_code",
+                        "person_id",
+                        "group_role",
+                        "government_post",
+                        "committee_post",
+                        "sort_order",
+                    ])
                     .values_panic([
                         input.county_code.as_str().into(),
                         input.person_id.into(),
@@ -154,10 +206,15 @@ impl Store {
         if !may_manage_organisation(actor.role) {
             return Err(StoreError::Forbidden);
         }
-        let department = self.department(actor, input.department_id).await.map_err(|e| match e {
-            StoreError::NotFound => Invalid::one("department_id", "error.department_unknown").into(),
-            e => e,
-        })?;
+        let department =
+            self.department(actor, input.department_id)
+                .await
+                .map_err(|e| match e {
+                    StoreError::NotFound => {
+                        Invalid::one("department_id", "error.department_unknown").into()
+                    }
+                    e => e,
+                })?;
         let mut tx = self.write().await?;
         let mut conn = tx.conn();
         conn.delete(

@@ -19,7 +19,9 @@ pub struct LedgerFilter {
 }
 
 fn ledger_select(actor: &Actor, filter: &LedgerFilter, date: NaiveDate) -> (SelectStatement, Cond) {
-    let mut cond = Cond::all().add(scope::grids(&actor.scope)).add(filter.grids.condition(date));
+    let mut cond = Cond::all()
+        .add(scope::grids(&actor.scope))
+        .add(filter.grids.condition(date));
     if let Some(post) = filter.post.as_deref().filter(|s| !s.is_empty()) {
         cond = cond.add(Expr::col(("ps", "kind")).eq(post));
     }
@@ -40,9 +42,24 @@ fn ledger_select(actor: &Actor, filter: &LedgerFilter, date: NaiveDate) -> (Sele
         .columns([("pe", "phone"), ("pe", "job_title")])
         .column(("h", "started_on"))
         .from_as("grids", "g")
-        .join_as(JoinType::InnerJoin, "regions", "r", Expr::col(("r", "code")).equals(("g", "region_code")))
-        .join_as(JoinType::LeftJoin, "departments", "d", Expr::col(("d", "id")).equals(("g", "department_id")))
-        .join_as(JoinType::InnerJoin, "posts", "ps", Expr::col(("ps", "grid_id")).equals(("g", "id")))
+        .join_as(
+            JoinType::InnerJoin,
+            "regions",
+            "r",
+            Expr::col(("r", "code")).equals(("g", "region_code")),
+        )
+        .join_as(
+            JoinType::LeftJoin,
+            "departments",
+            "d",
+            Expr::col(("d", "id")).equals(("g", "department_id")),
+        )
+        .join_as(
+            JoinType::InnerJoin,
+            "posts",
+            "ps",
+            Expr::col(("ps", "grid_id")).equals(("g", "id")),
+        )
         .join_as(
             JoinType::LeftJoin,
             "holdings",
@@ -50,9 +67,18 @@ fn ledger_select(actor: &Actor, filter: &LedgerFilter, date: NaiveDate) -> (Sele
             Cond::all()
                 .add(Expr::col(("h", "post_id")).equals(("ps", "id")))
                 .add(Expr::col(("h", "started_on")).lte(date))
-                .add(Cond::any().add(Expr::col(("h", "ended_on")).is_null()).add(Expr::col(("h", "ended_on")).gt(date))),
+                .add(
+                    Cond::any()
+                        .add(Expr::col(("h", "ended_on")).is_null())
+                        .add(Expr::col(("h", "ended_on")).gt(date)),
+                ),
         )
-        .join_as(JoinType::LeftJoin, "people", "pe", Expr::col(("pe", "id")).equals(("h", "person_id")));
+        .join_as(
+            JoinType::LeftJoin,
+            "people",
+            "pe",
+            Expr::col(("pe", "id")).equals(("h", "person_id")),
+        );
     (q, cond)
 }
 
@@ -76,18 +102,32 @@ impl Store {
     ) -> Result<Page<LedgerLine>> {
         let (mut q, cond) = ledger_select(actor, filter, date);
         let mut count = q.clone();
-        count.clear_selects().expr(Expr::cust("COUNT(*)")).cond_where(cond.clone());
+        count
+            .clear_selects()
+            .expr(Expr::cust("COUNT(*)"))
+            .cond_where(cond.clone());
         let mut c = self.read().await?;
         let mut conn = c.conn();
         let total = conn.scalar(&count).await?;
         q.cond_where(cond);
         ordered(&mut q).limit(page.per_page).offset(page.offset());
         let items = conn.all(&q).await?;
-        Ok(Page { items, total, page: page.page, per_page: page.per_page })
+        Ok(Page {
+            items,
+            total,
+            page: page.page,
+            per_page: page.per_page,
+        })
     }
 
     /// The whole ledger in scope as of `date`, for export (at most `limit` lines).
-    pub async fn ledger_all(&self, actor: &Actor, filter: &LedgerFilter, date: NaiveDate, limit: u64) -> Result<Vec<LedgerLine>> {
+    pub async fn ledger_all(
+        &self,
+        actor: &Actor,
+        filter: &LedgerFilter,
+        date: NaiveDate,
+        limit: u64,
+    ) -> Result<Vec<LedgerLine>> {
         let (mut q, cond) = ledger_select(actor, filter, date);
         q.cond_where(cond);
         ordered(&mut q).limit(limit);

@@ -22,8 +22,19 @@ pub struct NewPerson {
 
 fn person_select() -> SelectStatement {
     let mut q = Query::select();
-    q.columns(["id", "county_code", "name", "phone", "job_title", "department_id", "region_code"].map(|c| ("p", c)))
-        .from_as("people", "p");
+    q.columns(
+        [
+            "id",
+            "county_code",
+            "name",
+            "phone",
+            "job_title",
+            "department_id",
+            "region_code",
+        ]
+        .map(|c| ("p", c)),
+    )
+    .from_as("people", "p");
     q
 }
 
@@ -44,7 +55,12 @@ fn people_scope(scope: &Scope) -> Cond {
 
 impl Store {
     /// People in scope whose name or phone contains `q`, a page at a time.
-    pub async fn people(&self, actor: &Actor, q: Option<&str>, page: PageRequest) -> Result<Page<Person>> {
+    pub async fn people(
+        &self,
+        actor: &Actor,
+        q: Option<&str>,
+        page: PageRequest,
+    ) -> Result<Page<Person>> {
         let mut cond = people_scope(&actor.scope);
         if let Some(q) = q.map(str::trim).filter(|s| !s.is_empty()) {
             let pattern = format!("%{}%", q.replace(['%', '_'], ""));
@@ -57,7 +73,12 @@ impl Store {
         let mut c = self.read().await?;
         let mut conn = c.conn();
         let total = conn
-            .scalar(Query::select().expr(Expr::col(("p", "id")).count()).from_as("people", "p").cond_where(cond.clone()))
+            .scalar(
+                Query::select()
+                    .expr(Expr::col(("p", "id")).count())
+                    .from_as("people", "p")
+                    .cond_where(cond.clone()),
+            )
             .await?;
         let mut sel = person_select();
         sel.cond_where(cond)
@@ -66,7 +87,12 @@ impl Store {
             .limit(page.per_page)
             .offset(page.offset());
         let items = conn.all(&sel).await?;
-        Ok(Page { items, total, page: page.page, per_page: page.per_page })
+        Ok(Page {
+            items,
+            total,
+            page: page.page,
+            per_page: page.per_page,
+        })
     }
 
     pub async fn person(&self, actor: &Actor, id: i64) -> Result<Person> {
@@ -87,23 +113,41 @@ impl Store {
 
 pub(crate) async fn find_person(conn: &mut Conn<'_>, actor: &Actor, id: i64) -> Result<Person> {
     let mut q = person_select();
-    q.and_where(Expr::col(("p", "id")).eq(id)).cond_where(people_scope(&actor.scope));
+    q.and_where(Expr::col(("p", "id")).eq(id))
+        .cond_where(people_scope(&actor.scope));
     conn.one(&q).await
 }
 
 /// Inserts a person belonging to the actor's part of the county, with its audit record.
-pub(crate) async fn insert_person(conn: &mut Conn<'_>, actor: &Actor, input: NewPerson) -> Result<i64> {
+pub(crate) async fn insert_person(
+    conn: &mut Conn<'_>,
+    actor: &Actor,
+    input: NewPerson,
+) -> Result<i64> {
     if !may_register_people(actor.role) && actor.scope != Scope::All {
         return Err(StoreError::Forbidden);
     }
     let mut errors = Invalid::default();
-    let name = required_text("person_name", &input.name, 40).map_err(|v| errors.push(v)).ok();
-    let phone = optional_phone("phone", input.phone.as_deref()).map_err(|v| errors.push(v)).ok().flatten();
-    let title = optional_text("job_title", input.job_title.as_deref(), 60).map_err(|v| errors.push(v)).ok().flatten();
-    let Some(name) = name else { return Err(errors.into()) };
+    let name = required_text("person_name", &input.name, 40)
+        .map_err(|v| errors.push(v))
+        .ok();
+    let phone = optional_phone("phone", input.phone.as_deref())
+        .map_err(|v| errors.push(v))
+        .ok()
+        .flatten();
+    let title = optional_text("job_title", input.job_title.as_deref(), 60)
+        .map_err(|v| errors.push(v))
+        .ok()
+        .flatten();
+    let Some(name) = name else {
+        return Err(errors.into());
+    };
     errors.into_result()?;
     let (county, department_id, region_code) = match &actor.scope {
-        Scope::Department { county, department_id } => (county.to_string(), Some(*department_id), None),
+        Scope::Department {
+            county,
+            department_id,
+        } => (county.to_string(), Some(*department_id), None),
         Scope::Region { root } => match root.county() {
             Some(c) => (c.to_string(), None, Some(root.to_string())),
             None => return Err(StoreError::Forbidden),
@@ -111,8 +155,14 @@ pub(crate) async fn insert_person(conn: &mut Conn<'_>, actor: &Actor, input: New
         Scope::All => {
             let raw = input.region_code.as_deref().unwrap_or_default();
             let region = RegionCode::parse("region_code", raw)?;
-            let county = region.county().ok_or_else(|| Invalid::one("region_code", "error.county_unknown"))?;
-            (county.to_string(), input.department_id, Some(region.to_string()))
+            let county = region
+                .county()
+                .ok_or_else(|| Invalid::one("region_code", "error.county_unknown"))?;
+            (
+                county.to_string(),
+                input.department_id,
+                Some(region.to_string()),
+            )
         }
         Scope::Unit { .. } | Scope::Administration => return Err(StoreError::Forbidden),
     };
@@ -120,7 +170,15 @@ pub(crate) async fn insert_person(conn: &mut Conn<'_>, actor: &Actor, input: New
         .insert_id(
             Query::insert()
                 .into_table("people")
-                .columns(["county_code", "name", "phone", "job_title", "department_id", "region_code", "created_at"])
+                .columns([
+                    "county_code",
+                    "name",
+                    "phone",
+                    "job_title",
+                    "department_id",
+                    "region_code",
+                    "created_at",
+                ])
                 .values_panic([
                     county.clone().into(),
                     name.clone().into(),

@@ -51,7 +51,15 @@ async fn post_for_change(conn: &mut Conn<'_>, actor: &Actor, post_id: i64) -> Re
     let post: Post = conn
         .one(
             Query::select()
-                .columns(["id", "grid_id", "kind", "required", "seats", "duties", "sort_order"])
+                .columns([
+                    "id",
+                    "grid_id",
+                    "kind",
+                    "required",
+                    "seats",
+                    "duties",
+                    "sort_order",
+                ])
                 .from("posts")
                 .and_where(Expr::col("id").eq(post_id))
                 // Holds the post's row until commit on PostgreSQL, so two appointments to the
@@ -62,7 +70,11 @@ async fn post_for_change(conn: &mut Conn<'_>, actor: &Actor, post_id: i64) -> Re
     let grid = find_grid(conn, actor, post.grid_id).await?;
     let kind = GridKind::parse("kind", &grid.kind)?;
     let region = RegionCode::parse("region", &grid.region_code)?;
-    let grid_ref = GridRef { kind, region: &region, department_id: grid.department_id };
+    let grid_ref = GridRef {
+        kind,
+        region: &region,
+        department_id: grid.department_id,
+    };
     if !may_manage_posts(actor.role, &actor.scope, &grid_ref) {
         return Err(StoreError::Forbidden);
     }
@@ -78,17 +90,25 @@ async fn overlapping(
     person_id: i64,
     except: Option<i64>,
 ) -> Result<(i32, bool)> {
-    let mut cond = Cond::all()
-        .add(Expr::col("post_id").eq(post_id))
-        .add(Cond::any().add(Expr::col("ended_on").is_null()).add(Expr::col("ended_on").gt(tenure.started_on)));
+    let mut cond = Cond::all().add(Expr::col("post_id").eq(post_id)).add(
+        Cond::any()
+            .add(Expr::col("ended_on").is_null())
+            .add(Expr::col("ended_on").gt(tenure.started_on)),
+    );
     if let Some(end) = tenure.ended_on {
         cond = cond.add(Expr::col("started_on").lt(end));
     }
     if let Some(id) = except {
         cond = cond.add(Expr::col("id").ne(id));
     }
-    let rows: Vec<(i64, i64)> =
-        conn.all(Query::select().columns(["id", "person_id"]).from("holdings").cond_where(cond)).await?;
+    let rows: Vec<(i64, i64)> = conn
+        .all(
+            Query::select()
+                .columns(["id", "person_id"])
+                .from("holdings")
+                .cond_where(cond),
+        )
+        .await?;
     let count = i32::try_from(rows.len()).unwrap_or(i32::MAX);
     Ok((count, rows.iter().any(|r| r.1 == person_id)))
 }
@@ -97,7 +117,9 @@ async fn resolve_person(conn: &mut Conn<'_>, actor: &Actor, choice: PersonChoice
     match choice {
         PersonChoice::Existing(id) => match find_person(conn, actor, id).await {
             Ok(p) => Ok(p.id),
-            Err(StoreError::NotFound) => Err(Invalid::one("person_id", "error.person_unknown").into()),
+            Err(StoreError::NotFound) => {
+                Err(Invalid::one("person_id", "error.person_unknown").into())
+            }
             Err(e) => Err(e),
         },
         PersonChoice::New(new) => insert_person(conn, actor, new).await,
@@ -115,7 +137,15 @@ async fn insert_holding(
     conn.insert_id(
         Query::insert()
             .into_table("holdings")
-            .columns(["post_id", "person_id", "started_on", "ended_on", "note", "created_at", "created_by"])
+            .columns([
+                "post_id",
+                "person_id",
+                "started_on",
+                "ended_on",
+                "note",
+                "created_at",
+                "created_by",
+            ])
             .values_panic([
                 post_id.into(),
                 person_id.into(),
@@ -135,21 +165,38 @@ fn check_room(post: &Post, taken: i32, already: bool) -> Result<()> {
         return Err(Invalid::one("person_id", "error.already_holds").into());
     }
     if taken >= post.seats {
-        return Err(Violation::new("person_id", "error.post_full").with("seats", post.seats).into());
+        return Err(Violation::new("person_id", "error.post_full")
+            .with("seats", post.seats)
+            .into());
     }
     Ok(())
 }
 
 impl Store {
     /// Appoints a person to a post with free seats over the tenure.
-    pub async fn appoint(&self, actor: &Actor, post_id: i64, input: Appointment) -> Result<Holding> {
+    pub async fn appoint(
+        &self,
+        actor: &Actor,
+        post_id: i64,
+        input: Appointment,
+    ) -> Result<Holding> {
         let mut errors = Invalid::default();
-        let started = parse_date("started_on", &input.started_on).map_err(|v| errors.push(v)).ok();
-        let ended = match input.ended_on.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let started = parse_date("started_on", &input.started_on)
+            .map_err(|v| errors.push(v))
+            .ok();
+        let ended = match input
+            .ended_on
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             Some(raw) => parse_date("ended_on", raw).map_err(|v| errors.push(v)).ok(),
             None => None,
         };
-        let note = optional_text("note", input.note.as_deref(), 200).map_err(|v| errors.push(v)).ok().flatten();
+        let note = optional_text("note", input.note.as_deref(), 200)
+            .map_err(|v| errors.push(v))
+            .ok()
+            .flatten();
         let tenure = started.map(|s| Tenure::new(s, ended));
         let tenure = match tenure {
             Some(Ok(t)) if errors.is_empty() => t,
@@ -188,21 +235,40 @@ impl Store {
 
     /// Hands a holding over to another person on a date: the old holding ends that day and
     /// the new one starts it, keeping the old one's planned end, if any.
-    pub async fn replace_holder(&self, actor: &Actor, holding_id: i64, input: Replacement) -> Result<Holding> {
+    pub async fn replace_holder(
+        &self,
+        actor: &Actor,
+        holding_id: i64,
+        input: Replacement,
+    ) -> Result<Holding> {
         let mut errors = Invalid::default();
         let on = parse_date("on", &input.on).map_err(|v| errors.push(v)).ok();
-        let note = optional_text("note", input.note.as_deref(), 200).map_err(|v| errors.push(v)).ok().flatten();
-        let Some(on) = on else { return Err(errors.into()) };
+        let note = optional_text("note", input.note.as_deref(), 200)
+            .map_err(|v| errors.push(v))
+            .ok()
+            .flatten();
+        let Some(on) = on else {
+            return Err(errors.into());
+        };
         errors.into_result()?;
 
         let mut tx = self.write().await?;
         let mut conn = tx.conn();
         let old = find_holding(&mut conn, holding_id).await?;
         let (post, grid) = post_for_change(&mut conn, actor, old.post_id).await?;
-        let old_tenure = Tenure { started_on: old.started_on, ended_on: old.ended_on };
+        let old_tenure = Tenure {
+            started_on: old.started_on,
+            ended_on: old.ended_on,
+        };
         if !old_tenure.covers(on) {
-            let key = if on < old.started_on { "error.replace_before_start" } else { "error.replace_after_end" };
-            return Err(Violation::new("on", key).with("date", old.started_on).into());
+            let key = if on < old.started_on {
+                "error.replace_before_start"
+            } else {
+                "error.replace_after_end"
+            };
+            return Err(Violation::new("on", key)
+                .with("date", old.started_on)
+                .into());
         }
         let ended_old = old_tenure.end_on(on)?;
         let person_id = resolve_person(&mut conn, actor, input.person).await?;
@@ -210,7 +276,8 @@ impl Store {
             return Err(Invalid::one("person_id", "error.same_person").into());
         }
         let tenure = Tenure::new(on, old.ended_on)?;
-        let (taken, already) = overlapping(&mut conn, post.id, &tenure, person_id, Some(old.id)).await?;
+        let (taken, already) =
+            overlapping(&mut conn, post.id, &tenure, person_id, Some(old.id)).await?;
         check_room(&post, taken, already)?;
         set_end(&mut conn, old.id, ended_old.ended_on).await?;
         let id = insert_holding(&mut conn, actor, post.id, person_id, &tenure, note).await?;
@@ -234,7 +301,12 @@ impl Store {
     }
 
     /// Ends a holding without a successor (the post becomes vacant from that day).
-    pub async fn end_holding(&self, actor: &Actor, holding_id: i64, input: Vacancy) -> Result<Holding> {
+    pub async fn end_holding(
+        &self,
+        actor: &Actor,
+        holding_id: i64,
+        input: Vacancy,
+    ) -> Result<Holding> {
         let ended_on: NaiveDate = parse_date("ended_on", &input.ended_on)?;
         let _note = optional_text("note", input.note.as_deref(), 200)?;
         let mut tx = self.write().await?;
@@ -270,7 +342,12 @@ impl Store {
         let mut conn = c.conn();
         let holding = find_holding(&mut conn, holding_id).await?;
         let (grid_id,): (i64,) = conn
-            .one(Query::select().column("grid_id").from("posts").and_where(Expr::col("id").eq(holding.post_id)))
+            .one(
+                Query::select()
+                    .column("grid_id")
+                    .from("posts")
+                    .and_where(Expr::col("id").eq(holding.post_id)),
+            )
             .await?;
         let grid = find_grid(&mut conn, actor, grid_id).await?;
         Ok((holding, grid))
@@ -292,11 +369,26 @@ async fn set_end(conn: &mut Conn<'_>, holding_id: i64, ended_on: Option<NaiveDat
 async fn find_holding(conn: &mut Conn<'_>, id: i64) -> Result<Holding> {
     conn.one(
         Query::select()
-            .columns(["id", "post_id", "person_id", "started_on", "ended_on", "note"].map(|c| ("h", c)))
+            .columns(
+                [
+                    "id",
+                    "post_id",
+                    "person_id",
+                    "started_on",
+                    "ended_on",
+                    "note",
+                ]
+                .map(|c| ("h", c)),
+            )
             .expr_as(Expr::col(("p", "name")), "person_name")
             .columns([("p", "phone"), ("p", "job_title")])
             .from_as("holdings", "h")
-            .join_as(JoinType::InnerJoin, "people", "p", Expr::col(("p", "id")).equals(("h", "person_id")))
+            .join_as(
+                JoinType::InnerJoin,
+                "people",
+                "p",
+                Expr::col(("p", "id")).equals(("h", "person_id")),
+            )
             .and_where(Expr::col(("h", "id")).eq(id)),
     )
     .await

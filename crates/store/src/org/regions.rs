@@ -19,12 +19,21 @@ pub struct NewRegion {
     pub sort_order: i32,
 }
 
-const REGION_COLUMNS: [&str; 8] =
-    ["code", "parent_code", "county_code", "name", "kind", "level", "path", "sort_order"];
+const REGION_COLUMNS: [&str; 8] = [
+    "code",
+    "parent_code",
+    "county_code",
+    "name",
+    "kind",
+    "level",
+    "path",
+    "sort_order",
+];
 
 fn region_select() -> SelectStatement {
     let mut q = Query::select();
-    q.columns(REGION_COLUMNS.map(|c| ("r", c))).from_as("regions", "r");
+    q.columns(REGION_COLUMNS.map(|c| ("r", c)))
+        .from_as("regions", "r");
     q
 }
 
@@ -33,26 +42,38 @@ impl Store {
     pub async fn region(&self, actor: &Actor, code: &str) -> Result<Region> {
         let code = RegionCode::parse("code", code).map_err(|_| StoreError::NotFound)?;
         let mut c = self.read().await?;
-        find_region(&mut c.conn(), actor, &code).await?.ok_or(StoreError::NotFound)
+        find_region(&mut c.conn(), actor, &code)
+            .await?
+            .ok_or(StoreError::NotFound)
     }
 
     /// The divisions directly under `parent` (or the top of the account's scope when `None`),
     /// each with counts of what sits under it.
-    pub async fn region_children(&self, actor: &Actor, parent: Option<&str>) -> Result<Vec<RegionNode>> {
+    pub async fn region_children(
+        &self,
+        actor: &Actor,
+        parent: Option<&str>,
+    ) -> Result<Vec<RegionNode>> {
         let mut q = Query::select();
-        q.columns([("r", "code"), ("r", "parent_code"), ("r", "name"), ("r", "kind"), ("r", "level")])
-            .expr_as(
-                Expr::cust("(SELECT COUNT(*) FROM regions c WHERE c.parent_code = r.code)"),
-                "children",
-            )
-            .expr_as(
-                Expr::cust("(SELECT COUNT(*) FROM grids g WHERE g.region_code = r.code)"),
-                "grids",
-            )
-            .from_as("regions", "r")
-            .cond_where(scope::region_column(&actor.scope, ("r", "code")))
-            .order_by(("r", "sort_order"), Order::Asc)
-            .order_by(("r", "code"), Order::Asc);
+        q.columns([
+            ("r", "code"),
+            ("r", "parent_code"),
+            ("r", "name"),
+            ("r", "kind"),
+            ("r", "level"),
+        ])
+        .expr_as(
+            Expr::cust("(SELECT COUNT(*) FROM regions c WHERE c.parent_code = r.code)"),
+            "children",
+        )
+        .expr_as(
+            Expr::cust("(SELECT COUNT(*) FROM grids g WHERE g.region_code = r.code)"),
+            "grids",
+        )
+        .from_as("regions", "r")
+        .cond_where(scope::region_column(&actor.scope, ("r", "code")))
+        .order_by(("r", "sort_order"), Order::Asc)
+        .order_by(("r", "code"), Order::Asc);
         match parent {
             Some(p) => {
                 let code = RegionCode::parse("parent", p).map_err(|_| StoreError::NotFound)?;
@@ -115,11 +136,24 @@ impl Store {
             return Err(StoreError::Forbidden);
         }
         let mut errors = Invalid::default();
-        let code = RegionCode::parse("code", &input.code).map_err(|v| errors.push(v)).ok();
-        let name = required_text("name", &input.name, 60).map_err(|v| errors.push(v)).ok();
-        let kind = RegionKind::parse("kind", &input.kind).map_err(|v| errors.push(v)).ok();
-        let parent_code = match input.parent_code.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            Some(p) => RegionCode::parse("parent_code", p).map_err(|v| errors.push(v)).ok(),
+        let code = RegionCode::parse("code", &input.code)
+            .map_err(|v| errors.push(v))
+            .ok();
+        let name = required_text("name", &input.name, 60)
+            .map_err(|v| errors.push(v))
+            .ok();
+        let kind = RegionKind::parse("kind", &input.kind)
+            .map_err(|v| errors.push(v))
+            .ok();
+        let parent_code = match input
+            .parent_code
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            Some(p) => RegionCode::parse("parent_code", p)
+                .map_err(|v| errors.push(v))
+                .ok(),
             None => None,
         };
         let (Some(code), Some(name), Some(kind)) = (code, name, kind) else {
@@ -138,22 +172,41 @@ impl Store {
             None if actor.scope == safegrid_domain::access::Scope::All => None,
             None => return Err(Invalid::one("parent_code", "error.region_parent_required").into()),
         };
-        let parent_level = parent.as_ref().and_then(|p| RegionLevel::from_number(p.level));
+        let parent_level = parent
+            .as_ref()
+            .and_then(|p| RegionLevel::from_number(p.level));
         let parent_ref = match (&parent_code, parent_level) {
             (Some(c), Some(l)) => Some((c, l)),
             _ => None,
         };
         check_child(&code, kind, parent_ref).map_err(Invalid::from)?;
-        if find_region(&mut conn, &Actor::system(), &code).await?.is_some() {
+        if find_region(&mut conn, &Actor::system(), &code)
+            .await?
+            .is_some()
+        {
             return Err(Invalid::one("code", "error.region_code.taken").into());
         }
 
-        let path = format!("{}{}/", parent.as_ref().map(|p| p.path.as_str()).unwrap_or("/"), code);
+        let path = format!(
+            "{}{}/",
+            parent.as_ref().map(|p| p.path.as_str()).unwrap_or("/"),
+            code
+        );
         let county = code.county().map(|c| c.to_string());
         conn.insert(
             Query::insert()
                 .into_table("regions")
-                .columns(["code", "parent_code", "county_code", "name", "kind", "level", "path", "sort_order", "created_at"])
+                .columns([
+                    "code",
+                    "parent_code",
+                    "county_code",
+                    "name",
+                    "kind",
+                    "level",
+                    "path",
+                    "sort_order",
+                    "created_at",
+                ])
                 .values_panic([
                     code.as_str().into(),
                     parent_code.as_ref().map(|p| p.to_string()).into(),
@@ -178,10 +231,20 @@ impl Store {
         };
         if let Some(county) = &county {
             for &grid_kind in grid_kinds {
-                super::grids::insert_grid(&mut conn, county, grid_kind, &name, code.as_str(), None).await?;
+                super::grids::insert_grid(&mut conn, county, grid_kind, &name, code.as_str(), None)
+                    .await?;
             }
-            if matches!(kind, RegionKind::Town | RegionKind::Street | RegionKind::Park) {
-                super::departments::add_department_grids_for_town(&mut conn, county, code.as_str(), &name).await?;
+            if matches!(
+                kind,
+                RegionKind::Town | RegionKind::Street | RegionKind::Park
+            ) {
+                super::departments::add_department_grids_for_town(
+                    &mut conn,
+                    county,
+                    code.as_str(),
+                    &name,
+                )
+                .await?;
             }
         }
         audit::record(
@@ -197,14 +260,20 @@ impl Store {
             },
         )
         .await?;
-        let region = find_region(&mut conn, &Actor::system(), &code).await?.ok_or(StoreError::NotFound)?;
+        let region = find_region(&mut conn, &Actor::system(), &code)
+            .await?
+            .ok_or(StoreError::NotFound)?;
         tx.commit().await?;
         Ok(region)
     }
 }
 
 /// A division if it exists and is in the actor's scope.
-pub(crate) async fn find_region(conn: &mut Conn<'_>, actor: &Actor, code: &RegionCode) -> Result<Option<Region>> {
+pub(crate) async fn find_region(
+    conn: &mut Conn<'_>,
+    actor: &Actor,
+    code: &RegionCode,
+) -> Result<Option<Region>> {
     let mut q = region_select();
     q.and_where(Expr::col(("r", "code")).eq(code.as_str()))
         .cond_where(scope::region_column(&actor.scope, ("r", "code")));

@@ -18,8 +18,8 @@ use chrono::{Duration, NaiveDate, Utc};
 use safegrid_domain::tenure::parse_date;
 use safegrid_domain::time::today;
 use safegrid_store::{
-    Appointment, GridFilter, Holding, LedgerFilter, NewDepartment, NewPerson, NewRegion, Page, PageRequest,
-    PersonChoice, Post, Replacement, SessionKind, Vacancy,
+    Appointment, GridFilter, Holding, LedgerFilter, NewDepartment, NewPerson, NewRegion,
+    NewSession, Page, PageRequest, PersonChoice, Post, Replacement, SessionKind, Vacancy,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -90,7 +90,10 @@ pub(crate) async fn check_credentials(
     from: Option<String>,
 ) -> Result<safegrid_store::Account, WebError> {
     let account = state.store.account_by_username(username).await?;
-    let hash = account.as_ref().map(|a| a.password_hash.clone()).unwrap_or_else(auth::dummy_hash);
+    let hash = account
+        .as_ref()
+        .map(|a| a.password_hash.clone())
+        .unwrap_or_else(auth::dummy_hash);
     let ok = auth::verify_password(hash, password.to_owned()).await;
     match account {
         Some(a) if ok && !a.disabled => Ok(a),
@@ -112,18 +115,33 @@ async fn login(
     let account = check_credentials(&state, &input.username, &input.password, from.clone()).await?;
     let token = auth::new_token();
     let expires_at = Utc::now() + Duration::hours(state.config.session_hours.max(1));
-    let agent = headers.get(axum::http::header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_owned);
-    state
-        .store
-        .create_session(&account, SessionKind::Api, &auth::token_hash(&token), "", expires_at, from, agent)
-        .await?;
-    Ok(Json(LoginResponse { token, expires_at, account: AccountView::of(&account) }))
+    let agent = headers
+        .get(axum::http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let session = NewSession {
+        kind: SessionKind::Api,
+        token_hash: auth::token_hash(&token),
+        csrf_token: String::new(),
+        expires_at,
+        from,
+        user_agent: agent,
+    };
+    state.store.create_session(&account, session).await?;
+    Ok(Json(LoginResponse {
+        token,
+        expires_at,
+        account: AccountView::of(&account),
+    }))
 }
 
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", security(("bearer" = [])),
     responses((status = 204)))]
 async fn logout(State(state): State<AppState>, user: ApiUser) -> Result<StatusCode, WebError> {
-    state.store.end_session(&user.actor, &user.token_hash).await?;
+    state
+        .store
+        .end_session(&user.actor, &user.token_hash)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -140,7 +158,12 @@ pub struct RegionQuery {
 
 fn whole<T>(items: Vec<T>) -> Page<T> {
     let n = items.len() as u64;
-    Page { total: n as i64, page: 1, per_page: n.max(1), items }
+    Page {
+        total: n as i64,
+        page: 1,
+        per_page: n.max(1),
+        items,
+    }
 }
 
 #[utoipa::path(get, path = "/api/v1/regions", tag = "organisation", params(RegionQuery), security(("bearer" = [])),
@@ -155,13 +178,19 @@ async fn regions(
         safegrid_domain::region::RegionCode::parse("parent", p)?;
         state.store.region(&user.actor, p).await?;
     }
-    Ok(Json(whole(state.store.region_children(&user.actor, parent).await?)))
+    Ok(Json(whole(
+        state.store.region_children(&user.actor, parent).await?,
+    )))
 }
 
 #[utoipa::path(get, path = "/api/v1/regions/{code}", tag = "organisation", security(("bearer" = [])),
     params(("code" = String, Path, description = "12-digit division code")),
     responses((status = 200, body = safegrid_store::Region), (status = 404, body = crate::error::ErrorBody)))]
-async fn region(State(state): State<AppState>, user: ApiUser, Path(code): Path<String>) -> ApiResult<safegrid_store::Region> {
+async fn region(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(code): Path<String>,
+) -> ApiResult<safegrid_store::Region> {
     Ok(Json(state.store.region(&user.actor, &code).await?))
 }
 
@@ -184,13 +213,20 @@ pub struct DepartmentView {
     pub sectors: Vec<safegrid_store::DepartmentSector>,
 }
 
-async fn department_views(state: &AppState, list: Vec<safegrid_store::Department>) -> Result<Vec<DepartmentView>, WebError> {
+async fn department_views(
+    state: &AppState,
+    list: Vec<safegrid_store::Department>,
+) -> Result<Vec<DepartmentView>, WebError> {
     let ids: Vec<i64> = list.iter().map(|d| d.id).collect();
     let sectors = state.store.department_sectors(&ids).await?;
     Ok(list
         .into_iter()
         .map(|department| DepartmentView {
-            sectors: sectors.iter().filter(|s| s.department_id == department.id).cloned().collect(),
+            sectors: sectors
+                .iter()
+                .filter(|s| s.department_id == department.id)
+                .cloned()
+                .collect(),
             department,
         })
         .collect())
@@ -198,14 +234,21 @@ async fn department_views(state: &AppState, list: Vec<safegrid_store::Department
 
 #[utoipa::path(get, path = "/api/v1/departments", tag = "organisation", security(("bearer" = [])),
     responses((status = 200, description = "`{items, total, page, per_page}` of departments with their sectors")))]
-async fn departments(State(state): State<AppState>, user: ApiUser) -> ApiResult<Page<DepartmentView>> {
+async fn departments(
+    State(state): State<AppState>,
+    user: ApiUser,
+) -> ApiResult<Page<DepartmentView>> {
     let list = state.store.departments(&user.actor).await?;
     Ok(Json(whole(department_views(&state, list).await?)))
 }
 
 #[utoipa::path(get, path = "/api/v1/departments/{id}", tag = "organisation", security(("bearer" = [])),
     params(("id" = i64, Path)), responses((status = 200, body = DepartmentView), (status = 404, body = crate::error::ErrorBody)))]
-async fn department(State(state): State<AppState>, user: ApiUser, Path(id): Path<String>) -> ApiResult<DepartmentView> {
+async fn department(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<String>,
+) -> ApiResult<DepartmentView> {
     let id = parse_id(&id)?;
     let d = state.store.department(&user.actor, id).await?;
     let mut views = department_views(&state, vec![d]).await?;
@@ -260,7 +303,12 @@ async fn grids(
         level: q.level,
         gaps_only: q.gaps_only.unwrap_or(false),
     };
-    Ok(Json(state.store.grids(&user.actor, &filter, PageRequest::new(q.page, q.per_page)).await?))
+    Ok(Json(
+        state
+            .store
+            .grids(&user.actor, &filter, PageRequest::new(q.page, q.per_page))
+            .await?,
+    ))
 }
 
 /// A post with the people holding it on a date (and, in the grid view, its whole history).
@@ -283,7 +331,11 @@ pub struct GridView {
 
 #[utoipa::path(get, path = "/api/v1/grids/{id}", tag = "organisation", security(("bearer" = [])),
     params(("id" = i64, Path)), responses((status = 200, body = GridView), (status = 404, body = crate::error::ErrorBody)))]
-async fn grid(State(state): State<AppState>, user: ApiUser, Path(id): Path<String>) -> ApiResult<GridView> {
+async fn grid(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<String>,
+) -> ApiResult<GridView> {
     let date = today();
     let detail = state.store.grid(&user.actor, parse_id(&id)?, date).await?;
     let posts = detail
@@ -295,7 +347,11 @@ async fn grid(State(state): State<AppState>, user: ApiUser, Path(id): Path<Strin
             post: p.post,
         })
         .collect();
-    Ok(Json(GridView { grid: detail.grid, posts, gaps: detail.gaps }))
+    Ok(Json(GridView {
+        grid: detail.grid,
+        posts,
+        gaps: detail.gaps,
+    }))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -330,10 +386,20 @@ async fn grid_posts(
     let items: Vec<PostView> = detail
         .posts
         .into_iter()
-        .map(|p| PostView { holders: p.holders_on(date).cloned().collect(), history: None, post: p.post })
+        .map(|p| PostView {
+            holders: p.holders_on(date).cloned().collect(),
+            history: None,
+            post: p.post,
+        })
         .collect();
     let n = items.len() as u64;
-    Ok(Json(PostsAsOf { as_of: date, total: n as i64, page: 1, per_page: n.max(1), items }))
+    Ok(Json(PostsAsOf {
+        as_of: date,
+        total: n as i64,
+        page: 1,
+        per_page: n.max(1),
+        items,
+    }))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -345,7 +411,12 @@ pub struct PersonInput {
 
 impl From<PersonInput> for NewPerson {
     fn from(p: PersonInput) -> Self {
-        NewPerson { name: p.name, phone: p.phone, job_title: p.job_title, ..Default::default() }
+        NewPerson {
+            name: p.name,
+            phone: p.phone,
+            job_title: p.job_title,
+            ..Default::default()
+        }
     }
 }
 
@@ -384,7 +455,10 @@ async fn appoint(
         ended_on: input.ended_on,
         note: input.note,
     };
-    let holding = state.store.appoint(&user.actor, parse_id(&id)?, appointment).await?;
+    let holding = state
+        .store
+        .appoint(&user.actor, parse_id(&id)?, appointment)
+        .await?;
     Ok((StatusCode::CREATED, Json(holding)))
 }
 
@@ -406,8 +480,15 @@ async fn replace(
     Path(id): Path<String>,
     JsonBody(input): JsonBody<ReplaceRequest>,
 ) -> Result<impl IntoResponse, WebError> {
-    let replacement = Replacement { person: person_choice(input.person_id, input.person)?, on: input.on, note: input.note };
-    let holding = state.store.replace_holder(&user.actor, parse_id(&id)?, replacement).await?;
+    let replacement = Replacement {
+        person: person_choice(input.person_id, input.person)?,
+        on: input.on,
+        note: input.note,
+    };
+    let holding = state
+        .store
+        .replace_holder(&user.actor, parse_id(&id)?, replacement)
+        .await?;
     Ok((StatusCode::CREATED, Json(holding)))
 }
 
@@ -429,7 +510,14 @@ async fn end_holding(
 ) -> ApiResult<Holding> {
     let holding = state
         .store
-        .end_holding(&user.actor, parse_id(&id)?, Vacancy { ended_on: input.ended_on, note: input.note })
+        .end_holding(
+            &user.actor,
+            parse_id(&id)?,
+            Vacancy {
+                ended_on: input.ended_on,
+                note: input.note,
+            },
+        )
         .await?;
     Ok(Json(holding))
 }
@@ -449,7 +537,16 @@ async fn people(
     user: ApiUser,
     QueryArgs(q): QueryArgs<PeopleQuery>,
 ) -> ApiResult<Page<safegrid_store::Person>> {
-    Ok(Json(state.store.people(&user.actor, q.q.as_deref(), PageRequest::new(q.page, q.per_page)).await?))
+    Ok(Json(
+        state
+            .store
+            .people(
+                &user.actor,
+                q.q.as_deref(),
+                PageRequest::new(q.page, q.per_page),
+            )
+            .await?,
+    ))
 }
 
 #[utoipa::path(post, path = "/api/v1/people", tag = "organisation", security(("bearer" = [])),
@@ -465,7 +562,10 @@ async fn create_person(
 
 #[utoipa::path(get, path = "/api/v1/leadership", tag = "organisation", security(("bearer" = [])),
     responses((status = 200, body = safegrid_store::Leadership)))]
-async fn leadership(State(state): State<AppState>, user: ApiUser) -> ApiResult<safegrid_store::Leadership> {
+async fn leadership(
+    State(state): State<AppState>,
+    user: ApiUser,
+) -> ApiResult<safegrid_store::Leadership> {
     Ok(Json(state.store.leadership(&user.actor).await?))
 }
 
@@ -517,7 +617,17 @@ async fn ledger(
     QueryArgs(q): QueryArgs<LedgerQuery>,
 ) -> ApiResult<Page<safegrid_store::LedgerLine>> {
     let (filter, date) = q.filter()?;
-    Ok(Json(state.store.ledger(&user.actor, &filter, date, PageRequest::new(q.page, q.per_page)).await?))
+    Ok(Json(
+        state
+            .store
+            .ledger(
+                &user.actor,
+                &filter,
+                date,
+                PageRequest::new(q.page, q.per_page),
+            )
+            .await?,
+    ))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -533,5 +643,10 @@ async fn audit(
     user: ApiUser,
     QueryArgs(q): QueryArgs<PageQuery>,
 ) -> ApiResult<Page<safegrid_store::AuditEntry>> {
-    Ok(Json(state.store.audit_log(&user.actor, PageRequest::new(q.page, q.per_page)).await?))
+    Ok(Json(
+        state
+            .store
+            .audit_log(&user.actor, PageRequest::new(q.page, q.per_page))
+            .await?,
+    ))
 }

@@ -33,9 +33,17 @@ pub async fn audit(
     user: PageUser,
     QueryArgs(q): QueryArgs<PageQuery>,
 ) -> Result<Response, WebError> {
-    let page = state.store.audit_log(&user.actor, PageRequest::new(q.page, Some(100))).await?;
+    let page = state
+        .store
+        .audit_log(&user.actor, PageRequest::new(q.page, Some(100)))
+        .await?;
     let pager = Pager::new(&page, String::new());
-    render(&AuditPage { chrome: Chrome::new(&t, &user, "audit"), t, entries: page.items, pager })
+    render(&AuditPage {
+        chrome: Chrome::new(&t, &user, "audit"),
+        t,
+        entries: page.items,
+        pager,
+    })
 }
 
 #[derive(Template)]
@@ -46,7 +54,15 @@ struct AccountsPage {
     accounts: Vec<Account>,
 }
 
-pub async fn accounts(State(state): State<AppState>, t: Tr, user: PageUser) -> Result<Response, WebError> {
+pub async fn accounts(
+    State(state): State<AppState>,
+    t: Tr,
+    user: PageUser,
+) -> Result<Response, WebError> {
     let accounts = state.store.accounts(&user.actor).await?;
-    render(&AccountsPage { chrome: Chrome::new(&t, &user, "accounts"), t, accounts })
+    render(&AccountsPage {
+        chrome: Chrome::new(&t, &user, "accounts"),
+        t,
+        accounts,
+    })
 }

@@ -33,7 +33,11 @@ fn sector_name(t: &Tr, s: &DepartmentSector) -> String {
     }
 }
 
-pub async fn list(State(state): State<AppState>, t: Tr, user: PageUser) -> Result<Response, WebError> {
+pub async fn list(
+    State(state): State<AppState>,
+    t: Tr,
+    user: PageUser,
+) -> Result<Response, WebError> {
     let departments = state.store.departments(&user.actor).await?;
     let ids: Vec<i64> = departments.iter().map(|d| d.id).collect();
     let sectors = state.store.department_sectors(&ids).await?;
@@ -43,12 +47,19 @@ pub async fn list(State(state): State<AppState>, t: Tr, user: PageUser) -> Resul
             sectors: sectors
                 .iter()
                 .filter(|s| s.department_id == department.id)
-                .map(|s| DepartmentSector { name_zh: sector_name(&t, s), ..s.clone() })
+                .map(|s| DepartmentSector {
+                    name_zh: sector_name(&t, s),
+                    ..s.clone()
+                })
                 .collect(),
             department,
         })
         .collect();
-    render(&DepartmentsPage { chrome: Chrome::new(&t, &user, "departments"), t, rows })
+    render(&DepartmentsPage {
+        chrome: Chrome::new(&t, &user, "departments"),
+        t,
+        rows,
+    })
 }
 
 #[derive(Template)]
@@ -79,11 +90,27 @@ pub async fn show(
 ) -> Result<Response, WebError> {
     let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
     let department = state.store.department(&user.actor, id).await?;
-    let sectors = state.store.department_sectors(&[id]).await?.iter().map(|s| sector_name(&t, s)).collect();
+    let sectors = state
+        .store
+        .department_sectors(&[id])
+        .await?
+        .iter()
+        .map(|s| sector_name(&t, s))
+        .collect();
     let gaps_only = !q.gaps_only.is_empty();
-    let filter = GridFilter { department: Some(id), gaps_only, ..Default::default() };
-    let grids = state.store.grids(&user.actor, &filter, PageRequest::new(q.page, Some(50))).await?;
-    let pager = Pager::new(&grids, query_base(&[("gaps_only", Some(q.gaps_only.clone()))]));
+    let filter = GridFilter {
+        department: Some(id),
+        gaps_only,
+        ..Default::default()
+    };
+    let grids = state
+        .store
+        .grids(&user.actor, &filter, PageRequest::new(q.page, Some(50)))
+        .await?;
+    let pager = Pager::new(
+        &grids,
+        query_base(&[("gaps_only", Some(q.gaps_only.clone()))]),
+    );
     render(&DepartmentPage {
         chrome: Chrome::new(&t, &user, "departments"),
         t,

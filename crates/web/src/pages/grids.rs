@@ -18,8 +18,8 @@ use safegrid_domain::region::RegionCode;
 use safegrid_domain::tenure::parse_date;
 use safegrid_domain::time::today;
 use safegrid_store::{
-    Appointment, Department, Grid, GridFilter, GridListItem, Holding, NewPerson, PageRequest, Person, PersonChoice,
-    Post, Replacement, StoreError, Vacancy,
+    Appointment, Department, Grid, GridFilter, GridListItem, Holding, NewPerson, PageRequest,
+    Person, PersonChoice, Post, Replacement, StoreError, Vacancy,
 };
 use serde::Deserialize;
 
@@ -61,7 +61,10 @@ pub async fn list(
         level: None,
         gaps_only: !q.gaps_only.is_empty(),
     };
-    let page = state.store.grids(&user.actor, &filter, PageRequest::new(q.page, Some(50))).await?;
+    let page = state
+        .store
+        .grids(&user.actor, &filter, PageRequest::new(q.page, Some(50)))
+        .await?;
     let pager = Pager::new(
         &page,
         query_base(&[
@@ -74,7 +77,10 @@ pub async fn list(
     render(&GridsPage {
         chrome: Chrome::new(&t, &user, "grids"),
         departments: state.store.departments(&user.actor).await?,
-        grid_kinds: GridKind::ALL.iter().map(|k| (k.as_str(), t.label("grid_kind", k.as_str()))).collect(),
+        grid_kinds: GridKind::ALL
+            .iter()
+            .map(|k| (k.as_str(), t.label("grid_kind", k.as_str())))
+            .collect(),
         t,
         grids: page.items,
         pager,
@@ -148,7 +154,11 @@ async fn grid_page(
     let can_manage = may_manage_posts(
         user.actor.role,
         &user.actor.scope,
-        &GridRef { kind, region: &region, department_id: grid.department_id },
+        &GridRef {
+            kind,
+            region: &region,
+            department_id: grid.department_id,
+        },
     );
     let posts = detail
         .posts
@@ -157,7 +167,11 @@ async fn grid_page(
             let current: Vec<Holding> = p.holders_on(as_of).cloned().collect();
             let held = i32::try_from(current.len()).unwrap_or(i32::MAX);
             PostBlock {
-                duties: p.post.duties.clone().unwrap_or_else(|| t.label("duty", &p.post.kind)),
+                duties: p
+                    .post
+                    .duties
+                    .clone()
+                    .unwrap_or_else(|| t.label("duty", &p.post.kind)),
                 free_seats: (p.post.seats - held).max(0),
                 short: held < p.post.required,
                 current,
@@ -167,11 +181,23 @@ async fn grid_page(
         })
         .collect();
     let people = if can_manage {
-        state.store.people(&user.actor, None, PageRequest::new(Some(1), Some(PageRequest::MAX_PER_PAGE))).await?.items
+        state
+            .store
+            .people(
+                &user.actor,
+                None,
+                PageRequest::new(Some(1), Some(PageRequest::MAX_PER_PAGE)),
+            )
+            .await?
+            .items
     } else {
         Vec::new()
     };
-    let trail = state.store.region_trail(&user.actor, &grid.region_code).await.unwrap_or_default();
+    let trail = state
+        .store
+        .region_trail(&user.actor, &grid.region_code)
+        .await
+        .unwrap_or_default();
     let today = today();
     Ok(GridPage {
         chrome: Chrome::new(&t, user, "grids"),
@@ -206,7 +232,16 @@ pub async fn show(
         None => today(),
     };
     let done = q.done.unwrap_or_default();
-    let page = grid_page(&state, t, &user, parse_id(&id)?, as_of, done, Refused::default()).await?;
+    let page = grid_page(
+        &state,
+        t,
+        &user,
+        parse_id(&id)?,
+        as_of,
+        done,
+        Refused::default(),
+    )
+    .await?;
     render(&page)
 }
 
@@ -245,7 +280,9 @@ impl PersonForm {
         }
         match self.person_id.trim().parse::<i64>() {
             Ok(id) => Ok(PersonChoice::Existing(id)),
-            Err(_) => Err(safegrid_domain::Violation::new("person_id", "error.choose_person").into()),
+            Err(_) => {
+                Err(safegrid_domain::Violation::new("person_id", "error.choose_person").into())
+            }
         }
     }
 
@@ -256,14 +293,20 @@ impl PersonForm {
 
 /// Runs a change from the grid page: on success back to the grid, on refused input the grid
 /// page again with the form's messages and values (422).
+/// Which form of which grid a change came from, and what to say when it is done.
+struct FormTarget {
+    grid_id: i64,
+    /// `appoint-<post>`, `replace-<holding>` or `end-<holding>`.
+    form: String,
+    done: &'static str,
+}
+
 async fn change<F, Fut>(
     state: &AppState,
     t: Tr,
     user: &PageUser,
-    grid_id: i64,
-    form_id: String,
+    target: FormTarget,
     form: PersonForm,
-    done: &str,
     run: F,
 ) -> Result<Response, WebError>
 where
@@ -272,10 +315,26 @@ where
 {
     user.check_csrf(&form.csrf)?;
     match run(form.clone()).await {
-        Ok(()) => Ok(Redirect::to(&format!("/grids/{grid_id}?done={done}")).into_response()),
+        Ok(()) => Ok(
+            Redirect::to(&format!("/grids/{}?done={}", target.grid_id, target.done))
+                .into_response(),
+        ),
         Err(WebError::Invalid(invalid)) => {
-            let refused = Refused { form: form_id, errors: FormErrors::of(&t, &invalid), values: form };
-            let page = grid_page(state, t, user, grid_id, today(), String::new(), refused).await?;
+            let refused = Refused {
+                form: target.form,
+                errors: FormErrors::of(&t, &invalid),
+                values: form,
+            };
+            let page = grid_page(
+                state,
+                t,
+                user,
+                target.grid_id,
+                today(),
+                String::new(),
+                refused,
+            )
+            .await?;
             render_with(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
         Err(e) => Err(e),
@@ -283,9 +342,18 @@ where
 }
 
 /// The holding must belong to the grid in the path, so a crafted URL cannot reach another.
-async fn check_holding_in_grid(state: &AppState, user: &PageUser, grid_id: i64, holding_id: i64) -> Result<(), WebError> {
+async fn check_holding_in_grid(
+    state: &AppState,
+    user: &PageUser,
+    grid_id: i64,
+    holding_id: i64,
+) -> Result<(), WebError> {
     let (_, grid) = state.store.holding(&user.actor, holding_id).await?;
-    if grid.id == grid_id { Ok(()) } else { Err(WebError::NotFound) }
+    if grid.id == grid_id {
+        Ok(())
+    } else {
+        Err(WebError::NotFound)
+    }
 }
 
 pub async fn appoint(
@@ -302,15 +370,30 @@ pub async fn appoint(
     }
     let store = state.store.clone();
     let actor = user.actor.clone();
-    change(&state, t, &user, grid_id, format!("appoint-{post_id}"), form, "appointed", |f| async move {
-        let appointment = Appointment {
-            person: f.choice()?,
-            started_on: f.started_on.clone(),
-            ended_on: Some(f.ended_on.clone()),
-            note: f.note(),
-        };
-        store.appoint(&actor, post_id, appointment).await.map(|_| ()).map_err(WebError::from)
-    })
+    change(
+        &state,
+        t,
+        &user,
+        FormTarget {
+            grid_id,
+            form: format!("appoint-{post_id}"),
+            done: "appointed",
+        },
+        form,
+        |f| async move {
+            let appointment = Appointment {
+                person: f.choice()?,
+                started_on: f.started_on.clone(),
+                ended_on: Some(f.ended_on.clone()),
+                note: f.note(),
+            };
+            store
+                .appoint(&actor, post_id, appointment)
+                .await
+                .map(|_| ())
+                .map_err(WebError::from)
+        },
+    )
     .await
 }
 
@@ -325,10 +408,29 @@ pub async fn replace(
     check_holding_in_grid(&state, &user, grid_id, holding_id).await?;
     let store = state.store.clone();
     let actor = user.actor.clone();
-    change(&state, t, &user, grid_id, format!("replace-{holding_id}"), form, "replaced", |f| async move {
-        let replacement = Replacement { person: f.choice()?, on: f.on.clone(), note: f.note() };
-        store.replace_holder(&actor, holding_id, replacement).await.map(|_| ()).map_err(WebError::from)
-    })
+    change(
+        &state,
+        t,
+        &user,
+        FormTarget {
+            grid_id,
+            form: format!("replace-{holding_id}"),
+            done: "replaced",
+        },
+        form,
+        |f| async move {
+            let replacement = Replacement {
+                person: f.choice()?,
+                on: f.on.clone(),
+                note: f.note(),
+            };
+            store
+                .replace_holder(&actor, holding_id, replacement)
+                .await
+                .map(|_| ())
+                .map_err(WebError::from)
+        },
+    )
     .await
 }
 
@@ -343,13 +445,27 @@ pub async fn end(
     check_holding_in_grid(&state, &user, grid_id, holding_id).await?;
     let store = state.store.clone();
     let actor = user.actor.clone();
-    change(&state, t, &user, grid_id, format!("end-{holding_id}"), form, "ended", |f| async move {
-        let vacancy = Vacancy { ended_on: f.ended_on.clone(), note: f.note() };
-        match store.end_holding(&actor, holding_id, vacancy).await {
-            Ok(_) => Ok(()),
-            Err(StoreError::Invalid(i)) => Err(WebError::Invalid(i)),
-            Err(e) => Err(e.into()),
-        }
-    })
+    change(
+        &state,
+        t,
+        &user,
+        FormTarget {
+            grid_id,
+            form: format!("end-{holding_id}"),
+            done: "ended",
+        },
+        form,
+        |f| async move {
+            let vacancy = Vacancy {
+                ended_on: f.ended_on.clone(),
+                note: f.note(),
+            };
+            match store.end_holding(&actor, holding_id, vacancy).await {
+                Ok(_) => Ok(()),
+                Err(StoreError::Invalid(i)) => Err(WebError::Invalid(i)),
+                Err(e) => Err(e.into()),
+            }
+        },
+    )
     .await
 }

@@ -7,7 +7,7 @@ use crate::i18n::Tr;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::State;
-use axum::response::{Redirect, IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use safegrid_store::{GridFilter, GridListItem, PageRequest};
 
 #[derive(Template)]
@@ -21,22 +21,53 @@ struct HomePage {
     grids: Vec<GridListItem>,
 }
 
-pub async fn show(State(state): State<AppState>, t: Tr, user: PageUser) -> Result<Response, WebError> {
+pub async fn show(
+    State(state): State<AppState>,
+    t: Tr,
+    user: PageUser,
+) -> Result<Response, WebError> {
     let role = user.actor.role;
     if !role.sees_supervision_data() {
-        let to = if safegrid_domain::access::may_read_audit(role) { "/audit" } else { "/accounts" };
+        let to = if safegrid_domain::access::may_read_audit(role) {
+            "/audit"
+        } else {
+            "/accounts"
+        };
         return Ok(Redirect::to(to).into_response());
     }
-    let all = state.store.grids(&user.actor, &GridFilter::default(), PageRequest::new(Some(1), Some(1))).await?;
-    let gaps_filter = GridFilter { gaps_only: true, ..Default::default() };
-    let gaps = state.store.grids(&user.actor, &gaps_filter, PageRequest::new(Some(1), Some(10))).await?;
+    let all = state
+        .store
+        .grids(
+            &user.actor,
+            &GridFilter::default(),
+            PageRequest::new(Some(1), Some(1)),
+        )
+        .await?;
+    let gaps_filter = GridFilter {
+        gaps_only: true,
+        ..Default::default()
+    };
+    let gaps = state
+        .store
+        .grids(
+            &user.actor,
+            &gaps_filter,
+            PageRequest::new(Some(1), Some(10)),
+        )
+        .await?;
     let scope_name = match &user.actor.scope {
-        safegrid_domain::access::Scope::Region { root } => {
-            state.store.region(&user.actor, root.as_str()).await.map(|r| r.name).unwrap_or_default()
-        }
-        safegrid_domain::access::Scope::Department { department_id, .. } => {
-            state.store.department(&user.actor, *department_id).await.map(|d| d.name).unwrap_or_default()
-        }
+        safegrid_domain::access::Scope::Region { root } => state
+            .store
+            .region(&user.actor, root.as_str())
+            .await
+            .map(|r| r.name)
+            .unwrap_or_default(),
+        safegrid_domain::access::Scope::Department { department_id, .. } => state
+            .store
+            .department(&user.actor, *department_id)
+            .await
+            .map(|d| d.name)
+            .unwrap_or_default(),
         _ => String::new(),
     };
     render(&HomePage {

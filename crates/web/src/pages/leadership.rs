@@ -27,7 +27,11 @@ struct LeadershipPage {
     office: Option<LeadershipOffice>,
 }
 
-pub async fn show(State(state): State<AppState>, t: Tr, user: PageUser) -> Result<Response, WebError> {
+pub async fn show(
+    State(state): State<AppState>,
+    t: Tr,
+    user: PageUser,
+) -> Result<Response, WebError> {
     let group = state.store.leadership(&user.actor).await?;
     let view = |role: &str| -> Vec<MemberView> {
         group

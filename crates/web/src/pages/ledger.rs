@@ -92,13 +92,27 @@ pub async fn show(
 ) -> Result<Response, WebError> {
     let query = form.query();
     let (filter, as_of) = query.filter()?;
-    let page = state.store.ledger(&user.actor, &filter, as_of, PageRequest::new(form.page, Some(100))).await?;
+    let page = state
+        .store
+        .ledger(
+            &user.actor,
+            &filter,
+            as_of,
+            PageRequest::new(form.page, Some(100)),
+        )
+        .await?;
     let pager = Pager::new(&page, form.base());
     render(&LedgerPage {
         chrome: Chrome::new(&t, &user, "ledger"),
         departments: state.store.departments(&user.actor).await?,
-        grid_kinds: GridKind::ALL.iter().map(|k| (k.as_str(), t.label("grid_kind", k.as_str()))).collect(),
-        post_kinds: PostKind::ALL.iter().map(|k| (k.as_str(), t.label("post", k.as_str()))).collect(),
+        grid_kinds: GridKind::ALL
+            .iter()
+            .map(|k| (k.as_str(), t.label("grid_kind", k.as_str())))
+            .collect(),
+        post_kinds: PostKind::ALL
+            .iter()
+            .map(|k| (k.as_str(), t.label("post", k.as_str())))
+            .collect(),
         export_query: form.base(),
         t,
         lines: page.items,
@@ -117,10 +131,21 @@ pub async fn export(
     QueryArgs(format): QueryArgs<ExportFormat>,
 ) -> Result<Response, WebError> {
     let (filter, as_of) = form.query().filter()?;
-    let lines = state.store.ledger_all(&user.actor, &filter, as_of, EXPORT_LIMIT).await?;
+    let lines = state
+        .store
+        .ledger_all(&user.actor, &filter, as_of, EXPORT_LIMIT)
+        .await?;
     let headers: Vec<String> = [
-        "ledger.col.level", "ledger.col.grid_kind", "ledger.col.region", "ledger.col.grid", "ledger.col.department",
-        "ledger.col.post", "ledger.col.person", "ledger.col.job_title", "ledger.col.phone", "ledger.col.since",
+        "ledger.col.level",
+        "ledger.col.grid_kind",
+        "ledger.col.region",
+        "ledger.col.grid",
+        "ledger.col.department",
+        "ledger.col.post",
+        "ledger.col.person",
+        "ledger.col.job_title",
+        "ledger.col.phone",
+        "ledger.col.since",
         "ledger.col.duties",
     ]
     .iter()
@@ -136,26 +161,41 @@ pub async fn export(
                 l.grid_name.clone(),
                 l.department_name.clone().unwrap_or_default(),
                 t.label("post", &l.post_kind),
-                l.person_name.clone().unwrap_or_else(|| t.t("ledger.vacant").to_owned()),
+                l.person_name
+                    .clone()
+                    .unwrap_or_else(|| t.t("ledger.vacant").to_owned()),
                 l.job_title.clone().unwrap_or_default(),
                 l.phone.clone().unwrap_or_default(),
                 l.started_on.map(|d| d.to_string()).unwrap_or_default(),
-                l.post_duties.clone().unwrap_or_else(|| t.label("duty", &l.post_kind)),
+                l.post_duties
+                    .clone()
+                    .unwrap_or_else(|| t.label("duty", &l.post_kind)),
             ]
         })
         .collect();
     let title = t.f("ledger.export_title", &[("date", as_of.to_string())]);
     let (body, mime, ext) = if format.format.as_deref() == Some("csv") {
-        (safegrid_office::table_csv(&headers, &rows), "text/csv; charset=utf-8", "csv")
+        (
+            safegrid_office::table_csv(&headers, &rows),
+            "text/csv; charset=utf-8",
+            "csv",
+        )
     } else {
         let bytes = safegrid_office::table_xlsx(&title, &headers, &rows).map_err(|e| {
             tracing::error!(error = %e, "ledger export failed");
             WebError::Internal
         })?;
-        (bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx")
+        (
+            bytes,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+        )
     };
     let filename = format!("{}-{as_of}.{ext}", t.t("ledger.file_name"));
-    let disposition = format!("attachment; filename=\"ledger-{as_of}.{ext}\"; filename*=UTF-8''{}", super::urlencode(&filename));
+    let disposition = format!(
+        "attachment; filename=\"ledger-{as_of}.{ext}\"; filename*=UTF-8''{}",
+        super::urlencode(&filename)
+    );
     let mut response = body.into_response();
     let h = response.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));

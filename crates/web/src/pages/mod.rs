@@ -16,14 +16,14 @@ use crate::error::{Fault, WebError, translate};
 use crate::i18n::{Tr, locale_of};
 use crate::state::AppState;
 use askama::Template;
+use axum::Router;
 use axum::extract::Request;
 use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::Router;
-use safegrid_domain::access::Role;
 use safegrid_domain::Invalid;
+use safegrid_domain::access::Role;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -36,7 +36,10 @@ pub fn router() -> Router<AppState> {
         .route("/grids", get(grids::list))
         .route("/grids/{id}", get(grids::show))
         .route("/grids/{id}/posts/{post}/appoint", post(grids::appoint))
-        .route("/grids/{id}/holdings/{holding}/replace", post(grids::replace))
+        .route(
+            "/grids/{id}/holdings/{holding}/replace",
+            post(grids::replace),
+        )
         .route("/grids/{id}/holdings/{holding}/end", post(grids::end))
         .route("/departments", get(departments::list))
         .route("/departments/{id}", get(departments::show))
@@ -72,7 +75,11 @@ impl Chrome {
         let role = user.actor.role;
         let mut menu = Vec::new();
         let mut add = |key: &'static str, href: &'static str| {
-            menu.push(MenuItem { key, href, label: t.t(&format!("nav.{key}")).to_owned() })
+            menu.push(MenuItem {
+                key,
+                href,
+                label: t.t(&format!("nav.{key}")).to_owned(),
+            })
         };
         if role.sees_supervision_data() {
             add("home", "/");
@@ -163,14 +170,22 @@ struct ErrorPage {
 async fn page_faults(request: Request, next: Next) -> Response {
     let (parts, body) = request.into_parts();
     let t = Tr::new(locale_of(&parts));
-    let target = parts.uri.path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "/".into());
+    let target = parts
+        .uri
+        .path_and_query()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_else(|| "/".into());
     let is_get = parts.method == axum::http::Method::GET;
     let mut response = next.run(Request::from_parts(parts, body)).await;
     let Some(Fault(error)) = response.extensions_mut().remove::<Fault>() else {
         return response;
     };
     if matches!(error, WebError::Unauthorized) {
-        let next_param = if is_get { format!("?next={}", urlencode(&target)) } else { String::new() };
+        let next_param = if is_get {
+            format!("?next={}", urlencode(&target))
+        } else {
+            String::new()
+        };
         return Redirect::to(&format!("/login{next_param}")).into_response();
     }
     let status = error.status();
@@ -198,7 +213,12 @@ pub struct Pager {
 
 impl Pager {
     pub fn new<T>(page: &safegrid_store::Page<T>, base: String) -> Self {
-        Self { page: page.page, pages: page.pages(), total: page.total, base }
+        Self {
+            page: page.page,
+            pages: page.pages(),
+            total: page.total,
+            base,
+        }
     }
 
     pub fn prev(&self) -> Option<u64> {
@@ -213,7 +233,11 @@ impl Pager {
     pub fn position(&self, t: &Tr) -> String {
         t.f(
             "pager.position",
-            &[("page", self.page.to_string()), ("pages", self.pages.to_string()), ("total", self.total.to_string())],
+            &[
+                ("page", self.page.to_string()),
+                ("pages", self.pages.to_string()),
+                ("total", self.total.to_string()),
+            ],
         )
     }
 }

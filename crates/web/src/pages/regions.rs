@@ -51,10 +51,20 @@ pub async fn show(
 ) -> Result<Response, WebError> {
     let region = state.store.region(&user.actor, &code).await?;
     let trail = state.store.region_trail(&user.actor, &code).await?;
-    let children = state.store.region_children(&user.actor, Some(&code)).await?;
+    let children = state
+        .store
+        .region_children(&user.actor, Some(&code))
+        .await?;
     let kind = q.kind.clone().filter(|k| !k.is_empty());
-    let filter = GridFilter { region: Some(region.code.clone()), kind: kind.clone(), ..Default::default() };
-    let grids = state.store.grids(&user.actor, &filter, PageRequest::new(q.page, Some(50))).await?;
+    let filter = GridFilter {
+        region: Some(region.code.clone()),
+        kind: kind.clone(),
+        ..Default::default()
+    };
+    let grids = state
+        .store
+        .grids(&user.actor, &filter, PageRequest::new(q.page, Some(50)))
+        .await?;
     let pager = Pager::new(&grids, query_base(&[("kind", kind.clone())]));
     let grid_kinds = safegrid_domain::org::GridKind::ALL
         .iter()

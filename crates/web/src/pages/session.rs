@@ -11,7 +11,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use chrono::{Duration, Utc};
-use safegrid_store::SessionKind;
+use safegrid_store::{NewSession, SessionKind};
 use serde::Deserialize;
 
 const LOGIN_CSRF_COOKIE: &str = "sg_login";
@@ -43,7 +43,9 @@ pub struct NextQuery {
 /// Only same-site paths are followed after signing in.
 fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => n.to_owned(),
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => {
+            n.to_owned()
+        }
         _ => "/".to_owned(),
     }
 }
@@ -59,10 +61,18 @@ async fn demo_accounts(state: &AppState, t: &Tr) -> Vec<DemoAccount> {
     if !state.config.demo {
         return Vec::new();
     }
-    match state.store.accounts(&safegrid_domain::access::Actor::system()).await {
+    match state
+        .store
+        .accounts(&safegrid_domain::access::Actor::system())
+        .await
+    {
         Ok(list) => list
             .into_iter()
-            .map(|a| DemoAccount { role_label: t.label("role", &a.role), username: a.username, display_name: a.display_name })
+            .map(|a| DemoAccount {
+                role_label: t.label("role", &a.role),
+                username: a.username,
+                display_name: a.display_name,
+            })
             .collect(),
         Err(e) => {
             tracing::warn!(error = %e, "could not list demo accounts");
@@ -80,15 +90,30 @@ async fn login_page(
     error: Option<String>,
 ) -> Result<Response, WebError> {
     // A pre-session CSRF token, double-submitted as cookie and form field.
-    let csrf = jar.get(LOGIN_CSRF_COOKIE).map(|c| c.value().to_owned()).unwrap_or_else(auth::new_token);
+    let csrf = jar
+        .get(LOGIN_CSRF_COOKIE)
+        .map(|c| c.value().to_owned())
+        .unwrap_or_else(auth::new_token);
     let cookie = Cookie::build((LOGIN_CSRF_COOKIE, csrf.clone()))
         .path("/login")
         .http_only(true)
         .same_site(SameSite::Strict)
         .secure(state.config.secure_cookies)
         .build();
-    let page = LoginPage { t, csrf, next, username, demo: demo_accounts(state, &t).await, other_lang: other_lang(&t), error: error.clone() };
-    let status = if error.is_some() { StatusCode::UNAUTHORIZED } else { StatusCode::OK };
+    let page = LoginPage {
+        t,
+        csrf,
+        next,
+        username,
+        demo: demo_accounts(state, &t).await,
+        other_lang: other_lang(&t),
+        error: error.clone(),
+    };
+    let status = if error.is_some() {
+        StatusCode::UNAUTHORIZED
+    } else {
+        StatusCode::OK
+    };
     let body = super::render_with(status, &page)?;
     Ok((jar.add(cookie), body).into_response())
 }
@@ -99,7 +124,15 @@ pub async fn login_form(
     jar: CookieJar,
     QueryArgs(q): QueryArgs<NextQuery>,
 ) -> Result<Response, WebError> {
-    login_page(&state, t, jar, safe_next(q.next.as_deref()), String::new(), None).await
+    login_page(
+        &state,
+        t,
+        jar,
+        safe_next(q.next.as_deref()),
+        String::new(),
+        None,
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -122,33 +155,49 @@ pub async fn login(
     FormBody(form): FormBody<LoginForm>,
 ) -> Result<Response, WebError> {
     let next = safe_next(form.next.as_deref());
-    let expected = jar.get(LOGIN_CSRF_COOKIE).map(|c| c.value().to_owned()).unwrap_or_default();
+    let expected = jar
+        .get(LOGIN_CSRF_COOKIE)
+        .map(|c| c.value().to_owned())
+        .unwrap_or_default();
     if expected.is_empty() || !auth::same_secret(&expected, &form.csrf) {
         let message = t.t("login.expired").to_owned();
         return login_page(&state, t, jar, next, form.username, Some(message)).await;
     }
-    let account = match crate::api::check_credentials(&state, &form.username, &form.password, from.clone()).await {
-        Ok(a) => a,
-        Err(WebError::WrongCredentials) => {
-            let message = t.t("login.failed").to_owned();
-            return login_page(&state, t, jar, next, form.username, Some(message)).await;
-        }
-        Err(e) => return Err(e),
-    };
+    let account =
+        match crate::api::check_credentials(&state, &form.username, &form.password, from.clone())
+            .await
+        {
+            Ok(a) => a,
+            Err(WebError::WrongCredentials) => {
+                let message = t.t("login.failed").to_owned();
+                return login_page(&state, t, jar, next, form.username, Some(message)).await;
+            }
+            Err(e) => return Err(e),
+        };
     let token = auth::new_token();
     let hours = state.config.session_hours.max(1);
-    let agent = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_owned);
-    state
-        .store
-        .create_session(&account, SessionKind::Web, &auth::token_hash(&token), &auth::new_token(), Utc::now() + Duration::hours(hours), from, agent)
-        .await?;
+    let agent = headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let session = NewSession {
+        kind: SessionKind::Web,
+        token_hash: auth::token_hash(&token),
+        csrf_token: auth::new_token(),
+        expires_at: Utc::now() + Duration::hours(hours),
+        from,
+        user_agent: agent,
+    };
+    state.store.create_session(&account, session).await?;
     let cookie = Cookie::build((SESSION_COOKIE, token))
         .path("/")
         .http_only(true)
         .same_site(SameSite::Lax)
         .secure(state.config.secure_cookies)
         .build();
-    let jar = jar.add(cookie).remove(Cookie::build(LOGIN_CSRF_COOKIE).path("/login"));
+    let jar = jar
+        .add(cookie)
+        .remove(Cookie::build(LOGIN_CSRF_COOKIE).path("/login"));
     Ok((jar, Redirect::to(&next)).into_response())
 }
 
@@ -165,7 +214,10 @@ pub async fn logout(
     FormBody(form): FormBody<CsrfForm>,
 ) -> Result<Response, WebError> {
     user.check_csrf(&form.csrf)?;
-    state.store.end_session(&user.actor, &user.token_hash).await?;
+    state
+        .store
+        .end_session(&user.actor, &user.token_hash)
+        .await?;
     let jar = jar.remove(Cookie::build(SESSION_COOKIE).path("/"));
     Ok((jar, Redirect::to("/login")).into_response())
 }
