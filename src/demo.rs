@@ -143,7 +143,7 @@ pub enum DemoScope {
 }
 
 pub const ACCOUNTS: &[(&str, &str, &str, DemoScope)] = &[
-    ("admin", "县级管理员", "county_admin", DemoScope::County),
+    ("admin", "刘建华", "county_admin", DemoScope::County),
     (
         "anweiban",
         "县安委办",
@@ -180,7 +180,7 @@ pub const ACCOUNTS: &[(&str, &str, &str, DemoScope)] = &[
         "village_member",
         DemoScope::FirstVillageOf("610921100000"),
     ),
-    ("lingdao", "县领导", "leader", DemoScope::County),
+    ("lingdao", "周立新", "leader", DemoScope::County),
     (
         "sysadmin",
         "系统管理员",

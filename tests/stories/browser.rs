@@ -69,17 +69,22 @@ async fn start_driver(path: &str) -> Driver {
 async fn browser(driver: &Driver, width: u32, height: u32) -> Client {
     let mut caps = serde_json::Map::new();
     let profile = tempfile::tempdir().unwrap().keep();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        serde_json::json!({
-            "binary": std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
-            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-dev-shm-usage", "--disable-quic", "--no-first-run", "--disable-component-update",
-                "--disable-sync", format!("--window-size={width},{height}"), format!("--user-data-dir={}", profile.display()),
-                "--lang=zh-CN"],
-            "prefs": { "intl.accept_languages": "zh-CN,zh" },
-        }),
-    );
+    let mut options = serde_json::json!({
+        "binary": std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
+        "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-dev-shm-usage", "--disable-quic", "--no-first-run", "--disable-component-update",
+            "--disable-sync", format!("--window-size={width},{height}"), format!("--user-data-dir={}", profile.display()),
+            "--lang=zh-CN"],
+        "prefs": { "intl.accept_languages": "zh-CN,zh" },
+    });
+    // A desktop window cannot be narrower than about 500 pixels; a phone is emulated instead,
+    // with its viewport, touch and user agent.
+    if width < 500 {
+        options["mobileEmulation"] = serde_json::json!({
+            "deviceMetrics": { "width": width, "height": height, "pixelRatio": 3.0, "touch": true, "mobile": true },
+        });
+    }
+    caps.insert("goog:chromeOptions".into(), options);
     ClientBuilder::native()
         .capabilities(caps)
         .connect(&format!("http://127.0.0.1:{}", driver.port))
@@ -108,7 +113,6 @@ async fn journey(app: &TestApp, width: u32, height: u32, new_name: &str, shot: &
     let base = serve(app).await;
     let driver = start_driver(&path).await;
     let c = browser(&driver, width, height).await;
-    c.set_window_size(width, height).await.ok();
 
     c.goto(&format!("{base}/login")).await.unwrap();
     c.find(Locator::Css("input[name=username]"))
@@ -238,4 +242,86 @@ async fn replace_a_person_on_a_desktop() {
 async fn replace_a_person_on_a_phone() {
     let app = TestApp::start(Backend::Sqlite).await;
     journey(&app, 390, 844, "手机新人", "journey-phone.png").await;
+}
+
+/// Every main page renders in a real browser, signed in as the county administrator, on a
+/// desktop and on a phone; screenshots land in `target/tmp/tour-*.png` for people to look at.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tour_of_the_main_pages() {
+    let Some(path) = chromedriver() else { return };
+    let app = TestApp::start(Backend::Sqlite).await;
+    let token = app.token("admin").await;
+    let grid = app
+        .grid_id(&token, CHENGGUAN, "department_town", None)
+        .await;
+    let department = app.department_id(&token, "县安监局").await;
+    let base = serve(&app).await;
+    let driver = start_driver(&path).await;
+    let pages = [
+        ("home", "/".to_owned()),
+        ("county", format!("/regions/{COUNTY}")),
+        ("town", format!("/regions/{CHENGGUAN}")),
+        ("grids", "/grids?gaps_only=1".to_owned()),
+        ("grid", format!("/grids/{grid}")),
+        ("departments", "/departments".to_owned()),
+        ("department", format!("/departments/{department}")),
+        ("leadership", "/leadership".to_owned()),
+        ("ledger", "/ledger".to_owned()),
+    ];
+    for (device, width, height) in [("desktop", 1280, 900), ("phone", 390, 844)] {
+        let c = browser(&driver, width, height).await;
+        c.goto(&format!("{base}/login")).await.unwrap();
+        c.find(Locator::Css("input[name=username]"))
+            .await
+            .unwrap()
+            .send_keys("admin")
+            .await
+            .unwrap();
+        c.find(Locator::Css("input[name=password]"))
+            .await
+            .unwrap()
+            .send_keys(PASSWORD)
+            .await
+            .unwrap();
+        c.find(Locator::Css("form button[type=submit]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        c.wait()
+            .for_element(Locator::Css("[data-testid=current-user]"))
+            .await
+            .unwrap();
+        for (name, path) in &pages {
+            c.goto(&format!("{base}{path}")).await.unwrap();
+            let heading = c
+                .find(Locator::Css("main h1"))
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            assert!(!heading.is_empty(), "{name} has a heading");
+            let title = c.title().await.unwrap();
+            assert!(title.contains("安全生产网格化监管"), "{name}: {title}");
+            // Nothing wider than the screen but the tables, which scroll inside their frame.
+            let overflow = c
+                .execute(
+                    "return document.documentElement.scrollWidth - window.innerWidth;",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            assert!(
+                overflow.as_i64().unwrap_or(0) <= 1,
+                "{name} on a {device} scrolls sideways by {overflow}"
+            );
+            if let Ok(png) = c.screenshot().await {
+                let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"));
+                let _ = std::fs::write(dir.join(format!("tour-{device}-{name}.png")), png);
+            }
+        }
+        c.close().await.unwrap();
+    }
 }
