@@ -325,3 +325,113 @@ story!(county_admin_adds_divisions_and_departments, |app| {
         .await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
 });
+
+story!(another_county_is_invisible, |app| {
+    use safegrid_domain::access::Actor;
+    use safegrid_store::{NewDepartment, NewPerson, NewRegion};
+    // A second county in the same database (a province deployment).
+    let system = Actor::system();
+    let shiquan = "610922000000";
+    app.store
+        .create_region(
+            &system,
+            NewRegion {
+                code: shiquan.into(),
+                parent_code: Some("610900000000".into()),
+                name: "石泉县".into(),
+                kind: "county".into(),
+                sort_order: 1,
+            },
+        )
+        .await
+        .unwrap();
+    app.store
+        .create_region(
+            &system,
+            NewRegion {
+                code: "610922100000".into(),
+                parent_code: Some(shiquan.into()),
+                name: "城关镇".into(),
+                kind: "town".into(),
+                sort_order: 0,
+            },
+        )
+        .await
+        .unwrap();
+    let department = app
+        .store
+        .create_department(
+            &system,
+            NewDepartment {
+                county_code: shiquan.into(),
+                name: "石泉县应急管理局".into(),
+                short_name: "石泉应急局".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    app.store
+        .create_person(
+            &system,
+            NewPerson {
+                name: "外县人".into(),
+                region_code: Some(shiquan.into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+
+    let admin = app.token("admin").await;
+    let departments = app.get("/api/v1/departments", Some(&admin)).await.json();
+    assert_eq!(departments["total"], 4, "only Hanyin's departments");
+    assert_eq!(
+        app.get(
+            &format!("/api/v1/departments/{}", department.id),
+            Some(&admin)
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get(&format!("/api/v1/regions/{shiquan}"), Some(&admin))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get("/api/v1/people?q=外县人", Some(&admin))
+            .await
+            .json()["total"],
+        0
+    );
+    let grids = app
+        .get("/api/v1/grids?region=610922000000", Some(&admin))
+        .await
+        .json();
+    assert_eq!(grids["total"], 0);
+    let (total, _) = visible_grids(&app, &admin).await;
+    assert_eq!(total, 111, "Hanyin's grids only, though Shiquan has 3 more");
+    let ledger = app
+        .get("/api/v1/ledger?per_page=1", Some(&admin))
+        .await
+        .json();
+    let ledger_all = app
+        .get(
+            "/api/v1/ledger?per_page=1&region=610921000000",
+            Some(&admin),
+        )
+        .await
+        .json();
+    assert_eq!(ledger["total"], ledger_all["total"]);
+    let leadership = app.get("/api/v1/leadership", Some(&admin)).await.json();
+    assert!(
+        leadership["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|m| m["person_name"] != "外县人")
+    );
+});

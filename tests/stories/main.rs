@@ -12,3 +12,4 @@ mod audit;
 mod bad_input;
 mod browser;
 mod pages;
+mod plans;

@@ -215,3 +215,26 @@ story!(pages_in_english, |app| {
     );
     assert!(page.text().contains("<html lang=\"en\">"));
 });
+
+story!(town_page_lists_its_zones, |app| {
+    let browser = app.browser_login("xuanwo").await;
+    let page = app
+        .page(&browser.cookie, &format!("/regions/{XUANWO}"))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let text = page.text();
+    let zones = &text[text
+        .find("data-testid=\"zones\"")
+        .expect("a town page lists its zones")..];
+    let zones = &zones[..zones.find("</table>").unwrap()];
+    assert_eq!(
+        zones.matches("<tr>").count(),
+        1 + 3,
+        "a header and one row per village"
+    );
+    assert_eq!(
+        zones.matches("空缺").count(),
+        1,
+        "the zone without an inspector shows it"
+    );
+});

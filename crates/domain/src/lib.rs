@@ -6,6 +6,7 @@
 pub mod access;
 pub mod invalid;
 pub mod org;
+pub mod plan;
 pub mod region;
 pub mod tenure;
 pub mod time;

@@ -6,6 +6,7 @@ mod grids;
 mod leadership;
 mod ledger;
 mod people;
+mod plans;
 mod posts;
 mod regions;
 
@@ -14,5 +15,6 @@ pub use grids::GridFilter;
 pub use leadership::{NewLeadershipMember, NewOffice};
 pub use ledger::LedgerFilter;
 pub use people::NewPerson;
+pub use plans::{GridPlan, NewPlan, PlanBoard, PlanOwner};
 pub use posts::{Appointment, PersonChoice, Replacement, Vacancy};
 pub use regions::NewRegion;

@@ -44,6 +44,8 @@ pub fn router() -> Router<AppState> {
         .route("/people", get(people).post(create_person))
         .route("/leadership", get(leadership))
         .route("/ledger", get(ledger))
+        .route("/plans", get(plans).post(file_plan))
+        .route("/plans/deadline", axum::routing::put(set_plan_deadline))
         .route("/audit", get(audit))
         .fallback(|| async { WebError::NotFound })
 }
@@ -649,4 +651,63 @@ async fn audit(
             .audit_log(&user.actor, PageRequest::new(q.page, q.per_page))
             .await?,
     ))
+}
+
+/// The plan board as a list: every department and town in scope with its plan state.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PlanList {
+    /// The county's filing deadline, if set.
+    pub due_on: Option<NaiveDate>,
+    pub items: Vec<safegrid_store::PlanOwner>,
+    pub total: i64,
+    pub page: u64,
+    pub per_page: u64,
+}
+
+#[utoipa::path(get, path = "/api/v1/plans", tag = "organisation", security(("bearer" = [])),
+    responses((status = 200, body = PlanList, description = "each owner's `state`: filed, filed_late, missing or pending")))]
+async fn plans(State(state): State<AppState>, user: ApiUser) -> ApiResult<PlanList> {
+    let board = state.store.plan_board(&user.actor, today()).await?;
+    let n = board.owners.len() as u64;
+    Ok(Json(PlanList {
+        due_on: board.due_on,
+        total: n as i64,
+        page: 1,
+        per_page: n.max(1),
+        items: board.owners,
+    }))
+}
+
+#[utoipa::path(post, path = "/api/v1/plans", tag = "organisation", security(("bearer" = [])),
+    request_body(content = serde_json::Value, description = "`{title, filed_on, note}`; the county office adds `department_id` or `region_code` (a town)"),
+    responses((status = 201, body = safegrid_store::GridPlan), (status = 422, body = crate::error::ErrorBody), (status = 403)))]
+async fn file_plan(
+    State(state): State<AppState>,
+    user: ApiUser,
+    JsonBody(input): JsonBody<safegrid_store::NewPlan>,
+) -> Result<impl IntoResponse, WebError> {
+    let plan = state.store.file_plan(&user.actor, input, today()).await?;
+    Ok((StatusCode::CREATED, Json(plan)))
+}
+
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+pub struct DeadlineRequest {
+    /// YYYY-MM-DD
+    pub due_on: String,
+}
+
+#[utoipa::path(put, path = "/api/v1/plans/deadline", tag = "organisation", security(("bearer" = [])),
+    request_body = DeadlineRequest, responses((status = 200, body = DeadlineRequest), (status = 422, body = crate::error::ErrorBody), (status = 403)))]
+async fn set_plan_deadline(
+    State(state): State<AppState>,
+    user: ApiUser,
+    JsonBody(input): JsonBody<DeadlineRequest>,
+) -> ApiResult<DeadlineRequest> {
+    let due = state
+        .store
+        .set_plan_deadline(&user.actor, &input.due_on)
+        .await?;
+    Ok(Json(DeadlineRequest {
+        due_on: due.to_string(),
+    }))
 }

@@ -15,6 +15,7 @@ use utoipa::{Modify, OpenApi};
         super::grids, super::grid, super::grid_posts,
         super::appoint, super::replace, super::end_holding,
         super::people, super::create_person, super::leadership, super::ledger, super::audit,
+        super::plans, super::file_plan, super::set_plan_deadline,
     ),
     modifiers(&BearerAuth),
     tags((name = "auth"), (name = "organisation"), (name = "audit"))

@@ -8,6 +8,7 @@ mod grids;
 mod home;
 mod leadership;
 mod ledger;
+mod plans;
 mod regions;
 mod session;
 
@@ -46,6 +47,8 @@ pub fn router() -> Router<AppState> {
         .route("/leadership", get(leadership::show))
         .route("/ledger", get(ledger::show))
         .route("/ledger/export", get(ledger::export))
+        .route("/plans", get(plans::show).post(plans::file))
+        .route("/plans/deadline", post(plans::deadline))
         .route("/audit", get(admin::audit))
         .route("/accounts", get(admin::accounts))
         .fallback(|| async { WebError::NotFound })
@@ -89,6 +92,7 @@ impl Chrome {
                 add("departments", "/departments");
                 add("leadership", "/leadership");
                 add("ledger", "/ledger");
+                add("plans", "/plans");
             }
         }
         if safegrid_domain::access::may_read_audit(role) {

@@ -10,8 +10,63 @@ use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use safegrid_store::{GridFilter, GridListItem, PageRequest, Region, RegionNode};
+use safegrid_domain::org::{GridKind, default_posts};
+use safegrid_domain::region::RegionLevel;
+use safegrid_domain::time::today;
+use safegrid_store::{GridFilter, GridListItem, LedgerFilter, PageRequest, Region, RegionNode};
 use serde::Deserialize;
+
+/// A town's responsibility zone as one row: its village and who holds each of its posts.
+pub struct ZoneRow {
+    pub grid_id: i64,
+    pub village: String,
+    /// Holders' names per post, in the order of the zone's posts (empty: vacant).
+    pub holders: Vec<Vec<String>>,
+}
+
+impl ZoneRow {
+    pub fn short(&self) -> bool {
+        self.holders.iter().any(Vec::is_empty)
+    }
+}
+
+/// The zones of a town with their people, from the ledger (one query for the whole town).
+async fn zones(state: &AppState, user: &PageUser, town: &str) -> Result<Vec<ZoneRow>, WebError> {
+    let filter = LedgerFilter {
+        grids: GridFilter {
+            region: Some(town.to_owned()),
+            kind: Some(GridKind::TownZone.as_str().into()),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let lines = state
+        .store
+        .ledger_all(&user.actor, &filter, today(), 5_000)
+        .await?;
+    let posts: Vec<&str> = default_posts(GridKind::TownZone)
+        .iter()
+        .map(|r| r.post.as_str())
+        .collect();
+    let mut rows: Vec<ZoneRow> = Vec::new();
+    for line in lines {
+        if rows.last().map(|r| r.grid_id) != Some(line.grid_id) {
+            rows.push(ZoneRow {
+                grid_id: line.grid_id,
+                village: line.region_name.clone(),
+                holders: vec![Vec::new(); posts.len()],
+            });
+        }
+        if let (Some(row), Some(i), Some(name)) = (
+            rows.last_mut(),
+            posts.iter().position(|p| *p == line.post_kind),
+            line.person_name,
+        ) {
+            row.holders[i].push(name);
+        }
+    }
+    Ok(rows)
+}
 
 #[derive(Template)]
 #[template(path = "region.html")]
@@ -25,6 +80,8 @@ struct RegionPage {
     pager: Pager,
     kind: String,
     grid_kinds: Vec<(&'static str, String)>,
+    zones: Vec<ZoneRow>,
+    zone_posts: Vec<String>,
 }
 
 /// `/regions`: straight to the top of the user's scope.
@@ -66,7 +123,16 @@ pub async fn show(
         .grids(&user.actor, &filter, PageRequest::new(q.page, Some(50)))
         .await?;
     let pager = Pager::new(&grids, query_base(&[("kind", kind.clone())]));
-    let grid_kinds = safegrid_domain::org::GridKind::ALL
+    let zones = if region.level == RegionLevel::Town.number() {
+        zones(&state, &user, &region.code).await?
+    } else {
+        Vec::new()
+    };
+    let zone_posts = default_posts(GridKind::TownZone)
+        .iter()
+        .map(|r| t.label("post", r.post.as_str()))
+        .collect();
+    let grid_kinds = GridKind::ALL
         .iter()
         .map(|k| (k.as_str(), t.label("grid_kind", k.as_str())))
         .collect();
@@ -80,5 +146,7 @@ pub async fn show(
         pager,
         kind: kind.unwrap_or_default(),
         grid_kinds,
+        zones,
+        zone_posts,
     })
 }
