@@ -664,7 +664,7 @@ async fn staff_town(store: &Store, people: &mut People, town: &str) -> anyhow::R
     for (kind, person) in [
         ("first_responsible", head),
         ("leader_in_charge", deputy),
-        ("station_chief", chief),
+        ("station_head", chief),
     ] {
         if let Some(&p) = posts.get(kind) {
             appoint(store, p, person, "2023-06-01").await?;

@@ -261,6 +261,8 @@ async fn tour_of_the_main_pages() {
         ("home", "/".to_owned()),
         ("county", format!("/regions/{COUNTY}")),
         ("town", format!("/regions/{CHENGGUAN}")),
+        ("structure", format!("/regions/{CHENGGUAN}/structure")),
+        ("plans", "/plans".to_owned()),
         ("grids", "/grids?gaps_only=1".to_owned()),
         ("grid", format!("/grids/{grid}")),
         ("departments", "/departments".to_owned()),

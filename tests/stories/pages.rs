@@ -238,3 +238,34 @@ story!(town_page_lists_its_zones, |app| {
         "the zone without an inspector shows it"
     );
 });
+
+story!(town_structure_chart_and_register, |app| {
+    let browser = app.browser_login("admin").await;
+    let page = app
+        .page(&browser.cookie, &format!("/regions/{XUANWO}/structure"))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let text = page.text();
+    assert!(text.contains("漩涡镇安全管理网格结构图"));
+    let register = &text[text.find("data-testid=\"register\"").unwrap()..];
+    let register = &register[..register.find("</table>").unwrap()];
+    assert_eq!(
+        register.matches("<tr>").count(),
+        1 + 3,
+        "a header and a line per village"
+    );
+    assert_eq!(
+        app.page(&browser.cookie, &format!("/regions/{COUNTY}/structure"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND,
+        "only towns have one"
+    );
+    let other = app.browser_login("chengguan").await;
+    assert_eq!(
+        app.page(&other.cookie, &format!("/regions/{XUANWO}/structure"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+});

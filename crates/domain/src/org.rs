@@ -87,6 +87,8 @@ pub enum PostKind {
     LeaderInCharge,
     /// 安全监管责任人: a department's supervisor for the grid.
     Supervisor,
+    /// 安监站站长: the head of the town's safety station.
+    StationHead,
     /// 包村站所长: the town station chief assigned to the village.
     StationChief,
     /// 安全检查员: the safety inspector of a zone.
@@ -100,10 +102,11 @@ pub enum PostKind {
 }
 
 impl PostKind {
-    pub const ALL: [PostKind; 8] = [
+    pub const ALL: [PostKind; 9] = [
         Self::FirstResponsible,
         Self::LeaderInCharge,
         Self::Supervisor,
+        Self::StationHead,
         Self::StationChief,
         Self::SafetyInspector,
         Self::GridHead,
@@ -116,6 +119,7 @@ impl PostKind {
             Self::FirstResponsible => "first_responsible",
             Self::LeaderInCharge => "leader_in_charge",
             Self::Supervisor => "supervisor",
+            Self::StationHead => "station_head",
             Self::StationChief => "station_chief",
             Self::SafetyInspector => "safety_inspector",
             Self::GridHead => "grid_head",
@@ -163,7 +167,7 @@ pub fn default_posts(kind: GridKind) -> &'static [PostRule] {
     const TOWN: &[PostRule] = &[
         rule(FirstResponsible, 1, 1),
         rule(LeaderInCharge, 1, 1),
-        rule(StationChief, 1, 1),
+        rule(StationHead, 1, 1),
     ];
     const TOWN_ZONE: &[PostRule] = &[
         rule(LeaderInCharge, 1, 1),

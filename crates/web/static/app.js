@@ -10,3 +10,8 @@ document.addEventListener("DOMContentLoaded", () => {
     name.addEventListener("input", () => { if (name.value) pick.value = ""; });
   });
 });
+
+// Print buttons on the pages made for the wall of a station.
+document.addEventListener("click", (event) => {
+  if (event.target instanceof Element && event.target.matches("[data-print]")) window.print();
+});

@@ -34,6 +34,7 @@ pub fn router() -> Router<AppState> {
         .route("/lang/{tag}", get(session::switch_language))
         .route("/regions", get(regions::top))
         .route("/regions/{code}", get(regions::show))
+        .route("/regions/{code}/structure", get(regions::structure))
         .route("/grids", get(grids::list))
         .route("/grids/{id}", get(grids::show))
         .route("/grids/{id}/posts/{post}/appoint", post(grids::appoint))

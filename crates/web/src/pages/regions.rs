@@ -150,3 +150,127 @@ pub async fn show(
         zone_posts,
     })
 }
+
+/// Who holds a post, as the chart shows it: the post's label and its holders ("name phone").
+pub struct PostNames {
+    pub label: String,
+    pub names: Vec<String>,
+}
+
+/// One village in the town's structure: its zone's posts and its own grid's posts.
+pub struct VillageBox {
+    pub code: String,
+    pub name: String,
+    pub zone_grid: Option<i64>,
+    pub zone: Vec<PostNames>,
+    pub village_grid: Option<i64>,
+    pub village: Vec<PostNames>,
+}
+
+impl VillageBox {
+    /// Holders of one post of the village's own grid or its zone, for the registration form.
+    pub fn holders(&self, post: &str, t: &Tr) -> String {
+        let label = t.label("post", post);
+        self.zone
+            .iter()
+            .chain(self.village.iter())
+            .filter(|p| p.label == label)
+            .flat_map(|p| p.names.iter().cloned())
+            .collect::<Vec<_>>()
+            .join("、")
+    }
+}
+
+#[derive(Template)]
+#[template(path = "structure.html")]
+struct StructurePage {
+    t: Tr,
+    chrome: Chrome,
+    region: Region,
+    town: Vec<PostNames>,
+    villages: Vec<VillageBox>,
+    as_of: chrono::NaiveDate,
+}
+
+fn push_line(posts: &mut Vec<PostNames>, t: &Tr, line: &safegrid_store::LedgerLine) {
+    let label = t.label("post", &line.post_kind);
+    let name = match (&line.person_name, &line.phone) {
+        (Some(n), Some(p)) => Some(format!("{n} {p}")),
+        (Some(n), None) => Some(n.clone()),
+        _ => None,
+    };
+    match posts.iter_mut().find(|p| p.label == label) {
+        Some(p) => p.names.extend(name),
+        None => posts.push(PostNames {
+            label,
+            names: name.into_iter().collect(),
+        }),
+    }
+}
+
+/// `/regions/{town}/structure`: the town's grid structure chart (镇安全管理网格结构图) and the
+/// registration form of the villages' responsible people (网格责任人备案登记表), for print.
+pub async fn structure(
+    State(state): State<AppState>,
+    t: Tr,
+    user: PageUser,
+    Path(code): Path<String>,
+) -> Result<Response, WebError> {
+    let region = state.store.region(&user.actor, &code).await?;
+    if region.level != RegionLevel::Town.number() {
+        return Err(WebError::NotFound);
+    }
+    let as_of = today();
+    let filter = LedgerFilter {
+        grids: GridFilter {
+            region: Some(region.code.clone()),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let lines = state
+        .store
+        .ledger_all(&user.actor, &filter, as_of, 20_000)
+        .await?;
+    let mut town = Vec::new();
+    let mut villages: Vec<VillageBox> = state
+        .store
+        .region_children(&user.actor, Some(&region.code))
+        .await?
+        .into_iter()
+        .map(|c| VillageBox {
+            code: c.code,
+            name: c.name,
+            zone_grid: None,
+            zone: Vec::new(),
+            village_grid: None,
+            village: Vec::new(),
+        })
+        .collect();
+    for line in &lines {
+        let kind = GridKind::parse("kind", &line.grid_kind).ok();
+        match kind {
+            Some(GridKind::Town) => push_line(&mut town, &t, line),
+            Some(GridKind::TownZone) | Some(GridKind::Village) => {
+                if let Some(v) = villages.iter_mut().find(|v| v.code == line.region_code) {
+                    if kind == Some(GridKind::TownZone) {
+                        v.zone_grid = Some(line.grid_id);
+                        push_line(&mut v.zone, &t, line);
+                    } else {
+                        v.village_grid = Some(line.grid_id);
+                        push_line(&mut v.village, &t, line);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    render(&StructurePage {
+        chrome: Chrome::new(&t, &user, "regions"),
+        t,
+        region,
+        town,
+        villages,
+        as_of,
+    })
+}
