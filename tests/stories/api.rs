@@ -168,6 +168,27 @@ story!(grids_by_region_and_department, |app| {
         .json();
     assert_eq!(paged["items"].as_array().unwrap().len(), 1);
     assert_eq!(paged["page"], 4);
+    assert_eq!(paged["total"], 10);
+    let past = app
+        .get(
+            &format!("/api/v1/grids?department={anjian}&per_page=3&page=99"),
+            Some(&token),
+        )
+        .await
+        .json();
+    assert!(past["items"].as_array().unwrap().is_empty());
+    assert_eq!(
+        past["total"], 10,
+        "a page past the end still tells the total"
+    );
+    let absurd = app
+        .get(
+            "/api/v1/grids?page=18446744073709551615&per_page=1000000",
+            Some(&token),
+        )
+        .await;
+    assert_eq!(absurd.status, StatusCode::OK);
+    assert_eq!(absurd.json()["per_page"], 200);
 });
 
 story!(department_grid_is_staffed_by_the_rule, |app| {

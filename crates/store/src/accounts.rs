@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use safegrid_domain::access::{Actor, Role, Scope, ScopeKind, may_manage_accounts};
 use safegrid_domain::invalid::{Invalid, Violation, required_text};
 use safegrid_domain::region::RegionCode;
-use sea_query::{Expr, ExprTrait, Order, Query, SelectStatement};
+use sea_query::{Expr, ExprTrait, JoinType, Order, Query, SelectStatement};
 use serde::Serialize;
 use serde_json::json;
 use sqlx::FromRow;
@@ -33,41 +33,36 @@ impl Account {
     /// The account as an actor, with its role and scope checked. An account whose stored
     /// scope does not fit its role acts with no scope at all rather than a guessed one.
     pub fn actor(&self, from: Option<String>) -> Actor {
-        let role = Role::parse("role", &self.role).unwrap_or(Role::Leader);
+        let role = Role::parse("role", &self.role).ok();
         let county = self
             .county_code
             .as_deref()
             .and_then(|c| RegionCode::parse("county", c).ok());
-        let scope = match (role.scope_kind(), county) {
-            (ScopeKind::Region, _) => self
+        let scope = match (role.map(Role::scope_kind), county) {
+            (Some(ScopeKind::Region), _) => self
                 .scope_region_code
                 .as_deref()
                 .and_then(|c| RegionCode::parse("scope", c).ok())
                 .map(|root| Scope::Region { root }),
-            (ScopeKind::Department, Some(county)) => {
+            (Some(ScopeKind::Department), Some(county)) => {
                 self.scope_department_id
                     .map(|department_id| Scope::Department {
                         county,
                         department_id,
                     })
             }
-            (ScopeKind::Unit, Some(county)) => self
+            (Some(ScopeKind::Unit), Some(county)) => self
                 .scope_unit_id
                 .map(|unit_id| Scope::Unit { county, unit_id }),
-            (ScopeKind::Administration, _) => Some(Scope::Administration),
+            (Some(ScopeKind::Administration), _) => Some(Scope::Administration),
             _ => None,
-        }
-        .unwrap_or(Scope::Administration);
-        let role = if Role::parse("role", &self.role).is_ok() {
-            role
-        } else {
-            Role::Leader
         };
         Actor {
             account_id: Some(self.id),
             username: self.username.clone(),
-            role,
-            scope,
+            // An unknown role reads as a leader's (read-only) and a broken scope as none at all.
+            role: role.unwrap_or(Role::Leader),
+            scope: scope.unwrap_or(Scope::Administration),
             from,
         }
     }
@@ -126,7 +121,8 @@ pub struct Session {
 
 #[derive(FromRow)]
 struct SessionRow {
-    account_id: i64,
+    #[sqlx(flatten)]
+    account: Account,
     csrf_token: String,
     expires_at: DateTime<Utc>,
 }
@@ -371,32 +367,33 @@ impl Store {
         .await
     }
 
-    /// The live session with this token hash, if any (expired sessions are not returned).
+    /// The live session with this token hash, if any, with its account (one query: it runs on
+    /// every request). Expired sessions and disabled accounts are not returned.
     pub async fn session(&self, token_hash: &str, kind: SessionKind) -> Result<Option<Session>> {
         let mut c = self.read().await?;
-        let mut conn = c.conn();
-        let row: Option<SessionRow> = conn
+        let row: Option<SessionRow> = c
+            .conn()
             .optional(
                 Query::select()
-                    .columns(["account_id", "csrf_token", "expires_at"])
-                    .from("sessions")
-                    .and_where(Expr::col("token_hash").eq(token_hash))
-                    .and_where(Expr::col("kind").eq(kind.as_str()))
-                    .and_where(Expr::col("expires_at").gt(now())),
+                    .columns(ACCOUNT_COLUMNS.map(|col| ("a", col)))
+                    .columns([("s", "csrf_token"), ("s", "expires_at")])
+                    .from_as("sessions", "s")
+                    .join_as(
+                        JoinType::InnerJoin,
+                        "accounts",
+                        "a",
+                        Expr::col(("a", "id")).equals(("s", "account_id")),
+                    )
+                    .and_where(Expr::col(("s", "token_hash")).eq(token_hash))
+                    .and_where(Expr::col(("s", "kind")).eq(kind.as_str()))
+                    .and_where(Expr::col(("s", "expires_at")).gt(now()))
+                    .and_where(Expr::col(("a", "disabled")).eq(false)),
             )
             .await?;
-        let Some(row) = row else { return Ok(None) };
-        let account: Option<Account> = conn
-            .optional(
-                account_select()
-                    .and_where(Expr::col("id").eq(row.account_id))
-                    .and_where(Expr::col("disabled").eq(false)),
-            )
-            .await?;
-        Ok(account.map(|account| Session {
-            account,
-            csrf_token: row.csrf_token,
-            expires_at: row.expires_at,
+        Ok(row.map(|r| Session {
+            account: r.account,
+            csrf_token: r.csrf_token,
+            expires_at: r.expires_at,
         }))
     }
 

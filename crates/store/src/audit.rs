@@ -152,43 +152,28 @@ impl Store {
         }
         let mut c = self.read().await?;
         let mut conn = c.conn();
-        let total = conn
-            .scalar(
-                Query::select()
-                    .expr(Expr::col("id").count())
-                    .from("audit_log"),
-            )
-            .await?;
-        let items = conn
-            .all(
-                Query::select()
-                    .columns([
-                        "id",
-                        "chain",
-                        "at",
-                        "account_id",
-                        "username",
-                        "action",
-                        "object_type",
-                        "object_id",
-                        "detail",
-                        "ip",
-                        "outcome",
-                        "prev_hash",
-                        "hash",
-                    ])
-                    .from("audit_log")
-                    .order_by("id", Order::Desc)
-                    .limit(page.per_page)
-                    .offset(page.offset()),
-            )
-            .await?;
-        Ok(Page {
-            items,
-            total,
-            page: page.page,
-            per_page: page.per_page,
-        })
+        conn.page(
+            Query::select()
+                .columns([
+                    "id",
+                    "chain",
+                    "at",
+                    "account_id",
+                    "username",
+                    "action",
+                    "object_type",
+                    "object_id",
+                    "detail",
+                    "ip",
+                    "outcome",
+                    "prev_hash",
+                    "hash",
+                ])
+                .from("audit_log")
+                .order_by("id", Order::Desc),
+            page,
+        )
+        .await
     }
 
     /// Walks every chain from its start and reports the first record whose hash or link is

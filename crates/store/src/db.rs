@@ -1,9 +1,10 @@
 //! The two backends behind one seam. Queries are sea-query statements rendered for the backend
 //! in use; rows are decoded by `FromRow` types that both backends can decode.
 
-use crate::{Result, StoreError};
+use crate::{Page, PageRequest, Result, StoreError};
 use sea_query::{
-    InsertStatement, PostgresQueryBuilder, SelectStatement, SqliteQueryBuilder, UpdateStatement,
+    Expr, InsertStatement, PostgresQueryBuilder, Query, SelectStatement, SqliteQueryBuilder,
+    UpdateStatement,
 };
 use sea_query_sqlx::SqlxBinder;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
@@ -18,6 +19,33 @@ use sqlx::{
 use sqlx::AssertSqlSafe;
 use std::str::FromStr;
 use std::time::Duration;
+
+/// A row with the total number of rows its query matched, counted by the database in the same
+/// pass (`COUNT(*) OVER ()`), so a page and its total take one query.
+struct Counted<T> {
+    row: T,
+    total_rows: i64,
+}
+
+impl<'r, T: FromRow<'r, SqliteRow>> FromRow<'r, SqliteRow> for Counted<T> {
+    fn from_row(row: &'r SqliteRow) -> Result<Self, sqlx::Error> {
+        use sqlx::Row as _;
+        Ok(Self {
+            row: T::from_row(row)?,
+            total_rows: row.try_get("total_rows")?,
+        })
+    }
+}
+
+impl<'r, T: FromRow<'r, PgRow>> FromRow<'r, PgRow> for Counted<T> {
+    fn from_row(row: &'r PgRow) -> Result<Self, sqlx::Error> {
+        use sqlx::Row as _;
+        Ok(Self {
+            row: T::from_row(row)?,
+            total_rows: row.try_get("total_rows")?,
+        })
+    }
+}
 
 /// A row type both backends can decode.
 pub(crate) trait Row:
@@ -201,6 +229,41 @@ impl Conn<'_> {
     /// Exactly one row, or `NotFound`.
     pub(crate) async fn one<T: Row>(&mut self, q: &SelectStatement) -> Result<T> {
         self.optional(q).await?.ok_or(StoreError::NotFound)
+    }
+
+    /// One page of a query's rows and the total it matched. The total rides on the rows; only
+    /// a page past the end costs a second query to count.
+    pub(crate) async fn page<T: Row>(
+        &mut self,
+        q: &SelectStatement,
+        page: PageRequest,
+    ) -> Result<Page<T>> {
+        let mut paged = q.clone();
+        paged
+            .expr_as(Expr::cust("COUNT(*) OVER ()"), "total_rows")
+            .limit(page.per_page)
+            .offset(page.offset());
+        let rows: Vec<Counted<T>> = self.all(&paged).await?;
+        let total = match rows.first() {
+            Some(first) => first.total_rows,
+            None if page.page == 1 => 0,
+            None => {
+                let mut inner = q.clone();
+                inner.clear_order_by();
+                self.scalar(
+                    Query::select()
+                        .expr(Expr::cust("COUNT(*)"))
+                        .from_subquery(inner, "counted"),
+                )
+                .await?
+            }
+        };
+        Ok(Page {
+            items: rows.into_iter().map(|r| r.row).collect(),
+            total,
+            page: page.page,
+            per_page: page.per_page,
+        })
     }
 
     /// A single integer (a count, an id).

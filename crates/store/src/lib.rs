@@ -33,11 +33,13 @@ pub struct PageRequest {
 
 impl PageRequest {
     pub const MAX_PER_PAGE: u64 = 200;
+    /// Past this page every list is empty anyway; the bound keeps offsets far from overflow.
+    pub const MAX_PAGE: u64 = 1_000_000;
 
     /// Clamps what a client asked for to sensible bounds.
     pub fn new(page: Option<u64>, per_page: Option<u64>) -> Self {
         Self {
-            page: page.unwrap_or(1).max(1),
+            page: page.unwrap_or(1).clamp(1, Self::MAX_PAGE),
             per_page: per_page.unwrap_or(50).clamp(1, Self::MAX_PER_PAGE),
         }
     }

@@ -111,23 +111,15 @@ impl Store {
             .add(filter.condition(today));
         let mut c = self.read().await?;
         let mut conn = c.conn();
-        let total = conn
-            .scalar(
-                Query::select()
-                    .expr(Expr::col(("g", "id")).count())
-                    .from_as("grids", "g")
-                    .cond_where(cond.clone()),
-            )
-            .await?;
         let mut q = grid_select();
         q.cond_where(cond)
             .order_by(("g", "level"), Order::Asc)
             .order_by(("g", "region_code"), Order::Asc)
             .order_by(("g", "kind"), Order::Asc)
-            .order_by(("g", "id"), Order::Asc)
-            .limit(page.per_page)
-            .offset(page.offset());
-        let grids: Vec<Grid> = conn.all(&q).await?;
+            .order_by(("g", "id"), Order::Asc);
+        let found: Page<Grid> = conn.page(&q, page).await?;
+        let total = found.total;
+        let grids = found.items;
         let ids: Vec<i64> = grids.iter().map(|g| g.id).collect();
         let mut staffing = staffing_of(&mut conn, &ids, today).await?;
         let items = grids

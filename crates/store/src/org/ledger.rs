@@ -101,23 +101,10 @@ impl Store {
         page: PageRequest,
     ) -> Result<Page<LedgerLine>> {
         let (mut q, cond) = ledger_select(actor, filter, date);
-        let mut count = q.clone();
-        count
-            .clear_selects()
-            .expr(Expr::cust("COUNT(*)"))
-            .cond_where(cond.clone());
-        let mut c = self.read().await?;
-        let mut conn = c.conn();
-        let total = conn.scalar(&count).await?;
         q.cond_where(cond);
-        ordered(&mut q).limit(page.per_page).offset(page.offset());
-        let items = conn.all(&q).await?;
-        Ok(Page {
-            items,
-            total,
-            page: page.page,
-            per_page: page.per_page,
-        })
+        ordered(&mut q);
+        let mut c = self.read().await?;
+        c.conn().page(&q, page).await
     }
 
     /// The whole ledger in scope as of `date`, for export (at most `limit` lines).

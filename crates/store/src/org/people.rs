@@ -72,27 +72,11 @@ impl Store {
         }
         let mut c = self.read().await?;
         let mut conn = c.conn();
-        let total = conn
-            .scalar(
-                Query::select()
-                    .expr(Expr::col(("p", "id")).count())
-                    .from_as("people", "p")
-                    .cond_where(cond.clone()),
-            )
-            .await?;
         let mut sel = person_select();
         sel.cond_where(cond)
             .order_by(("p", "name"), Order::Asc)
-            .order_by(("p", "id"), Order::Asc)
-            .limit(page.per_page)
-            .offset(page.offset());
-        let items = conn.all(&sel).await?;
-        Ok(Page {
-            items,
-            total,
-            page: page.page,
-            per_page: page.per_page,
-        })
+            .order_by(("p", "id"), Order::Asc);
+        conn.page(&sel, page).await
     }
 
     pub async fn person(&self, actor: &Actor, id: i64) -> Result<Person> {
