@@ -244,8 +244,22 @@ impl TestApp {
         );
         let session = reply.cookie("sg_session").expect("session cookie");
         let cookie = format!("sg_session={session}");
-        let home = self.page(&cookie, "/").await;
-        let csrf = home.hidden_input("csrf").unwrap_or_default();
+        // The start page, following where it sends administrators, carries the CSRF token.
+        let mut home = self.page(&cookie, "/").await;
+        for _ in 0..3 {
+            let Some(next) = home
+                .headers
+                .get(header::LOCATION)
+                .and_then(|l| l.to_str().ok())
+                .map(str::to_owned)
+            else {
+                break;
+            };
+            home = self.page(&cookie, &next).await;
+        }
+        let csrf = home
+            .hidden_input("csrf")
+            .expect("signed-in pages carry the CSRF token");
         Browser { cookie, csrf }
     }
 

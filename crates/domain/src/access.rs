@@ -290,3 +290,70 @@ mod tests {
         assert!(!may_manage_organisation(Role::Leader));
     }
 }
+
+/// A password an account may have: 10 to 128 characters, not one character repeated, and not
+/// the username. Length beats composition rules (NIST SP 800-63B); the hash is Argon2id.
+pub fn check_password(field: &str, password: &str, username: &str) -> Result<(), Violation> {
+    let n = password.chars().count();
+    if n < 10 {
+        return Err(Violation::new(field, "error.password_short").with("min", 10));
+    }
+    if n > 128 {
+        return Err(Violation::new(field, "error.too_long").with("max", 128));
+    }
+    let mut chars = password.chars();
+    let first = chars.next();
+    if chars.all(|c| Some(c) == first) || password.eq_ignore_ascii_case(username) {
+        return Err(Violation::new(field, "error.password_weak"));
+    }
+    Ok(())
+}
+
+/// Whether an account may create an account of `role`. The three separated administrators are
+/// set up from the command line only, so no administrator can make another one.
+pub fn may_create_account(actor: Role, role: Role) -> bool {
+    actor == Role::SystemAdmin && !role.is_separated_admin()
+}
+
+/// Whether an account may disable and enable other accounts (the security administrator).
+pub fn may_lock_accounts(actor: Role) -> bool {
+    actor == Role::SecurityAdmin
+}
+
+#[cfg(test)]
+mod account_tests {
+    use super::*;
+
+    #[test]
+    fn passwords() {
+        assert_eq!(
+            check_password("p", "short", "u").map_err(|v| v.key),
+            Err("error.password_short")
+        );
+        assert_eq!(
+            check_password("p", "aaaaaaaaaaaa", "u").map_err(|v| v.key),
+            Err("error.password_weak")
+        );
+        assert_eq!(
+            check_password("p", "Chengguan01", "chengguan01").map_err(|v| v.key),
+            Err("error.password_weak")
+        );
+        assert!(
+            check_password("p", "正确的马电池订书钉", "u").is_err(),
+            "9 characters"
+        );
+        assert!(check_password("p", "correct horse", "u").is_ok());
+    }
+
+    #[test]
+    fn only_the_system_administrator_creates_accounts_and_never_an_administrator() {
+        assert!(may_create_account(Role::SystemAdmin, Role::TownStaff));
+        assert!(!may_create_account(Role::SystemAdmin, Role::AuditAdmin));
+        assert!(!may_create_account(Role::SystemAdmin, Role::SecurityAdmin));
+        assert!(!may_create_account(Role::SecurityAdmin, Role::TownStaff));
+        assert!(!may_create_account(Role::CountyAdmin, Role::TownStaff));
+        assert!(may_lock_accounts(Role::SecurityAdmin));
+        assert!(!may_lock_accounts(Role::SystemAdmin));
+        assert!(!may_lock_accounts(Role::AuditAdmin));
+    }
+}

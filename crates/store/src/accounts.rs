@@ -3,9 +3,11 @@
 
 use crate::audit::{self, Event, SYSTEM_CHAIN, now};
 use crate::db::Store;
-use crate::{Result, StoreError};
+use crate::{Page, PageRequest, Result, StoreError};
 use chrono::{DateTime, Utc};
-use safegrid_domain::access::{Actor, Role, Scope, ScopeKind, may_manage_accounts};
+use safegrid_domain::access::{
+    Actor, Role, Scope, ScopeKind, may_create_account, may_lock_accounts, may_manage_accounts,
+};
 use safegrid_domain::invalid::{Invalid, Violation, required_text};
 use safegrid_domain::region::RegionCode;
 use sea_query::{Expr, ExprTrait, JoinType, Order, Query, SelectStatement};
@@ -13,7 +15,7 @@ use serde::Serialize;
 use serde_json::json;
 use sqlx::FromRow;
 
-#[derive(Debug, Clone, FromRow, Serialize)]
+#[derive(Debug, Clone, FromRow, Serialize, utoipa::ToSchema)]
 pub struct Account {
     pub id: i64,
     pub username: String,
@@ -155,21 +157,119 @@ impl Store {
             .await
     }
 
-    /// Accounts, for the system and security administrators.
-    pub async fn accounts(&self, actor: &Actor) -> Result<Vec<Account>> {
+    /// Accounts, a page at a time, for the system and security administrators.
+    pub async fn accounts(&self, actor: &Actor, page: PageRequest) -> Result<Page<Account>> {
         if !may_manage_accounts(actor.role) && actor.scope != Scope::All {
             return Err(StoreError::Forbidden);
         }
         let mut c = self.read().await?;
         c.conn()
-            .all(account_select().order_by("id", Order::Asc))
+            .page(account_select().order_by("id", Order::Asc), page)
             .await
+    }
+
+    async fn account(&self, id: i64) -> Result<Account> {
+        let mut c = self.read().await?;
+        c.conn()
+            .one(account_select().and_where(Expr::col("id").eq(id)))
+            .await
+    }
+
+    /// Disables or enables an account (the security administrator; never their own). Disabling
+    /// ends the account's sessions at once.
+    pub async fn set_account_disabled(
+        &self,
+        actor: &Actor,
+        id: i64,
+        disabled: bool,
+    ) -> Result<Account> {
+        if !may_lock_accounts(actor.role) && actor.scope != Scope::All {
+            return Err(StoreError::Forbidden);
+        }
+        if actor.account_id == Some(id) {
+            return Err(Invalid::one("id", "error.own_account").into());
+        }
+        let account = self.account(id).await?;
+        let mut tx = self.write().await?;
+        let mut conn = tx.conn();
+        conn.update(
+            Query::update()
+                .table("accounts")
+                .value("disabled", disabled)
+                .and_where(Expr::col("id").eq(id)),
+        )
+        .await?;
+        if disabled {
+            conn.delete(
+                Query::delete()
+                    .from_table("sessions")
+                    .and_where(Expr::col("account_id").eq(id)),
+            )
+            .await?;
+        }
+        audit::record(
+            &mut conn,
+            actor,
+            Event {
+                chain: SYSTEM_CHAIN,
+                action: if disabled {
+                    "account.disable"
+                } else {
+                    "account.enable"
+                },
+                object_type: "account",
+                object_id: Some(id.to_string()),
+                detail: json!({ "username": account.username }),
+                outcome: "ok",
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        self.account(id).await
+    }
+
+    /// Sets a new password (already hashed) for an account and ends its sessions (the system
+    /// administrator resets passwords).
+    pub async fn set_password(&self, actor: &Actor, id: i64, password_hash: &str) -> Result<()> {
+        if actor.role != Role::SystemAdmin && actor.scope != Scope::All {
+            return Err(StoreError::Forbidden);
+        }
+        let account = self.account(id).await?;
+        let mut tx = self.write().await?;
+        let mut conn = tx.conn();
+        conn.update(
+            Query::update()
+                .table("accounts")
+                .value("password_hash", password_hash)
+                .and_where(Expr::col("id").eq(id)),
+        )
+        .await?;
+        conn.delete(
+            Query::delete()
+                .from_table("sessions")
+                .and_where(Expr::col("account_id").eq(id)),
+        )
+        .await?;
+        audit::record(
+            &mut conn,
+            actor,
+            Event {
+                chain: SYSTEM_CHAIN,
+                action: "account.password",
+                object_type: "account",
+                object_id: Some(id.to_string()),
+                detail: json!({ "username": account.username }),
+                outcome: "ok",
+            },
+        )
+        .await?;
+        tx.commit().await
     }
 
     /// Creates an account. Its scope must fit its role, and no person may hold two of the
     /// three separated administrator roles.
     pub async fn create_account(&self, actor: &Actor, input: NewAccount) -> Result<Account> {
-        if !may_manage_accounts(actor.role) && actor.scope != Scope::All {
+        if actor.role != Role::SystemAdmin && actor.scope != Scope::All {
             return Err(StoreError::Forbidden);
         }
         let mut errors = Invalid::default();
@@ -192,6 +292,9 @@ impl Store {
         let (Some(username), Some(display), Some(role)) = (username, display, role) else {
             return Err(errors.into());
         };
+        if actor.scope != Scope::All && !may_create_account(actor.role, role) {
+            return Err(Invalid::one("role", "error.role_reserved").into());
+        }
         let needs = role.scope_kind();
         match needs {
             ScopeKind::Region if input.scope_region_code.is_none() => {
@@ -215,6 +318,28 @@ impl Store {
         };
         let mut tx = self.write().await?;
         let mut conn = tx.conn();
+        if let Some(code) = &input.scope_region_code {
+            let code = RegionCode::parse("scope_region_code", code)?;
+            if crate::org::find_region(&mut conn, &Actor::system(), &code)
+                .await?
+                .is_none()
+            {
+                return Err(Invalid::one("scope_region_code", "error.region_unknown").into());
+            }
+        }
+        if let Some(id) = input.scope_department_id {
+            let known = conn
+                .scalar(
+                    Query::select()
+                        .expr(Expr::col("id").count())
+                        .from("departments")
+                        .and_where(Expr::col("id").eq(id)),
+                )
+                .await?;
+            if known == 0 {
+                return Err(Invalid::one("scope_department_id", "error.department_unknown").into());
+            }
+        }
         if role.is_separated_admin()
             && let Some(person) = input.person_id
         {

@@ -28,6 +28,13 @@ pub fn hash_password(password: &str) -> Result<String, WebError> {
         .map_err(|_| WebError::Internal)
 }
 
+/// Hashes a password off the async threads.
+pub async fn hash_password_blocking(password: String) -> Result<String, WebError> {
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|_| WebError::Internal)?
+}
+
 /// Checks a password against a stored hash, off the async threads (it is slow on purpose).
 pub async fn verify_password(hash: String, password: String) -> bool {
     tokio::task::spawn_blocking(move || {

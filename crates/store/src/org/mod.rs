@@ -18,3 +18,4 @@ pub use people::NewPerson;
 pub use plans::{GridPlan, NewPlan, PlanBoard, PlanOwner};
 pub use posts::{Appointment, PersonChoice, Replacement, Vacancy};
 pub use regions::NewRegion;
+pub(crate) use regions::find_region;

@@ -46,6 +46,10 @@ pub fn router() -> Router<AppState> {
         .route("/ledger", get(ledger))
         .route("/plans", get(plans).post(file_plan))
         .route("/plans/deadline", axum::routing::put(set_plan_deadline))
+        .route("/accounts", get(accounts).post(create_account))
+        .route("/accounts/{id}/disable", post(disable_account))
+        .route("/accounts/{id}/enable", post(enable_account))
+        .route("/accounts/{id}/password", post(reset_password))
         .route("/audit", get(audit))
         .fallback(|| async { WebError::NotFound })
 }
@@ -710,4 +714,155 @@ async fn set_plan_deadline(
     Ok(Json(DeadlineRequest {
         due_on: due.to_string(),
     }))
+}
+
+#[utoipa::path(get, path = "/api/v1/accounts", tag = "accounts", params(PageQuery), security(("bearer" = [])),
+    responses((status = 200, description = "`{items, total, page, per_page}` of accounts"), (status = 403)))]
+async fn accounts(
+    State(state): State<AppState>,
+    user: ApiUser,
+    QueryArgs(q): QueryArgs<PageQuery>,
+) -> ApiResult<Page<safegrid_store::Account>> {
+    Ok(Json(
+        state
+            .store
+            .accounts(&user.actor, PageRequest::new(q.page, q.per_page))
+            .await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct NewAccountRequest {
+    pub username: String,
+    pub display_name: String,
+    /// At least 10 characters.
+    pub password: String,
+    /// county_admin, committee_office, department_staff, town_staff, village_member,
+    /// unit_manager or leader (the three administrators are set up from the command line).
+    pub role: String,
+    /// The division a region-scoped account sees.
+    pub scope_region_code: Option<String>,
+    /// The department of a department account.
+    pub scope_department_id: Option<i64>,
+    /// The county of a department account.
+    pub county_code: Option<String>,
+}
+
+/// Checks the password, hashes it and creates the account.
+pub(crate) async fn create_account_from(
+    state: &AppState,
+    actor: &safegrid_domain::access::Actor,
+    input: NewAccountRequest,
+) -> Result<safegrid_store::Account, WebError> {
+    if actor.role != safegrid_domain::access::Role::SystemAdmin {
+        return Err(WebError::Forbidden);
+    }
+    safegrid_domain::access::check_password("password", &input.password, &input.username)?;
+    let hash = auth::hash_password_blocking(input.password).await?;
+    let county_code = match (input.county_code, input.scope_department_id) {
+        (Some(c), _) => Some(c),
+        (None, Some(d)) => Some(
+            state
+                .store
+                .department(&safegrid_domain::access::Actor::system(), d)
+                .await
+                .map(|d| d.county_code)
+                .map_err(|_| {
+                    safegrid_domain::Violation::new(
+                        "scope_department_id",
+                        "error.department_unknown",
+                    )
+                })?,
+        ),
+        (None, None) => None,
+    };
+    Ok(state
+        .store
+        .create_account(
+            actor,
+            safegrid_store::NewAccount {
+                username: input.username,
+                display_name: input.display_name,
+                password_hash: hash,
+                role: input.role,
+                scope_region_code: input.scope_region_code,
+                scope_department_id: input.scope_department_id,
+                county_code,
+                ..Default::default()
+            },
+        )
+        .await?)
+}
+
+#[utoipa::path(post, path = "/api/v1/accounts", tag = "accounts", request_body = NewAccountRequest, security(("bearer" = [])),
+    responses((status = 201, body = safegrid_store::Account), (status = 422, body = crate::error::ErrorBody), (status = 403)))]
+async fn create_account(
+    State(state): State<AppState>,
+    user: ApiUser,
+    JsonBody(input): JsonBody<NewAccountRequest>,
+) -> Result<impl IntoResponse, WebError> {
+    let account = create_account_from(&state, &user.actor, input).await?;
+    Ok((StatusCode::CREATED, Json(account)))
+}
+
+#[utoipa::path(post, path = "/api/v1/accounts/{id}/disable", tag = "accounts", params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, body = safegrid_store::Account), (status = 403), (status = 404)))]
+async fn disable_account(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<String>,
+) -> ApiResult<safegrid_store::Account> {
+    Ok(Json(
+        state
+            .store
+            .set_account_disabled(&user.actor, parse_id(&id)?, true)
+            .await?,
+    ))
+}
+
+#[utoipa::path(post, path = "/api/v1/accounts/{id}/enable", tag = "accounts", params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, body = safegrid_store::Account), (status = 403), (status = 404)))]
+async fn enable_account(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<String>,
+) -> ApiResult<safegrid_store::Account> {
+    Ok(Json(
+        state
+            .store
+            .set_account_disabled(&user.actor, parse_id(&id)?, false)
+            .await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct PasswordRequest {
+    pub password: String,
+}
+
+pub(crate) async fn reset_password_of(
+    state: &AppState,
+    actor: &safegrid_domain::access::Actor,
+    id: i64,
+    password: &str,
+) -> Result<(), WebError> {
+    if actor.role != safegrid_domain::access::Role::SystemAdmin {
+        return Err(WebError::Forbidden);
+    }
+    safegrid_domain::access::check_password("password", password, "")?;
+    let hash = auth::hash_password_blocking(password.to_owned()).await?;
+    state.store.set_password(actor, id, &hash).await?;
+    Ok(())
+}
+
+#[utoipa::path(post, path = "/api/v1/accounts/{id}/password", tag = "accounts", params(("id" = i64, Path)), request_body = PasswordRequest,
+    security(("bearer" = [])), responses((status = 204), (status = 422, body = crate::error::ErrorBody), (status = 403), (status = 404)))]
+async fn reset_password(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<String>,
+    JsonBody(input): JsonBody<PasswordRequest>,
+) -> Result<StatusCode, WebError> {
+    reset_password_of(&state, &user.actor, parse_id(&id)?, &input.password).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -1,15 +1,17 @@
 //! The administrators' pages: the audit log (audit administrator) and the accounts (system
 //! and security administrators). Neither shows supervision data.
 
-use super::{Chrome, Pager, render};
+use super::{Chrome, FormErrors, Pager, render, render_with};
 use crate::auth::PageUser;
 use crate::error::WebError;
-use crate::extract::QueryArgs;
+use crate::extract::{FormBody, QueryArgs};
 use crate::i18n::Tr;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::State;
-use axum::response::Response;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use safegrid_domain::access::{Actor, Role, may_lock_accounts};
 use safegrid_store::{Account, AuditEntry, PageRequest};
 use serde::Deserialize;
 
@@ -52,17 +54,199 @@ struct AccountsPage {
     t: Tr,
     chrome: Chrome,
     accounts: Vec<Account>,
+    pager: Pager,
+    /// The system administrator creates accounts and resets passwords.
+    creates: bool,
+    /// The security administrator disables and enables them.
+    locks: bool,
+    roles: Vec<(&'static str, String)>,
+    departments: Vec<(i64, String)>,
+    errors: FormErrors,
+    form: AccountForm,
+    own_id: i64,
+}
+
+#[derive(Deserialize, Default, Clone)]
+pub struct AccountForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    scope_region_code: String,
+    #[serde(default)]
+    scope_department_id: String,
+}
+
+async fn accounts_page(
+    state: &AppState,
+    t: Tr,
+    user: &PageUser,
+    page: Option<u64>,
+    status: StatusCode,
+    errors: FormErrors,
+    form: AccountForm,
+) -> Result<Response, WebError> {
+    let list = state
+        .store
+        .accounts(&user.actor, PageRequest::new(page, Some(100)))
+        .await?;
+    let pager = Pager::new(&list, String::new());
+    let role = user.actor.role;
+    // Department names for the scope choice come from every county the accounts serve.
+    let departments = state
+        .store
+        .departments(&Actor::system())
+        .await?
+        .into_iter()
+        .map(|d| (d.id, d.name))
+        .collect();
+    render_with(
+        status,
+        &AccountsPage {
+            chrome: Chrome::new(&t, user, "accounts"),
+            roles: Role::ALL
+                .iter()
+                .filter(|r| !r.is_separated_admin())
+                .map(|r| (r.as_str(), t.label("role", r.as_str())))
+                .collect(),
+            t,
+            accounts: list.items,
+            pager,
+            creates: role == Role::SystemAdmin,
+            locks: may_lock_accounts(role),
+            departments,
+            errors,
+            form,
+            own_id: user.account.id,
+        },
+    )
 }
 
 pub async fn accounts(
     State(state): State<AppState>,
     t: Tr,
     user: PageUser,
+    QueryArgs(q): QueryArgs<PageQuery>,
 ) -> Result<Response, WebError> {
-    let accounts = state.store.accounts(&user.actor).await?;
-    render(&AccountsPage {
-        chrome: Chrome::new(&t, &user, "accounts"),
+    accounts_page(
+        &state,
         t,
-        accounts,
-    })
+        &user,
+        q.page,
+        StatusCode::OK,
+        FormErrors::default(),
+        AccountForm::default(),
+    )
+    .await
+}
+
+pub async fn create_account(
+    State(state): State<AppState>,
+    t: Tr,
+    user: PageUser,
+    FormBody(form): FormBody<AccountForm>,
+) -> Result<Response, WebError> {
+    user.check_csrf(&form.csrf)?;
+    let result = crate::api::create_account_from(
+        &state,
+        &user.actor,
+        crate::api::NewAccountRequest {
+            username: form.username.clone(),
+            display_name: form.display_name.clone(),
+            password: form.password.clone(),
+            role: form.role.clone(),
+            scope_region_code: Some(form.scope_region_code.clone())
+                .filter(|s| !s.trim().is_empty()),
+            scope_department_id: form.scope_department_id.parse().ok(),
+            county_code: None,
+        },
+    )
+    .await;
+    match result {
+        Ok(_) => Ok(Redirect::to("/accounts").into_response()),
+        Err(WebError::Invalid(invalid)) => {
+            let errors = FormErrors::of(&t, &invalid);
+            let kept = AccountForm {
+                password: String::new(),
+                ..form
+            };
+            accounts_page(
+                &state,
+                t,
+                &user,
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                errors,
+                kept,
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct LockForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    disabled: String,
+}
+
+pub async fn lock_account(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<String>,
+    FormBody(form): FormBody<LockForm>,
+) -> Result<Response, WebError> {
+    user.check_csrf(&form.csrf)?;
+    let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
+    state
+        .store
+        .set_account_disabled(&user.actor, id, form.disabled == "1")
+        .await?;
+    Ok(Redirect::to("/accounts").into_response())
+}
+
+#[derive(Deserialize, Default)]
+pub struct PasswordForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    password: String,
+}
+
+pub async fn reset_password(
+    State(state): State<AppState>,
+    t: Tr,
+    user: PageUser,
+    Path(id): Path<String>,
+    FormBody(form): FormBody<PasswordForm>,
+) -> Result<Response, WebError> {
+    user.check_csrf(&form.csrf)?;
+    let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
+    match crate::api::reset_password_of(&state, &user.actor, id, &form.password).await {
+        Ok(()) => Ok(Redirect::to("/accounts").into_response()),
+        Err(WebError::Invalid(invalid)) => {
+            let errors = FormErrors::of(&t, &invalid);
+            accounts_page(
+                &state,
+                t,
+                &user,
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                errors,
+                AccountForm::default(),
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
 }

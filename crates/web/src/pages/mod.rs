@@ -51,7 +51,12 @@ pub fn router() -> Router<AppState> {
         .route("/plans", get(plans::show).post(plans::file))
         .route("/plans/deadline", post(plans::deadline))
         .route("/audit", get(admin::audit))
-        .route("/accounts", get(admin::accounts))
+        .route(
+            "/accounts",
+            get(admin::accounts).post(admin::create_account),
+        )
+        .route("/accounts/{id}/lock", post(admin::lock_account))
+        .route("/accounts/{id}/password", post(admin::reset_password))
         .fallback(|| async { WebError::NotFound })
         .layer(middleware::from_fn(page_faults))
 }

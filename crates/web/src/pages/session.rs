@@ -63,10 +63,14 @@ async fn demo_accounts(state: &AppState, t: &Tr) -> Vec<DemoAccount> {
     }
     match state
         .store
-        .accounts(&safegrid_domain::access::Actor::system())
+        .accounts(
+            &safegrid_domain::access::Actor::system(),
+            safegrid_store::PageRequest::new(Some(1), Some(50)),
+        )
         .await
     {
         Ok(list) => list
+            .items
             .into_iter()
             .map(|a| DemoAccount {
                 role_label: t.label("role", &a.role),

@@ -1,0 +1,358 @@
+//! Accounts and the three separated administrators (三员): the system administrator creates
+//! accounts and resets passwords, the security administrator disables and enables them, the
+//! audit administrator only reads the log; none of them makes another administrator.
+
+use crate::support::*;
+use axum::http::StatusCode;
+use serde_json::json;
+
+story!(system_administrator_creates_accounts, |app| {
+    let sysadmin = app.token("sysadmin").await;
+    let made = app
+        .post_json(
+            "/api/v1/accounts",
+            Some(&sysadmin),
+            &json!({"username": "jianchi", "display_name": "何芳", "password": "a-long-password", "role": "town_staff", "scope_region_code": "610921101000"}),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
+    assert!(
+        made.json().get("password_hash").is_none(),
+        "the hash never leaves the server"
+    );
+    let jianchi = app
+        .post_json(
+            "/api/v1/auth/login",
+            None,
+            &json!({"username": "jianchi", "password": "a-long-password"}),
+        )
+        .await;
+    assert_eq!(jianchi.status, StatusCode::OK);
+    let token = jianchi.json()["token"].as_str().unwrap().to_owned();
+    let grids = app
+        .get("/api/v1/grids?per_page=200", Some(&token))
+        .await
+        .json();
+    assert!(
+        grids["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|g| g["region_code"].as_str().unwrap().starts_with("610921101"))
+    );
+
+    let department = app
+        .department_id(&app.token("admin").await, "县住建局")
+        .await;
+    let staff = app
+        .post_json(
+            "/api/v1/accounts",
+            Some(&sysadmin),
+            &json!({"username": "zhujian2", "display_name": "钱明", "password": "a-long-password", "role": "department_staff", "scope_department_id": department}),
+        )
+        .await;
+    assert_eq!(staff.status, StatusCode::CREATED, "{}", staff.text());
+    assert_eq!(staff.json()["county_code"], COUNTY);
+
+    for (body, field) in [
+        (
+            json!({"username": "x1", "display_name": "x", "password": "short", "role": "leader", "scope_region_code": COUNTY}),
+            "password",
+        ),
+        (
+            json!({"username": "admin", "display_name": "x", "password": "a-long-password", "role": "leader", "scope_region_code": COUNTY}),
+            "username",
+        ),
+        (
+            json!({"username": "bad name", "display_name": "x", "password": "a-long-password", "role": "leader", "scope_region_code": COUNTY}),
+            "username",
+        ),
+        (
+            json!({"username": "x2", "display_name": "x", "password": "a-long-password", "role": "leader"}),
+            "scope_region_code",
+        ),
+        (
+            json!({"username": "x3", "display_name": "x", "password": "a-long-password", "role": "leader", "scope_region_code": "610921999999"}),
+            "scope_region_code",
+        ),
+        (
+            json!({"username": "x4", "display_name": "x", "password": "a-long-password", "role": "audit_admin"}),
+            "role",
+        ),
+        (
+            json!({"username": "x5", "display_name": "x", "password": "a-long-password", "role": "overlord", "scope_region_code": COUNTY}),
+            "role",
+        ),
+    ] {
+        let refused = app
+            .post_json("/api/v1/accounts", Some(&sysadmin), &body)
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(refused.first_error().0, field, "{body}");
+    }
+    for other in ["admin", "secadmin", "auditor", "chengguan"] {
+        let token = app.token(other).await;
+        let refused = app
+            .post_json("/api/v1/accounts", Some(&token), &json!({"username": "x9", "display_name": "x", "password": "a-long-password", "role": "leader", "scope_region_code": COUNTY}))
+            .await;
+        assert_eq!(
+            refused.status,
+            StatusCode::FORBIDDEN,
+            "{other} cannot create accounts"
+        );
+    }
+    assert_eq!(
+        app.get("/api/v1/accounts", Some(&app.token("admin").await))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.get("/api/v1/accounts", Some(&app.token("auditor").await))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+});
+
+story!(security_administrator_disables_accounts, |app| {
+    let secadmin = app.token("secadmin").await;
+    let list = app.get("/api/v1/accounts", Some(&secadmin)).await.json();
+    let xuanwo = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["username"] == "xuanwo")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let own = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["username"] == "secadmin")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let session = app.token("xuanwo").await;
+
+    let disabled = app
+        .post_json(
+            &format!("/api/v1/accounts/{xuanwo}/disable"),
+            Some(&secadmin),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(disabled.status, StatusCode::OK);
+    assert_eq!(disabled.json()["disabled"], true);
+    assert_eq!(
+        app.get("/api/v1/me", Some(&session)).await.status,
+        StatusCode::UNAUTHORIZED,
+        "its sessions end at once"
+    );
+    let login = app
+        .post_json(
+            "/api/v1/auth/login",
+            None,
+            &json!({"username": "xuanwo", "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(login.status, StatusCode::UNAUTHORIZED);
+
+    let enabled = app
+        .post_json(
+            &format!("/api/v1/accounts/{xuanwo}/enable"),
+            Some(&secadmin),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(enabled.json()["disabled"], false);
+    app.token("xuanwo").await;
+
+    let itself = app
+        .post_json(
+            &format!("/api/v1/accounts/{own}/disable"),
+            Some(&secadmin),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(itself.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let sysadmin = app.token("sysadmin").await;
+    assert_eq!(
+        app.post_json(
+            &format!("/api/v1/accounts/{xuanwo}/disable"),
+            Some(&sysadmin),
+            &json!({})
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.post_json(
+            "/api/v1/accounts/987654/disable",
+            Some(&secadmin),
+            &json!({})
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+});
+
+story!(passwords_are_reset_by_the_system_administrator, |app| {
+    let sysadmin = app.token("sysadmin").await;
+    let list = app.get("/api/v1/accounts", Some(&sysadmin)).await.json();
+    let id = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["username"] == "chengguan")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let session = app.token("chengguan").await;
+    let weak = app
+        .post_json(
+            &format!("/api/v1/accounts/{id}/password"),
+            Some(&sysadmin),
+            &json!({"password": "1111111111"}),
+        )
+        .await;
+    assert_eq!(weak.first_error().0, "password");
+    let reset = app
+        .post_json(
+            &format!("/api/v1/accounts/{id}/password"),
+            Some(&sysadmin),
+            &json!({"password": "another-long-one"}),
+        )
+        .await;
+    assert_eq!(reset.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        app.get("/api/v1/me", Some(&session)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let old = app
+        .post_json(
+            "/api/v1/auth/login",
+            None,
+            &json!({"username": "chengguan", "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(old.status, StatusCode::UNAUTHORIZED);
+    let new = app
+        .post_json(
+            "/api/v1/auth/login",
+            None,
+            &json!({"username": "chengguan", "password": "another-long-one"}),
+        )
+        .await;
+    assert_eq!(new.status, StatusCode::OK);
+    let secadmin = app.token("secadmin").await;
+    assert_eq!(
+        app.post_json(
+            &format!("/api/v1/accounts/{id}/password"),
+            Some(&secadmin),
+            &json!({"password": "another-long-two"})
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+});
+
+story!(no_person_holds_two_administrator_roles, |app| {
+    use safegrid_domain::access::Actor;
+    use safegrid_store::{NewAccount, NewPerson};
+    let system = Actor::system();
+    let person = app
+        .store
+        .create_person(
+            &system,
+            NewPerson {
+                name: "兼职者".into(),
+                region_code: Some(COUNTY.into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let account = |username: &str, role: &str| NewAccount {
+        username: username.into(),
+        display_name: "兼职者".into(),
+        password_hash: "x".into(),
+        role: role.into(),
+        person_id: Some(person.id),
+        ..Default::default()
+    };
+    app.store
+        .create_account(&system, account("sys2", "system_admin"))
+        .await
+        .unwrap();
+    let second = app
+        .store
+        .create_account(&system, account("audit2", "audit_admin"))
+        .await;
+    match second {
+        Err(safegrid_store::StoreError::Invalid(i)) => assert_eq!(i.0[0].field, "role"),
+        other => panic!("a second administrator role for one person must be refused: {other:?}"),
+    }
+    // The same role twice is allowed (two system accounts for one person), and any business role.
+    app.store
+        .create_account(
+            &system,
+            NewAccount {
+                scope_region_code: Some(COUNTY.into()),
+                ..account("lead2", "leader")
+            },
+        )
+        .await
+        .unwrap();
+});
+
+story!(accounts_page, |app| {
+    let browser = app.browser_login("sysadmin").await;
+    let page = app.page(&browser.cookie, "/accounts").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text().contains("data-testid=\"account-form\""));
+    let refused = app
+        .submit(
+            &browser,
+            "/accounts",
+            &[
+                ("username", "p1"),
+                ("display_name", "某"),
+                ("password", "short"),
+                ("role", "leader"),
+                ("scope_region_code", COUNTY),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.text().contains("密码：至少 10 个字符"));
+    let made = app
+        .submit(
+            &browser,
+            "/accounts",
+            &[
+                ("username", "p1"),
+                ("display_name", "某"),
+                ("password", "long-enough-1"),
+                ("role", "leader"),
+                ("scope_region_code", COUNTY),
+            ],
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.text());
+    assert!(
+        app.page(&browser.cookie, "/accounts")
+            .await
+            .text()
+            .contains("data-username=\"p1\"")
+    );
+    let admin = app.browser_login("admin").await;
+    assert_eq!(
+        app.page(&admin.cookie, "/accounts").await.status,
+        StatusCode::FORBIDDEN
+    );
+});
