@@ -231,35 +231,47 @@ impl Conn<'_> {
         self.optional(q).await?.ok_or(StoreError::NotFound)
     }
 
-    /// One page of a query's rows and the total it matched. The total rides on the rows; only
-    /// a page past the end costs a second query to count.
+    /// One page of a query's rows and the total it matched. On PostgreSQL the total rides on
+    /// the rows (`COUNT(*) OVER ()`, one round trip); SQLite's window functions cost more than
+    /// a second, in-process count over the same index, so there the count is its own query.
     pub(crate) async fn page<T: Row>(
         &mut self,
         q: &SelectStatement,
         page: PageRequest,
     ) -> Result<Page<T>> {
+        let count = |q: &SelectStatement| {
+            let mut inner = q.clone();
+            inner.clear_order_by();
+            Query::select()
+                .expr(Expr::cust("COUNT(*)"))
+                .from_subquery(inner, "counted")
+                .to_owned()
+        };
         let mut paged = q.clone();
-        paged
-            .expr_as(Expr::cust("COUNT(*) OVER ()"), "total_rows")
-            .limit(page.per_page)
-            .offset(page.offset());
-        let rows: Vec<Counted<T>> = self.all(&paged).await?;
-        let total = match rows.first() {
-            Some(first) => first.total_rows,
-            None if page.page == 1 => 0,
-            None => {
-                let mut inner = q.clone();
-                inner.clear_order_by();
-                self.scalar(
-                    Query::select()
-                        .expr(Expr::cust("COUNT(*)"))
-                        .from_subquery(inner, "counted"),
-                )
-                .await?
+        paged.limit(page.per_page).offset(page.offset());
+        let (items, total) = match self {
+            Conn::Sqlite(_) => {
+                let total = self.scalar(&count(q)).await?;
+                let items: Vec<T> = if total > 0 {
+                    self.all(&paged).await?
+                } else {
+                    Vec::new()
+                };
+                (items, total)
+            }
+            Conn::Postgres(_) => {
+                paged.expr_as(Expr::cust("COUNT(*) OVER ()"), "total_rows");
+                let rows: Vec<Counted<T>> = self.all(&paged).await?;
+                let total = match rows.first() {
+                    Some(first) => first.total_rows,
+                    None if page.page == 1 => 0,
+                    None => self.scalar(&count(q)).await?,
+                };
+                (rows.into_iter().map(|r| r.row).collect(), total)
             }
         };
         Ok(Page {
-            items: rows.into_iter().map(|r| r.row).collect(),
+            items,
             total,
             page: page.page,
             per_page: page.per_page,

@@ -6,7 +6,9 @@ use crate::{
 };
 use chrono::NaiveDate;
 use safegrid_domain::access::Actor;
-use safegrid_domain::org::{GridKind, PostKind, PostStaffing, default_posts, staffing_gaps};
+use safegrid_domain::org::{
+    GridKind, PostKind, PostStaffing, StaffingGap, default_posts, staffing_gaps,
+};
 use safegrid_domain::region::RegionCode;
 use sea_query::{Cond, Expr, ExprTrait, JoinType, Order, Query, SelectStatement};
 use std::collections::HashMap;
@@ -60,9 +62,9 @@ pub(crate) fn grid_select() -> SelectStatement {
 /// A grid that is short of people on `date`: some post has fewer holders than it requires.
 pub(crate) fn understaffed_on(date: NaiveDate) -> Expr {
     Expr::cust_with_values(
-        "EXISTS (SELECT 1 FROM posts p WHERE p.grid_id = g.id AND p.required > \
-         (SELECT COUNT(*) FROM holdings h WHERE h.post_id = p.id AND h.started_on <= $1 \
-          AND (h.ended_on IS NULL OR h.ended_on > $2)))",
+        format!(
+            "EXISTS (SELECT 1 FROM posts p WHERE p.grid_id = g.id AND p.required > {HOLDERS_ON})"
+        ),
         [date, date],
     )
 }
@@ -121,15 +123,12 @@ impl Store {
         let total = found.total;
         let grids = found.items;
         let ids: Vec<i64> = grids.iter().map(|g| g.id).collect();
-        let mut staffing = staffing_of(&mut conn, &ids, today).await?;
+        let mut gaps = gaps_of(&mut conn, &ids, today).await?;
         let items = grids
             .into_iter()
-            .map(|grid| {
-                let posts = staffing.remove(&grid.id).unwrap_or_default();
-                GridListItem {
-                    gaps: staffing_gaps(&posts),
-                    grid,
-                }
+            .map(|grid| GridListItem {
+                gaps: gaps.remove(&grid.id).unwrap_or_default(),
+                grid,
             })
             .collect();
         Ok(Page {
@@ -237,67 +236,48 @@ pub(crate) async fn holdings_of(conn: &mut Conn<'_>, post_ids: Vec<i64>) -> Resu
 }
 
 #[derive(sqlx::FromRow)]
-struct StaffingRow {
+struct GapRow {
     grid_id: i64,
     kind: String,
     required: i32,
-    seats: i32,
     holders: i64,
 }
 
-/// How many people hold each post of the given grids on `date`, in one query.
-pub(crate) async fn staffing_of(
+/// People holding a post on a date, as an SQL expression over the post `p`.
+const HOLDERS_ON: &str = "(SELECT COUNT(*) FROM holdings h WHERE h.post_id = p.id AND h.started_on <= $1 \
+     AND (h.ended_on IS NULL OR h.ended_on > $2))";
+
+/// The staffing gaps of the given grids on `date`, in one query that returns only the posts
+/// short of people (a list of grids is mostly fully staffed, so few rows come back).
+pub(crate) async fn gaps_of(
     conn: &mut Conn<'_>,
     grid_ids: &[i64],
     date: NaiveDate,
-) -> Result<HashMap<i64, Vec<PostStaffing>>> {
-    let mut out: HashMap<i64, Vec<PostStaffing>> = HashMap::new();
+) -> Result<HashMap<i64, Vec<StaffingGap>>> {
+    let mut out: HashMap<i64, Vec<StaffingGap>> = HashMap::new();
     if grid_ids.is_empty() {
         return Ok(out);
     }
-    let rows: Vec<StaffingRow> = conn
+    let rows: Vec<GapRow> = conn
         .all(
             Query::select()
-                .columns([
-                    ("p", "grid_id"),
-                    ("p", "kind"),
-                    ("p", "required"),
-                    ("p", "seats"),
-                ])
-                .expr_as(Expr::col(("h", "id")).count(), "holders")
+                .columns([("p", "grid_id"), ("p", "kind"), ("p", "required")])
+                .expr_as(Expr::cust_with_values(HOLDERS_ON, [date, date]), "holders")
                 .from_as("posts", "p")
-                .join_as(
-                    JoinType::LeftJoin,
-                    "holdings",
-                    "h",
-                    Cond::all()
-                        .add(Expr::col(("h", "post_id")).equals(("p", "id")))
-                        .add(Expr::col(("h", "started_on")).lte(date))
-                        .add(
-                            Cond::any()
-                                .add(Expr::col(("h", "ended_on")).is_null())
-                                .add(Expr::col(("h", "ended_on")).gt(date)),
-                        ),
-                )
                 .and_where(Expr::col(("p", "grid_id")).is_in(grid_ids.iter().copied()))
-                .group_by_columns([
-                    ("p", "id"),
-                    ("p", "grid_id"),
-                    ("p", "kind"),
-                    ("p", "required"),
-                    ("p", "seats"),
-                    ("p", "sort_order"),
-                ])
+                .and_where(
+                    Expr::col(("p", "required"))
+                        .gt(Expr::cust_with_values(HOLDERS_ON, [date, date])),
+                )
                 .order_by(("p", "grid_id"), Order::Asc)
                 .order_by(("p", "sort_order"), Order::Asc),
         )
         .await?;
     for r in rows {
         if let Ok(post) = PostKind::parse("kind", &r.kind) {
-            out.entry(r.grid_id).or_default().push(PostStaffing {
+            out.entry(r.grid_id).or_default().push(StaffingGap {
                 post,
                 required: r.required,
-                seats: r.seats,
                 holders: i32::try_from(r.holders).unwrap_or(i32::MAX),
             });
         }
