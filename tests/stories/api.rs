@@ -524,3 +524,31 @@ story!(ledger_lists_posts_and_vacancies, |app| {
         .json();
     assert_eq!(supervisors["total"], 8, "2 supervisors × 4 departments");
 });
+
+story!(password_guessing_is_slowed, |app| {
+    for _ in 0..safegrid_web::api::LOGIN_ATTEMPTS {
+        let wrong = app
+            .post_json(
+                "/api/v1/auth/login",
+                None,
+                &json!({"username": "xuanwo", "password": "guess"}),
+            )
+            .await;
+        assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    }
+    let locked = app
+        .post_json(
+            "/api/v1/auth/login",
+            None,
+            &json!({"username": "xuanwo", "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(
+        locked.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "even the right password waits"
+    );
+    assert_eq!(locked.first_error().0, "username");
+    // Other names are not affected.
+    app.token("chengguan").await;
+});

@@ -492,6 +492,22 @@ impl Store {
         .await
     }
 
+    /// How many sign-ins for `username` were refused since `since`.
+    pub async fn failed_logins_since(&self, username: &str, since: DateTime<Utc>) -> Result<i64> {
+        let mut c = self.read().await?;
+        c.conn()
+            .scalar(
+                Query::select()
+                    .expr(Expr::col("id").count())
+                    .from("audit_log")
+                    .and_where(Expr::col("action").eq("auth.login"))
+                    .and_where(Expr::col("username").eq(username.trim()))
+                    .and_where(Expr::col("at").gt(since))
+                    .and_where(Expr::col("outcome").eq("denied")),
+            )
+            .await
+    }
+
     /// The live session with this token hash, if any, with its account (one query: it runs on
     /// every request). Expired sessions and disabled accounts are not returned.
     pub async fn session(&self, token_hash: &str, kind: SessionKind) -> Result<Option<Session>> {

@@ -22,6 +22,9 @@ pub enum WebError {
     /// A sign-in with a wrong username or password (401, said so).
     #[error("wrong credentials")]
     WrongCredentials,
+    /// Too many refused sign-ins for this username lately (429).
+    #[error("too many sign-in attempts")]
+    LoginLocked { minutes: i64 },
     #[error("forbidden")]
     Forbidden,
     /// Input refused, field by field (422).
@@ -45,6 +48,7 @@ impl WebError {
             WebError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::Malformed(_) => StatusCode::BAD_REQUEST,
             WebError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            WebError::LoginLocked { .. } => StatusCode::TOO_MANY_REQUESTS,
             WebError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -73,6 +77,12 @@ impl WebError {
             WebError::NotFound => one("error.not_found"),
             WebError::Unauthorized => one("error.unauthorized"),
             WebError::WrongCredentials => one("login.failed"),
+            WebError::LoginLocked { minutes } => {
+                vec![FieldMessage {
+                    field: Some("username".into()),
+                    message: tr.f1("login.locked", "minutes", minutes),
+                }]
+            }
             WebError::Forbidden => one("error.forbidden"),
             WebError::TooLarge => vec![FieldMessage {
                 field: Some("body".into()),

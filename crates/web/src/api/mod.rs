@@ -88,6 +88,10 @@ impl AccountView {
     }
 }
 
+/// Refused sign-ins allowed per username within the window.
+pub const LOGIN_ATTEMPTS: i64 = 5;
+pub const LOGIN_WINDOW_MINUTES: i64 = 15;
+
 /// Checks a username and password; answers the account if they match.
 pub(crate) async fn check_credentials(
     state: &AppState,
@@ -95,6 +99,19 @@ pub(crate) async fn check_credentials(
     password: &str,
     from: Option<String>,
 ) -> Result<safegrid_store::Account, WebError> {
+    // Password guessing is slowed per username: after LOGIN_ATTEMPTS refusals within the
+    // window, that name is refused until the window has passed, right password or not.
+    let window = chrono::Duration::minutes(LOGIN_WINDOW_MINUTES);
+    if state
+        .store
+        .failed_logins_since(username, Utc::now() - window)
+        .await?
+        >= LOGIN_ATTEMPTS
+    {
+        return Err(WebError::LoginLocked {
+            minutes: LOGIN_WINDOW_MINUTES,
+        });
+    }
     let account = state.store.account_by_username(username).await?;
     let hash = account
         .as_ref()
