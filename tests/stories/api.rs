@@ -327,13 +327,7 @@ story!(replace_keeps_history, |app| {
         .get(&format!("/api/v1/grids/{id}"), Some(&token))
         .await
         .json();
-    let leader = grid["posts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["kind"] == "leader_in_charge")
-        .unwrap()
-        .clone();
+    let leader = post_of(&grid["posts"], "leader_in_charge");
     let old = leader["holders"][0].clone();
     let holding = old["id"].as_i64().unwrap();
 
@@ -352,13 +346,7 @@ story!(replace_keeps_history, |app| {
         .get(&format!("/api/v1/grids/{id}"), Some(&token))
         .await
         .json();
-    let post = after["posts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["kind"] == "leader_in_charge")
-        .unwrap()
-        .clone();
+    let post = post_of(&after["posts"], "leader_in_charge");
     let history = post["history"].as_array().unwrap();
     assert_eq!(history.len(), 2, "both holdings are kept");
     let ended = history.iter().find(|h| h["id"] == holding).unwrap();
@@ -371,13 +359,7 @@ story!(replace_keeps_history, |app| {
         )
         .await
         .json();
-    let eve_post = on_eve["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["kind"] == "leader_in_charge")
-        .unwrap()
-        .clone();
+    let eve_post = post_of(&on_eve["items"], "leader_in_charge");
     assert_eq!(eve_post["holders"][0]["person_name"], old["person_name"]);
 
     // Replacing the ended holding again, or replacing on a day before it started, is refused.
@@ -406,13 +388,7 @@ story!(appoint_and_vacate, |app| {
         .get(&format!("/api/v1/grids/{id}"), Some(&token))
         .await
         .json();
-    let members = grid["posts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["kind"] == "grid_member")
-        .unwrap()
-        .clone();
+    let members = post_of(&grid["posts"], "grid_member");
     let post = members["id"].as_i64().unwrap();
     let before = members["holders"].as_array().unwrap().len();
 
@@ -429,13 +405,7 @@ story!(appoint_and_vacate, |app| {
         .get(&format!("/api/v1/grids/{id}"), Some(&token))
         .await
         .json();
-    let members = grid["posts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["kind"] == "grid_member")
-        .unwrap()
-        .clone();
+    let members = post_of(&grid["posts"], "grid_member");
     assert_eq!(members["holders"].as_array().unwrap().len(), before + 1);
 
     let ended = app

@@ -48,13 +48,7 @@ story!(dates_and_seats, |app| {
         .get(&format!("/api/v1/grids/{id}"), Some(&token))
         .await
         .json();
-    let leader = grid["posts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["kind"] == "leader_in_charge")
-        .unwrap()
-        .clone();
+    let leader = post_of(&grid["posts"], "leader_in_charge");
     let post = leader["id"].as_i64().unwrap();
 
     let backwards = app

@@ -108,17 +108,13 @@ async fn serve(app: &TestApp) -> String {
     format!("http://{address}")
 }
 
-async fn journey(app: &TestApp, width: u32, height: u32, new_name: &str, shot: &str) {
-    let Some(path) = chromedriver() else { return };
-    let base = serve(app).await;
-    let driver = start_driver(&path).await;
-    let c = browser(&driver, width, height).await;
-
+/// Signs in through the login form and waits for the first signed-in page.
+async fn sign_in(c: &Client, base: &str, username: &str) {
     c.goto(&format!("{base}/login")).await.unwrap();
     c.find(Locator::Css("input[name=username]"))
         .await
         .unwrap()
-        .send_keys("chengguan")
+        .send_keys(username)
         .await
         .unwrap();
     c.find(Locator::Css("input[name=password]"))
@@ -137,6 +133,15 @@ async fn journey(app: &TestApp, width: u32, height: u32, new_name: &str, shot: &
         .for_element(Locator::Css("[data-testid=current-user]"))
         .await
         .unwrap();
+}
+
+async fn journey(app: &TestApp, width: u32, height: u32, new_name: &str, shot: &str) {
+    let Some(path) = chromedriver() else { return };
+    let base = serve(app).await;
+    let driver = start_driver(&path).await;
+    let c = browser(&driver, width, height).await;
+
+    sign_in(&c, &base, "chengguan").await;
 
     // The tree: the town's page, then one of its zones.
     c.goto(&format!("{base}/regions")).await.unwrap();
@@ -272,29 +277,7 @@ async fn tour_of_the_main_pages() {
     ];
     for (device, width, height) in [("desktop", 1280, 900), ("phone", 390, 844)] {
         let c = browser(&driver, width, height).await;
-        c.goto(&format!("{base}/login")).await.unwrap();
-        c.find(Locator::Css("input[name=username]"))
-            .await
-            .unwrap()
-            .send_keys("admin")
-            .await
-            .unwrap();
-        c.find(Locator::Css("input[name=password]"))
-            .await
-            .unwrap()
-            .send_keys(PASSWORD)
-            .await
-            .unwrap();
-        c.find(Locator::Css("form button[type=submit]"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
-        c.wait()
-            .for_element(Locator::Css("[data-testid=current-user]"))
-            .await
-            .unwrap();
+        sign_in(&c, &base, "admin").await;
         for (name, path) in &pages {
             c.goto(&format!("{base}{path}")).await.unwrap();
             let heading = c

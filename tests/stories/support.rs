@@ -317,6 +317,17 @@ impl TestApp {
     }
 }
 
+/// The post of a kind in a grid's `posts` (or a date's `items`), as JSON.
+pub fn post_of(posts: &Value, kind: &str) -> Value {
+    posts
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["kind"] == kind)
+        .unwrap_or_else(|| panic!("no {kind} post"))
+        .clone()
+}
+
 pub fn form_encode(pairs: &[(&str, &str)]) -> String {
     pairs
         .iter()

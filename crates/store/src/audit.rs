@@ -9,6 +9,22 @@ use safegrid_domain::access::Actor;
 use sea_query::{Expr, ExprTrait, LockType, OnConflict, Order, Query};
 use sha2::{Digest, Sha256};
 
+const AUDIT_COLUMNS: [&str; 13] = [
+    "id",
+    "chain",
+    "at",
+    "account_id",
+    "username",
+    "action",
+    "object_type",
+    "object_id",
+    "detail",
+    "ip",
+    "outcome",
+    "prev_hash",
+    "hash",
+];
+
 /// The chain of records with no county (accounts of the administrators, logins without one).
 pub const SYSTEM_CHAIN: &str = "system";
 
@@ -154,21 +170,7 @@ impl Store {
         let mut conn = c.conn();
         conn.page(
             Query::select()
-                .columns([
-                    "id",
-                    "chain",
-                    "at",
-                    "account_id",
-                    "username",
-                    "action",
-                    "object_type",
-                    "object_id",
-                    "detail",
-                    "ip",
-                    "outcome",
-                    "prev_hash",
-                    "hash",
-                ])
+                .columns(AUDIT_COLUMNS)
                 .from("audit_log")
                 .order_by("id", Order::Desc),
             page,
@@ -189,21 +191,7 @@ impl Store {
             let batch: Vec<AuditEntry> = conn
                 .all(
                     Query::select()
-                        .columns([
-                            "id",
-                            "chain",
-                            "at",
-                            "account_id",
-                            "username",
-                            "action",
-                            "object_type",
-                            "object_id",
-                            "detail",
-                            "ip",
-                            "outcome",
-                            "prev_hash",
-                            "hash",
-                        ])
+                        .columns(AUDIT_COLUMNS)
                         .from("audit_log")
                         .and_where(Expr::col("id").gt(after))
                         .order_by("id", Order::Asc)
