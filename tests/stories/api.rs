@@ -522,3 +522,39 @@ story!(password_guessing_is_slowed, |app| {
     // Other names are not affected.
     app.token("chengguan").await;
 });
+
+story!(gb18218_calculation, |app| {
+    let token = app.token("anjian").await;
+    let reply = app
+        .post_json("/api/v1/calc/gb18218", Some(&token), &json!({"people_within_500m": 120, "substances": [{"q": 30.0, "critical_q": 10.0, "beta": 2.0}]}))
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    assert_eq!(
+        reply.json(),
+        json!({"s": 3.0, "alpha": 2.0, "r": 12.0, "is_major": true, "level": 3})
+    );
+    let minor = app
+        .post_json("/api/v1/calc/gb18218", Some(&token), &json!({"people_within_500m": 0, "substances": [{"q": 1.0, "critical_q": 10.0, "beta": 1.0}]}))
+        .await;
+    assert_eq!(minor.json()["level"], serde_json::Value::Null);
+    assert_eq!(minor.json()["is_major"], false);
+    let bad = app
+        .post_json("/api/v1/calc/gb18218", Some(&token), &json!({"people_within_500m": 5, "substances": [{"q": 1.0, "critical_q": 0.0, "beta": 1.0}]}))
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad.first_error().0, "substances[0].critical_q");
+    let negative = app
+        .post_json(
+            "/api/v1/calc/gb18218",
+            Some(&token),
+            &json!({"people_within_500m": -1, "substances": []}),
+        )
+        .await;
+    assert_eq!(negative.first_error().0, "people_within_500m");
+    assert_eq!(
+        app.post_json("/api/v1/calc/gb18218", None, &json!({}))
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+});

@@ -10,5 +10,6 @@ pub mod plan;
 pub mod region;
 pub mod tenure;
 pub mod time;
+pub mod unit;
 
 pub use invalid::{Invalid, Violation};

@@ -50,6 +50,7 @@ pub fn router() -> Router<AppState> {
         .route("/accounts/{id}/disable", post(disable_account))
         .route("/accounts/{id}/enable", post(enable_account))
         .route("/accounts/{id}/password", post(reset_password))
+        .route("/calc/gb18218", post(calc_gb18218))
         .route("/audit", get(audit))
         .fallback(|| async { WebError::NotFound })
 }
@@ -882,4 +883,41 @@ async fn reset_password(
 ) -> Result<StatusCode, WebError> {
     reset_password_of(&state, &user.actor, parse_id(&id)?, &input.password).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct Gb18218Request {
+    /// People normally present within 500 m outside the boundary.
+    pub people_within_500m: u32,
+    /// Each hazardous chemical: `q` actual tonnes, `critical_q` the critical quantity, `beta`.
+    #[schema(value_type = Vec<Object>)]
+    pub substances: Vec<safegrid_domain::unit::gb18218::Substance>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Gb18218Response {
+    /// S = Σ q/Q
+    pub s: f64,
+    pub alpha: f64,
+    /// R = α · Σ β·q/Q
+    pub r: f64,
+    pub is_major: bool,
+    /// 1–4, null when not a major hazard source.
+    pub level: Option<u8>,
+}
+
+#[utoipa::path(post, path = "/api/v1/calc/gb18218", tag = "calculations", request_body = Gb18218Request, security(("bearer" = [])),
+    responses((status = 200, body = Gb18218Response), (status = 422, body = crate::error::ErrorBody)))]
+async fn calc_gb18218(
+    _user: ApiUser,
+    JsonBody(input): JsonBody<Gb18218Request>,
+) -> ApiResult<Gb18218Response> {
+    let g = safegrid_domain::unit::gb18218::grade(input.people_within_500m, &input.substances)?;
+    Ok(Json(Gb18218Response {
+        s: g.s,
+        alpha: g.alpha,
+        r: g.r,
+        is_major: g.is_major,
+        level: g.level,
+    }))
 }
