@@ -3,4 +3,6 @@
 
 pub mod gb18218;
 pub mod grade;
+pub mod industry;
+pub mod record;
 pub mod uscc;
