@@ -558,3 +558,62 @@ story!(gb18218_calculation, |app| {
         StatusCode::UNAUTHORIZED
     );
 });
+
+story!(future_and_ended_holdings_do_not_staff_today, |app| {
+    let token = app.token("admin").await;
+    // 涧池镇's first village has no grid member: a member who starts only in 2099 does not fill it.
+    let villages = app
+        .get(
+            "/api/v1/grids?region=610921101000&kind=village",
+            Some(&token),
+        )
+        .await
+        .json();
+    let id = villages["items"][0]["id"].as_i64().unwrap();
+    let grid = app
+        .get(&format!("/api/v1/grids/{id}"), Some(&token))
+        .await
+        .json();
+    let post = post_of(&grid["posts"], "grid_member")["id"]
+        .as_i64()
+        .unwrap();
+    let later = app
+        .post_json(
+            &format!("/api/v1/posts/{post}/holdings"),
+            Some(&token),
+            &json!({"person": {"name": "未来人"}, "started_on": "2099-01-01"}),
+        )
+        .await;
+    assert_eq!(later.status, StatusCode::CREATED, "{}", later.text());
+    let gaps = app
+        .get(
+            "/api/v1/grids?region=610921101000&kind=village&gaps_only=true",
+            Some(&token),
+        )
+        .await
+        .json();
+    assert_eq!(gaps["total"], 1, "still short today");
+    assert_eq!(gaps["items"][0]["gaps"][0]["holders"], 0);
+    // A member whose holding ends in the future does fill it.
+    let now = app.post_json(&format!("/api/v1/posts/{post}/holdings"), Some(&token), &json!({"person": {"name": "现任人"}, "started_on": "2020-01-01", "ended_on": "2098-12-31"})).await;
+    assert_eq!(now.status, StatusCode::CREATED, "{}", now.text());
+    let gaps = app
+        .get(
+            "/api/v1/grids?region=610921101000&kind=village&gaps_only=true",
+            Some(&token),
+        )
+        .await
+        .json();
+    assert_eq!(gaps["total"], 0, "staffed today");
+    let later_still = app
+        .get(
+            &format!("/api/v1/grids/{id}/posts?as_of=2099-06-01"),
+            Some(&token),
+        )
+        .await
+        .json();
+    assert_eq!(
+        post_of(&later_still["items"], "grid_member")["holders"][0]["person_name"],
+        "未来人"
+    );
+});

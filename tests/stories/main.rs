@@ -14,3 +14,4 @@ mod bad_input;
 mod browser;
 mod pages;
 mod plans;
+mod units;

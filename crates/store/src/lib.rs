@@ -15,12 +15,14 @@ mod scope;
 pub mod accounts;
 pub mod model;
 pub mod reference;
+pub mod units;
 
 pub use accounts::{Account, NewAccount, NewSession, Session, SessionKind};
 pub use db::Store;
 pub use error::StoreError;
 pub use model::*;
 pub use org::*;
+pub use units::{Unit, UnitChange, UnitDetail, UnitFilter, UnitInput};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 

@@ -46,3 +46,38 @@ pub(crate) fn county_column(scope: &Scope, column: (&'static str, &'static str))
 pub(crate) fn nothing() -> Cond {
     Cond::all().add(Expr::val(1).eq(0))
 }
+
+/// Units the scope may see: a county's all (those not yet placed in a village too), a town's
+/// or village's by their village, a department's by supervision, a unit manager's own.
+pub(crate) fn units(scope: &Scope) -> Cond {
+    match scope {
+        Scope::All => Cond::all(),
+        Scope::Region { root } if root.level() <= safegrid_domain::region::RegionLevel::County => {
+            match root.county() {
+                Some(county) => {
+                    Cond::all().add(Expr::col(("u", "county_code")).eq(county.as_str()))
+                }
+                None => {
+                    let (low, high) = root.subtree_bounds();
+                    Cond::all().add(Expr::col(("u", "county_code")).between(low, high))
+                }
+            }
+        }
+        Scope::Region { .. } => region_column(scope, ("u", "region_code")),
+        Scope::Department { department_id, .. } => Cond::all().add(supervised_by(*department_id)),
+        Scope::Unit { unit_id, .. } => Cond::all().add(Expr::col(("u", "id")).eq(*unit_id)),
+        Scope::Administration => nothing(),
+    }
+}
+
+/// Units `u` that a department supervises.
+pub(crate) fn supervised_by(department_id: i64) -> Expr {
+    Expr::exists(
+        sea_query::Query::select()
+            .expr(Expr::val(1))
+            .from_as("unit_departments", "ud")
+            .and_where(Expr::col(("ud", "unit_id")).equals(("u", "id")))
+            .and_where(Expr::col(("ud", "department_id")).eq(department_id))
+            .to_owned(),
+    )
+}

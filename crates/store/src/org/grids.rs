@@ -61,12 +61,30 @@ pub(crate) fn grid_select() -> SelectStatement {
 
 /// A grid that is short of people on `date`: some post has fewer holders than it requires.
 pub(crate) fn understaffed_on(date: NaiveDate) -> Expr {
-    Expr::cust_with_values(
-        format!(
-            "EXISTS (SELECT 1 FROM posts p WHERE p.grid_id = g.id AND p.required > {HOLDERS_ON})"
-        ),
-        [date, date],
+    Expr::exists(
+        Query::select()
+            .expr(Expr::val(1))
+            .from_as("posts", "p")
+            .and_where(Expr::col(("p", "grid_id")).equals(("g", "id")))
+            .and_where(Expr::col(("p", "required")).gt(holders_on(date)))
+            .to_owned(),
     )
+}
+
+/// How many people hold the post `p` on `date`, as a correlated subquery.
+fn holders_on(date: NaiveDate) -> Expr {
+    let count = Query::select()
+        .expr(Expr::cust("COUNT(*)"))
+        .from_as("holdings", "h")
+        .and_where(Expr::col(("h", "post_id")).equals(("p", "id")))
+        .and_where(Expr::col(("h", "started_on")).lte(date))
+        .cond_where(
+            Cond::any()
+                .add(Expr::col(("h", "ended_on")).is_null())
+                .add(Expr::col(("h", "ended_on")).gt(date)),
+        )
+        .to_owned();
+    Expr::SubQuery(None, Box::new(count.into()))
 }
 
 impl GridFilter {
@@ -243,10 +261,6 @@ struct GapRow {
     holders: i64,
 }
 
-/// People holding a post on a date, as an SQL expression over the post `p`.
-const HOLDERS_ON: &str = "(SELECT COUNT(*) FROM holdings h WHERE h.post_id = p.id AND h.started_on <= $1 \
-     AND (h.ended_on IS NULL OR h.ended_on > $2))";
-
 /// The staffing gaps of the given grids on `date`, in one query that returns only the posts
 /// short of people (a list of grids is mostly fully staffed, so few rows come back).
 pub(crate) async fn gaps_of(
@@ -262,13 +276,10 @@ pub(crate) async fn gaps_of(
         .all(
             Query::select()
                 .columns([("p", "grid_id"), ("p", "kind"), ("p", "required")])
-                .expr_as(Expr::cust_with_values(HOLDERS_ON, [date, date]), "holders")
+                .expr_as(holders_on(date), "holders")
                 .from_as("posts", "p")
                 .and_where(Expr::col(("p", "grid_id")).is_in(grid_ids.iter().copied()))
-                .and_where(
-                    Expr::col(("p", "required"))
-                        .gt(Expr::cust_with_values(HOLDERS_ON, [date, date])),
-                )
+                .and_where(Expr::col(("p", "required")).gt(holders_on(date)))
                 .order_by(("p", "grid_id"), Order::Asc)
                 .order_by(("p", "sort_order"), Order::Asc),
         )

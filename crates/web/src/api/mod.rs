@@ -51,6 +51,8 @@ pub fn router() -> Router<AppState> {
         .route("/accounts/{id}/enable", post(enable_account))
         .route("/accounts/{id}/password", post(reset_password))
         .route("/calc/gb18218", post(calc_gb18218))
+        .route("/units", get(units).post(create_unit))
+        .route("/units/{id}", get(unit).patch(update_unit))
         .route("/audit", get(audit))
         .fallback(|| async { WebError::NotFound })
 }
@@ -920,4 +922,94 @@ async fn calc_gb18218(
         is_major: g.is_major,
         level: g.level,
     }))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct UnitQuery {
+    /// A substring of the name or address, a USCC, or the pinyin initials of the name.
+    pub q: Option<String>,
+    /// Units in this division's subtree (12-digit code).
+    pub region: Option<String>,
+    /// Units this department supervises.
+    pub department: Option<i64>,
+    pub sector: Option<String>,
+    /// A, B or C
+    pub grade: Option<String>,
+    /// Key supervised units only (true) or the others (false).
+    pub key: Option<bool>,
+    /// operating, suspended, closed, moved
+    pub status: Option<String>,
+    pub page: Option<u64>,
+    pub per_page: Option<u64>,
+}
+
+impl UnitQuery {
+    pub(crate) fn filter(&self) -> Result<safegrid_store::UnitFilter, WebError> {
+        if let Some(region) = self.region.as_deref().filter(|s| !s.is_empty()) {
+            safegrid_domain::region::RegionCode::parse("region", region)?;
+        }
+        Ok(safegrid_store::UnitFilter {
+            q: self.q.clone(),
+            region: self.region.clone(),
+            department: self.department,
+            sector: self.sector.clone(),
+            grade: self.grade.clone(),
+            key: self.key,
+            status: self.status.clone(),
+        })
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/units", tag = "units", params(UnitQuery), security(("bearer" = [])),
+    responses((status = 200, description = "`{items, total, page, per_page}` of units (`id`, `name`, `uscc`, `region`, `supervision_grade`, …)")))]
+async fn units(
+    State(state): State<AppState>,
+    user: ApiUser,
+    QueryArgs(q): QueryArgs<UnitQuery>,
+) -> ApiResult<Page<safegrid_store::Unit>> {
+    let filter = q.filter()?;
+    Ok(Json(
+        state
+            .store
+            .units(&user.actor, &filter, PageRequest::new(q.page, q.per_page))
+            .await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/units/{id}", tag = "units", params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, body = safegrid_store::UnitDetail), (status = 404, body = crate::error::ErrorBody)))]
+async fn unit(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<String>,
+) -> ApiResult<safegrid_store::UnitDetail> {
+    Ok(Json(state.store.unit(&user.actor, parse_id(&id)?).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/units", tag = "units", request_body = safegrid_store::UnitInput, security(("bearer" = [])),
+    responses((status = 201, body = safegrid_store::UnitDetail), (status = 422, body = crate::error::ErrorBody), (status = 403)))]
+async fn create_unit(
+    State(state): State<AppState>,
+    user: ApiUser,
+    JsonBody(input): JsonBody<safegrid_store::UnitInput>,
+) -> Result<impl IntoResponse, WebError> {
+    let unit = state.store.create_unit(&user.actor, input).await?;
+    Ok((StatusCode::CREATED, Json(unit)))
+}
+
+#[utoipa::path(patch, path = "/api/v1/units/{id}", tag = "units", params(("id" = i64, Path)), request_body = safegrid_store::UnitInput,
+    security(("bearer" = [])),
+    responses((status = 200, body = safegrid_store::UnitDetail), (status = 422, body = crate::error::ErrorBody), (status = 404)))]
+async fn update_unit(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<String>,
+    JsonBody(input): JsonBody<safegrid_store::UnitInput>,
+) -> ApiResult<safegrid_store::UnitDetail> {
+    Ok(Json(
+        state
+            .store
+            .update_unit(&user.actor, parse_id(&id)?, input)
+            .await?,
+    ))
 }

@@ -1,0 +1,940 @@
+//! The unit ledger (生产经营单位基础台账, R-LED-2): the census of every production and business
+//! unit, placed in its village and its departments' grids, graded A/B/C by the county's rule.
+
+use crate::audit::{self, Event, now};
+use crate::db::{Conn, Store};
+use crate::{Page, PageRequest, Result, StoreError, scope};
+use chrono::{DateTime, Utc};
+use safegrid_domain::access::{Actor, Role, Scope};
+use safegrid_domain::invalid::{Invalid, Violation, optional_phone, optional_text, required_text};
+use safegrid_domain::region::{RegionCode, RegionLevel};
+use safegrid_domain::unit::grade::{Grade, GradeFacts, GradeRule, Reason, suggest};
+use safegrid_domain::unit::industry::parse_industry;
+use safegrid_domain::unit::record::{UnitStatus, initials, parse_standardisation};
+use safegrid_domain::unit::uscc::{Uscc, normalise};
+use sea_query::{Cond, Expr, ExprTrait, JoinType, Order, Query, SelectStatement};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use sqlx::FromRow;
+
+/// A unit as typed into a form, an API call or a spreadsheet row.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct UnitInput {
+    pub name: Option<String>,
+    pub uscc: Option<String>,
+    /// Why a unit has no code (an individual business …); required when `uscc` is empty.
+    pub no_uscc_reason: Option<String>,
+    pub legal_rep: Option<String>,
+    pub principal: Option<String>,
+    pub safety_manager: Option<String>,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+    /// The village or community (12-digit code).
+    pub region: Option<String>,
+    pub longitude: Option<f64>,
+    pub latitude: Option<f64>,
+    /// GB/T 4754 code (division, group or class).
+    pub industry: Option<String>,
+    /// Key sector code.
+    pub sector: Option<String>,
+    pub approving_department_id: Option<i64>,
+    pub supervising_department_ids: Option<Vec<i64>>,
+    pub employees: Option<i64>,
+    /// level1, level2, level3, none
+    pub standardisation: Option<String>,
+    /// operating, suspended, closed, moved
+    pub status: Option<String>,
+    /// Why the status changed.
+    pub status_reason: Option<String>,
+    /// A, B or C to override the suggested grade, with `grade_reason`.
+    pub supervision_grade: Option<String>,
+    pub grade_reason: Option<String>,
+    pub is_key: Option<bool>,
+    pub key_reason: Option<String>,
+}
+
+#[derive(Debug, Clone, FromRow, Serialize, utoipa::ToSchema)]
+pub struct Unit {
+    pub id: i64,
+    pub county_code: String,
+    pub name: String,
+    pub uscc: Option<String>,
+    pub no_uscc_reason: Option<String>,
+    pub legal_rep: Option<String>,
+    pub principal: Option<String>,
+    pub safety_manager: Option<String>,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+    /// The village code.
+    #[sqlx(rename = "region_code")]
+    pub region: Option<String>,
+    pub region_name: Option<String>,
+    pub longitude: Option<f64>,
+    pub latitude: Option<f64>,
+    pub industry_code: Option<String>,
+    pub sector_code: Option<String>,
+    pub approving_department_id: Option<i64>,
+    pub employees: Option<i32>,
+    pub standardisation: Option<String>,
+    pub status: String,
+    pub supervision_grade: String,
+    pub suggested_grade: String,
+    pub grade_override_reason: Option<String>,
+    pub is_key: bool,
+    pub key_reason: Option<String>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, FromRow, Serialize, utoipa::ToSchema)]
+pub struct UnitChange {
+    pub field: String,
+    pub value: String,
+    pub reason: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct UnitDetail {
+    #[serde(flatten)]
+    pub unit: Unit,
+    pub supervising_departments: Vec<crate::Department>,
+    /// Why the rule suggests its grade (message keys with values).
+    #[schema(value_type = Vec<Object>)]
+    pub grade_reasons: Vec<Reason>,
+    pub history: Vec<UnitChange>,
+}
+
+/// Which units to list.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct UnitFilter {
+    /// A substring of the name or address, a USCC, or the pinyin initials of the name.
+    pub q: Option<String>,
+    /// A division: units in its subtree.
+    pub region: Option<String>,
+    pub department: Option<i64>,
+    pub sector: Option<String>,
+    pub grade: Option<String>,
+    pub key: Option<bool>,
+    pub status: Option<String>,
+}
+
+const UNIT_COLUMNS: [&str; 25] = [
+    "id",
+    "county_code",
+    "name",
+    "uscc",
+    "no_uscc_reason",
+    "legal_rep",
+    "principal",
+    "safety_manager",
+    "phone",
+    "address",
+    "region_code",
+    "longitude",
+    "latitude",
+    "industry_code",
+    "sector_code",
+    "approving_department_id",
+    "employees",
+    "standardisation",
+    "status",
+    "supervision_grade",
+    "suggested_grade",
+    "grade_override_reason",
+    "is_key",
+    "key_reason",
+    "updated_at",
+];
+
+fn unit_select() -> SelectStatement {
+    let mut q = Query::select();
+    q.columns(UNIT_COLUMNS.map(|c| ("u", c)))
+        .expr_as(Expr::col(("r", "name")), "region_name")
+        .from_as("units", "u")
+        .join_as(
+            JoinType::LeftJoin,
+            "regions",
+            "r",
+            Expr::col(("r", "code")).equals(("u", "region_code")),
+        );
+    q
+}
+
+impl UnitFilter {
+    fn condition(&self) -> Cond {
+        let mut cond = Cond::all();
+        if let Some(q) = self.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            let code = normalise(q);
+            if code.len() == 18 && code.is_ascii() {
+                cond = cond.add(Expr::col(("u", "uscc")).eq(code));
+            } else {
+                let pattern = format!("%{}%", q.replace(['%', '_'], ""));
+                let mut any = Cond::any()
+                    .add(Expr::col(("u", "name")).like(pattern.clone()))
+                    .add(Expr::col(("u", "address")).like(pattern));
+                if q.is_ascii() && q.chars().all(|c| c.is_ascii_alphanumeric()) {
+                    any = any.add(
+                        Expr::col(("u", "name_initials"))
+                            .like(format!("{}%", q.to_ascii_lowercase())),
+                    );
+                }
+                cond = cond.add(any);
+            }
+        }
+        if let Some(region) = self.region.as_deref().filter(|s| !s.is_empty()) {
+            match RegionCode::parse("region", region) {
+                Ok(code) if code.level() <= RegionLevel::County => {
+                    cond = cond.add(
+                        Expr::col(("u", "county_code"))
+                            .eq(code.county().map(|c| c.to_string()).unwrap_or_default()),
+                    )
+                }
+                Ok(code) => {
+                    let (low, high) = code.subtree_bounds();
+                    cond = cond.add(Expr::col(("u", "region_code")).between(low, high));
+                }
+                Err(_) => cond = cond.add(scope::nothing()),
+            }
+        }
+        if let Some(d) = self.department {
+            cond = cond.add(scope::supervised_by(d));
+        }
+        if let Some(s) = self.sector.as_deref().filter(|s| !s.is_empty()) {
+            cond = cond.add(Expr::col(("u", "sector_code")).eq(s));
+        }
+        if let Some(g) = self.grade.as_deref().filter(|s| !s.is_empty()) {
+            cond = cond.add(Expr::col(("u", "supervision_grade")).eq(g.to_ascii_uppercase()));
+        }
+        if let Some(k) = self.key {
+            cond = cond.add(Expr::col(("u", "is_key")).eq(k));
+        }
+        if let Some(s) = self.status.as_deref().filter(|s| !s.is_empty()) {
+            cond = cond.add(Expr::col(("u", "status")).eq(s));
+        }
+        cond
+    }
+}
+
+/// Whether a role may add and change units in its scope.
+fn may_edit_units(actor: &Actor) -> bool {
+    actor.scope == Scope::All
+        || matches!(
+            actor.role,
+            Role::CountyAdmin | Role::CommitteeOffice | Role::DepartmentStaff | Role::TownStaff
+        )
+}
+
+/// The checked values of a unit, ready to store.
+struct Checked {
+    name: String,
+    uscc: Option<String>,
+    no_uscc_reason: Option<String>,
+    legal_rep: Option<String>,
+    principal: Option<String>,
+    safety_manager: Option<String>,
+    phone: Option<String>,
+    address: Option<String>,
+    region: Option<String>,
+    longitude: Option<f64>,
+    latitude: Option<f64>,
+    industry: Option<String>,
+    sector: Option<String>,
+    approving_department_id: Option<i64>,
+    supervising: Vec<i64>,
+    employees: Option<i32>,
+    standardisation: Option<String>,
+    status: UnitStatus,
+    grade_override: Option<(Grade, String)>,
+    is_key: bool,
+    key_reason: Option<String>,
+}
+
+fn text(field: &str, v: &Option<String>, max: usize, errors: &mut Invalid) -> Option<String> {
+    optional_text(field, v.as_deref(), max)
+        .map_err(|e| errors.push(e))
+        .ok()
+        .flatten()
+}
+
+/// Checks every field, collecting every violation (so an import row reports them all).
+fn check(input: &UnitInput) -> Result<Checked, Invalid> {
+    let mut e = Invalid::default();
+    let name = required_text("name", input.name.as_deref().unwrap_or_default(), 100)
+        .map_err(|v| e.push(v))
+        .ok();
+    let uscc = match input
+        .uscc
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        Some(raw) => Uscc::parse("uscc", raw)
+            .map(|u| Some(u.to_string()))
+            .map_err(|v| e.push(v))
+            .ok()
+            .flatten(),
+        None => None,
+    };
+    let no_uscc_reason = text("no_uscc_reason", &input.no_uscc_reason, 200, &mut e);
+    if input.uscc.as_deref().is_none_or(|s| s.trim().is_empty()) && no_uscc_reason.is_none() {
+        e.push(Violation::new(
+            "no_uscc_reason",
+            "error.uscc.reason_required",
+        ));
+    }
+    let region = match input
+        .region
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        Some(raw) => match RegionCode::parse("region", raw) {
+            Ok(c) if c.level() == RegionLevel::Village => Some(c.to_string()),
+            Ok(_) => {
+                e.push(Violation::new("region", "error.unit_region_village"));
+                None
+            }
+            Err(v) => {
+                e.push(v);
+                None
+            }
+        },
+        None => None,
+    };
+    let industry = match input
+        .industry
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        Some(raw) => parse_industry("industry", raw).map_err(|v| e.push(v)).ok(),
+        None => None,
+    };
+    let employees = match input.employees {
+        Some(n) if !(0..=1_000_000).contains(&n) => {
+            e.push(Violation::new("employees", "error.not_negative"));
+            None
+        }
+        Some(n) => i32::try_from(n).ok(),
+        None => None,
+    };
+    let standardisation = match input
+        .standardisation
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        Some(raw) => parse_standardisation("standardisation", raw)
+            .map_err(|v| e.push(v))
+            .ok(),
+        None => None,
+    };
+    let status = match input
+        .status
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        Some(raw) => UnitStatus::parse("status", raw).map_err(|v| e.push(v)).ok(),
+        None => Some(UnitStatus::Operating),
+    };
+    let grade_override = match input
+        .supervision_grade
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        Some(raw) => match (
+            Grade::parse("supervision_grade", raw),
+            text("grade_reason", &input.grade_reason, 200, &mut e),
+        ) {
+            (Ok(g), Some(reason)) => Some((g, reason)),
+            (Ok(_), None) => {
+                e.push(Violation::new(
+                    "grade_reason",
+                    "error.grade_reason_required",
+                ));
+                None
+            }
+            (Err(v), _) => {
+                e.push(v);
+                None
+            }
+        },
+        None => None,
+    };
+    let is_key = input.is_key.unwrap_or(false);
+    let key_reason = text("key_reason", &input.key_reason, 200, &mut e);
+    if is_key && key_reason.is_none() {
+        e.push(Violation::new("key_reason", "error.key_reason_required"));
+    }
+    for (field, v) in [("longitude", input.longitude), ("latitude", input.latitude)] {
+        let range = if field == "longitude" {
+            73.0..=136.0
+        } else {
+            3.0..=54.0
+        };
+        if let Some(x) = v
+            && !(x.is_finite() && range.contains(&x))
+        {
+            e.push(Violation::new(field, "error.coordinate"));
+        }
+    }
+    let checked = Checked {
+        name: name.unwrap_or_default(),
+        uscc,
+        no_uscc_reason,
+        legal_rep: text("legal_rep", &input.legal_rep, 40, &mut e),
+        principal: text("principal", &input.principal, 40, &mut e),
+        safety_manager: text("safety_manager", &input.safety_manager, 40, &mut e),
+        phone: optional_phone("phone", input.phone.as_deref())
+            .map_err(|v| e.push(v))
+            .ok()
+            .flatten(),
+        address: text("address", &input.address, 200, &mut e),
+        region,
+        longitude: input.longitude,
+        latitude: input.latitude,
+        industry,
+        sector: input.sector.clone().filter(|s| !s.trim().is_empty()),
+        approving_department_id: input.approving_department_id,
+        supervising: input.supervising_department_ids.clone().unwrap_or_default(),
+        employees,
+        standardisation,
+        status: status.unwrap_or(UnitStatus::Operating),
+        grade_override,
+        is_key,
+        key_reason,
+    };
+    e.into_result().map(|()| checked)
+}
+
+impl Store {
+    /// Units in scope matching the filter, a page at a time.
+    pub async fn units(
+        &self,
+        actor: &Actor,
+        filter: &UnitFilter,
+        page: PageRequest,
+    ) -> Result<Page<Unit>> {
+        let mut q = unit_select();
+        q.cond_where(scope::units(&actor.scope))
+            .cond_where(filter.condition())
+            .order_by(("u", "name"), Order::Asc)
+            .order_by(("u", "id"), Order::Asc);
+        let mut c = self.read().await?;
+        c.conn().page(&q, page).await
+    }
+
+    /// One unit in scope with its departments, the reasons for its suggested grade and its
+    /// history.
+    pub async fn unit(&self, actor: &Actor, id: i64) -> Result<UnitDetail> {
+        let mut c = self.read().await?;
+        let mut conn = c.conn();
+        let unit = find_unit(&mut conn, actor, id).await?;
+        let departments: Vec<crate::Department> = conn
+            .all(
+                Query::select()
+                    .columns(
+                        [
+                            "id",
+                            "county_code",
+                            "name",
+                            "short_name",
+                            "is_committee_office",
+                            "sort_order",
+                        ]
+                        .map(|c| ("d", c)),
+                    )
+                    .from_as("unit_departments", "ud")
+                    .join_as(
+                        JoinType::InnerJoin,
+                        "departments",
+                        "d",
+                        Expr::col(("d", "id")).equals(("ud", "department_id")),
+                    )
+                    .and_where(Expr::col(("ud", "unit_id")).eq(id))
+                    .order_by(("d", "sort_order"), Order::Asc),
+            )
+            .await?;
+        let history: Vec<UnitChange> = conn
+            .all(
+                Query::select()
+                    .columns(["field", "value", "reason", "at"])
+                    .from("unit_history")
+                    .and_where(Expr::col("unit_id").eq(id))
+                    .order_by("at", Order::Desc)
+                    .order_by("id", Order::Desc),
+            )
+            .await?;
+        let sectors: Vec<String> = unit.sector_code.iter().cloned().collect();
+        let facts = GradeFacts {
+            sectors: &sectors,
+            employees: unit.employees.and_then(|n| u32::try_from(n).ok()),
+            ..Default::default()
+        };
+        let (_, grade_reasons) = suggest(&GradeRule::default(), &facts);
+        Ok(UnitDetail {
+            unit,
+            supervising_departments: departments,
+            grade_reasons,
+            history,
+        })
+    }
+
+    /// Adds a unit to the census. Refuses a second unit with the same USCC, or with the same
+    /// name at the same address.
+    pub async fn create_unit(&self, actor: &Actor, input: UnitInput) -> Result<UnitDetail> {
+        if !may_edit_units(actor) {
+            return Err(StoreError::Forbidden);
+        }
+        let checked = check(&input)?;
+        let mut tx = self.write().await?;
+        let mut conn = tx.conn();
+        let (county, supervising) = place(&mut conn, actor, &checked).await?;
+        duplicates(&mut conn, &checked, None).await?;
+        let sectors: Vec<String> = checked.sector.iter().cloned().collect();
+        let facts = GradeFacts {
+            sectors: &sectors,
+            employees: checked.employees.and_then(|n| u32::try_from(n).ok()),
+            ..Default::default()
+        };
+        let (suggested, _) = suggest(&GradeRule::default(), &facts);
+        let grade = checked
+            .grade_override
+            .as_ref()
+            .map(|g| g.0)
+            .unwrap_or(suggested);
+        let at = now();
+        let id = conn
+            .insert_id(
+                Query::insert()
+                    .into_table("units")
+                    .columns([
+                        "county_code",
+                        "name",
+                        "name_initials",
+                        "uscc",
+                        "no_uscc_reason",
+                        "legal_rep",
+                        "principal",
+                        "safety_manager",
+                        "phone",
+                        "address",
+                        "region_code",
+                        "longitude",
+                        "latitude",
+                        "industry_code",
+                        "sector_code",
+                        "approving_department_id",
+                        "employees",
+                        "standardisation",
+                        "status",
+                        "supervision_grade",
+                        "suggested_grade",
+                        "grade_override_reason",
+                        "is_key",
+                        "key_reason",
+                        "created_at",
+                        "updated_at",
+                    ])
+                    .values_panic([
+                        county.clone().into(),
+                        checked.name.clone().into(),
+                        initials(&checked.name).into(),
+                        checked.uscc.clone().into(),
+                        checked.no_uscc_reason.clone().into(),
+                        checked.legal_rep.clone().into(),
+                        checked.principal.clone().into(),
+                        checked.safety_manager.clone().into(),
+                        checked.phone.clone().into(),
+                        checked.address.clone().into(),
+                        checked.region.clone().into(),
+                        checked.longitude.into(),
+                        checked.latitude.into(),
+                        checked.industry.clone().into(),
+                        checked.sector.clone().into(),
+                        checked.approving_department_id.into(),
+                        checked.employees.into(),
+                        checked.standardisation.clone().into(),
+                        checked.status.as_str().into(),
+                        grade.as_str().into(),
+                        suggested.as_str().into(),
+                        checked.grade_override.as_ref().map(|g| g.1.clone()).into(),
+                        checked.is_key.into(),
+                        checked.key_reason.clone().into(),
+                        at.into(),
+                        at.into(),
+                    ])
+                    .returning_col("id"),
+            )
+            .await
+            .map_err(|e| e.unique_as("uscc", "error.uscc.taken"))?;
+        for d in &supervising {
+            conn.insert(
+                Query::insert()
+                    .into_table("unit_departments")
+                    .columns(["unit_id", "department_id"])
+                    .values_panic([id.into(), (*d).into()]),
+            )
+            .await?;
+        }
+        history(
+            &mut conn,
+            actor,
+            id,
+            "status",
+            checked.status.as_str(),
+            None,
+        )
+        .await?;
+        history(
+            &mut conn,
+            actor,
+            id,
+            "grade",
+            grade.as_str(),
+            checked.grade_override.as_ref().map(|g| g.1.clone()),
+        )
+        .await?;
+        if checked.is_key {
+            history(
+                &mut conn,
+                actor,
+                id,
+                "key",
+                "true",
+                checked.key_reason.clone(),
+            )
+            .await?;
+        }
+        audit::record(
+            &mut conn,
+            actor,
+            Event {
+                chain: &county,
+                action: "unit.create",
+                object_type: "unit",
+                object_id: Some(id.to_string()),
+                detail: json!({ "name": checked.name, "uscc": checked.uscc, "region": checked.region, "grade": grade.as_str() }),
+                outcome: "ok",
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        self.unit(&Actor::system(), id).await
+    }
+
+    /// Changes the fields given; status, grade and key-unit changes are kept in the history
+    /// with their reasons.
+    pub async fn update_unit(
+        &self,
+        actor: &Actor,
+        id: i64,
+        patch: UnitInput,
+    ) -> Result<UnitDetail> {
+        let before = self.unit(actor, id).await?;
+        if !may_edit_units(actor) {
+            return Err(StoreError::Forbidden);
+        }
+        let u = &before.unit;
+        let keep = |new: &Option<String>, old: &Option<String>| new.clone().or_else(|| old.clone());
+        let merged = UnitInput {
+            name: patch.name.clone().or_else(|| Some(u.name.clone())),
+            uscc: keep(&patch.uscc, &u.uscc),
+            no_uscc_reason: keep(&patch.no_uscc_reason, &u.no_uscc_reason),
+            legal_rep: keep(&patch.legal_rep, &u.legal_rep),
+            principal: keep(&patch.principal, &u.principal),
+            safety_manager: keep(&patch.safety_manager, &u.safety_manager),
+            phone: keep(&patch.phone, &u.phone),
+            address: keep(&patch.address, &u.address),
+            region: keep(&patch.region, &u.region),
+            longitude: patch.longitude.or(u.longitude),
+            latitude: patch.latitude.or(u.latitude),
+            industry: keep(&patch.industry, &u.industry_code),
+            sector: keep(&patch.sector, &u.sector_code),
+            approving_department_id: patch.approving_department_id.or(u.approving_department_id),
+            supervising_department_ids: patch.supervising_department_ids.clone().or_else(|| {
+                Some(
+                    before
+                        .supervising_departments
+                        .iter()
+                        .map(|d| d.id)
+                        .collect(),
+                )
+            }),
+            employees: patch.employees.or(u.employees.map(i64::from)),
+            standardisation: keep(&patch.standardisation, &u.standardisation),
+            status: keep(&patch.status, &Some(u.status.clone())),
+            status_reason: patch.status_reason.clone(),
+            supervision_grade: patch.supervision_grade.clone(),
+            grade_reason: patch.grade_reason.clone(),
+            is_key: patch.is_key.or(Some(u.is_key)),
+            key_reason: keep(&patch.key_reason, &u.key_reason),
+        };
+        let checked = check(&merged)?;
+        let status_changed = checked.status.as_str() != u.status;
+        let status_reason = optional_text("status_reason", patch.status_reason.as_deref(), 200)?;
+        if status_changed && status_reason.is_none() {
+            return Err(Invalid::one("status_reason", "error.status_reason_required").into());
+        }
+        let mut tx = self.write().await?;
+        let mut conn = tx.conn();
+        let (_, supervising) = place(&mut conn, actor, &checked).await?;
+        duplicates(&mut conn, &checked, Some(id)).await?;
+        let sectors: Vec<String> = checked.sector.iter().cloned().collect();
+        let facts = GradeFacts {
+            sectors: &sectors,
+            employees: checked.employees.and_then(|n| u32::try_from(n).ok()),
+            ..Default::default()
+        };
+        let (suggested, _) = suggest(&GradeRule::default(), &facts);
+        // A grade set by hand stays until changed by hand; otherwise it follows the rule.
+        let (grade, grade_reason) = match (&checked.grade_override, &u.grade_override_reason) {
+            (Some((g, r)), _) => (*g, Some(r.clone())),
+            (None, Some(r)) => (
+                Grade::parse("grade", &u.supervision_grade).unwrap_or(suggested),
+                Some(r.clone()),
+            ),
+            (None, None) => (suggested, None),
+        };
+        conn.update(
+            Query::update()
+                .table("units")
+                .values([
+                    ("name", checked.name.clone().into()),
+                    ("name_initials", initials(&checked.name).into()),
+                    ("uscc", checked.uscc.clone().into()),
+                    ("no_uscc_reason", checked.no_uscc_reason.clone().into()),
+                    ("legal_rep", checked.legal_rep.clone().into()),
+                    ("principal", checked.principal.clone().into()),
+                    ("safety_manager", checked.safety_manager.clone().into()),
+                    ("phone", checked.phone.clone().into()),
+                    ("address", checked.address.clone().into()),
+                    ("region_code", checked.region.clone().into()),
+                    ("longitude", checked.longitude.into()),
+                    ("latitude", checked.latitude.into()),
+                    ("industry_code", checked.industry.clone().into()),
+                    ("sector_code", checked.sector.clone().into()),
+                    (
+                        "approving_department_id",
+                        checked.approving_department_id.into(),
+                    ),
+                    ("employees", checked.employees.into()),
+                    ("standardisation", checked.standardisation.clone().into()),
+                    ("status", checked.status.as_str().into()),
+                    ("supervision_grade", grade.as_str().into()),
+                    ("suggested_grade", suggested.as_str().into()),
+                    ("grade_override_reason", grade_reason.clone().into()),
+                    ("is_key", checked.is_key.into()),
+                    ("key_reason", checked.key_reason.clone().into()),
+                    ("updated_at", now().into()),
+                ])
+                .and_where(Expr::col("id").eq(id)),
+        )
+        .await
+        .map_err(|e| e.unique_as("uscc", "error.uscc.taken"))?;
+        conn.delete(
+            Query::delete()
+                .from_table("unit_departments")
+                .and_where(Expr::col("unit_id").eq(id)),
+        )
+        .await?;
+        for d in &supervising {
+            conn.insert(
+                Query::insert()
+                    .into_table("unit_departments")
+                    .columns(["unit_id", "department_id"])
+                    .values_panic([id.into(), (*d).into()]),
+            )
+            .await?;
+        }
+        if status_changed {
+            history(
+                &mut conn,
+                actor,
+                id,
+                "status",
+                checked.status.as_str(),
+                status_reason,
+            )
+            .await?;
+        }
+        if grade.as_str() != u.supervision_grade {
+            history(&mut conn, actor, id, "grade", grade.as_str(), grade_reason).await?;
+        }
+        if checked.is_key != u.is_key {
+            history(
+                &mut conn,
+                actor,
+                id,
+                "key",
+                if checked.is_key { "true" } else { "false" },
+                checked.key_reason.clone(),
+            )
+            .await?;
+        }
+        audit::record(
+            &mut conn,
+            actor,
+            Event {
+                chain: &u.county_code,
+                action: "unit.update",
+                object_type: "unit",
+                object_id: Some(id.to_string()),
+                detail: json!({ "name": checked.name, "status": checked.status.as_str(), "grade": grade.as_str() }),
+                outcome: "ok",
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        self.unit(&Actor::system(), id).await
+    }
+}
+
+async fn find_unit(conn: &mut Conn<'_>, actor: &Actor, id: i64) -> Result<Unit> {
+    let mut q = unit_select();
+    q.and_where(Expr::col(("u", "id")).eq(id))
+        .cond_where(scope::units(&actor.scope));
+    conn.one(&q).await
+}
+
+/// Where the unit belongs: its county from the account (or its village), its village inside
+/// the account's scope, and its supervising departments (a department's own staff always
+/// supervise what they add).
+async fn place(
+    conn: &mut Conn<'_>,
+    actor: &Actor,
+    checked: &Checked,
+) -> Result<(String, Vec<i64>)> {
+    let mut supervising = checked.supervising.clone();
+    if let Scope::Department { department_id, .. } = actor.scope
+        && !supervising.contains(&department_id)
+    {
+        supervising.push(department_id);
+    }
+    let county = match (&checked.region, actor.scope.county()) {
+        (Some(region), _) => {
+            let code = RegionCode::parse("region", region)?;
+            let scope_for_region = match &actor.scope {
+                Scope::Department { county, .. } => Actor {
+                    scope: Scope::Region {
+                        root: county.clone(),
+                    },
+                    ..actor.clone()
+                },
+                _ => actor.clone(),
+            };
+            if crate::org::find_region(conn, &scope_for_region, &code)
+                .await?
+                .is_none()
+            {
+                return Err(Invalid::one("region", "error.region_unknown").into());
+            }
+            code.county()
+                .map(|c| c.to_string())
+                .ok_or(StoreError::NotFound)?
+        }
+        (None, Some(county)) => match &actor.scope {
+            // A town's or village's account must place the unit in one of its villages.
+            Scope::Region { root } if root.level() > RegionLevel::County => {
+                return Err(Invalid::one("region", "error.required").into());
+            }
+            _ => county.to_string(),
+        },
+        (None, None) => return Err(Invalid::one("region", "error.required").into()),
+    };
+    if !supervising.is_empty() {
+        let known: Vec<(i64,)> = conn
+            .all(
+                Query::select()
+                    .column("id")
+                    .from("departments")
+                    .and_where(Expr::col("county_code").eq(county.as_str()))
+                    .and_where(Expr::col("id").is_in(supervising.iter().copied())),
+            )
+            .await?;
+        if let Some(bad) = supervising
+            .iter()
+            .find(|d| !known.iter().any(|k| k.0 == **d))
+        {
+            return Err(
+                Violation::new("supervising_department_ids", "error.department_unknown")
+                    .with("id", bad)
+                    .into(),
+            );
+        }
+    }
+    if let Some(sector) = &checked.sector {
+        let n = conn
+            .scalar(
+                Query::select()
+                    .expr(Expr::col("code").count())
+                    .from("sectors")
+                    .and_where(Expr::col("code").eq(sector.as_str())),
+            )
+            .await?;
+        if n == 0 {
+            return Err(Violation::new("sector", "error.sector_unknown")
+                .with("code", sector)
+                .into());
+        }
+    }
+    Ok((county, supervising))
+}
+
+/// Refuses a unit that is already in the census: same USCC, or same name and address.
+async fn duplicates(conn: &mut Conn<'_>, checked: &Checked, except: Option<i64>) -> Result<()> {
+    let not_self = |q: &mut SelectStatement| {
+        if let Some(id) = except {
+            q.and_where(Expr::col("id").ne(id));
+        }
+    };
+    if let Some(uscc) = &checked.uscc {
+        let mut q = Query::select();
+        q.expr(Expr::col("id").count())
+            .from("units")
+            .and_where(Expr::col("uscc").eq(uscc.as_str()));
+        not_self(&mut q);
+        if conn.scalar(&q).await? > 0 {
+            return Err(Invalid::one("uscc", "error.uscc.taken").into());
+        }
+    }
+    if let Some(address) = &checked.address {
+        let mut q = Query::select();
+        q.expr(Expr::col("id").count())
+            .from("units")
+            .and_where(Expr::col("name").eq(checked.name.as_str()))
+            .and_where(Expr::col("address").eq(address.as_str()));
+        not_self(&mut q);
+        if conn.scalar(&q).await? > 0 {
+            return Err(Invalid::one("name", "error.unit_duplicate").into());
+        }
+    }
+    Ok(())
+}
+
+async fn history(
+    conn: &mut Conn<'_>,
+    actor: &Actor,
+    unit: i64,
+    field: &str,
+    value: &str,
+    reason: Option<String>,
+) -> Result<()> {
+    conn.insert(
+        Query::insert()
+            .into_table("unit_history")
+            .columns(["unit_id", "field", "value", "reason", "at", "account_id"])
+            .values_panic([
+                unit.into(),
+                field.into(),
+                value.into(),
+                reason.into(),
+                now().into(),
+                actor.account_id.into(),
+            ]),
+    )
+    .await?;
+    Ok(())
+}
