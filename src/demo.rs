@@ -66,7 +66,7 @@ const GIVEN: &[&str] = &[
 ];
 
 /// County departments: name, short name, sectors supervised, whether it hosts the office.
-const DEPARTMENTS: &[(&str, &str, &[&str], bool)] = &[
+pub(crate) const DEPARTMENTS: &[(&str, &str, &[&str], bool)] = &[
     (
         "县安全生产监督管理局",
         "县安监局",
@@ -120,22 +120,28 @@ const DEPARTMENTS: &[(&str, &str, &[&str], bool)] = &[
 pub struct DemoSize {
     pub villages_per_town: usize,
     pub departments: usize,
+    /// Units per village on average (the unit manager's own unit is always made).
+    pub units_per_village: usize,
 }
 
 impl DemoSize {
     pub const FULL: DemoSize = DemoSize {
         villages_per_town: 15,
         departments: DEPARTMENTS.len(),
+        units_per_village: 20,
     };
     pub const SMALL: DemoSize = DemoSize {
         villages_per_town: 3,
         departments: 4,
+        units_per_village: 0,
     };
 }
 
 /// The demo accounts: username, display name, role, and where they work.
 pub enum DemoScope {
     County,
+    /// The demo's own unit in 城关镇.
+    OwnUnit,
     Town(&'static str),
     FirstVillageOf(&'static str),
     Department(&'static str),
@@ -181,6 +187,7 @@ pub const ACCOUNTS: &[(&str, &str, &str, DemoScope)] = &[
         DemoScope::FirstVillageOf("610921100000"),
     ),
     ("lingdao", "周立新", "leader", DemoScope::County),
+    ("qiye", "何晓燕", "unit_manager", DemoScope::OwnUnit),
     (
         "sysadmin",
         "系统管理员",
@@ -453,6 +460,8 @@ pub async fn seed(store: &Store, size: DemoSize, password_hash: &str) -> anyhow:
         staff_town(store, &mut people, town_code).await?;
     }
 
+    let own_unit = crate::demo_units::seed_units(store, size, &departments).await?;
+
     // Accounts.
     for (username, display, role, scope) in ACCOUNTS {
         let mut account = NewAccount {
@@ -480,6 +489,10 @@ pub async fn seed(store: &Store, size: DemoSize, password_hash: &str) -> anyhow:
                     continue;
                 };
                 account.scope_department_id = Some(*id);
+                account.county_code = Some(COUNTY.to_owned());
+            }
+            DemoScope::OwnUnit => {
+                account.scope_unit_id = Some(own_unit);
                 account.county_code = Some(COUNTY.to_owned());
             }
             DemoScope::Administration => {}

@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod config;
 pub mod demo;
+mod demo_units;
 
 use anyhow::Context;
 use config::Config;
