@@ -36,6 +36,8 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// List every unit and grid that breaks full coverage (监管无盲区).
+    Coverage,
     /// Create an account (the password comes from SAFEGRID_NEW_PASSWORD or is generated).
     CreateAccount(safegrid::accounts::CreateAccount),
 }
@@ -89,6 +91,31 @@ fn main() -> anyhow::Result<()> {
                     }
                     anyhow::bail!("audit log broken in {} chain(s)", broken.len())
                 }
+            }
+            Command::Coverage => {
+                let store = safegrid::open_store(&cli.config).await?;
+                let items = store
+                    .coverage(&safegrid_domain::access::Actor::system())
+                    .await;
+                store.close().await;
+                let items = items?;
+                for item in &items {
+                    let gaps: Vec<String> = item
+                        .gaps
+                        .iter()
+                        .map(|g| format!("{} {}/{}", g.post.as_str(), g.holders, g.required))
+                        .collect();
+                    println!(
+                        "{}\t{} {}\t{}\t{}",
+                        item.kind,
+                        item.object.object_type,
+                        item.object.id,
+                        item.object.name,
+                        gaps.join(", ")
+                    );
+                }
+                println!("{} item(s)", items.len());
+                Ok(())
             }
             Command::CreateAccount(args) => {
                 let store = safegrid::open_store(&cli.config).await?;

@@ -274,6 +274,10 @@ async fn tour_of_the_main_pages() {
         ("department", format!("/departments/{department}")),
         ("leadership", "/leadership".to_owned()),
         ("ledger", "/ledger".to_owned()),
+        ("units", "/units".to_owned()),
+        ("unit", "/units/1".to_owned()),
+        ("unit-form", "/units/1/edit".to_owned()),
+        ("coverage", "/coverage".to_owned()),
     ];
     for (device, width, height) in [("desktop", 1280, 900), ("phone", 390, 844)] {
         let c = browser(&driver, width, height).await;

@@ -283,3 +283,155 @@ story!(unit_input_is_checked_field_by_field, |app| {
 fn urlencode(s: &str) -> String {
     form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
+
+story!(a_unit_manager_sees_only_their_unit, |app| {
+    let qiye = app.token("qiye").await;
+    let list = app.get("/api/v1/units", Some(&qiye)).await.json();
+    assert_eq!(list["total"], 1);
+    assert_eq!(list["items"][0]["name"], "汉阴县城关镇惠民超市");
+    let chengguan = app.token("chengguan").await;
+    let village = first_village(&app, &chengguan, CHENGGUAN).await;
+    let other = app
+        .post_json(
+            "/api/v1/units",
+            Some(&chengguan),
+            &json!({"name": "邻居商店", "no_uscc_reason": "个体", "region": village}),
+        )
+        .await;
+    let other_id = other.json()["id"].as_i64().unwrap();
+    assert_eq!(
+        app.get(&format!("/api/v1/units/{other_id}"), Some(&qiye))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get("/api/v1/units?q=邻居", Some(&qiye)).await.json()["total"],
+        0
+    );
+    assert_eq!(
+        app.get("/api/v1/grids", Some(&qiye)).await.json()["total"],
+        0
+    );
+    let refused = app
+        .post_json(
+            "/api/v1/units",
+            Some(&qiye),
+            &json!({"name": "自建", "no_uscc_reason": "个体", "region": village}),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+});
+
+story!(coverage_audit_lists_blind_spots, |app| {
+    let admin = app.token("admin").await;
+    let made = app.post_json("/api/v1/units", Some(&admin), &json!({"name": "无着落的厂", "no_uscc_reason": "待核实", "supervising_department_ids": []})).await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
+    let id = made.json()["id"].as_i64().unwrap();
+    let coverage = app.get("/api/v1/coverage?per_page=200", Some(&admin)).await;
+    assert_eq!(coverage.status, StatusCode::OK);
+    let items = coverage.json()["items"].as_array().unwrap().clone();
+    let mine: Vec<&Value> = items
+        .iter()
+        .filter(|i| i["object"]["id"] == id && i["object"]["type"] == "unit")
+        .collect();
+    let kinds: Vec<&str> = mine.iter().map(|i| i["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["unit_without_village", "unit_without_department"]);
+    assert_eq!(
+        items
+            .iter()
+            .filter(|i| i["kind"] == "grid_understaffed")
+            .count(),
+        3,
+        "the demo's three understaffed grids"
+    );
+    // A town sees only its own blind spots.
+    let xuanwo = app.token("xuanwo").await;
+    let town = app.get("/api/v1/coverage", Some(&xuanwo)).await.json();
+    assert_eq!(town["total"], 1, "漩涡镇's zone without an inspector");
+    let browser = app.browser_login("admin").await;
+    let page = app.page(&browser.cookie, "/coverage").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text().contains("无着落的厂"));
+});
+
+story!(unit_pages, |app| {
+    let browser = app.browser_login("chengguan").await;
+    let chengguan = app.token("chengguan").await;
+    let village = first_village(&app, &chengguan, CHENGGUAN).await;
+    let form = app.page(&browser.cookie, "/units/new").await;
+    assert_eq!(form.status, StatusCode::OK);
+    let refused = app
+        .submit(
+            &browser,
+            "/units",
+            &[
+                ("name", "页面工厂"),
+                ("uscc", "91610921XXXXXXXXX0"),
+                ("region", &village),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .text()
+            .contains("统一社会信用代码：统一社会信用代码校验位不正确")
+            || refused.text().contains("统一社会信用代码："),
+        "{}",
+        refused.text()
+    );
+    assert!(
+        refused.text().contains("value=\"页面工厂\""),
+        "the form comes back as typed"
+    );
+    let made = app
+        .submit(
+            &browser,
+            "/units",
+            &[
+                ("name", "页面工厂"),
+                ("no_uscc_reason", "个体"),
+                ("region", &village),
+                ("sector", "construction"),
+                ("employees", "12"),
+            ],
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.text());
+    let location = made.headers[header::LOCATION].to_str().unwrap().to_owned();
+    let detail = app.page(&browser.cookie, &location).await;
+    assert_eq!(detail.status, StatusCode::OK);
+    assert!(detail.text().contains("页面工厂"));
+    assert!(
+        detail.text().contains("B（中危）"),
+        "construction is a key sector"
+    );
+    let edited = app
+        .submit(
+            &browser,
+            &location,
+            &[
+                ("name", "页面工厂"),
+                ("no_uscc_reason", "个体"),
+                ("region", &village),
+                ("status", "closed"),
+                ("status_reason", "已注销"),
+            ],
+        )
+        .await;
+    assert_eq!(edited.status, StatusCode::SEE_OTHER, "{}", edited.text());
+    assert!(
+        app.page(&browser.cookie, &location)
+            .await
+            .text()
+            .contains("已注销")
+    );
+    let list = app.page(&browser.cookie, "/units?q=ymgc").await;
+    assert!(list.text().contains("页面工厂"), "found by pinyin initials");
+    let leader = app.browser_login("lingdao").await;
+    assert_eq!(
+        app.page(&leader.cookie, "/units/new").await.status,
+        StatusCode::FORBIDDEN
+    );
+});

@@ -7,6 +7,7 @@
 //! record in the same transaction.
 
 mod audit;
+mod coverage;
 mod db;
 mod error;
 mod org;
@@ -18,6 +19,7 @@ pub mod reference;
 pub mod units;
 
 pub use accounts::{Account, NewAccount, NewSession, Session, SessionKind};
+pub use coverage::{CoverageItem, CoverageObject};
 pub use db::Store;
 pub use error::StoreError;
 pub use model::*;

@@ -161,3 +161,37 @@ impl<S: Send + Sync, T: DeserializeOwned> axum::extract::FromRequestParts<S> for
 fn form_urlencoded_parse(query: &str) -> form_urlencoded::Parse<'_> {
     form_urlencoded::parse(query.as_bytes())
 }
+
+/// A form body as its name–value pairs in order, for forms with repeated names (checkboxes).
+pub struct FormPairs(pub Vec<(String, String)>);
+
+impl FormPairs {
+    /// The first value of a field, trimmed; empty counts as absent.
+    pub fn get(&self, name: &str) -> Option<String> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+    }
+
+    /// Every value of a repeated field.
+    pub fn all(&self, name: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+}
+
+impl<S: Send + Sync> FromRequest<S> for FormPairs {
+    type Rejection = WebError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = Bytes::from_request(req, state).await.map_err(bytes_error)?;
+        Ok(FormPairs(
+            form_urlencoded::parse(&bytes).into_owned().collect(),
+        ))
+    }
+}

@@ -51,6 +51,7 @@ pub fn router() -> Router<AppState> {
         .route("/accounts/{id}/enable", post(enable_account))
         .route("/accounts/{id}/password", post(reset_password))
         .route("/calc/gb18218", post(calc_gb18218))
+        .route("/coverage", get(coverage))
         .route("/units", get(units).post(create_unit))
         .route("/units/{id}", get(unit).patch(update_unit))
         .route("/audit", get(audit))
@@ -1012,4 +1013,30 @@ async fn update_unit(
             .update_unit(&user.actor, parse_id(&id)?, input)
             .await?,
     ))
+}
+
+#[utoipa::path(get, path = "/api/v1/coverage", tag = "units", params(PageQuery), security(("bearer" = [])),
+    responses((status = 200, description = "`{items, total, page, per_page}`; each item has `kind` (unit_without_village, unit_without_department, grid_understaffed), `object` {type, id, name} and `reason`")))]
+async fn coverage(
+    State(state): State<AppState>,
+    user: ApiUser,
+    QueryArgs(q): QueryArgs<PageQuery>,
+) -> ApiResult<Page<safegrid_store::CoverageItem>> {
+    let all = state.store.coverage(&user.actor).await?;
+    let page = PageRequest::new(q.page, q.per_page);
+    let total = all.len() as i64;
+    let start = usize::try_from(page.offset())
+        .unwrap_or(usize::MAX)
+        .min(all.len());
+    let items = all
+        .into_iter()
+        .skip(start)
+        .take(usize::try_from(page.per_page).unwrap_or(50))
+        .collect();
+    Ok(Json(Page {
+        items,
+        total,
+        page: page.page,
+        per_page: page.per_page,
+    }))
 }

@@ -11,6 +11,7 @@ mod ledger;
 mod plans;
 mod regions;
 mod session;
+mod units;
 
 use crate::auth::PageUser;
 use crate::error::{Fault, WebError, translate};
@@ -50,6 +51,11 @@ pub fn router() -> Router<AppState> {
         .route("/ledger/export", get(ledger::export))
         .route("/plans", get(plans::show).post(plans::file))
         .route("/plans/deadline", post(plans::deadline))
+        .route("/units", get(units::list).post(units::create))
+        .route("/units/new", get(units::new_form))
+        .route("/units/{id}", get(units::show).post(units::update))
+        .route("/units/{id}/edit", get(units::edit_form))
+        .route("/coverage", get(units::coverage))
         .route("/audit", get(admin::audit))
         .route(
             "/accounts",
@@ -92,6 +98,7 @@ impl Chrome {
         };
         if role.sees_supervision_data() {
             add("home", "/");
+            add("units", "/units");
             if role != Role::UnitManager {
                 add("regions", "/regions");
                 add("grids", "/grids");
@@ -99,6 +106,7 @@ impl Chrome {
                 add("leadership", "/leadership");
                 add("ledger", "/ledger");
                 add("plans", "/plans");
+                add("coverage", "/coverage");
             }
         }
         if safegrid_domain::access::may_read_audit(role) {

@@ -1,0 +1,508 @@
+//! The unit ledger's pages: the list with filters, a unit's record, the form to add or change
+//! one, and the coverage audit.
+
+use super::{Chrome, FormErrors, Pager, query_base, render, render_with};
+use crate::api::UnitQuery;
+use crate::auth::PageUser;
+use crate::error::WebError;
+use crate::extract::{FormPairs, QueryArgs};
+use crate::i18n::Tr;
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use safegrid_domain::Violation;
+use safegrid_domain::access::{Actor, Role};
+use safegrid_store::{
+    CoverageItem, Department, PageRequest, RegionNode, Sector, Unit, UnitDetail, UnitInput,
+};
+use serde::Deserialize;
+
+fn grades(t: &Tr) -> Vec<(&'static str, String)> {
+    ["A", "B", "C"]
+        .into_iter()
+        .map(|g| (g, t.label("grade", g)))
+        .collect()
+}
+
+fn may_edit(actor: &Actor) -> bool {
+    matches!(
+        actor.role,
+        Role::CountyAdmin | Role::CommitteeOffice | Role::DepartmentStaff | Role::TownStaff
+    )
+}
+
+fn sector_label(t: &Tr, sectors: &[Sector], code: &str) -> String {
+    sectors
+        .iter()
+        .find(|s| s.code == code)
+        .map(|s| {
+            if t.locale == crate::i18n::Locale::En {
+                s.name_en.clone()
+            } else {
+                s.name_zh.clone()
+            }
+        })
+        .unwrap_or_else(|| code.to_owned())
+}
+
+#[derive(Template)]
+#[template(path = "units.html")]
+struct UnitsPage {
+    t: Tr,
+    chrome: Chrome,
+    units: Vec<Unit>,
+    pager: Pager,
+    q: UnitListQuery,
+    towns: Vec<RegionNode>,
+    departments: Vec<Department>,
+    sectors: Vec<(String, String)>,
+    grades: Vec<(&'static str, String)>,
+    can_edit: bool,
+}
+
+#[derive(Deserialize, Default, Clone)]
+pub struct UnitListQuery {
+    #[serde(default)]
+    pub q: String,
+    #[serde(default)]
+    pub region: String,
+    #[serde(default)]
+    pub department: String,
+    #[serde(default)]
+    pub sector: String,
+    #[serde(default)]
+    pub grade: String,
+    #[serde(default)]
+    pub key: String,
+    #[serde(default)]
+    pub status: String,
+    pub page: Option<u64>,
+}
+
+impl UnitListQuery {
+    fn api(&self) -> UnitQuery {
+        let some = |s: &str| Some(s.to_owned()).filter(|s| !s.trim().is_empty());
+        UnitQuery {
+            q: some(&self.q),
+            region: some(&self.region),
+            department: self.department.parse().ok(),
+            sector: some(&self.sector),
+            grade: some(&self.grade),
+            key: match self.key.as_str() {
+                "1" => Some(true),
+                "0" => Some(false),
+                _ => None,
+            },
+            status: some(&self.status),
+            page: self.page,
+            per_page: Some(50),
+        }
+    }
+}
+
+/// The towns of the account's county for the filter (a town's own account sees its own).
+async fn towns(state: &AppState, user: &PageUser) -> Result<Vec<RegionNode>, WebError> {
+    let top = state.store.region_children(&user.actor, None).await?;
+    let mut towns = Vec::new();
+    for root in top {
+        if root.level == 4 {
+            towns.push(root);
+        } else if root.level < 4 {
+            towns.extend(
+                state
+                    .store
+                    .region_children(&user.actor, Some(&root.code))
+                    .await?,
+            );
+        }
+    }
+    Ok(towns)
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    t: Tr,
+    user: PageUser,
+    QueryArgs(q): QueryArgs<UnitListQuery>,
+) -> Result<Response, WebError> {
+    let api = q.api();
+    let page = state
+        .store
+        .units(
+            &user.actor,
+            &api.filter()?,
+            PageRequest::new(api.page, api.per_page),
+        )
+        .await?;
+    let pager = Pager::new(
+        &page,
+        query_base(&[
+            ("q", Some(q.q.clone())),
+            ("region", Some(q.region.clone())),
+            ("department", Some(q.department.clone())),
+            ("sector", Some(q.sector.clone())),
+            ("grade", Some(q.grade.clone())),
+            ("key", Some(q.key.clone())),
+            ("status", Some(q.status.clone())),
+        ]),
+    );
+    let all_sectors = state.store.sectors().await?;
+    render(&UnitsPage {
+        chrome: Chrome::new(&t, &user, "units"),
+        towns: towns(&state, &user).await?,
+        departments: state.store.departments(&user.actor).await?,
+        sectors: all_sectors
+            .iter()
+            .map(|s| (s.code.clone(), sector_label(&t, &all_sectors, &s.code)))
+            .collect(),
+        can_edit: may_edit(&user.actor),
+        grades: grades(&t),
+        t,
+        units: page.items,
+        pager,
+        q,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "unit.html")]
+struct UnitPage {
+    t: Tr,
+    chrome: Chrome,
+    d: UnitDetail,
+    sector: String,
+    industry: String,
+    can_edit: bool,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    t: Tr,
+    user: PageUser,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
+    let d = state.store.unit(&user.actor, id).await?;
+    let sectors = state.store.sectors().await?;
+    let sector = d
+        .unit
+        .sector_code
+        .as_deref()
+        .map(|c| sector_label(&t, &sectors, c))
+        .unwrap_or_default();
+    let industry = d
+        .unit
+        .industry_code
+        .as_deref()
+        .and_then(safegrid_domain::unit::industry::division_of)
+        .map(|(code, zh, en)| {
+            format!(
+                "{code} {}",
+                if t.locale == crate::i18n::Locale::En {
+                    en
+                } else {
+                    zh
+                }
+            )
+        })
+        .unwrap_or_default();
+    render(&UnitPage {
+        chrome: Chrome::new(&t, &user, "units"),
+        can_edit: may_edit(&user.actor),
+        t,
+        d,
+        sector,
+        industry,
+    })
+}
+
+/// The values of the unit form, kept as typed so a refused form comes back as it was.
+#[derive(Default, Clone)]
+pub struct UnitForm {
+    pub values: Vec<(String, String)>,
+    pub supervising: Vec<String>,
+}
+
+impl UnitForm {
+    pub fn v(&self, name: &str) -> String {
+        self.values
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+
+    pub fn checked(&self, id: &i64) -> bool {
+        self.supervising.iter().any(|s| s == &id.to_string())
+    }
+
+    fn of_unit(d: &UnitDetail) -> Self {
+        let u = &d.unit;
+        let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+        let values = vec![
+            ("name".into(), u.name.clone()),
+            ("uscc".into(), opt(&u.uscc)),
+            ("no_uscc_reason".into(), opt(&u.no_uscc_reason)),
+            ("legal_rep".into(), opt(&u.legal_rep)),
+            ("principal".into(), opt(&u.principal)),
+            ("safety_manager".into(), opt(&u.safety_manager)),
+            ("phone".into(), opt(&u.phone)),
+            ("address".into(), opt(&u.address)),
+            ("region".into(), opt(&u.region)),
+            ("industry".into(), opt(&u.industry_code)),
+            ("sector".into(), opt(&u.sector_code)),
+            (
+                "employees".into(),
+                u.employees.map(|n| n.to_string()).unwrap_or_default(),
+            ),
+            ("standardisation".into(), opt(&u.standardisation)),
+            ("status".into(), u.status.clone()),
+            (
+                "is_key".into(),
+                if u.is_key { "1".into() } else { String::new() },
+            ),
+            ("key_reason".into(), opt(&u.key_reason)),
+        ];
+        Self {
+            values,
+            supervising: d
+                .supervising_departments
+                .iter()
+                .map(|d| d.id.to_string())
+                .collect(),
+        }
+    }
+
+    /// The form as unit input: empty fields are absent, numbers parsed.
+    fn input(&self, editing: bool) -> Result<UnitInput, WebError> {
+        let get = |k: &str| Some(self.v(k).trim().to_owned()).filter(|s| !s.is_empty());
+        let employees = match get("employees") {
+            Some(n) => Some(
+                n.parse::<i64>()
+                    .map_err(|_| Violation::new("employees", "error.number"))?,
+            ),
+            None => None,
+        };
+        let supervising: Result<Vec<i64>, _> =
+            self.supervising.iter().map(|s| s.parse::<i64>()).collect();
+        Ok(UnitInput {
+            name: get("name"),
+            uscc: if editing {
+                Some(self.v("uscc"))
+            } else {
+                get("uscc")
+            },
+            no_uscc_reason: get("no_uscc_reason"),
+            legal_rep: get("legal_rep"),
+            principal: get("principal"),
+            safety_manager: get("safety_manager"),
+            phone: get("phone"),
+            address: get("address"),
+            region: get("region"),
+            industry: get("industry"),
+            sector: get("sector"),
+            employees,
+            standardisation: get("standardisation"),
+            status: get("status"),
+            status_reason: get("status_reason"),
+            supervision_grade: get("supervision_grade"),
+            grade_reason: get("grade_reason"),
+            is_key: Some(!self.v("is_key").is_empty()),
+            key_reason: get("key_reason"),
+            supervising_department_ids: Some(supervising.map_err(|_| {
+                Violation::new("supervising_department_ids", "error.department_unknown")
+            })?),
+            ..Default::default()
+        })
+    }
+}
+
+#[derive(Template)]
+#[template(path = "unit_form.html")]
+struct UnitFormPage {
+    t: Tr,
+    chrome: Chrome,
+    /// The unit being changed, or none for a new one.
+    id: Option<i64>,
+    form: UnitForm,
+    errors: FormErrors,
+    departments: Vec<Department>,
+    sectors: Vec<(String, String)>,
+    statuses: Vec<(&'static str, String)>,
+    levels: Vec<(&'static str, String)>,
+    grades: Vec<(&'static str, String)>,
+}
+
+async fn form_page(
+    state: &AppState,
+    t: Tr,
+    user: &PageUser,
+    id: Option<i64>,
+    form: UnitForm,
+    errors: FormErrors,
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    if !may_edit(&user.actor) {
+        return Err(WebError::Forbidden);
+    }
+    let all_sectors = state.store.sectors().await?;
+    render_with(
+        status,
+        &UnitFormPage {
+            chrome: Chrome::new(&t, user, "units"),
+            departments: state.store.departments(&user.actor).await?,
+            sectors: all_sectors
+                .iter()
+                .map(|s| (s.code.clone(), sector_label(&t, &all_sectors, &s.code)))
+                .collect(),
+            statuses: safegrid_domain::unit::record::UnitStatus::ALL
+                .iter()
+                .map(|s| (s.as_str(), t.label("unit_status", s.as_str())))
+                .collect(),
+            levels: safegrid_domain::unit::record::STANDARDISATION
+                .iter()
+                .map(|l| (*l, t.label("standardisation", l)))
+                .collect(),
+            grades: grades(&t),
+            t,
+            id,
+            form,
+            errors,
+        },
+    )
+}
+
+pub async fn new_form(
+    State(state): State<AppState>,
+    t: Tr,
+    user: PageUser,
+) -> Result<Response, WebError> {
+    form_page(
+        &state,
+        t,
+        &user,
+        None,
+        UnitForm::default(),
+        FormErrors::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+pub async fn edit_form(
+    State(state): State<AppState>,
+    t: Tr,
+    user: PageUser,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
+    let d = state.store.unit(&user.actor, id).await?;
+    form_page(
+        &state,
+        t,
+        &user,
+        Some(id),
+        UnitForm::of_unit(&d),
+        FormErrors::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+fn read_form(pairs: &FormPairs) -> UnitForm {
+    UnitForm {
+        values: pairs
+            .0
+            .iter()
+            .filter(|(k, _)| k != "supervising")
+            .cloned()
+            .collect(),
+        supervising: pairs.all("supervising"),
+    }
+}
+
+async fn save(
+    state: &AppState,
+    t: Tr,
+    user: &PageUser,
+    id: Option<i64>,
+    pairs: FormPairs,
+) -> Result<Response, WebError> {
+    user.check_csrf(&pairs.get("csrf").unwrap_or_default())?;
+    let form = read_form(&pairs);
+    let result = match form.input(id.is_some()) {
+        Ok(input) => match id {
+            Some(id) => state
+                .store
+                .update_unit(&user.actor, id, input)
+                .await
+                .map_err(WebError::from),
+            None => state
+                .store
+                .create_unit(&user.actor, input)
+                .await
+                .map_err(WebError::from),
+        },
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(d) => Ok(Redirect::to(&format!("/units/{}", d.unit.id)).into_response()),
+        Err(WebError::Invalid(invalid)) => {
+            let errors = FormErrors::of(&t, &invalid);
+            form_page(
+                state,
+                t,
+                user,
+                id,
+                form,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    t: Tr,
+    user: PageUser,
+    pairs: FormPairs,
+) -> Result<Response, WebError> {
+    save(&state, t, &user, None, pairs).await
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    t: Tr,
+    user: PageUser,
+    Path(id): Path<String>,
+    pairs: FormPairs,
+) -> Result<Response, WebError> {
+    let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
+    save(&state, t, &user, Some(id), pairs).await
+}
+
+#[derive(Template)]
+#[template(path = "coverage.html")]
+struct CoveragePage {
+    t: Tr,
+    chrome: Chrome,
+    items: Vec<CoverageItem>,
+}
+
+pub async fn coverage(
+    State(state): State<AppState>,
+    t: Tr,
+    user: PageUser,
+) -> Result<Response, WebError> {
+    let items = state.store.coverage(&user.actor).await?;
+    render(&CoveragePage {
+        chrome: Chrome::new(&t, &user, "coverage"),
+        t,
+        items,
+    })
+}
