@@ -435,3 +435,57 @@ story!(unit_pages, |app| {
         StatusCode::FORBIDDEN
     );
 });
+
+story!(unit_exports_hold_only_the_scope, |app| {
+    let chengguan = app.token("chengguan").await;
+    let xuanwo = app.token("xuanwo").await;
+    let v1 = first_village(&app, &chengguan, CHENGGUAN).await;
+    let v2 = first_village(&app, &xuanwo, XUANWO).await;
+    for (token, name, village) in [
+        (&chengguan, "城关导出厂", &v1),
+        (&xuanwo, "漩涡导出厂", &v2),
+    ] {
+        let made = app
+            .post_json(
+                "/api/v1/units",
+                Some(token),
+                &json!({"name": name, "no_uscc_reason": "个体", "region": village}),
+            )
+            .await;
+        assert_eq!(made.status, StatusCode::CREATED);
+    }
+    let csv = app
+        .get("/api/v1/units/export?format=csv", Some(&chengguan))
+        .await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert_eq!(csv.headers[header::CONTENT_TYPE], "text/csv; charset=utf-8");
+    let text = csv.text();
+    assert!(text.starts_with('\u{feff}'));
+    assert!(text.contains("城关导出厂"));
+    assert!(
+        !text.contains("漩涡导出厂"),
+        "another town's unit is never exported"
+    );
+    assert_eq!(
+        text.lines().count(),
+        1 + 2,
+        "the header, the demo's own unit and this one"
+    );
+    let xlsx = app.get("/api/v1/units/export", Some(&chengguan)).await;
+    assert_eq!(xlsx.status, StatusCode::OK);
+    assert_eq!(&xlsx.bytes[..2], b"PK");
+    let own = app
+        .get(
+            "/api/v1/units/export?format=csv",
+            Some(&app.token("qiye").await),
+        )
+        .await
+        .text();
+    assert_eq!(own.lines().count(), 2);
+    let browser = app.browser_login("xuanwo").await;
+    let page_export = app
+        .page(&browser.cookie, "/units/export?format=csv&q=导出")
+        .await
+        .text();
+    assert!(page_export.contains("漩涡导出厂") && !page_export.contains("城关导出厂"));
+});

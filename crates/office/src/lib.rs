@@ -1,7 +1,8 @@
 //! Files people exchange: tables written as Excel workbooks and CSV. The caller translates
 //! headers and cells; this crate only lays them out.
 
-use rust_xlsxwriter::{Format, FormatBorder, Workbook, XlsxError};
+pub use rust_xlsxwriter::XlsxError;
+use rust_xlsxwriter::{Format, FormatBorder, Workbook};
 
 /// A titled table as an `.xlsx` workbook: a merged title row, a bold header row frozen in
 /// place, an autofilter, and columns sized to their content.
@@ -47,6 +48,70 @@ pub fn table_xlsx(
 
 fn col(c: usize) -> u16 {
     u16::try_from(c).unwrap_or(u16::MAX)
+}
+
+/// A workbook written a row at a time with rows spilled to a temporary file
+/// (rust_xlsxwriter's constant-memory mode), then saved to a temporary file to be streamed:
+/// a 100,000-row ledger never sits in memory whole.
+pub struct XlsxStream {
+    book: Workbook,
+    next_row: u32,
+    columns: u16,
+}
+
+impl XlsxStream {
+    pub fn new(headers: &[String]) -> Result<Self, XlsxError> {
+        let mut book = Workbook::new();
+        let sheet = book.add_worksheet_with_constant_memory()?;
+        let bold = Format::new()
+            .set_bold()
+            .set_background_color("DDEBF7")
+            .set_border(FormatBorder::Thin);
+        for (c, h) in headers.iter().enumerate() {
+            sheet.write_with_format(0, col(c), h, &bold)?;
+            sheet.set_column_width(col(c), (display_width(h) as f64 + 4.0).clamp(8.0, 40.0))?;
+        }
+        sheet.set_freeze_panes(1, 0)?;
+        Ok(Self {
+            book,
+            next_row: 1,
+            columns: col(headers.len()),
+        })
+    }
+
+    pub fn row(&mut self, cells: &[String]) -> Result<(), XlsxError> {
+        let row = self.next_row;
+        let sheet = self.book.worksheet_from_index(0)?;
+        for (c, cell) in cells.iter().enumerate() {
+            if !cell.is_empty() {
+                sheet.write(row, col(c), cell)?;
+            }
+        }
+        self.next_row += 1;
+        Ok(())
+    }
+
+    /// Finishes the workbook into a temporary file (removed when dropped).
+    pub fn finish(mut self) -> Result<tempfile::NamedTempFile, XlsxError> {
+        if self.next_row > 1 {
+            let last = self.next_row - 1;
+            let columns = self.columns.saturating_sub(1);
+            self.book
+                .worksheet_from_index(0)?
+                .autofilter(0, 0, last, columns)?;
+        }
+        let file = tempfile::NamedTempFile::new().map_err(XlsxError::IoError)?;
+        self.book.save(file.path())?;
+        Ok(file)
+    }
+}
+
+/// One CSV line (with CRLF), quoted and with formulas defused as in [`table_csv`].
+pub fn csv_line(cells: &[String]) -> String {
+    let quoted: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
+    let mut line = quoted.join(",");
+    line.push_str("\r\n");
+    line
 }
 
 /// Width in spreadsheet columns: CJK characters take two.

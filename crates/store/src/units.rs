@@ -426,6 +426,25 @@ impl Store {
         c.conn().page(&q, page).await
     }
 
+    /// Units in scope matching the filter with ids above `after`, in id order: an export
+    /// walks the whole ledger this way, a batch at a time, without holding it in memory.
+    pub async fn units_after(
+        &self,
+        actor: &Actor,
+        filter: &UnitFilter,
+        after: i64,
+        limit: u64,
+    ) -> Result<Vec<Unit>> {
+        let mut q = unit_select();
+        q.cond_where(scope::units(&actor.scope))
+            .cond_where(filter.condition())
+            .and_where(Expr::col(("u", "id")).gt(after))
+            .order_by(("u", "id"), Order::Asc)
+            .limit(limit);
+        let mut c = self.read().await?;
+        c.conn().all(&q).await
+    }
+
     /// One unit in scope with its departments, the reasons for its suggested grade and its
     /// history.
     pub async fn unit(&self, actor: &Actor, id: i64) -> Result<UnitDetail> {

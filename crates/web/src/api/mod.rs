@@ -53,6 +53,7 @@ pub fn router() -> Router<AppState> {
         .route("/calc/gb18218", post(calc_gb18218))
         .route("/coverage", get(coverage))
         .route("/units", get(units).post(create_unit))
+        .route("/units/export", get(export_units))
         .route("/units/{id}", get(unit).patch(update_unit))
         .route("/audit", get(audit))
         .fallback(|| async { WebError::NotFound })
@@ -1039,4 +1040,30 @@ async fn coverage(
         page: page.page,
         per_page: page.per_page,
     }))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct FormatQuery {
+    /// xlsx (default) or csv
+    pub format: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/units/export", tag = "units", params(UnitQuery, FormatQuery), security(("bearer" = [])),
+    responses((status = 200, description = "the units in scope matching the filters, as .xlsx or .csv (streamed)")))]
+async fn export_units(
+    State(state): State<AppState>,
+    user: ApiUser,
+    t: crate::i18n::Tr,
+    QueryArgs(q): QueryArgs<UnitQuery>,
+    QueryArgs(f): QueryArgs<FormatQuery>,
+) -> Result<axum::response::Response, WebError> {
+    let filter = q.filter()?;
+    crate::export::units(
+        state.store.clone(),
+        user.actor,
+        t,
+        filter,
+        f.format.as_deref().unwrap_or("xlsx"),
+    )
+    .await
 }

@@ -53,6 +53,7 @@ pub fn router() -> Router<AppState> {
         .route("/plans/deadline", post(plans::deadline))
         .route("/units", get(units::list).post(units::create))
         .route("/units/new", get(units::new_form))
+        .route("/units/export", get(units::export))
         .route("/units/{id}", get(units::show).post(units::update))
         .route("/units/{id}/edit", get(units::edit_form))
         .route("/coverage", get(units::coverage))

@@ -54,6 +54,7 @@ struct UnitsPage {
     chrome: Chrome,
     units: Vec<Unit>,
     pager: Pager,
+    export_query: String,
     q: UnitListQuery,
     towns: Vec<RegionNode>,
     departments: Vec<Department>,
@@ -136,6 +137,15 @@ pub async fn list(
             PageRequest::new(api.page, api.per_page),
         )
         .await?;
+    let base = query_base(&[
+        ("q", Some(q.q.clone())),
+        ("region", Some(q.region.clone())),
+        ("department", Some(q.department.clone())),
+        ("sector", Some(q.sector.clone())),
+        ("grade", Some(q.grade.clone())),
+        ("key", Some(q.key.clone())),
+        ("status", Some(q.status.clone())),
+    ]);
     let pager = Pager::new(
         &page,
         query_base(&[
@@ -162,6 +172,7 @@ pub async fn list(
         t,
         units: page.items,
         pager,
+        export_query: base,
         q,
     })
 }
@@ -505,4 +516,28 @@ pub async fn coverage(
         t,
         items,
     })
+}
+
+#[derive(Deserialize, Default)]
+pub struct ExportFormat {
+    format: Option<String>,
+}
+
+/// `/units/export?format=xlsx|csv&…filters`: the list on screen as a file.
+pub async fn export(
+    State(state): State<AppState>,
+    t: Tr,
+    user: PageUser,
+    QueryArgs(q): QueryArgs<UnitListQuery>,
+    QueryArgs(f): QueryArgs<ExportFormat>,
+) -> Result<Response, WebError> {
+    let filter = q.api().filter()?;
+    crate::export::units(
+        state.store.clone(),
+        user.actor.clone(),
+        t,
+        filter,
+        f.format.as_deref().unwrap_or("xlsx"),
+    )
+    .await
 }

@@ -1,0 +1,181 @@
+//! The unit ledger as a file (摸底统计 out): CSV streamed a batch at a time, or an Excel
+//! workbook built in constant memory and streamed from a temporary file. The columns are the
+//! import template's, so an export can be edited and imported again.
+
+use crate::error::WebError;
+use crate::i18n::{Locale, Tr};
+use axum::body::{Body, Bytes};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use safegrid_domain::access::Actor;
+use safegrid_store::{Sector, Store, Unit, UnitFilter};
+
+/// Rows fetched per batch while exporting.
+const BATCH: u64 = 2_000;
+
+/// The ledger's columns: the field each holds and its header's message key.
+pub const UNIT_COLUMNS: &[(&str, &str)] = &[
+    ("name", "field.name"),
+    ("uscc", "field.uscc"),
+    ("no_uscc_reason", "field.no_uscc_reason"),
+    ("legal_rep", "field.legal_rep"),
+    ("principal", "field.principal"),
+    ("safety_manager", "field.safety_manager"),
+    ("phone", "field.phone"),
+    ("address", "field.address"),
+    ("region", "units.village_code"),
+    ("region_name", "units.village"),
+    ("industry", "field.industry"),
+    ("sector", "field.sector"),
+    ("employees", "field.employees"),
+    ("standardisation", "field.standardisation"),
+    ("status", "field.status"),
+    ("supervision_grade", "field.supervision_grade"),
+    ("is_key", "field.is_key"),
+    ("key_reason", "field.key_reason"),
+];
+
+pub fn headers(t: &Tr) -> Vec<String> {
+    UNIT_COLUMNS
+        .iter()
+        .map(|(_, key)| t.t(key).to_owned())
+        .collect()
+}
+
+fn sector_name(t: &Tr, sectors: &[Sector], code: &str) -> String {
+    sectors
+        .iter()
+        .find(|s| s.code == code)
+        .map(|s| {
+            if t.locale == Locale::En {
+                s.name_en.clone()
+            } else {
+                s.name_zh.clone()
+            }
+        })
+        .unwrap_or_else(|| code.to_owned())
+}
+
+/// A unit as a row of the ledger, in the reader's language.
+pub fn row(t: &Tr, sectors: &[Sector], u: &Unit) -> Vec<String> {
+    let o = |v: &Option<String>| v.clone().unwrap_or_default();
+    vec![
+        u.name.clone(),
+        o(&u.uscc),
+        o(&u.no_uscc_reason),
+        o(&u.legal_rep),
+        o(&u.principal),
+        o(&u.safety_manager),
+        o(&u.phone),
+        o(&u.address),
+        o(&u.region),
+        o(&u.region_name),
+        o(&u.industry_code),
+        u.sector_code
+            .as_deref()
+            .map(|c| sector_name(t, sectors, c))
+            .unwrap_or_default(),
+        u.employees.map(|n| n.to_string()).unwrap_or_default(),
+        u.standardisation
+            .as_deref()
+            .map(|s| t.label("standardisation", s))
+            .unwrap_or_default(),
+        t.label("unit_status", &u.status),
+        u.supervision_grade.clone(),
+        if u.is_key {
+            t.t("units.bool.true").to_owned()
+        } else {
+            t.t("units.bool.false").to_owned()
+        },
+        o(&u.key_reason),
+    ]
+}
+
+fn attachment(response: &mut Response, mime: &'static str, name: &str, ext: &str) {
+    let h = response.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
+    let ascii = format!("units.{ext}");
+    let encoded: String =
+        form_urlencoded::byte_serialize(format!("{name}.{ext}").as_bytes()).collect();
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"
+    )) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+}
+
+/// Streams the units in scope matching the filter as `csv` or `xlsx`.
+pub async fn units(
+    store: Store,
+    actor: Actor,
+    t: Tr,
+    filter: UnitFilter,
+    format: &str,
+) -> Result<Response, WebError> {
+    let sectors = store.sectors().await?;
+    let name = t.t("units.title").to_owned();
+    if format == "csv" {
+        let head = format!("{}{}", '\u{feff}', safegrid_office::csv_line(&headers(&t)));
+        let state = Some((store, actor, t, filter, sectors, 0i64, Some(head)));
+        let stream = futures_util::stream::unfold(state, |state| async move {
+            let (store, actor, t, filter, sectors, after, head) = state?;
+            if let Some(head) = head {
+                return Some((
+                    Ok::<Bytes, std::io::Error>(Bytes::from(head)),
+                    Some((store, actor, t, filter, sectors, after, None)),
+                ));
+            }
+            match store.units_after(&actor, &filter, after, BATCH).await {
+                Ok(batch) if batch.is_empty() => None,
+                Ok(batch) => {
+                    let last = batch.last().map(|u| u.id).unwrap_or(after);
+                    let chunk: String = batch
+                        .iter()
+                        .map(|u| safegrid_office::csv_line(&row(&t, &sectors, u)))
+                        .collect();
+                    Some((
+                        Ok(Bytes::from(chunk)),
+                        Some((store, actor, t, filter, sectors, last, None)),
+                    ))
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "unit export stopped");
+                    Some((Err(std::io::Error::other("export failed")), None))
+                }
+            }
+        });
+        let mut response = Body::from_stream(stream).into_response();
+        attachment(&mut response, "text/csv; charset=utf-8", &name, "csv");
+        return Ok(response);
+    }
+    let internal = |e: safegrid_office::XlsxError| {
+        tracing::error!(error = %e, "unit export failed");
+        WebError::Internal
+    };
+    let mut book = safegrid_office::XlsxStream::new(&headers(&t)).map_err(internal)?;
+    let mut after = 0i64;
+    loop {
+        let batch = store.units_after(&actor, &filter, after, BATCH).await?;
+        let Some(last) = batch.last() else { break };
+        after = last.id;
+        for u in &batch {
+            book.row(&row(&t, &sectors, u)).map_err(internal)?;
+        }
+    }
+    let file = tokio::task::spawn_blocking(move || book.finish())
+        .await
+        .map_err(|_| WebError::Internal)?
+        .map_err(internal)?;
+    // Open it, then let the path go: the open handle keeps the data until streamed.
+    let handle = file.reopen().map_err(|_| WebError::Internal)?;
+    drop(file);
+    let stream = tokio_util::io::ReaderStream::new(tokio::fs::File::from_std(handle));
+    let mut response = Body::from_stream(stream).into_response();
+    attachment(
+        &mut response,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        &name,
+        "xlsx",
+    );
+    Ok(response)
+}
