@@ -178,3 +178,171 @@ mod tests {
         assert_eq!(&bytes[..2], b"PK");
     }
 }
+
+/// Why a spreadsheet could not be read at all.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("the file is not a spreadsheet this system reads (.xlsx or .csv)")]
+    Unreadable,
+    #[error("the workbook has no sheet")]
+    Empty,
+}
+
+/// The cells of a file's first sheet as text, row by row: `.xlsx` (recognised by content) or
+/// CSV in UTF-8 (with or without a byte-order mark) or GB 18030, as Chinese Excel saves it.
+/// Numbers that are whole come out without a fraction (`12`, not `12.0`).
+pub fn read_table(bytes: &[u8]) -> Result<Vec<Vec<String>>, ReadError> {
+    if bytes.starts_with(b"PK") {
+        return read_xlsx(bytes);
+    }
+    let text = match std::str::from_utf8(bytes) {
+        Ok(s) => s.trim_start_matches('\u{feff}').to_owned(),
+        Err(_) => {
+            let (decoded, _, bad) = encoding_rs::GB18030.decode(bytes);
+            if bad {
+                return Err(ReadError::Unreadable);
+            }
+            decoded.into_owned()
+        }
+    };
+    if text.contains('\0') {
+        return Err(ReadError::Unreadable);
+    }
+    Ok(parse_csv(&text))
+}
+
+fn read_xlsx(bytes: &[u8]) -> Result<Vec<Vec<String>>, ReadError> {
+    use calamine::{Data, Reader, Xlsx};
+    let mut book: Xlsx<_> =
+        Xlsx::new(std::io::Cursor::new(bytes)).map_err(|_| ReadError::Unreadable)?;
+    let range = book
+        .worksheet_range_at(0)
+        .ok_or(ReadError::Empty)?
+        .map_err(|_| ReadError::Unreadable)?;
+    Ok(range
+        .rows()
+        .map(|row| {
+            row.iter()
+                .map(|cell| match cell {
+                    Data::Empty => String::new(),
+                    Data::String(s) => s.clone(),
+                    Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => {
+                        format!("{}", *f as i64)
+                    }
+                    Data::Float(f) => f.to_string(),
+                    Data::Int(i) => i.to_string(),
+                    Data::Bool(b) => b.to_string(),
+                    Data::DateTime(d) => excel_date(d.as_f64()),
+                    Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+                    Data::Error(_) => String::new(),
+                })
+                .collect()
+        })
+        .collect())
+}
+
+/// An Excel serial date (days since 1899-12-30) as `YYYY-MM-DD`.
+fn excel_date(serial: f64) -> String {
+    let days = serial.floor() as i64;
+    chrono::NaiveDate::from_ymd_opt(1899, 12, 30)
+        .and_then(|base| base.checked_add_signed(chrono::Duration::days(days)))
+        .map(|d| d.to_string())
+        .unwrap_or_default()
+}
+
+/// A small RFC 4180 reader: quoted fields may hold commas, quotes (doubled) and line breaks.
+fn parse_csv(text: &str) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    let mut row = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            ('"', true) => quoted = false,
+            ('"', false) if field.is_empty() => quoted = true,
+            (',', false) => row.push(std::mem::take(&mut field)),
+            ('\r', false) => {}
+            ('\n', false) => {
+                row.push(std::mem::take(&mut field));
+                rows.push(std::mem::take(&mut row));
+            }
+            (c, _) => field.push(c),
+        }
+    }
+    if !field.is_empty() || !row.is_empty() {
+        row.push(field);
+        rows.push(row);
+    }
+    rows
+}
+
+/// An import template: a header row, and list validations on the columns that take one of a
+/// few values, so a spreadsheet cannot be filled with what the import will refuse.
+pub fn template_xlsx(
+    headers: &[String],
+    lists: &[(usize, Vec<String>)],
+) -> Result<Vec<u8>, XlsxError> {
+    use rust_xlsxwriter::DataValidation;
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    let bold = Format::new()
+        .set_bold()
+        .set_background_color("DDEBF7")
+        .set_border(FormatBorder::Thin);
+    for (c, h) in headers.iter().enumerate() {
+        sheet.write_with_format(0, col(c), h, &bold)?;
+        sheet.set_column_width(col(c), (display_width(h) as f64 + 4.0).clamp(10.0, 40.0))?;
+    }
+    for (c, values) in lists {
+        let validation = DataValidation::new().allow_list_strings(values)?;
+        sheet.add_data_validation(1, col(*c), 10_000, col(*c), &validation)?;
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    book.save_to_buffer()
+}
+
+#[cfg(test)]
+mod read_tests {
+    use super::*;
+
+    #[test]
+    fn csv_with_quotes_breaks_and_bom() {
+        let rows =
+            read_table("\u{feff}名称,备注\r\n\"甲,厂\",\"说\"\"明\"\n乙厂,\"两\n行\"\n".as_bytes())
+                .unwrap();
+        assert_eq!(
+            rows,
+            vec![
+                vec!["名称", "备注"],
+                vec!["甲,厂", "说\"明"],
+                vec!["乙厂", "两\n行"]
+            ]
+        );
+    }
+
+    #[test]
+    fn gb18030_csv() {
+        let (bytes, _, _) = encoding_rs::GB18030.encode("单位名称,地址\n汉阴县甲厂,城关镇\n");
+        let rows = read_table(&bytes).unwrap();
+        assert_eq!(rows[1], vec!["汉阴县甲厂", "城关镇"]);
+    }
+
+    #[test]
+    fn xlsx_round_trip() {
+        let bytes = table_xlsx(
+            "标题",
+            &["名称".into(), "人数".into()],
+            &[vec!["甲厂".into(), "12".into()]],
+        )
+        .unwrap();
+        let rows = read_table(&bytes).unwrap();
+        assert_eq!(rows[1], vec!["名称", "人数"]);
+        assert_eq!(rows[2], vec!["甲厂", "12"]);
+        assert!(read_table(b"\0\0\0garbage").is_err());
+    }
+}

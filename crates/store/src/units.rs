@@ -512,121 +512,8 @@ impl Store {
         let mut conn = tx.conn();
         let (county, supervising) = place(&mut conn, actor, &checked).await?;
         duplicates(&mut conn, &checked, None).await?;
-        let sectors: Vec<String> = checked.sector.iter().cloned().collect();
-        let facts = GradeFacts {
-            sectors: &sectors,
-            employees: checked.employees.and_then(|n| u32::try_from(n).ok()),
-            ..Default::default()
-        };
-        let (suggested, _) = suggest(&GradeRule::default(), &facts);
-        let grade = checked
-            .grade_override
-            .as_ref()
-            .map(|g| g.0)
-            .unwrap_or(suggested);
-        let at = now();
-        let id = conn
-            .insert_id(
-                Query::insert()
-                    .into_table("units")
-                    .columns([
-                        "county_code",
-                        "name",
-                        "name_initials",
-                        "uscc",
-                        "no_uscc_reason",
-                        "legal_rep",
-                        "principal",
-                        "safety_manager",
-                        "phone",
-                        "address",
-                        "region_code",
-                        "longitude",
-                        "latitude",
-                        "industry_code",
-                        "sector_code",
-                        "approving_department_id",
-                        "employees",
-                        "standardisation",
-                        "status",
-                        "supervision_grade",
-                        "suggested_grade",
-                        "grade_override_reason",
-                        "is_key",
-                        "key_reason",
-                        "created_at",
-                        "updated_at",
-                    ])
-                    .values_panic([
-                        county.clone().into(),
-                        checked.name.clone().into(),
-                        initials(&checked.name).into(),
-                        checked.uscc.clone().into(),
-                        checked.no_uscc_reason.clone().into(),
-                        checked.legal_rep.clone().into(),
-                        checked.principal.clone().into(),
-                        checked.safety_manager.clone().into(),
-                        checked.phone.clone().into(),
-                        checked.address.clone().into(),
-                        checked.region.clone().into(),
-                        checked.longitude.into(),
-                        checked.latitude.into(),
-                        checked.industry.clone().into(),
-                        checked.sector.clone().into(),
-                        checked.approving_department_id.into(),
-                        checked.employees.into(),
-                        checked.standardisation.clone().into(),
-                        checked.status.as_str().into(),
-                        grade.as_str().into(),
-                        suggested.as_str().into(),
-                        checked.grade_override.as_ref().map(|g| g.1.clone()).into(),
-                        checked.is_key.into(),
-                        checked.key_reason.clone().into(),
-                        at.into(),
-                        at.into(),
-                    ])
-                    .returning_col("id"),
-            )
-            .await
-            .map_err(|e| e.unique_as("uscc", "error.uscc.taken"))?;
-        for d in &supervising {
-            conn.insert(
-                Query::insert()
-                    .into_table("unit_departments")
-                    .columns(["unit_id", "department_id"])
-                    .values_panic([id.into(), (*d).into()]),
-            )
-            .await?;
-        }
-        history(
-            &mut conn,
-            actor,
-            id,
-            "status",
-            checked.status.as_str(),
-            None,
-        )
-        .await?;
-        history(
-            &mut conn,
-            actor,
-            id,
-            "grade",
-            grade.as_str(),
-            checked.grade_override.as_ref().map(|g| g.1.clone()),
-        )
-        .await?;
-        if checked.is_key {
-            history(
-                &mut conn,
-                actor,
-                id,
-                "key",
-                "true",
-                checked.key_reason.clone(),
-            )
-            .await?;
-        }
+        let id = insert_unit(&mut conn, actor, &county, &checked, &supervising).await?;
+        let grade = unit_grade(&mut conn, id).await?;
         audit::record(
             &mut conn,
             actor,
@@ -809,6 +696,130 @@ impl Store {
         tx.commit().await?;
         self.unit(&Actor::system(), id).await
     }
+}
+
+/// The grade a unit was given.
+async fn unit_grade(conn: &mut Conn<'_>, id: i64) -> Result<String> {
+    let (g,): (String,) = conn
+        .one(
+            Query::select()
+                .column("supervision_grade")
+                .from("units")
+                .and_where(Expr::col("id").eq(id)),
+        )
+        .await?;
+    Ok(g)
+}
+
+/// Inserts a checked unit with its departments and first history, graded by the rule unless
+/// a grade was set by hand.
+async fn insert_unit(
+    conn: &mut Conn<'_>,
+    actor: &Actor,
+    county: &str,
+    checked: &Checked,
+    supervising: &[i64],
+) -> Result<i64> {
+    let sectors: Vec<String> = checked.sector.iter().cloned().collect();
+    let facts = GradeFacts {
+        sectors: &sectors,
+        employees: checked.employees.and_then(|n| u32::try_from(n).ok()),
+        ..Default::default()
+    };
+    let (suggested, _) = suggest(&GradeRule::default(), &facts);
+    let grade = checked
+        .grade_override
+        .as_ref()
+        .map(|g| g.0)
+        .unwrap_or(suggested);
+    let at = now();
+    let id = conn
+        .insert_id(
+            Query::insert()
+                .into_table("units")
+                .columns([
+                    "county_code",
+                    "name",
+                    "name_initials",
+                    "uscc",
+                    "no_uscc_reason",
+                    "legal_rep",
+                    "principal",
+                    "safety_manager",
+                    "phone",
+                    "address",
+                    "region_code",
+                    "longitude",
+                    "latitude",
+                    "industry_code",
+                    "sector_code",
+                    "approving_department_id",
+                    "employees",
+                    "standardisation",
+                    "status",
+                    "supervision_grade",
+                    "suggested_grade",
+                    "grade_override_reason",
+                    "is_key",
+                    "key_reason",
+                    "created_at",
+                    "updated_at",
+                ])
+                .values_panic([
+                    county.into(),
+                    checked.name.clone().into(),
+                    initials(&checked.name).into(),
+                    checked.uscc.clone().into(),
+                    checked.no_uscc_reason.clone().into(),
+                    checked.legal_rep.clone().into(),
+                    checked.principal.clone().into(),
+                    checked.safety_manager.clone().into(),
+                    checked.phone.clone().into(),
+                    checked.address.clone().into(),
+                    checked.region.clone().into(),
+                    checked.longitude.into(),
+                    checked.latitude.into(),
+                    checked.industry.clone().into(),
+                    checked.sector.clone().into(),
+                    checked.approving_department_id.into(),
+                    checked.employees.into(),
+                    checked.standardisation.clone().into(),
+                    checked.status.as_str().into(),
+                    grade.as_str().into(),
+                    suggested.as_str().into(),
+                    checked.grade_override.as_ref().map(|g| g.1.clone()).into(),
+                    checked.is_key.into(),
+                    checked.key_reason.clone().into(),
+                    at.into(),
+                    at.into(),
+                ])
+                .returning_col("id"),
+        )
+        .await
+        .map_err(|e| e.unique_as("uscc", "error.uscc.taken"))?;
+    for d in supervising {
+        conn.insert(
+            Query::insert()
+                .into_table("unit_departments")
+                .columns(["unit_id", "department_id"])
+                .values_panic([id.into(), (*d).into()]),
+        )
+        .await?;
+    }
+    history(conn, actor, id, "status", checked.status.as_str(), None).await?;
+    history(
+        conn,
+        actor,
+        id,
+        "grade",
+        grade.as_str(),
+        checked.grade_override.as_ref().map(|g| g.1.clone()),
+    )
+    .await?;
+    if checked.is_key {
+        history(conn, actor, id, "key", "true", checked.key_reason.clone()).await?;
+    }
+    Ok(id)
 }
 
 async fn find_unit(conn: &mut Conn<'_>, actor: &Actor, id: i64) -> Result<Unit> {
