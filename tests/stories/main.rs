@@ -12,6 +12,7 @@ mod api;
 mod audit;
 mod bad_input;
 mod browser;
+mod import;
 mod pages;
 mod plans;
 mod units;

@@ -24,7 +24,10 @@ pub use db::Store;
 pub use error::StoreError;
 pub use model::*;
 pub use org::*;
-pub use units::{Unit, UnitChange, UnitDetail, UnitFilter, UnitInput};
+pub use units::{
+    ImportMode, ImportReport, ImportRow, RowError, Unit, UnitChange, UnitDetail, UnitFilter,
+    UnitInput,
+};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 

@@ -10,6 +10,7 @@ pub mod error;
 pub mod export;
 pub mod extract;
 pub mod i18n;
+pub mod import;
 pub mod pages;
 pub mod state;
 
@@ -30,6 +31,9 @@ use utoipa::OpenApi;
 
 /// Largest request body accepted (forms and JSON); larger ones answer 413.
 pub const BODY_LIMIT: usize = 256 * 1024;
+
+/// Largest spreadsheet an import accepts (100,000 rows of a census fit well within it).
+pub const IMPORT_LIMIT: usize = 64 * 1024 * 1024;
 
 /// The whole application.
 pub fn app(state: AppState) -> Router {

@@ -54,6 +54,11 @@ pub fn router() -> Router<AppState> {
         .route("/coverage", get(coverage))
         .route("/units", get(units).post(create_unit))
         .route("/units/export", get(export_units))
+        .route("/units/import/template", get(import_template))
+        .route(
+            "/units/import",
+            post(import_units).layer(axum::extract::DefaultBodyLimit::max(crate::IMPORT_LIMIT)),
+        )
         .route("/units/{id}", get(unit).patch(update_unit))
         .route("/audit", get(audit))
         .fallback(|| async { WebError::NotFound })
@@ -1066,4 +1071,181 @@ async fn export_units(
         f.format.as_deref().unwrap_or("xlsx"),
     )
     .await
+}
+
+#[utoipa::path(get, path = "/api/v1/units/import/template", tag = "units", security(("bearer" = [])),
+    responses((status = 200, description = "an .xlsx template with Chinese headers and value lists")))]
+async fn import_template(
+    State(state): State<AppState>,
+    _user: ApiUser,
+    t: crate::i18n::Tr,
+) -> Result<axum::response::Response, WebError> {
+    let columns = crate::import::template_columns();
+    let headers: Vec<String> = columns.iter().map(|(_, key)| t.t(key).to_owned()).collect();
+    let sectors = state.store.sectors().await?;
+    let position = |field: &str| columns.iter().position(|(f, _)| *f == field).unwrap_or(0);
+    let label =
+        |prefix: &str, codes: &[&str]| codes.iter().map(|c| t.label(prefix, c)).collect::<Vec<_>>();
+    let lists = vec![
+        (
+            position("sector"),
+            sectors
+                .iter()
+                .map(|s| {
+                    if t.locale == crate::i18n::Locale::En {
+                        s.name_en.clone()
+                    } else {
+                        s.name_zh.clone()
+                    }
+                })
+                .collect(),
+        ),
+        (
+            position("supervision_grade"),
+            vec!["A".to_owned(), "B".to_owned(), "C".to_owned()],
+        ),
+        (
+            position("status"),
+            label(
+                "unit_status",
+                &["operating", "suspended", "closed", "moved"],
+            ),
+        ),
+        (
+            position("standardisation"),
+            label(
+                "standardisation",
+                &safegrid_domain::unit::record::STANDARDISATION,
+            ),
+        ),
+        (
+            position("is_key"),
+            vec![
+                t.t("units.bool.true").to_owned(),
+                t.t("units.bool.false").to_owned(),
+            ],
+        ),
+    ];
+    let bytes = safegrid_office::template_xlsx(&headers, &lists).map_err(|e| {
+        tracing::error!(error = %e, "template failed");
+        WebError::Internal
+    })?;
+    let mut response = bytes.into_response();
+    response.headers_mut().insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+    );
+    response.headers_mut().insert(
+        axum::http::header::CONTENT_DISPOSITION,
+        axum::http::HeaderValue::from_static("attachment; filename=\"units-template.xlsx\""),
+    );
+    Ok(response)
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ImportRowError {
+    pub row: u32,
+    pub field: String,
+    pub message: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ImportAnswer {
+    pub total_rows: u32,
+    pub imported: u32,
+    pub errors: Vec<ImportRowError>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct ModeQuery {
+    /// dry_run, all_or_nothing (default) or valid_rows
+    pub mode: Option<String>,
+}
+
+/// Reads the multipart upload (`file`, and `mode` as a field or in the query) and imports it.
+pub(crate) async fn import_from(
+    state: &AppState,
+    actor: &safegrid_domain::access::Actor,
+    t: &crate::i18n::Tr,
+    mode: Option<String>,
+    mut multipart: axum::extract::Multipart,
+) -> Result<ImportAnswer, WebError> {
+    let mut file: Option<Vec<u8>> = None;
+    let mut mode = mode;
+    while let Some(field) = multipart.next_field().await.map_err(|_| {
+        WebError::Malformed(safegrid_domain::Violation::new(
+            "file",
+            "error.body_unreadable",
+        ))
+    })? {
+        match field.name() {
+            Some("file") => {
+                file = Some(
+                    field
+                        .bytes()
+                        .await
+                        .map_err(|_| WebError::TooLarge)?
+                        .to_vec(),
+                );
+            }
+            Some("mode") => mode = Some(field.text().await.unwrap_or_default()),
+            _ => {}
+        }
+    }
+    let mode = safegrid_store::ImportMode::parse("mode", mode.as_deref())?;
+    let bytes = file.ok_or_else(|| safegrid_domain::Violation::new("file", "error.required"))?;
+    let table = safegrid_office::read_table(&bytes)
+        .map_err(|_| safegrid_domain::Violation::new("file", "error.import_unreadable"))?;
+    let sectors = state.store.sectors().await?;
+    let (rows, problems) = crate::import::rows(&table, &sectors)?;
+    // Rows the reader already refused do not go to the store.
+    let refused: std::collections::HashSet<u32> = problems.iter().map(|(r, _)| *r).collect();
+    let read_rows = u32::try_from(rows.len()).unwrap_or(u32::MAX);
+    let clean: Vec<_> = rows
+        .into_iter()
+        .filter(|r| !refused.contains(&r.row))
+        .collect();
+    let strict = mode == safegrid_store::ImportMode::AllOrNothing && !problems.is_empty();
+    let store_mode = if strict {
+        safegrid_store::ImportMode::DryRun
+    } else {
+        mode
+    };
+    let report = state.store.import_units(actor, clean, store_mode).await?;
+    let mut errors: Vec<ImportRowError> = problems
+        .into_iter()
+        .map(|(row, v)| ImportRowError {
+            row,
+            field: v.field.clone(),
+            message: crate::error::translate(t, &v),
+        })
+        .chain(report.errors.iter().map(|e| ImportRowError {
+            row: e.row,
+            field: e.violation.field.clone(),
+            message: crate::error::translate(t, &e.violation),
+        }))
+        .collect();
+    errors.sort_by_key(|e| e.row);
+    Ok(ImportAnswer {
+        total_rows: read_rows,
+        imported: report.imported,
+        errors,
+    })
+}
+
+#[utoipa::path(post, path = "/api/v1/units/import", tag = "units", params(ModeQuery), security(("bearer" = [])),
+    request_body(content_type = "multipart/form-data", description = "field `file`: .xlsx or .csv; optional field `mode`"),
+    responses((status = 200, body = ImportAnswer), (status = 422, body = crate::error::ErrorBody)))]
+async fn import_units(
+    State(state): State<AppState>,
+    user: ApiUser,
+    t: crate::i18n::Tr,
+    QueryArgs(q): QueryArgs<ModeQuery>,
+    multipart: axum::extract::Multipart,
+) -> ApiResult<ImportAnswer> {
+    Ok(Json(
+        import_from(&state, &user.actor, &t, q.mode, multipart).await?,
+    ))
 }

@@ -1,0 +1,264 @@
+//! The census in: the template, and messy spreadsheets made here — full-width characters,
+//! stray spaces, a merged title row, lower-case codes, numbers as decimals, empty trailing
+//! rows — imported as a dry run, all or nothing, or the good rows only.
+
+use crate::support::*;
+use axum::http::{Method, Request, StatusCode, header};
+use serde_json::Value;
+
+fn uscc(body: &str) -> String {
+    let first17 = format!("91610921{body}");
+    let check = safegrid_domain::unit::uscc::check_character(first17.as_bytes()).unwrap();
+    format!("{first17}{check}")
+}
+
+async fn upload(app: &TestApp, token: &str, name: &str, bytes: Vec<u8>, mode: &str) -> Reply {
+    let boundary = "----safegridstory";
+    let mut body = Vec::new();
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"mode\"\r\n\r\n{mode}\r\n")
+            .as_bytes(),
+    );
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
+    );
+    body.extend_from_slice(&bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let request = Request::builder()
+        .method(Method::POST)
+        .uri("/api/v1/units/import")
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(axum::body::Body::from(body))
+        .unwrap();
+    app.send(request).await
+}
+
+async fn village(app: &TestApp, token: &str, town: &str) -> String {
+    let v = app
+        .get(&format!("/api/v1/regions?parent={town}"), Some(token))
+        .await
+        .json();
+    v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["kind"] == "village")
+        .unwrap()["code"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+fn errors_of(reply: &Reply) -> Vec<(i64, String)> {
+    reply.json()["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["row"].as_i64().unwrap(),
+                e["field"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+story!(a_messy_csv_is_normalised_and_checked, |app| {
+    let token = app.token("chengguan").await;
+    let v = village(&app, &token, CHENGGUAN).await;
+    let other = village(&app, &app.token("xuanwo").await, XUANWO).await;
+    let good = uscc("MA6Y00001");
+    let second = uscc("MA6Y00002");
+    let csv = format!(
+        "城关镇生产经营单位摸底统计表,,,,,,\n\
+         单位名称 , 统一社会信用代码,无信用代码原因,所在村（社区）区划代码,重点行业,从业人员数,监管部门\n\
+         \u{3000}城关甲厂 ,{lower},,{v},建筑施工,12.0,县住建局\n\
+         城关乙店,,个体工商户,{fullwidth},,3,\n\
+         城关丙厂,{bad},,{v},,5,\n\
+         城关丁厂,,个体,{other},,5,\n\
+         城关戊厂,{second},,{v},月球采矿,5,县不存在局\n\
+         ,,,,,,\n,,,,,,\n",
+        lower = good.to_lowercase(),
+        fullwidth = v
+            .chars()
+            .map(|c| char::from_u32(c as u32 + 0xFEE0).unwrap())
+            .collect::<String>(),
+        bad = format!("{}X", &good[..17]),
+    );
+    let dry = upload(
+        &app,
+        &token,
+        "census.csv",
+        csv.clone().into_bytes(),
+        "dry_run",
+    )
+    .await;
+    assert_eq!(dry.status, StatusCode::OK, "{}", dry.text());
+    assert_eq!(
+        dry.json()["total_rows"],
+        5,
+        "the title row, the header and the empty rows are not counted"
+    );
+    assert_eq!(dry.json()["imported"], 0);
+    let errors = errors_of(&dry);
+    assert!(errors.contains(&(5, "uscc".into())), "{errors:?}");
+    assert!(
+        errors.contains(&(6, "region".into())),
+        "another town's village: {errors:?}"
+    );
+    assert!(errors.contains(&(7, "sector".into())), "{errors:?}");
+    assert!(
+        errors.iter().all(|(row, _)| *row >= 5),
+        "rows 3 and 4 are good: {errors:?}"
+    );
+    assert_eq!(
+        app.get("/api/v1/units?q=城关甲厂", Some(&token))
+            .await
+            .json()["total"],
+        0,
+        "a dry run changes nothing"
+    );
+
+    let strict = upload(
+        &app,
+        &token,
+        "census.csv",
+        csv.clone().into_bytes(),
+        "all_or_nothing",
+    )
+    .await;
+    assert_eq!(strict.json()["imported"], 0, "one bad row stops them all");
+    assert_eq!(
+        app.get("/api/v1/units?q=城关甲厂", Some(&token))
+            .await
+            .json()["total"],
+        0
+    );
+
+    let some = upload(&app, &token, "census.csv", csv.into_bytes(), "valid_rows").await;
+    assert_eq!(some.json()["imported"], 2, "{}", some.text());
+    let found = app
+        .get("/api/v1/units?q=城关甲厂", Some(&token))
+        .await
+        .json();
+    assert_eq!(found["total"], 1);
+    let unit = &found["items"][0];
+    assert_eq!(unit["uscc"], good, "upper-cased");
+    assert_eq!(unit["name"], "城关甲厂", "trimmed, full-width space too");
+    assert_eq!(unit["employees"], 12);
+    assert_eq!(unit["sector_code"], "construction");
+    let detail = app
+        .get(&format!("/api/v1/units/{}", unit["id"]), Some(&token))
+        .await
+        .json();
+    assert_eq!(
+        detail["supervising_departments"][0]["short_name"],
+        "县住建局"
+    );
+    let shop = app
+        .get("/api/v1/units?q=城关乙店", Some(&token))
+        .await
+        .json();
+    assert_eq!(
+        shop["items"][0]["region"], v,
+        "full-width digits read as the village code"
+    );
+
+    // Importing the same file again finds every unit already there.
+    let again = upload(
+        &app,
+        &token,
+        "again.csv",
+        format!("单位名称,统一社会信用代码,所在村（社区）区划代码\n再来,{good},{v}\n").into_bytes(),
+        "valid_rows",
+    )
+    .await;
+    assert_eq!(errors_of(&again), vec![(2, "uscc".to_owned())]);
+});
+
+story!(an_xlsx_from_the_template_imports, |app| {
+    let token = app.token("admin").await;
+    let template = app.get("/api/v1/units/import/template", Some(&token)).await;
+    assert_eq!(template.status, StatusCode::OK);
+    let header_row = safegrid_office::read_table(&template.bytes).unwrap()[0].clone();
+    assert_eq!(header_row[0], "名称");
+    let v = village(&app, &token, XUANWO).await;
+    let mut rows = Vec::new();
+    for i in 0..30 {
+        let mut row = vec![String::new(); header_row.len()];
+        row[0] = format!("漩涡导入厂{i:02}");
+        row[2] = "个体工商户".into();
+        row[8] = v.clone();
+        rows.push(row);
+    }
+    let bytes = safegrid_office::table_xlsx("漩涡镇单位摸底统计表", &header_row, &rows).unwrap();
+    let reply = upload(&app, &token, "census.xlsx", bytes, "all_or_nothing").await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    assert_eq!(
+        reply.json(),
+        serde_json::json!({"total_rows": 30, "imported": 30, "errors": []})
+    );
+    let xuanwo = app.token("xuanwo").await;
+    assert_eq!(
+        app.get("/api/v1/units?q=漩涡导入厂", Some(&xuanwo))
+            .await
+            .json()["total"],
+        30
+    );
+    assert_eq!(
+        app.get(
+            "/api/v1/units?q=漩涡导入厂",
+            Some(&app.token("chengguan").await)
+        )
+        .await
+        .json()["total"],
+        0
+    );
+
+    let garbage = upload(
+        &app,
+        &token,
+        "x.xlsx",
+        b"PK\x03\x04 not really".to_vec(),
+        "dry_run",
+    )
+    .await;
+    assert_eq!(garbage.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(garbage.first_error().0, "file");
+    let headless = upload(
+        &app,
+        &token,
+        "x.csv",
+        "a,b\n1,2\n".as_bytes().to_vec(),
+        "dry_run",
+    )
+    .await;
+    assert_eq!(headless.first_error().0, "file");
+    let mode = upload(
+        &app,
+        &token,
+        "x.csv",
+        "名称\n甲\n".as_bytes().to_vec(),
+        "sometimes",
+    )
+    .await;
+    assert_eq!(mode.first_error().0, "mode");
+    let leader = app.token("lingdao").await;
+    assert_eq!(
+        upload(
+            &app,
+            &leader,
+            "x.csv",
+            "名称\n甲\n".as_bytes().to_vec(),
+            "dry_run"
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+    let _: Value = Value::Null;
+});
