@@ -88,6 +88,9 @@ fn coded(
         .ok_or_else(|| Violation::new(field, key))
 }
 
+/// The rows read from a file, and what the reader itself refused (row number, reason).
+pub type ReadRows = (Vec<ImportRow>, Vec<(u32, Violation)>);
+
 /// Reads a table into import rows. The header row is the first of the top rows that names
 /// the unit's name column, so a merged title row above it is skipped; empty rows are skipped;
 /// values are normalised where that is unambiguous, and what cannot be read is reported with
@@ -95,7 +98,7 @@ fn coded(
 pub fn rows(
     table: &[Vec<String>],
     sectors: &[Sector],
-) -> Result<(Vec<ImportRow>, Vec<(u32, Violation)>), Violation> {
+) -> Result<ReadRows, Violation> {
     let (header_at, fields) = table
         .iter()
         .take(10)
