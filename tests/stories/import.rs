@@ -73,6 +73,7 @@ story!(a_messy_csv_is_normalised_and_checked, |app| {
     let other = village(&app, &app.token("xuanwo").await, XUANWO).await;
     let good = uscc("MA6Y00001");
     let second = uscc("MA6Y00002");
+    let bad = format!("{}X", &good[..17]);
     let csv = format!(
         "城关镇生产经营单位摸底统计表,,,,,,\n\
          单位名称 , 统一社会信用代码,无信用代码原因,所在村（社区）区划代码,重点行业,从业人员数,监管部门\n\
@@ -87,7 +88,6 @@ story!(a_messy_csv_is_normalised_and_checked, |app| {
             .chars()
             .map(|c| char::from_u32(c as u32 + 0xFEE0).unwrap())
             .collect::<String>(),
-        bad = format!("{}X", &good[..17]),
     );
     let dry = upload(
         &app,

@@ -95,10 +95,7 @@ pub type ReadRows = (Vec<ImportRow>, Vec<(u32, Violation)>);
 /// the unit's name column, so a merged title row above it is skipped; empty rows are skipped;
 /// values are normalised where that is unambiguous, and what cannot be read is reported with
 /// the row.
-pub fn rows(
-    table: &[Vec<String>],
-    sectors: &[Sector],
-) -> Result<ReadRows, Violation> {
+pub fn rows(table: &[Vec<String>], sectors: &[Sector]) -> Result<ReadRows, Violation> {
     let (header_at, fields) = table
         .iter()
         .take(10)
