@@ -234,6 +234,30 @@ impl Conn<'_> {
     /// One page of a query's rows and the total it matched. On PostgreSQL the total rides on
     /// the rows (`COUNT(*) OVER ()`, one round trip); SQLite's window functions cost more than
     /// a second, in-process count over the same index, so there the count is its own query.
+    /// One page of a query's rows, with the total from a separate count over the base table
+    /// (cheaper than counting the joined rows when the joins only add columns).
+    pub(crate) async fn page_counted<T: Row>(
+        &mut self,
+        q: &SelectStatement,
+        count: &SelectStatement,
+        page: PageRequest,
+    ) -> Result<Page<T>> {
+        let total = self.scalar(count).await?;
+        let items: Vec<T> = if total > 0 && page.offset() < u64::try_from(total).unwrap_or(0) {
+            let mut paged = q.clone();
+            paged.limit(page.per_page).offset(page.offset());
+            self.all(&paged).await?
+        } else {
+            Vec::new()
+        };
+        Ok(Page {
+            items,
+            total,
+            page: page.page,
+            per_page: page.per_page,
+        })
+    }
+
     pub(crate) async fn page<T: Row>(
         &mut self,
         q: &SelectStatement,

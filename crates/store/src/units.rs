@@ -417,13 +417,20 @@ impl Store {
         filter: &UnitFilter,
         page: PageRequest,
     ) -> Result<Page<Unit>> {
+        let cond = Cond::all()
+            .add(scope::units(&actor.scope))
+            .add(filter.condition());
         let mut q = unit_select();
-        q.cond_where(scope::units(&actor.scope))
-            .cond_where(filter.condition())
+        q.cond_where(cond.clone())
             .order_by(("u", "name"), Order::Asc)
             .order_by(("u", "id"), Order::Asc);
+        let count = Query::select()
+            .expr(Expr::cust("COUNT(*)"))
+            .from_as("units", "u")
+            .cond_where(cond)
+            .to_owned();
         let mut c = self.read().await?;
-        c.conn().page(&q, page).await
+        c.conn().page_counted(&q, &count, page).await
     }
 
     /// Units in scope matching the filter with ids above `after`, in id order: an export
@@ -711,15 +718,12 @@ async fn unit_grade(conn: &mut Conn<'_>, id: i64) -> Result<String> {
     Ok(g)
 }
 
-/// Inserts a checked unit with its departments and first history, graded by the rule unless
-/// a grade was set by hand.
-async fn insert_unit(
+/// Inserts a unit's own row, graded by the rule unless a grade was set by hand.
+async fn insert_unit_row(
     conn: &mut Conn<'_>,
-    actor: &Actor,
     county: &str,
     checked: &Checked,
-    supervising: &[i64],
-) -> Result<i64> {
+) -> Result<(i64, Grade)> {
     let sectors: Vec<String> = checked.sector.iter().cloned().collect();
     let facts = GradeFacts {
         sectors: &sectors,
@@ -797,29 +801,113 @@ async fn insert_unit(
         )
         .await
         .map_err(|e| e.unique_as("uscc", "error.uscc.taken"))?;
-    for d in supervising {
-        conn.insert(
-            Query::insert()
-                .into_table("unit_departments")
-                .columns(["unit_id", "department_id"])
-                .values_panic([id.into(), (*d).into()]),
-        )
-        .await?;
+    Ok((id, grade))
+}
+
+/// The rows that follow a unit's insert (its departments, its first history), gathered so an
+/// import writes them a few hundred at a time.
+#[derive(Default)]
+struct FollowUps {
+    departments: Vec<(i64, i64)>,
+    history: Vec<(i64, &'static str, String, Option<String>)>,
+}
+
+impl FollowUps {
+    fn add(&mut self, id: i64, checked: &Checked, supervising: &[i64], grade: Grade) {
+        self.departments
+            .extend(supervising.iter().map(|d| (id, *d)));
+        self.history
+            .push((id, "status", checked.status.as_str().to_owned(), None));
+        self.history.push((
+            id,
+            "grade",
+            grade.as_str().to_owned(),
+            checked.grade_override.as_ref().map(|g| g.1.clone()),
+        ));
+        if checked.is_key {
+            self.history
+                .push((id, "key", "true".to_owned(), checked.key_reason.clone()));
+        }
     }
-    history(conn, actor, id, "status", checked.status.as_str(), None).await?;
-    history(
-        conn,
-        actor,
-        id,
-        "grade",
-        grade.as_str(),
-        checked.grade_override.as_ref().map(|g| g.1.clone()),
-    )
-    .await?;
-    if checked.is_key {
-        history(conn, actor, id, "key", "true", checked.key_reason.clone()).await?;
+
+    fn len(&self) -> usize {
+        self.departments.len() + self.history.len()
     }
+
+    async fn flush(&mut self, conn: &mut Conn<'_>, actor: &Actor) -> Result<()> {
+        for chunk in self.departments.chunks(400) {
+            let mut q = Query::insert();
+            q.into_table("unit_departments")
+                .columns(["unit_id", "department_id"]);
+            for (unit, department) in chunk {
+                q.values_panic([(*unit).into(), (*department).into()]);
+            }
+            conn.insert(&q).await?;
+        }
+        let at = now();
+        for chunk in self.history.chunks(400) {
+            let mut q = Query::insert();
+            q.into_table("unit_history").columns([
+                "unit_id",
+                "field",
+                "value",
+                "reason",
+                "at",
+                "account_id",
+            ]);
+            for (unit, field, value, reason) in chunk {
+                q.values_panic([
+                    (*unit).into(),
+                    (*field).into(),
+                    value.clone().into(),
+                    reason.clone().into(),
+                    at.into(),
+                    actor.account_id.into(),
+                ]);
+            }
+            conn.insert(&q).await?;
+        }
+        self.departments.clear();
+        self.history.clear();
+        Ok(())
+    }
+}
+
+/// Inserts a checked unit with its departments and first history, graded by the rule unless
+/// a grade was set by hand.
+async fn insert_unit(
+    conn: &mut Conn<'_>,
+    actor: &Actor,
+    county: &str,
+    checked: &Checked,
+    supervising: &[i64],
+) -> Result<i64> {
+    let (id, grade) = insert_unit_row(conn, county, checked).await?;
+    let mut follow = FollowUps::default();
+    follow.add(id, checked, supervising, grade);
+    follow.flush(conn, actor).await?;
     Ok(id)
+}
+
+/// Inserts many checked units (an import), their follow-up rows in batches.
+async fn insert_units(
+    conn: &mut Conn<'_>,
+    actor: &Actor,
+    county: &str,
+    rows: &[(Checked, Vec<i64>)],
+) -> Result<u32> {
+    let mut follow = FollowUps::default();
+    let mut n = 0u32;
+    for (checked, supervising) in rows {
+        let (id, grade) = insert_unit_row(conn, county, checked).await?;
+        follow.add(id, checked, supervising, grade);
+        if follow.len() >= 2_000 {
+            follow.flush(conn, actor).await?;
+        }
+        n += 1;
+    }
+    follow.flush(conn, actor).await?;
+    Ok(n)
 }
 
 async fn find_unit(conn: &mut Conn<'_>, actor: &Actor, id: i64) -> Result<Unit> {
@@ -1195,10 +1283,7 @@ impl Store {
         if write && !keep.is_empty() {
             let mut tx = self.write().await?;
             let mut conn = tx.conn();
-            for (checked, supervising) in &keep {
-                insert_unit(&mut conn, actor, county.as_str(), checked, supervising).await?;
-                imported += 1;
-            }
+            imported = insert_units(&mut conn, actor, county.as_str(), &keep).await?;
             audit::record(
                 &mut conn,
                 actor,

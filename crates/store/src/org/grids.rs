@@ -131,13 +131,19 @@ impl Store {
             .add(filter.condition(today));
         let mut c = self.read().await?;
         let mut conn = c.conn();
+        let cond_count = cond.clone();
         let mut q = grid_select();
         q.cond_where(cond)
             .order_by(("g", "level"), Order::Asc)
             .order_by(("g", "region_code"), Order::Asc)
             .order_by(("g", "kind"), Order::Asc)
             .order_by(("g", "id"), Order::Asc);
-        let found: Page<Grid> = conn.page(&q, page).await?;
+        let count = Query::select()
+            .expr(Expr::cust("COUNT(*)"))
+            .from_as("grids", "g")
+            .cond_where(cond_count)
+            .to_owned();
+        let found: Page<Grid> = conn.page_counted(&q, &count, page).await?;
         let total = found.total;
         let grids = found.items;
         let ids: Vec<i64> = grids.iter().map(|g| g.id).collect();
