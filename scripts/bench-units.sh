@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Figures for the unit ledger: importing 100,000 generated rows (time, rows/s, server peak
-# RSS) and GET /api/v1/units?q=… under 50 concurrent connections (wrk, 20 s) on the demo
-# county, on SQLite and PostgreSQL. A benchmark: it prints figures and asserts nothing.
+# RSS) and GET /api/v1/units?q=… under 50 concurrent connections on the demo
+# county, on SQLite and PostgreSQL (wrk, 10 s each). A benchmark: it prints figures and asserts nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
@@ -29,7 +29,7 @@ run() {
   for q in 恒达 hyx 加油站; do
     local enc; enc=$(python3 -c "import urllib.parse,sys; print(urllib.parse.quote(sys.argv[1]))" "$q")
     echo "search q=$q: $(curl -fs -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/units?q=$enc" | grep -o '"total":[0-9]*')"
-    wrk -t2 -c50 -d20s --latency -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/units?q=$enc" \
+    wrk -t2 -c50 -d10s --latency -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/units?q=$enc" \
       | grep -E 'Requests/sec|50%|99%'
   done
 
