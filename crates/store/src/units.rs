@@ -10,7 +10,9 @@ use safegrid_domain::invalid::{Invalid, Violation, optional_phone, optional_text
 use safegrid_domain::region::{RegionCode, RegionLevel};
 use safegrid_domain::unit::grade::{Grade, GradeFacts, GradeRule, Reason, suggest};
 use safegrid_domain::unit::industry::parse_industry;
-use safegrid_domain::unit::record::{UnitStatus, initials, parse_standardisation};
+use safegrid_domain::unit::record::{
+    UnitStatus, bigrams, initials, parse_standardisation, search_terms,
+};
 use safegrid_domain::unit::uscc::{Uscc, normalise};
 use sea_query::{Cond, Expr, ExprTrait, JoinType, Order, Query, SelectStatement};
 use serde::{Deserialize, Serialize};
@@ -160,26 +162,64 @@ fn unit_select() -> SelectStatement {
     q
 }
 
+/// Units matching a search: a USCC exactly; otherwise a substring of the name or address, or
+/// the start of the name's pinyin initials. Candidates come from the bigram index and the
+/// initials index, and LIKE confirms them; a one-character query falls back to LIKE alone.
+fn search(q: &str) -> Cond {
+    let code = normalise(q);
+    if code.len() == 18 && code.is_ascii() {
+        return Cond::all().add(Expr::col(("u", "uscc")).eq(code));
+    }
+    let pattern = format!("%{}%", q.replace(['%', '_'], ""));
+    let initials = (q.is_ascii() && q.chars().all(|c| c.is_ascii_alphanumeric()))
+        .then(|| q.to_ascii_lowercase());
+    let mut confirm = Cond::any()
+        .add(Expr::col(("u", "name")).like(pattern.clone()))
+        .add(Expr::col(("u", "address")).like(pattern));
+    if let Some(prefix) = &initials {
+        confirm = confirm.add(Expr::col(("u", "name_initials")).like(format!("{prefix}%")));
+    }
+    let terms = bigrams(q);
+    if terms.is_empty() {
+        return confirm;
+    }
+    let n = i64::try_from(terms.len()).unwrap_or(i64::MAX);
+    let mut candidates = Query::select()
+        .column(("t", "unit_id"))
+        .from_as("unit_terms", "t")
+        .and_where(Expr::col(("t", "term")).is_in(terms))
+        .group_by_col(("t", "unit_id"))
+        .and_having(Expr::cust("COUNT(*)").eq(n))
+        .to_owned();
+    if let Some(prefix) = initials {
+        // The initials as an index range: everything from the prefix up to the prefix with
+        // its last character's successor.
+        let mut upper = prefix.clone();
+        let last = upper
+            .pop()
+            .map(|c| char::from_u32(c as u32 + 1).unwrap_or(c))
+            .unwrap_or('~');
+        upper.push(last);
+        candidates.union(
+            sea_query::UnionType::Distinct,
+            Query::select()
+                .column(("i", "id"))
+                .from_as("units", "i")
+                .and_where(Expr::col(("i", "name_initials")).gte(prefix))
+                .and_where(Expr::col(("i", "name_initials")).lt(upper))
+                .to_owned(),
+        );
+    }
+    Cond::all()
+        .add(Expr::col(("u", "id")).in_subquery(candidates))
+        .add(confirm)
+}
+
 impl UnitFilter {
     fn condition(&self) -> Cond {
         let mut cond = Cond::all();
         if let Some(q) = self.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            let code = normalise(q);
-            if code.len() == 18 && code.is_ascii() {
-                cond = cond.add(Expr::col(("u", "uscc")).eq(code));
-            } else {
-                let pattern = format!("%{}%", q.replace(['%', '_'], ""));
-                let mut any = Cond::any()
-                    .add(Expr::col(("u", "name")).like(pattern.clone()))
-                    .add(Expr::col(("u", "address")).like(pattern));
-                if q.is_ascii() && q.chars().all(|c| c.is_ascii_alphanumeric()) {
-                    any = any.add(
-                        Expr::col(("u", "name_initials"))
-                            .like(format!("{}%", q.to_ascii_lowercase())),
-                    );
-                }
-                cond = cond.add(any);
-            }
+            cond = cond.add(search(q));
         }
         if let Some(region) = self.region.as_deref().filter(|s| !s.is_empty()) {
             match RegionCode::parse("region", region) {
@@ -433,6 +473,52 @@ impl Store {
         c.conn().page_counted(&q, &count, page).await
     }
 
+    /// Builds the search index of units that have none (a database from before the index).
+    pub async fn reindex_unit_terms(&self) -> Result<u64> {
+        let mut indexed = 0u64;
+        let mut after = 0i64;
+        loop {
+            let batch: Vec<(i64, String, Option<String>)> = {
+                let mut c = self.read().await?;
+                c.conn()
+                    .all(
+                        Query::select()
+                            .columns(["id", "name", "address"])
+                            .from_as("units", "u")
+                            .and_where(Expr::col(("u", "id")).gt(after))
+                            .and_where(
+                                Expr::exists(
+                                    Query::select()
+                                        .expr(Expr::val(1))
+                                        .from_as("unit_terms", "t")
+                                        .and_where(Expr::col(("t", "unit_id")).equals(("u", "id")))
+                                        .to_owned(),
+                                )
+                                .not(),
+                            )
+                            .order_by("id", Order::Asc)
+                            .limit(2_000),
+                    )
+                    .await?
+            };
+            let Some(last) = batch.last() else { break };
+            after = last.0;
+            let mut tx = self.write().await?;
+            let mut conn = tx.conn();
+            let mut follow = FollowUps::default();
+            for (id, name, address) in &batch {
+                let texts = [name.as_str(), address.as_deref().unwrap_or_default()];
+                follow
+                    .terms
+                    .extend(search_terms(&texts).into_iter().map(|t| (*id, t)));
+            }
+            follow.flush(&mut conn, &Actor::system()).await?;
+            tx.commit().await?;
+            indexed += batch.len() as u64;
+        }
+        Ok(indexed)
+    }
+
     /// Units in scope matching the filter with ids above `after`, in id order: an export
     /// walks the whole ledger this way, a batch at a time, without holding it in memory.
     pub async fn units_after(
@@ -653,6 +739,15 @@ impl Store {
                 .and_where(Expr::col("unit_id").eq(id)),
         )
         .await?;
+        conn.delete(
+            Query::delete()
+                .from_table("unit_terms")
+                .and_where(Expr::col("unit_id").eq(id)),
+        )
+        .await?;
+        let mut terms = FollowUps::default();
+        terms.add_terms(id, &checked);
+        terms.flush(&mut conn, actor).await?;
         for d in &supervising {
             conn.insert(
                 Query::insert()
@@ -810,10 +905,12 @@ async fn insert_unit_row(
 struct FollowUps {
     departments: Vec<(i64, i64)>,
     history: Vec<(i64, &'static str, String, Option<String>)>,
+    terms: Vec<(i64, String)>,
 }
 
 impl FollowUps {
     fn add(&mut self, id: i64, checked: &Checked, supervising: &[i64], grade: Grade) {
+        self.add_terms(id, checked);
         self.departments
             .extend(supervising.iter().map(|d| (id, *d)));
         self.history
@@ -830,8 +927,17 @@ impl FollowUps {
         }
     }
 
+    fn add_terms(&mut self, id: i64, checked: &Checked) {
+        let texts = [
+            checked.name.as_str(),
+            checked.address.as_deref().unwrap_or_default(),
+        ];
+        self.terms
+            .extend(search_terms(&texts).into_iter().map(|t| (id, t)));
+    }
+
     fn len(&self) -> usize {
-        self.departments.len() + self.history.len()
+        self.departments.len() + self.history.len() + self.terms.len()
     }
 
     async fn flush(&mut self, conn: &mut Conn<'_>, actor: &Actor) -> Result<()> {
@@ -867,8 +973,17 @@ impl FollowUps {
             }
             conn.insert(&q).await?;
         }
+        for chunk in self.terms.chunks(400) {
+            let mut q = Query::insert();
+            q.into_table("unit_terms").columns(["term", "unit_id"]);
+            for (unit, term) in chunk {
+                q.values_panic([term.clone().into(), (*unit).into()]);
+            }
+            conn.insert(&q).await?;
+        }
         self.departments.clear();
         self.history.clear();
+        self.terms.clear();
         Ok(())
     }
 }

@@ -82,3 +82,43 @@ mod tests {
         assert!(parse_standardisation("s", "gold").is_err());
     }
 }
+
+/// The search terms of a unit: every pair of neighbouring characters (bigram) of its name and
+/// address, lower-cased, without spaces. Chinese users search by two or more characters, so a
+/// query's bigrams all being terms of a unit finds it from an index on any database.
+pub fn search_terms(texts: &[&str]) -> Vec<String> {
+    let mut terms: Vec<String> = texts.iter().flat_map(|t| bigrams(t)).collect();
+    terms.sort();
+    terms.dedup();
+    terms
+}
+
+/// The bigrams of a query; none for a query of one character.
+pub fn bigrams(text: &str) -> Vec<String> {
+    let chars: Vec<char> = text
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{3000}')
+        .flat_map(char::to_lowercase)
+        .collect();
+    let mut out: Vec<String> = chars.windows(2).map(|w| w.iter().collect()).collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+#[cfg(test)]
+mod term_tests {
+    use super::*;
+
+    #[test]
+    fn bigrams_of_names_and_queries() {
+        assert_eq!(bigrams("恒达"), vec!["恒达"]);
+        assert_eq!(bigrams("恒 达化"), vec!["恒达", "达化"]);
+        assert!(bigrams("恒").is_empty());
+        let terms = search_terms(&["汉阴县恒达化工", "工业路8号"]);
+        for q in ["恒达", "达化工", "业路8", "汉阴"] {
+            assert!(bigrams(q).iter().all(|b| terms.contains(b)), "{q}");
+        }
+        assert_eq!(bigrams("AB"), vec!["ab"]);
+    }
+}
