@@ -230,6 +230,7 @@ pub async fn seed_if_empty(store: &Store, config: &Config) -> anyhow::Result<()>
     let started = std::time::Instant::now();
     let hash = safegrid_web::auth::hash_password(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
     seed(store, DemoSize::FULL, &hash).await?;
+    store.analyze().await.map_err(|e| anyhow::anyhow!("{e}"))?;
     println!(
         "demo county loaded in {:.1} s",
         started.elapsed().as_secs_f64()

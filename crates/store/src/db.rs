@@ -121,6 +121,21 @@ impl Store {
         }
     }
 
+    /// Refreshes the planner's statistics after a bulk load (demo data, a large import), so
+    /// queries do not run on estimates from an empty table.
+    pub async fn analyze(&self) -> Result<()> {
+        let mut c = self.read().await?;
+        let mut conn = c.conn();
+        match conn {
+            Conn::Sqlite(_) => conn.raw_execute("ANALYZE").await?,
+            Conn::Postgres(_) => {
+                conn.raw_execute("ANALYZE regions, grids, posts, holdings, people, units, unit_terms, unit_departments")
+                    .await?
+            }
+        };
+        Ok(())
+    }
+
     /// Whether the database answers, for `/readyz`.
     pub async fn ping(&self) -> Result<()> {
         let mut c = self.read().await?;

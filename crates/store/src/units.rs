@@ -1413,6 +1413,9 @@ impl Store {
             )
             .await?;
             tx.commit().await?;
+            if imported >= 1_000 {
+                self.analyze().await?;
+            }
         }
         Ok(ImportReport {
             total_rows,
