@@ -96,23 +96,32 @@ impl Store {
             gaps_only: true,
             ..Default::default()
         };
-        let grids = self
-            .grids(
-                actor,
-                &filter,
-                crate::PageRequest::new(Some(1), Some(crate::PageRequest::MAX_PER_PAGE)),
-            )
-            .await?;
-        items.extend(grids.items.into_iter().map(|g| CoverageItem {
-            kind: "grid_understaffed",
-            object: CoverageObject {
-                object_type: "grid",
-                id: g.grid.id,
-                name: g.grid.name,
-            },
-            reason: "coverage.reason.grid_understaffed",
-            gaps: g.gaps,
-        }));
+        // Every understaffed grid, a page at a time (a province has more than one page).
+        let mut page = 1;
+        loop {
+            let grids = self
+                .grids(
+                    actor,
+                    &filter,
+                    crate::PageRequest::new(Some(page), Some(crate::PageRequest::MAX_PER_PAGE)),
+                )
+                .await?;
+            let pages = grids.pages();
+            items.extend(grids.items.into_iter().map(|g| CoverageItem {
+                kind: "grid_understaffed",
+                object: CoverageObject {
+                    object_type: "grid",
+                    id: g.grid.id,
+                    name: g.grid.name,
+                },
+                reason: "coverage.reason.grid_understaffed",
+                gaps: g.gaps,
+            }));
+            if page >= pages {
+                break;
+            }
+            page += 1;
+        }
         Ok(items)
     }
 }

@@ -1190,7 +1190,15 @@ pub(crate) async fn import_from(
                         .to_vec(),
                 );
             }
-            Some("mode") => mode = Some(field.text().await.unwrap_or_default()),
+            Some("mode") => {
+                let text = field.text().await.map_err(|_| {
+                    WebError::Malformed(safegrid_domain::Violation::new(
+                        "mode",
+                        "error.body_unreadable",
+                    ))
+                })?;
+                mode = Some(text);
+            }
             _ => {}
         }
     }

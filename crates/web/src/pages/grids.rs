@@ -19,7 +19,7 @@ use safegrid_domain::tenure::parse_date;
 use safegrid_domain::time::today;
 use safegrid_store::{
     Appointment, Department, Grid, GridFilter, GridListItem, Holding, NewPerson, PageRequest,
-    Person, PersonChoice, Post, Replacement, StoreError, Vacancy,
+    Person, PersonChoice, Post, Replacement, Vacancy,
 };
 use serde::Deserialize;
 
@@ -460,11 +460,11 @@ pub async fn end(
                 ended_on: f.ended_on.clone(),
                 note: f.note(),
             };
-            match store.end_holding(&actor, holding_id, vacancy).await {
-                Ok(_) => Ok(()),
-                Err(StoreError::Invalid(i)) => Err(WebError::Invalid(i)),
-                Err(e) => Err(e.into()),
-            }
+            store
+                .end_holding(&actor, holding_id, vacancy)
+                .await
+                .map(|_| ())
+                .map_err(WebError::from)
         },
     )
     .await
