@@ -462,6 +462,7 @@ pub async fn seed(store: &Store, size: DemoSize, password_hash: &str) -> anyhow:
     }
 
     let own_unit = crate::demo_units::seed_units(store, size, &departments).await?;
+    crate::demo_records::seed_records(store, own_unit).await?;
 
     // Accounts.
     for (username, display, role, scope) in ACCOUNTS {

@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod config;
 pub mod demo;
+mod demo_records;
 mod demo_units;
 
 use anyhow::Context;
@@ -23,7 +24,10 @@ pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
             format!("creating the data directory {}", config.data_dir.display())
         })?;
     }
-    let store = Store::connect(&url)
+    let files = config.data_dir.join("files");
+    std::fs::create_dir_all(&files)
+        .with_context(|| format!("creating the files directory {}", files.display()))?;
+    let store = Store::connect(&url, safegrid_store::FileStore::new(files))
         .await
         .with_context(|| format!("connecting to {}", config::redact(&url)))?;
     store.migrate().await.context("migrating the database")?;

@@ -15,4 +15,5 @@ mod browser;
 mod import;
 mod pages;
 mod plans;
+mod unit_records;
 mod units;

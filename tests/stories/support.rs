@@ -66,6 +66,8 @@ pub struct TestApp {
     pub backend: Backend,
     /// Keeps the SQLite file alive for the story.
     _dir: Option<tempfile::TempDir>,
+    /// Keeps the uploaded files alive for the story.
+    _files: tempfile::TempDir,
     pub sqlite_path: Option<std::path::PathBuf>,
 }
 
@@ -116,7 +118,10 @@ impl TestApp {
                 )
             }
         };
-        let store = Store::connect(&url).await.unwrap();
+        let files = tempfile::tempdir().unwrap();
+        let store = Store::connect(&url, safegrid_store::FileStore::new(files.path()))
+            .await
+            .unwrap();
         store.migrate().await.unwrap();
         store.ensure_reference_data().await.unwrap();
         seed(&store, DemoSize::SMALL, password_hash())
@@ -135,6 +140,7 @@ impl TestApp {
             router,
             backend,
             _dir: dir,
+            _files: files,
             sqlite_path,
         }
     }

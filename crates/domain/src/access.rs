@@ -205,6 +205,21 @@ pub fn may_register_people(role: Role) -> bool {
     )
 }
 
+/// Whether an account may keep a unit's records in its scope — its major hazard sources, own
+/// grid, management systems and documents: supervisors, and the unit's own safety manager (the
+/// unit identifies its hazard sources and writes its systems). Leaders and village members read.
+pub fn may_keep_unit_records(role: Role, scope: &Scope) -> bool {
+    *scope == Scope::All
+        || matches!(
+            role,
+            Role::CountyAdmin
+                | Role::CommitteeOffice
+                | Role::DepartmentStaff
+                | Role::TownStaff
+                | Role::UnitManager
+        )
+}
+
 /// Whether an account may read the audit log.
 pub fn may_read_audit(role: Role) -> bool {
     matches!(role, Role::AuditAdmin)
@@ -323,6 +338,28 @@ pub fn may_lock_accounts(actor: Role) -> bool {
 #[cfg(test)]
 mod account_tests {
     use super::*;
+
+    #[test]
+    fn who_keeps_unit_records() {
+        let town = Scope::Region {
+            root: RegionCode::parse("c", "610921100000").unwrap(),
+        };
+        let keepers: Vec<Role> = Role::ALL
+            .into_iter()
+            .filter(|r| may_keep_unit_records(*r, &town))
+            .collect();
+        assert_eq!(
+            keepers,
+            [
+                Role::CountyAdmin,
+                Role::CommitteeOffice,
+                Role::DepartmentStaff,
+                Role::TownStaff,
+                Role::UnitManager
+            ]
+        );
+        assert!(may_keep_unit_records(Role::Leader, &Scope::All));
+    }
 
     #[test]
     fn passwords() {

@@ -43,6 +43,11 @@ impl Invalid {
         self.0.push(v);
     }
 
+    /// The value of a checked field, or `None` with its violation collected.
+    pub fn keep<T>(&mut self, checked: Result<T, Violation>) -> Option<T> {
+        checked.map_err(|v| self.0.push(v)).ok()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }

@@ -65,6 +65,7 @@ enum Backend {
 #[derive(Clone)]
 pub struct Store {
     backend: Backend,
+    files: crate::files::FileStore,
 }
 
 /// Which SQL dialect a store speaks.
@@ -75,8 +76,9 @@ pub enum Dialect {
 }
 
 impl Store {
-    /// Connects to `sqlite://path` (created if missing) or `postgres://…`.
-    pub async fn connect(url: &str) -> Result<Self> {
+    /// Connects to `sqlite://path` (created if missing) or `postgres://…`, with uploaded files
+    /// kept in `files`.
+    pub async fn connect(url: &str, files: crate::files::FileStore) -> Result<Self> {
         let backend = if url.starts_with("sqlite:") {
             let options = SqliteConnectOptions::from_str(url)?
                 .create_if_missing(true)
@@ -102,7 +104,7 @@ impl Store {
         } else {
             return Err(StoreError::UnsupportedUrl);
         };
-        Ok(Self { backend })
+        Ok(Self { backend, files })
     }
 
     /// Applies the migrations of this dialect that have not run yet.
@@ -112,6 +114,10 @@ impl Store {
             Backend::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
         }
         Ok(())
+    }
+
+    pub(crate) fn files(&self) -> &crate::files::FileStore {
+        &self.files
     }
 
     pub fn dialect(&self) -> Dialect {
@@ -246,9 +252,6 @@ impl Conn<'_> {
         self.optional(q).await?.ok_or(StoreError::NotFound)
     }
 
-    /// One page of a query's rows and the total it matched. On PostgreSQL the total rides on
-    /// the rows (`COUNT(*) OVER ()`, one round trip); SQLite's window functions cost more than
-    /// a second, in-process count over the same index, so there the count is its own query.
     /// One page of a query's rows, with the total from a separate count over the base table
     /// (cheaper than counting the joined rows when the joins only add columns).
     pub(crate) async fn page_counted<T: Row>(
@@ -273,6 +276,9 @@ impl Conn<'_> {
         })
     }
 
+    /// One page of a query's rows and the total it matched. On PostgreSQL the total rides on
+    /// the rows (`COUNT(*) OVER ()`, one round trip); SQLite's window functions cost more than
+    /// a second, in-process count over the same index, so there the count is its own query.
     pub(crate) async fn page<T: Row>(
         &mut self,
         q: &SelectStatement,

@@ -10,6 +10,7 @@ mod audit;
 mod coverage;
 mod db;
 mod error;
+mod files;
 mod org;
 mod scope;
 
@@ -22,11 +23,13 @@ pub use accounts::{Account, NewAccount, NewSession, Session, SessionKind};
 pub use coverage::{CoverageItem, CoverageObject};
 pub use db::Store;
 pub use error::StoreError;
+pub use files::FileStore;
 pub use model::*;
 pub use org::*;
 pub use units::{
-    ImportMode, ImportReport, ImportRow, RowError, Unit, UnitChange, UnitDetail, UnitFilter,
-    UnitInput,
+    Document, GridNode, GridNodeInput, HazardSource, HazardSourceDetail, HazardSourceFilter,
+    HazardSourceInput, ImportMode, ImportReport, ImportRow, NewDocument, RowError, SubstanceInput,
+    SubstanceRow, SystemEntry, SystemInput, Unit, UnitChange, UnitDetail, UnitFilter, UnitInput,
 };
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -13,6 +13,7 @@ pub mod i18n;
 pub mod import;
 pub mod pages;
 pub mod state;
+pub mod upload;
 
 pub use state::{AppState, WebConfig};
 

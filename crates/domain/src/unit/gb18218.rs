@@ -3,6 +3,7 @@
 //! R = α · Σ βᵢ · qᵢ/Qᵢ with α from the people within 500 m (regulations.md §2).
 
 use crate::invalid::{Invalid, Violation};
+use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 /// One hazardous chemical on the site.
@@ -95,9 +96,124 @@ pub fn grade(people_within_500m: u32, substances: &[Substance]) -> Result<Gradin
     })
 }
 
+/// How often a major hazard source is identified and assessed again (SAWS Order 40 Art. 11).
+pub const REIDENTIFY_YEARS: i32 = 3;
+
+/// The day the next identification is due: three years on; 29 February falls back to the 28th.
+pub fn next_identification_due(identified_on: NaiveDate) -> NaiveDate {
+    identified_on
+        .checked_add_months(Months::new(12 * REIDENTIFY_YEARS as u32))
+        .unwrap_or(NaiveDate::MAX)
+}
+
+/// Days after the identification within which the unit files it with the county (SAWS Order
+/// 40 Art. 23).
+pub const FILING_DAYS: u64 = 15;
+
+/// The last day to file an identification with the county.
+pub fn filing_due(identified_on: NaiveDate) -> NaiveDate {
+    identified_on
+        .checked_add_days(chrono::Days::new(FILING_DAYS))
+        .unwrap_or(NaiveDate::MAX)
+}
+
+/// A substance named in GB 18218-2018 Table 1 with its critical quantity, and its β from
+/// Table 3 (named toxic gases) or from its hazard class (Table 4): offered on the form so
+/// that officials need not look them up. Anything else is typed in by hand.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct NamedSubstance {
+    pub name_zh: &'static str,
+    pub cas: &'static str,
+    /// Tonnes.
+    pub critical_q: f64,
+    pub beta: f64,
+}
+
+const fn named(
+    name_zh: &'static str,
+    cas: &'static str,
+    critical_q: f64,
+    beta: f64,
+) -> NamedSubstance {
+    NamedSubstance {
+        name_zh,
+        cas,
+        critical_q,
+        beta,
+    }
+}
+
+/// The substances county sites hold most often.
+pub const NAMED_SUBSTANCES: &[NamedSubstance] = &[
+    named("氨", "7664-41-7", 10.0, 2.0),
+    named("氯", "7782-50-5", 5.0, 4.0),
+    named("硫化氢", "7783-06-4", 5.0, 5.0),
+    named("氟化氢", "7664-39-3", 1.0, 5.0),
+    named("二氧化硫", "7446-09-5", 20.0, 2.0),
+    named("一氧化碳", "630-08-0", 10.0, 2.0),
+    named("环氧乙烷", "75-21-8", 10.0, 2.0),
+    named("氯化氢（无水）", "7647-01-0", 20.0, 3.0),
+    named("溴甲烷", "74-83-9", 10.0, 3.0),
+    named("二氧化氮", "10102-44-0", 1.0, 10.0),
+    named("氰化氢", "74-90-8", 1.0, 10.0),
+    named("光气", "75-44-5", 0.3, 20.0),
+    named("磷化氢", "7803-51-2", 1.0, 20.0),
+    named("异氰酸甲酯", "624-83-9", 0.75, 20.0),
+    named("液化石油气", "68476-85-7", 50.0, 1.5),
+    named("天然气", "8006-14-2", 50.0, 1.5),
+    named("氢", "1333-74-0", 5.0, 1.5),
+    named("乙炔", "74-86-2", 1.0, 1.5),
+    named("甲醇", "67-56-1", 500.0, 1.0),
+    named("汽油", "86290-81-5", 200.0, 1.0),
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reidentification_three_years_on() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        assert_eq!(next_identification_due(d(2025, 6, 30)), d(2028, 6, 30));
+        assert_eq!(next_identification_due(d(2024, 2, 29)), d(2027, 2, 28));
+        assert_eq!(next_identification_due(d(2025, 12, 31)), d(2028, 12, 31));
+    }
+
+    #[test]
+    fn filing_within_fifteen_days() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        assert_eq!(filing_due(d(2026, 12, 20)), d(2027, 1, 4));
+    }
+
+    #[test]
+    fn named_substances_use_the_table_3_betas() {
+        let beta = |name| {
+            NAMED_SUBSTANCES
+                .iter()
+                .find(|s| s.name_zh == name)
+                .unwrap()
+                .beta
+        };
+        // Table 3: CO, SO₂, NH₃, ethylene oxide 2; HCl, methyl bromide 3; Cl₂ 4; H₂S, HF 5;
+        // NO₂, HCN 10; phosgene, phosphine, methyl isocyanate 20.
+        assert_eq!(beta("一氧化碳"), 2.0);
+        assert_eq!(beta("二氧化硫"), 2.0);
+        assert_eq!(beta("氨"), 2.0);
+        assert_eq!(beta("环氧乙烷"), 2.0);
+        assert_eq!(beta("氯化氢（无水）"), 3.0);
+        assert_eq!(beta("溴甲烷"), 3.0);
+        assert_eq!(beta("氯"), 4.0);
+        assert_eq!(beta("硫化氢"), 5.0);
+        assert_eq!(beta("氟化氢"), 5.0);
+        assert_eq!(beta("二氧化氮"), 10.0);
+        assert_eq!(beta("氰化氢"), 10.0);
+        assert_eq!(beta("光气"), 20.0);
+        assert_eq!(beta("磷化氢"), 20.0);
+        assert_eq!(beta("异氰酸甲酯"), 20.0);
+        // Flammable gases (W2) 1.5.
+        assert_eq!(beta("液化石油气"), 1.5);
+        assert!(NAMED_SUBSTANCES.iter().all(|s| s.critical_q > 0.0));
+    }
 
     fn one(q: f64, critical_q: f64, beta: f64) -> Vec<Substance> {
         vec![Substance {

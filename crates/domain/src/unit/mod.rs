@@ -1,8 +1,11 @@
-//! Production and business units (生产经营单位): their identity codes, supervision grades and
-//! major hazard sources.
+//! Production and business units (生产经营单位): their identity codes, supervision grades,
+//! major hazard sources, own grids, management systems and documents.
 
+pub mod documents;
 pub mod gb18218;
 pub mod grade;
 pub mod industry;
+pub mod own_grid;
 pub mod record;
+pub mod systems;
 pub mod uscc;

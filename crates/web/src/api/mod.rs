@@ -2,8 +2,10 @@
 //! read the input, call the store with the caller's actor, and shape the answer.
 
 mod openapi;
+mod unit_records;
 
 pub use openapi::ApiDoc;
+pub use unit_records::HazardSourceQuery;
 
 use crate::auth::{self, ApiUser};
 use crate::error::WebError;
@@ -24,7 +26,7 @@ use safegrid_store::{
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-type ApiResult<T> = Result<Json<T>, WebError>;
+pub(crate) type ApiResult<T> = Result<Json<T>, WebError>;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -61,6 +63,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/units/{id}", get(unit).patch(update_unit))
         .route("/audit", get(audit))
+        .merge(unit_records::router())
         .fallback(|| async { WebError::NotFound })
 }
 
@@ -301,7 +304,7 @@ async fn create_department(
 }
 
 /// Ids in paths are parsed here so a malformed one answers 404 like a missing one.
-fn parse_id(raw: &str) -> Result<i64, WebError> {
+pub(crate) fn parse_id(raw: &str) -> Result<i64, WebError> {
     raw.trim().parse::<i64>().map_err(|_| WebError::NotFound)
 }
 
@@ -1080,6 +1083,14 @@ async fn import_template(
     _user: ApiUser,
     t: crate::i18n::Tr,
 ) -> Result<axum::response::Response, WebError> {
+    import_template_for(&state, &t).await
+}
+
+/// The import template in the reader's language.
+pub(crate) async fn import_template_for(
+    state: &AppState,
+    t: &crate::i18n::Tr,
+) -> Result<axum::response::Response, WebError> {
     let columns = crate::import::template_columns();
     let headers: Vec<String> = columns.iter().map(|(_, key)| t.t(key).to_owned()).collect();
     let sectors = state.store.sectors().await?;
@@ -1170,38 +1181,21 @@ pub(crate) async fn import_from(
     actor: &safegrid_domain::access::Actor,
     t: &crate::i18n::Tr,
     mode: Option<String>,
-    mut multipart: axum::extract::Multipart,
+    multipart: axum::extract::Multipart,
 ) -> Result<ImportAnswer, WebError> {
-    let mut file: Option<Vec<u8>> = None;
-    let mut mode = mode;
-    while let Some(field) = multipart.next_field().await.map_err(|_| {
-        WebError::Malformed(safegrid_domain::Violation::new(
-            "file",
-            "error.body_unreadable",
-        ))
-    })? {
-        match field.name() {
-            Some("file") => {
-                file = Some(
-                    field
-                        .bytes()
-                        .await
-                        .map_err(|_| WebError::TooLarge)?
-                        .to_vec(),
-                );
-            }
-            Some("mode") => {
-                let text = field.text().await.map_err(|_| {
-                    WebError::Malformed(safegrid_domain::Violation::new(
-                        "mode",
-                        "error.body_unreadable",
-                    ))
-                })?;
-                mode = Some(text);
-            }
-            _ => {}
-        }
-    }
+    let form = crate::upload::read(multipart, "file").await?;
+    let mode = form.fields.get("mode").cloned().or(mode);
+    import_file(state, actor, t, mode, form.file.map(|f| f.bytes)).await
+}
+
+/// Imports a spreadsheet of units in the given mode, reporting every refused row.
+pub(crate) async fn import_file(
+    state: &AppState,
+    actor: &safegrid_domain::access::Actor,
+    t: &crate::i18n::Tr,
+    mode: Option<String>,
+    file: Option<Vec<u8>>,
+) -> Result<ImportAnswer, WebError> {
     let mode = safegrid_store::ImportMode::parse("mode", mode.as_deref())?;
     let bytes = file.ok_or_else(|| safegrid_domain::Violation::new("file", "error.required"))?;
     let table = safegrid_office::read_table(&bytes)

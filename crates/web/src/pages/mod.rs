@@ -5,12 +5,14 @@
 mod admin;
 mod departments;
 mod grids;
+mod hazard_sources;
 mod home;
 mod leadership;
 mod ledger;
 mod plans;
 mod regions;
 mod session;
+mod unit_records;
 mod units;
 
 use crate::auth::PageUser;
@@ -19,7 +21,7 @@ use crate::i18n::{Tr, locale_of};
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
-use axum::extract::Request;
+use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -53,9 +55,47 @@ pub fn router() -> Router<AppState> {
         .route("/plans/deadline", post(plans::deadline))
         .route("/units", get(units::list).post(units::create))
         .route("/units/new", get(units::new_form))
+        .route(
+            "/units/import",
+            get(units::import_form)
+                .post(units::import)
+                .layer(DefaultBodyLimit::max(crate::IMPORT_LIMIT)),
+        )
+        .route("/units/import/template", get(units::import_template))
         .route("/units/export", get(units::export))
         .route("/units/{id}", get(units::show).post(units::update))
         .route("/units/{id}/edit", get(units::edit_form))
+        .route(
+            "/units/{id}/grid",
+            get(unit_records::grid).post(unit_records::add_node),
+        )
+        .route(
+            "/units/{id}/grid/{node}/retire",
+            post(unit_records::retire_node),
+        )
+        .route(
+            "/units/{id}/systems",
+            get(unit_records::systems).post(unit_records::set_system),
+        )
+        .route("/units/{id}/archive", get(unit_records::archive))
+        .route(
+            "/units/{id}/documents",
+            post(unit_records::upload_document)
+                .layer(DefaultBodyLimit::max(crate::upload::UPLOAD_LIMIT)),
+        )
+        .route("/documents/{id}", get(unit_records::download))
+        .route("/documents/{id}/withdraw", post(unit_records::withdraw))
+        .route(
+            "/hazard-sources",
+            get(hazard_sources::list).post(hazard_sources::create),
+        )
+        .route("/hazard-sources/new", get(hazard_sources::new_form))
+        .route(
+            "/hazard-sources/{id}",
+            get(hazard_sources::show).post(hazard_sources::update),
+        )
+        .route("/hazard-sources/{id}/edit", get(hazard_sources::edit_form))
+        .route("/hazard-sources/{id}/retire", post(hazard_sources::retire))
         .route("/coverage", get(units::coverage))
         .route("/audit", get(admin::audit))
         .route(
@@ -100,6 +140,7 @@ impl Chrome {
         if role.sees_supervision_data() {
             add("home", "/");
             add("units", "/units");
+            add("hazard_sources", "/hazard-sources");
             if role != Role::UnitManager {
                 add("regions", "/regions");
                 add("grids", "/grids");
@@ -159,7 +200,7 @@ impl FormErrors {
                 .0
                 .iter()
                 .map(|v| {
-                    let label = t.t(&format!("field.{}", v.field)).to_owned();
+                    let label = field_label(t, &v.field);
                     (v.field.clone(), format!("{label}：{}", translate(t, v)))
                 })
                 .collect(),
@@ -172,6 +213,31 @@ impl FormErrors {
 
     pub fn has(&self, field: &str) -> bool {
         self.items.iter().any(|(f, _)| f == field)
+    }
+}
+
+/// A field's name for people: `substances[2].q` reads "危险化学品 3 实际存在量（吨）".
+fn field_label(t: &Tr, field: &str) -> String {
+    let indexed = field.split_once('[').and_then(|(base, rest)| {
+        let (index, sub) = rest.split_once("].")?;
+        let n: usize = index.parse().ok()?;
+        Some(format!(
+            "{} {} {}",
+            t.t(&format!("field.{base}")),
+            n + 1,
+            t.t(&format!("field.{sub}"))
+        ))
+    });
+    indexed.unwrap_or_else(|| t.t(&format!("field.{field}")).to_owned())
+}
+
+/// A file size for people: "320 KB", "4.2 MB".
+pub fn size_label(bytes: i64) -> String {
+    let kb = bytes as f64 / 1024.0;
+    if kb < 1024.0 {
+        format!("{} KB", kb.ceil() as i64)
+    } else {
+        format!("{:.1} MB", kb / 1024.0)
     }
 }
 

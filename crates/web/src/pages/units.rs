@@ -104,7 +104,7 @@ impl UnitListQuery {
 }
 
 /// The towns of the account's county for the filter (a town's own account sees its own).
-async fn towns(state: &AppState, user: &PageUser) -> Result<Vec<RegionNode>, WebError> {
+pub(crate) async fn towns(state: &AppState, user: &PageUser) -> Result<Vec<RegionNode>, WebError> {
     let top = state.store.region_children(&user.actor, None).await?;
     let mut towns = Vec::new();
     for root in top {
@@ -183,9 +183,13 @@ struct UnitPage {
     t: Tr,
     chrome: Chrome,
     d: UnitDetail,
+    unit: Unit,
+    tab: &'static str,
+    sources: Vec<safegrid_store::HazardSource>,
     sector: String,
     industry: String,
     can_edit: bool,
+    can_keep: bool,
 }
 
 pub async fn show(
@@ -219,9 +223,28 @@ pub async fn show(
             )
         })
         .unwrap_or_default();
+    let sources = state
+        .store
+        .hazard_sources(
+            &user.actor,
+            &safegrid_store::HazardSourceFilter {
+                unit: Some(id),
+                ..Default::default()
+            },
+            PageRequest::new(Some(1), Some(PageRequest::MAX_PER_PAGE)),
+        )
+        .await?
+        .items;
     render(&UnitPage {
         chrome: Chrome::new(&t, &user, "units"),
         can_edit: may_edit(&user.actor),
+        can_keep: safegrid_domain::access::may_keep_unit_records(
+            user.actor.role,
+            &user.actor.scope,
+        ),
+        unit: d.unit.clone(),
+        tab: "info",
+        sources,
         t,
         d,
         sector,
@@ -540,4 +563,101 @@ pub async fn export(
         f.format.as_deref().unwrap_or("xlsx"),
     )
     .await
+}
+
+#[derive(Template)]
+#[template(path = "unit_import.html")]
+struct ImportPage {
+    t: Tr,
+    chrome: Chrome,
+    mode: String,
+    answer: Option<crate::api::ImportAnswer>,
+    errors: FormErrors,
+}
+
+impl ImportPage {
+    pub fn summary(&self) -> String {
+        match &self.answer {
+            Some(a) => self.t.f(
+                "import.summary",
+                &[
+                    ("total", a.total_rows.to_string()),
+                    ("imported", a.imported.to_string()),
+                    ("errors", a.errors.len().to_string()),
+                ],
+            ),
+            None => String::new(),
+        }
+    }
+
+    pub fn column(&self, field: &str) -> String {
+        self.t.t(&format!("field.{field}")).to_owned()
+    }
+
+    /// Errors shown on the page: the first few hundred (the rest are in the count).
+    pub fn shown_errors(&self) -> &[crate::api::ImportRowError] {
+        match &self.answer {
+            Some(a) => &a.errors[..a.errors.len().min(500)],
+            None => &[],
+        }
+    }
+}
+
+pub async fn import_form(t: Tr, user: PageUser) -> Result<Response, WebError> {
+    if !may_edit(&user.actor) {
+        return Err(WebError::Forbidden);
+    }
+    render(&ImportPage {
+        chrome: Chrome::new(&t, &user, "units"),
+        t,
+        mode: "dry_run".to_owned(),
+        answer: None,
+        errors: FormErrors::default(),
+    })
+}
+
+pub async fn import(
+    State(state): State<AppState>,
+    t: Tr,
+    user: PageUser,
+    multipart: axum::extract::Multipart,
+) -> Result<Response, WebError> {
+    let form = crate::upload::read(multipart, "file").await?;
+    user.check_csrf(&form.field("csrf").unwrap_or_default())?;
+    let mode = form.field("mode").unwrap_or_else(|| "dry_run".to_owned());
+    let result = crate::api::import_file(
+        &state,
+        &user.actor,
+        &t,
+        Some(mode.clone()),
+        form.file.map(|f| f.bytes),
+    )
+    .await;
+    let (answer, errors, status) = match result {
+        Ok(a) => (Some(a), FormErrors::default(), StatusCode::OK),
+        Err(WebError::Invalid(invalid)) => (
+            None,
+            FormErrors::of(&t, &invalid),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        Err(e) => return Err(e),
+    };
+    render_with(
+        status,
+        &ImportPage {
+            chrome: Chrome::new(&t, &user, "units"),
+            t,
+            mode,
+            answer,
+            errors,
+        },
+    )
+}
+
+pub async fn import_template(
+    State(state): State<AppState>,
+    t: Tr,
+    _user: PageUser,
+) -> Result<Response, WebError> {
+    crate::api::import_template_for(&state, &t).await
 }

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use safegrid_domain::access::{Actor, Role, Scope};
 use safegrid_domain::invalid::{Invalid, Violation, optional_phone, optional_text, required_text};
 use safegrid_domain::region::{RegionCode, RegionLevel};
-use safegrid_domain::unit::grade::{Grade, GradeFacts, GradeRule, Reason, suggest};
+use safegrid_domain::unit::grade::{Grade, GradeRule, Reason};
 use safegrid_domain::unit::industry::parse_industry;
 use safegrid_domain::unit::record::{
     UnitStatus, bigrams, initials, parse_standardisation, search_terms,
@@ -18,6 +18,18 @@ use sea_query::{Cond, Expr, ExprTrait, JoinType, Order, Query, SelectStatement};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sqlx::FromRow;
+
+mod documents;
+mod grading;
+mod hazard_sources;
+mod own_grid;
+
+pub use documents::{Document, NewDocument};
+pub use hazard_sources::{
+    HazardSource, HazardSourceDetail, HazardSourceFilter, HazardSourceInput, SubstanceInput,
+    SubstanceRow,
+};
+pub use own_grid::{GridNode, GridNodeInput, SystemEntry, SystemInput};
 
 /// A unit as typed into a form, an API call or a spreadsheet row.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -579,13 +591,10 @@ impl Store {
                     .order_by("id", Order::Desc),
             )
             .await?;
-        let sectors: Vec<String> = unit.sector_code.iter().cloned().collect();
-        let facts = GradeFacts {
-            sectors: &sectors,
-            employees: unit.employees.and_then(|n| u32::try_from(n).ok()),
-            ..Default::default()
-        };
-        let (_, grade_reasons) = suggest(&GradeRule::default(), &facts);
+        let rule = grading::grade_rule(&mut conn, &unit.county_code).await?;
+        let major = grading::has_major_source(&mut conn, id).await?;
+        let (_, grade_reasons) =
+            grading::suggestion(&rule, unit.sector_code.as_deref(), unit.employees, major);
         Ok(UnitDetail {
             unit,
             supervising_departments: departments,
@@ -681,13 +690,10 @@ impl Store {
         let mut conn = tx.conn();
         let (_, supervising) = place(&mut conn, actor, &checked).await?;
         duplicates(&mut conn, &checked, Some(id)).await?;
-        let sectors: Vec<String> = checked.sector.iter().cloned().collect();
-        let facts = GradeFacts {
-            sectors: &sectors,
-            employees: checked.employees.and_then(|n| u32::try_from(n).ok()),
-            ..Default::default()
-        };
-        let (suggested, _) = suggest(&GradeRule::default(), &facts);
+        let rule = grading::grade_rule(&mut conn, &u.county_code).await?;
+        let major = grading::has_major_source(&mut conn, id).await?;
+        let (suggested, _) =
+            grading::suggestion(&rule, checked.sector.as_deref(), checked.employees, major);
         // A grade set by hand stays until changed by hand; otherwise it follows the rule.
         let (grade, grade_reason) = match (&checked.grade_override, &u.grade_override_reason) {
             (Some((g, r)), _) => (*g, Some(r.clone())),
@@ -817,15 +823,11 @@ async fn unit_grade(conn: &mut Conn<'_>, id: i64) -> Result<String> {
 async fn insert_unit_row(
     conn: &mut Conn<'_>,
     county: &str,
+    rule: &GradeRule,
     checked: &Checked,
 ) -> Result<(i64, Grade)> {
-    let sectors: Vec<String> = checked.sector.iter().cloned().collect();
-    let facts = GradeFacts {
-        sectors: &sectors,
-        employees: checked.employees.and_then(|n| u32::try_from(n).ok()),
-        ..Default::default()
-    };
-    let (suggested, _) = suggest(&GradeRule::default(), &facts);
+    let (suggested, _) =
+        grading::suggestion(rule, checked.sector.as_deref(), checked.employees, false);
     let grade = checked
         .grade_override
         .as_ref()
@@ -997,7 +999,8 @@ async fn insert_unit(
     checked: &Checked,
     supervising: &[i64],
 ) -> Result<i64> {
-    let (id, grade) = insert_unit_row(conn, county, checked).await?;
+    let rule = grading::grade_rule(conn, county).await?;
+    let (id, grade) = insert_unit_row(conn, county, &rule, checked).await?;
     let mut follow = FollowUps::default();
     follow.add(id, checked, supervising, grade);
     follow.flush(conn, actor).await?;
@@ -1011,10 +1014,11 @@ async fn insert_units(
     county: &str,
     rows: &[(Checked, Vec<i64>)],
 ) -> Result<u32> {
+    let rule = grading::grade_rule(conn, county).await?;
     let mut follow = FollowUps::default();
     let mut n = 0u32;
     for (checked, supervising) in rows {
-        let (id, grade) = insert_unit_row(conn, county, checked).await?;
+        let (id, grade) = insert_unit_row(conn, county, &rule, checked).await?;
         follow.add(id, checked, supervising, grade);
         if follow.len() >= 2_000 {
             follow.flush(conn, actor).await?;
@@ -1025,7 +1029,7 @@ async fn insert_units(
     Ok(n)
 }
 
-async fn find_unit(conn: &mut Conn<'_>, actor: &Actor, id: i64) -> Result<Unit> {
+pub(crate) async fn find_unit(conn: &mut Conn<'_>, actor: &Actor, id: i64) -> Result<Unit> {
     let mut q = unit_select();
     q.and_where(Expr::col(("u", "id")).eq(id))
         .cond_where(scope::units(&actor.scope));
@@ -1147,7 +1151,7 @@ async fn duplicates(conn: &mut Conn<'_>, checked: &Checked, except: Option<i64>)
     Ok(())
 }
 
-async fn history(
+pub(crate) async fn history(
     conn: &mut Conn<'_>,
     actor: &Actor,
     unit: i64,

@@ -1,0 +1,116 @@
+//! A unit's own grid (R-GRID-4, 四级网格): the company (公司/厂矿) splits into workshops (车间)
+//! and workshops into teams (班组); at any of these tiers hang the things someone answers
+//! for — an area, place, part, link, piece of equipment or process — each with a named person.
+
+use crate::invalid::Violation;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NodeKind {
+    Company,
+    Workshop,
+    Team,
+    Area,
+    Place,
+    Part,
+    Link,
+    Equipment,
+    Process,
+}
+
+impl NodeKind {
+    pub const ALL: [NodeKind; 9] = [
+        NodeKind::Company,
+        NodeKind::Workshop,
+        NodeKind::Team,
+        NodeKind::Area,
+        NodeKind::Place,
+        NodeKind::Part,
+        NodeKind::Link,
+        NodeKind::Equipment,
+        NodeKind::Process,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NodeKind::Company => "company",
+            NodeKind::Workshop => "workshop",
+            NodeKind::Team => "team",
+            NodeKind::Area => "area",
+            NodeKind::Place => "place",
+            NodeKind::Part => "part",
+            NodeKind::Link => "link",
+            NodeKind::Equipment => "equipment",
+            NodeKind::Process => "process",
+        }
+    }
+
+    pub fn parse(field: &str, raw: &str) -> Result<Self, Violation> {
+        let raw = raw.trim();
+        Self::ALL
+            .into_iter()
+            .find(|k| k.as_str() == raw)
+            .ok_or_else(|| Violation::new(field, "error.choice"))
+    }
+
+    /// Company, workshop and team are the tiers of the grid; the rest are responsibilities.
+    pub fn is_tier(self) -> bool {
+        matches!(
+            self,
+            NodeKind::Company | NodeKind::Workshop | NodeKind::Team
+        )
+    }
+}
+
+/// Whether a node of `kind` may sit under `parent` (`None`: at the top of the unit's grid).
+/// Only a company stands at the top; a workshop sits under a company, a team under a
+/// workshop; responsibilities sit under any tier but not under one another.
+pub fn check_placement(kind: NodeKind, parent: Option<NodeKind>) -> Result<(), Violation> {
+    let fits = match (kind, parent) {
+        (NodeKind::Company, None) => true,
+        (NodeKind::Workshop, Some(NodeKind::Company)) => true,
+        (NodeKind::Team, Some(NodeKind::Workshop)) => true,
+        (k, Some(p)) if !k.is_tier() => p.is_tier(),
+        _ => false,
+    };
+    if fits {
+        Ok(())
+    } else {
+        Err(Violation::new("parent_id", "error.own_grid_placement"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use NodeKind::*;
+
+    #[test]
+    fn every_placement() {
+        let parents = [None, Some(Company), Some(Workshop), Some(Team), Some(Area)];
+        for kind in NodeKind::ALL {
+            for parent in parents {
+                let expected = match (kind, parent) {
+                    (Company, None) | (Workshop, Some(Company)) | (Team, Some(Workshop)) => true,
+                    (Company | Workshop | Team, _) => false,
+                    (_, Some(Company | Workshop | Team)) => true,
+                    _ => false,
+                };
+                assert_eq!(
+                    check_placement(kind, parent).is_ok(),
+                    expected,
+                    "{kind:?} under {parent:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn kinds_round_trip() {
+        for k in NodeKind::ALL {
+            assert_eq!(NodeKind::parse("kind", k.as_str()).unwrap(), k);
+        }
+        assert_eq!(NodeKind::parse("kind", "floor").unwrap_err().field, "kind");
+    }
+}

@@ -1,0 +1,52 @@
+//! The sixteen safety management systems (安全管理制度) every unit keeps (R-UNIT-1), in the order
+//! of the county plan. Screens name them through the message keys `system.<code>`.
+
+use crate::invalid::Violation;
+
+/// The systems' codes, in the plan's order.
+pub const SYSTEMS: [&str; 16] = [
+    "fire",                 // 消防安全
+    "electricity",          // 用电安全
+    "site_traffic",         // 厂内交通安全
+    "flammables",           // 易燃易爆物品
+    "toxic_substances",     // 有毒有害物品
+    "dangerous_places",     // 危险场所
+    "special_equipment",    // 特种设备
+    "hot_work",             // 动火作业
+    "labour_protection",    // 劳动防护用品
+    "occupational_health",  // 职业卫生
+    "training",             // 安全教育培训
+    "accident_reporting",   // 事故报告和调查处理
+    "duty_rota",            // 值班
+    "rewards_penalties",    // 安全生产奖惩
+    "special_operations",   // 特种作业人员管理
+    "three_simultaneities", // 建设项目安全设施"三同时"
+];
+
+/// A system's code as given, checked against the list.
+pub fn parse_system(field: &str, raw: &str) -> Result<&'static str, Violation> {
+    let raw = raw.trim();
+    SYSTEMS
+        .iter()
+        .copied()
+        .find(|s| *s == raw)
+        .ok_or_else(|| Violation::new(field, "error.choice"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sixteen_distinct_systems() {
+        let mut codes = SYSTEMS.to_vec();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), 16);
+        assert_eq!(parse_system("system", " hot_work ").unwrap(), "hot_work");
+        assert_eq!(
+            parse_system("system", "karaoke").unwrap_err().field,
+            "system"
+        );
+    }
+}

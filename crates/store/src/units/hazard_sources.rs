@@ -1,0 +1,591 @@
+//! Major hazard sources (重大危险源, R-LED-6): each identification of a unit's site by
+//! GB 18218 — its substances, S, R and level — with the date the next identification is due
+//! and the county's supervision measures. Lists run per department and per town through the
+//! unit's scope. A changed source grades its unit again.
+
+use super::{find_unit, grading};
+use crate::audit::{self, Event, now};
+use crate::db::{Conn, Store};
+use crate::{Page, PageRequest, Result, StoreError, scope};
+use chrono::{DateTime, NaiveDate, Utc};
+use safegrid_domain::access::{Actor, may_keep_unit_records};
+use safegrid_domain::invalid::{Invalid, Violation, optional_text, required_text};
+use safegrid_domain::region::RegionCode;
+use safegrid_domain::tenure::parse_date;
+use safegrid_domain::time::today;
+use safegrid_domain::unit::gb18218::{self, Substance, next_identification_due};
+use sea_query::{Expr, ExprTrait, JoinType, Order, Query, SelectStatement};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use sqlx::FromRow;
+
+/// A hazard source as typed into the form or the API. On a change, fields left out keep
+/// their values (`substances` as a whole).
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct HazardSourceInput {
+    /// The unit (on creation).
+    pub unit_id: Option<i64>,
+    /// The site or installation: 液氨储罐区, LPG 储配站 …
+    pub name: Option<String>,
+    /// People normally present within 500 m outside the boundary (gives α).
+    pub people_within_500m: Option<i64>,
+    pub substances: Option<Vec<SubstanceInput>>,
+    /// The day of the identification and assessment, YYYY-MM-DD.
+    pub identified_on: Option<String>,
+    /// The day it was filed with the county, YYYY-MM-DD.
+    pub filed_on: Option<String>,
+    /// The supervision measures (监控措施): monitoring, alarms, emergency plan …
+    pub measures: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+pub struct SubstanceInput {
+    pub name: Option<String>,
+    pub cas: Option<String>,
+    /// Tonnes on site.
+    pub q: Option<f64>,
+    /// The critical quantity in tonnes.
+    pub critical_q: Option<f64>,
+    pub beta: Option<f64>,
+}
+
+#[derive(Debug, Clone, FromRow, Serialize, utoipa::ToSchema)]
+pub struct HazardSource {
+    pub id: i64,
+    pub unit_id: i64,
+    pub unit_name: String,
+    /// The unit's village.
+    pub region: Option<String>,
+    pub name: String,
+    pub people_within_500m: i32,
+    pub s: f64,
+    pub alpha: f64,
+    pub r: f64,
+    pub is_major: bool,
+    /// 1–4 for a major hazard source.
+    pub level: Option<i32>,
+    pub identified_on: NaiveDate,
+    /// Three years after the identification.
+    pub next_due: NaiveDate,
+    pub filed_on: Option<NaiveDate>,
+    pub measures: Option<String>,
+    pub retired_at: Option<DateTime<Utc>>,
+    pub retired_reason: Option<String>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl HazardSource {
+    /// Identification is due again within 90 days (or overdue).
+    pub fn due_soon(&self, on: NaiveDate) -> bool {
+        self.retired_at.is_none() && self.next_due <= on + chrono::Days::new(90)
+    }
+
+    pub fn overdue(&self, on: NaiveDate) -> bool {
+        self.retired_at.is_none() && self.next_due < on
+    }
+
+    /// Not filed with the county although the filing period is over.
+    pub fn filing_late(&self, on: NaiveDate) -> bool {
+        self.retired_at.is_none()
+            && self.filed_on.is_none()
+            && gb18218::filing_due(self.identified_on) < on
+    }
+}
+
+#[derive(Debug, Clone, FromRow, Serialize, utoipa::ToSchema)]
+pub struct SubstanceRow {
+    pub name: String,
+    pub cas: Option<String>,
+    pub q: f64,
+    pub critical_q: f64,
+    pub beta: f64,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct HazardSourceDetail {
+    #[serde(flatten)]
+    pub source: HazardSource,
+    pub substances: Vec<SubstanceRow>,
+}
+
+/// Which hazard sources to list.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct HazardSourceFilter {
+    /// Units in this division's subtree.
+    pub region: Option<String>,
+    /// Units this department supervises.
+    pub department: Option<i64>,
+    pub unit: Option<i64>,
+    /// 1–4
+    pub level: Option<i32>,
+    /// Only major hazard sources (true) or only sites found not to be (false).
+    pub major: Option<bool>,
+    /// Identification due again on or before this day.
+    pub due_by: Option<NaiveDate>,
+    /// Include retired sources.
+    pub retired: Option<bool>,
+}
+
+const COLUMNS: [&str; 17] = [
+    "id",
+    "unit_id",
+    "name",
+    "people_within_500m",
+    "s",
+    "alpha",
+    "r",
+    "is_major",
+    "level",
+    "identified_on",
+    "next_due",
+    "filed_on",
+    "measures",
+    "retired_at",
+    "retired_reason",
+    "updated_at",
+    "created_at",
+];
+
+fn select() -> SelectStatement {
+    Query::select()
+        .columns(COLUMNS[..16].iter().map(|c| ("hs", *c)))
+        .expr_as(Expr::col(("u", "name")), "unit_name")
+        .expr_as(Expr::col(("u", "region_code")), "region")
+        .from_as("hazard_sources", "hs")
+        .join_as(
+            JoinType::InnerJoin,
+            "units",
+            "u",
+            Expr::col(("u", "id")).equals(("hs", "unit_id")),
+        )
+        .to_owned()
+}
+
+/// The checked values of a source, ready to store.
+struct Checked {
+    name: String,
+    people: u32,
+    substances: Vec<(String, Option<String>, Substance)>,
+    identified_on: NaiveDate,
+    filed_on: Option<NaiveDate>,
+    measures: Option<String>,
+}
+
+fn check(input: &HazardSourceInput) -> Result<Checked, Invalid> {
+    let mut errors = Invalid::default();
+    let name = errors.keep(required_text(
+        "name",
+        input.name.as_deref().unwrap_or_default(),
+        100,
+    ));
+    let people = match input.people_within_500m {
+        None => errors.keep(Err(Violation::new("people_within_500m", "error.required"))),
+        Some(n) => errors.keep(
+            u32::try_from(n)
+                .map_err(|_| Violation::new("people_within_500m", "error.not_negative")),
+        ),
+    };
+    let identified_on = match input.identified_on.as_deref().map(str::trim) {
+        None | Some("") => errors.keep(Err(Violation::new("identified_on", "error.required"))),
+        Some(raw) => errors.keep(parse_date("identified_on", raw).and_then(|d| {
+            if d > today() {
+                Err(Violation::new("identified_on", "error.future_date"))
+            } else {
+                Ok(d)
+            }
+        })),
+    };
+    let filed_on = match input.filed_on.as_deref().map(str::trim) {
+        None | Some("") => Some(None),
+        Some(raw) => errors.keep(parse_date("filed_on", raw).and_then(|d| {
+            if d > today() {
+                Err(Violation::new("filed_on", "error.future_date"))
+            } else if identified_on.is_some_and(|i| d < i) {
+                Err(Violation::new("filed_on", "error.filed_before_identified"))
+            } else {
+                Ok(Some(d))
+            }
+        })),
+    };
+    let measures = errors.keep(optional_text("measures", input.measures.as_deref(), 2000));
+    let raw = input.substances.as_deref().unwrap_or_default();
+    let mut substances = Vec::new();
+    if raw.is_empty() {
+        errors.push(Violation::new("substances", "error.required"));
+    }
+    for (i, s) in raw.iter().enumerate() {
+        let field = |f: &str| format!("substances[{i}].{f}");
+        let name = errors.keep(required_text(
+            &field("name"),
+            s.name.as_deref().unwrap_or_default(),
+            60,
+        ));
+        let cas = errors.keep(optional_text(&field("cas"), s.cas.as_deref(), 20));
+        let mut number = |f: &str, v: Option<f64>| match v {
+            Some(v) => Some(v),
+            None => errors.keep(Err(Violation::new(field(f), "error.required"))),
+        };
+        let (q, critical_q, beta) = (
+            number("q", s.q),
+            number("critical_q", s.critical_q),
+            number("beta", s.beta),
+        );
+        if let (Some(name), Some(cas), Some(q), Some(critical_q), Some(beta)) =
+            (name, cas, q, critical_q, beta)
+        {
+            substances.push((
+                name,
+                cas,
+                Substance {
+                    q,
+                    critical_q,
+                    beta,
+                },
+            ));
+        }
+    }
+    // The numbers themselves are checked by the grading, which names the same fields.
+    if substances.len() == raw.len() && !raw.is_empty() {
+        let only: Vec<Substance> = substances.iter().map(|s| s.2).collect();
+        if let Err(invalid) = gb18218::grade(people.unwrap_or(0), &only) {
+            invalid.0.into_iter().for_each(|v| errors.push(v));
+        }
+    }
+    errors.into_result()?;
+    match (name, people, identified_on, filed_on, measures) {
+        (Some(name), Some(people), Some(identified_on), Some(filed_on), Some(measures)) => {
+            Ok(Checked {
+                name,
+                people,
+                substances,
+                identified_on,
+                filed_on,
+                measures,
+            })
+        }
+        _ => Err(Invalid::one("body", "error.body_unreadable")),
+    }
+}
+
+impl HazardSourceFilter {
+    fn apply(&self, q: &mut SelectStatement) -> Result<()> {
+        if let Some(region) = self.region.as_deref().filter(|s| !s.is_empty()) {
+            let (low, high) = RegionCode::parse("region", region)?.subtree_bounds();
+            q.and_where(Expr::col(("u", "region_code")).between(low, high));
+        }
+        if let Some(d) = self.department {
+            q.and_where(scope::supervised_by(d));
+        }
+        if let Some(u) = self.unit {
+            q.and_where(Expr::col(("hs", "unit_id")).eq(u));
+        }
+        if let Some(l) = self.level {
+            q.and_where(Expr::col(("hs", "level")).eq(l));
+        }
+        if let Some(m) = self.major {
+            q.and_where(Expr::col(("hs", "is_major")).eq(m));
+        }
+        if let Some(d) = self.due_by {
+            q.and_where(Expr::col(("hs", "next_due")).lte(d));
+        }
+        if self.retired != Some(true) {
+            q.and_where(Expr::col(("hs", "retired_at")).is_null());
+        }
+        Ok(())
+    }
+}
+
+impl Store {
+    /// Hazard sources of units in scope, the most severe first, then by the next
+    /// identification's due date.
+    pub async fn hazard_sources(
+        &self,
+        actor: &Actor,
+        filter: &HazardSourceFilter,
+        page: PageRequest,
+    ) -> Result<Page<HazardSource>> {
+        let mut q = select();
+        q.cond_where(scope::units(&actor.scope));
+        filter.apply(&mut q)?;
+        q.order_by_expr(Expr::col(("hs", "level")).is_null(), Order::Asc)
+            .order_by(("hs", "level"), Order::Asc)
+            .order_by(("hs", "next_due"), Order::Asc)
+            .order_by(("hs", "id"), Order::Asc);
+        let mut c = self.read().await?;
+        c.conn().page(&q, page).await
+    }
+
+    /// One hazard source in scope with its substances.
+    pub async fn hazard_source(&self, actor: &Actor, id: i64) -> Result<HazardSourceDetail> {
+        let mut c = self.read().await?;
+        detail(&mut c.conn(), actor, id).await
+    }
+
+    /// Files an identification of one of the unit's sites.
+    pub async fn create_hazard_source(
+        &self,
+        actor: &Actor,
+        input: HazardSourceInput,
+    ) -> Result<HazardSourceDetail> {
+        if !may_keep_unit_records(actor.role, &actor.scope) {
+            return Err(StoreError::Forbidden);
+        }
+        let unit_id = input
+            .unit_id
+            .ok_or_else(|| Violation::new("unit_id", "error.required"))?;
+        let checked = check(&input)?;
+        let mut tx = self.write().await?;
+        let mut conn = tx.conn();
+        let unit = find_unit(&mut conn, actor, unit_id)
+            .await
+            .map_err(|e| match e {
+                StoreError::NotFound => Violation::new("unit_id", "error.unit_unknown").into(),
+                other => other,
+            })?;
+        let g = grading_of(&checked)?;
+        let at = now();
+        let id = conn
+            .insert_id(
+                Query::insert()
+                    .into_table("hazard_sources")
+                    .columns(
+                        COLUMNS[1..]
+                            .iter()
+                            .copied()
+                            .filter(|c| !matches!(*c, "retired_at" | "retired_reason")),
+                    )
+                    .values_panic([
+                        unit_id.into(),
+                        checked.name.clone().into(),
+                        i64::from(checked.people).into(),
+                        g.s.into(),
+                        g.alpha.into(),
+                        g.r.into(),
+                        g.is_major.into(),
+                        g.level.map(i32::from).into(),
+                        checked.identified_on.into(),
+                        next_identification_due(checked.identified_on).into(),
+                        checked.filed_on.into(),
+                        checked.measures.clone().into(),
+                        at.into(),
+                        at.into(),
+                    ])
+                    .returning_col("id"),
+            )
+            .await?;
+        write_substances(&mut conn, id, &checked).await?;
+        let rule = grading::grade_rule(&mut conn, &unit.county_code).await?;
+        grading::regrade(&mut conn, actor, unit_id, &rule).await?;
+        audit::record(
+            &mut conn,
+            actor,
+            Event {
+                chain: &unit.county_code,
+                action: "hazard_source.create",
+                object_type: "hazard_source",
+                object_id: Some(id.to_string()),
+                detail: json!({ "unit": unit_id, "name": checked.name, "s": g.s, "r": g.r, "level": g.level }),
+                outcome: "ok",
+            },
+        )
+        .await?;
+        let out = detail(&mut conn, actor, id).await?;
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    /// Records a new identification of a source (changed substances, people nearby, the
+    /// three-yearly review): the grading is worked out again.
+    pub async fn update_hazard_source(
+        &self,
+        actor: &Actor,
+        id: i64,
+        patch: HazardSourceInput,
+    ) -> Result<HazardSourceDetail> {
+        let before = self.hazard_source(actor, id).await?;
+        if !may_keep_unit_records(actor.role, &actor.scope) {
+            return Err(StoreError::Forbidden);
+        }
+        let old = &before.source;
+        let merged = HazardSourceInput {
+            unit_id: Some(old.unit_id),
+            name: patch.name.or_else(|| Some(old.name.clone())),
+            people_within_500m: patch
+                .people_within_500m
+                .or(Some(i64::from(old.people_within_500m))),
+            substances: patch.substances.or_else(|| {
+                Some(
+                    before
+                        .substances
+                        .iter()
+                        .map(|s| SubstanceInput {
+                            name: Some(s.name.clone()),
+                            cas: s.cas.clone(),
+                            q: Some(s.q),
+                            critical_q: Some(s.critical_q),
+                            beta: Some(s.beta),
+                        })
+                        .collect(),
+                )
+            }),
+            identified_on: patch
+                .identified_on
+                .or_else(|| Some(old.identified_on.to_string())),
+            filed_on: patch
+                .filed_on
+                .or_else(|| old.filed_on.map(|d| d.to_string())),
+            measures: patch.measures.or_else(|| old.measures.clone()),
+        };
+        let checked = check(&merged)?;
+        let g = grading_of(&checked)?;
+        let mut tx = self.write().await?;
+        let mut conn = tx.conn();
+        let unit = find_unit(&mut conn, actor, old.unit_id).await?;
+        conn.update(
+            Query::update()
+                .table("hazard_sources")
+                .values([
+                    ("name", checked.name.clone().into()),
+                    ("people_within_500m", i64::from(checked.people).into()),
+                    ("s", g.s.into()),
+                    ("alpha", g.alpha.into()),
+                    ("r", g.r.into()),
+                    ("is_major", g.is_major.into()),
+                    ("level", g.level.map(i32::from).into()),
+                    ("identified_on", checked.identified_on.into()),
+                    (
+                        "next_due",
+                        next_identification_due(checked.identified_on).into(),
+                    ),
+                    ("filed_on", checked.filed_on.into()),
+                    ("measures", checked.measures.clone().into()),
+                    ("updated_at", now().into()),
+                ])
+                .and_where(Expr::col("id").eq(id)),
+        )
+        .await?;
+        conn.delete(
+            Query::delete()
+                .from_table("hazard_source_substances")
+                .and_where(Expr::col("source_id").eq(id)),
+        )
+        .await?;
+        write_substances(&mut conn, id, &checked).await?;
+        let rule = grading::grade_rule(&mut conn, &unit.county_code).await?;
+        grading::regrade(&mut conn, actor, old.unit_id, &rule).await?;
+        audit::record(
+            &mut conn,
+            actor,
+            Event {
+                chain: &unit.county_code,
+                action: "hazard_source.update",
+                object_type: "hazard_source",
+                object_id: Some(id.to_string()),
+                detail: json!({ "name": checked.name, "s": g.s, "r": g.r, "level": g.level, "identified_on": checked.identified_on }),
+                outcome: "ok",
+            },
+        )
+        .await?;
+        let out = detail(&mut conn, actor, id).await?;
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    /// Takes a source off the register (the installation was dismantled, the stock removed),
+    /// keeping its record.
+    pub async fn retire_hazard_source(
+        &self,
+        actor: &Actor,
+        id: i64,
+        reason: Option<&str>,
+    ) -> Result<HazardSourceDetail> {
+        let before = self.hazard_source(actor, id).await?;
+        if !may_keep_unit_records(actor.role, &actor.scope) {
+            return Err(StoreError::Forbidden);
+        }
+        if before.source.retired_at.is_some() {
+            return Err(Violation::new("reason", "error.already_retired").into());
+        }
+        let reason = required_text("reason", reason.unwrap_or_default(), 200)?;
+        let mut tx = self.write().await?;
+        let mut conn = tx.conn();
+        let unit = find_unit(&mut conn, actor, before.source.unit_id).await?;
+        conn.update(
+            Query::update()
+                .table("hazard_sources")
+                .values([
+                    ("retired_at", now().into()),
+                    ("retired_reason", reason.clone().into()),
+                    ("updated_at", now().into()),
+                ])
+                .and_where(Expr::col("id").eq(id)),
+        )
+        .await?;
+        let rule = grading::grade_rule(&mut conn, &unit.county_code).await?;
+        grading::regrade(&mut conn, actor, unit.id, &rule).await?;
+        audit::record(
+            &mut conn,
+            actor,
+            Event {
+                chain: &unit.county_code,
+                action: "hazard_source.retire",
+                object_type: "hazard_source",
+                object_id: Some(id.to_string()),
+                detail: json!({ "reason": reason }),
+                outcome: "ok",
+            },
+        )
+        .await?;
+        let out = detail(&mut conn, actor, id).await?;
+        tx.commit().await?;
+        Ok(out)
+    }
+}
+
+fn grading_of(checked: &Checked) -> Result<gb18218::Grading> {
+    let only: Vec<Substance> = checked.substances.iter().map(|s| s.2).collect();
+    Ok(gb18218::grade(checked.people, &only)?)
+}
+
+async fn detail(conn: &mut Conn<'_>, actor: &Actor, id: i64) -> Result<HazardSourceDetail> {
+    let mut q = select();
+    q.and_where(Expr::col(("hs", "id")).eq(id))
+        .cond_where(scope::units(&actor.scope));
+    let source: HazardSource = conn.one(&q).await?;
+    let substances: Vec<SubstanceRow> = conn
+        .all(
+            Query::select()
+                .columns(["name", "cas", "q", "critical_q", "beta"])
+                .from("hazard_source_substances")
+                .and_where(Expr::col("source_id").eq(id))
+                .order_by("position", Order::Asc),
+        )
+        .await?;
+    Ok(HazardSourceDetail { source, substances })
+}
+
+async fn write_substances(conn: &mut Conn<'_>, id: i64, checked: &Checked) -> Result<()> {
+    let mut q = Query::insert();
+    q.into_table("hazard_source_substances").columns([
+        "source_id",
+        "position",
+        "name",
+        "cas",
+        "q",
+        "critical_q",
+        "beta",
+    ]);
+    for (i, (name, cas, s)) in checked.substances.iter().enumerate() {
+        q.values_panic([
+            id.into(),
+            (i as i64).into(),
+            name.clone().into(),
+            cas.clone().into(),
+            s.q.into(),
+            s.critical_q.into(),
+            s.beta.into(),
+        ]);
+    }
+    conn.insert(&q).await?;
+    Ok(())
+}

@@ -1,0 +1,368 @@
+//! A unit's own grid (R-GRID-4) and its sixteen management systems (R-UNIT-1): who answers for
+//! each workshop, team, area, piece of equipment and process, and which systems the unit has.
+//! Nodes are retired, never deleted, so a hazard found "in workshop 2" keeps its place.
+
+use super::find_unit;
+use crate::audit::{self, Event, now};
+use crate::db::{Conn, Store};
+use crate::{Result, StoreError};
+use chrono::{DateTime, NaiveDate, Utc};
+use safegrid_domain::access::{Actor, may_keep_unit_records};
+use safegrid_domain::invalid::{Invalid, Violation, optional_phone, optional_text, required_text};
+use safegrid_domain::tenure::parse_date;
+use safegrid_domain::time::today;
+use safegrid_domain::unit::own_grid::{NodeKind, check_placement};
+use safegrid_domain::unit::systems::{SYSTEMS, parse_system};
+use sea_query::{Expr, ExprTrait, OnConflict, Order, Query};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use sqlx::FromRow;
+
+/// The most nodes one unit's grid may have (a large plant has a few hundred).
+const MAX_NODES: u64 = 2_000;
+
+#[derive(Debug, Clone, FromRow, Serialize, utoipa::ToSchema)]
+pub struct GridNode {
+    pub id: i64,
+    pub unit_id: i64,
+    pub parent_id: Option<i64>,
+    /// company, workshop, team, area, place, part, link, equipment, process
+    pub kind: String,
+    pub name: String,
+    /// The responsible person.
+    pub person: String,
+    pub phone: Option<String>,
+    /// What the person answers for.
+    pub duties: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct GridNodeInput {
+    pub parent_id: Option<i64>,
+    pub kind: Option<String>,
+    pub name: Option<String>,
+    pub person: Option<String>,
+    pub phone: Option<String>,
+    pub duties: Option<String>,
+}
+
+/// One of the sixteen systems and whether the unit has it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct SystemEntry {
+    pub system: &'static str,
+    pub in_place: bool,
+    pub adopted_on: Option<NaiveDate>,
+    pub note: Option<String>,
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct SystemInput {
+    pub system: Option<String>,
+    pub in_place: Option<bool>,
+    /// YYYY-MM-DD
+    pub adopted_on: Option<String>,
+    pub note: Option<String>,
+}
+
+async fn active_nodes(conn: &mut Conn<'_>, unit: i64) -> Result<Vec<GridNode>> {
+    conn.all(
+        Query::select()
+            .columns([
+                "id",
+                "unit_id",
+                "parent_id",
+                "kind",
+                "name",
+                "person",
+                "phone",
+                "duties",
+            ])
+            .from("unit_grid_nodes")
+            .and_where(Expr::col("unit_id").eq(unit))
+            .and_where(Expr::col("retired_at").is_null())
+            .order_by("id", Order::Asc)
+            .limit(MAX_NODES),
+    )
+    .await
+}
+
+impl Store {
+    /// The unit's grid, in the order the nodes were added (parents before children).
+    pub async fn grid_nodes(&self, actor: &Actor, unit: i64) -> Result<Vec<GridNode>> {
+        let mut c = self.read().await?;
+        let mut conn = c.conn();
+        find_unit(&mut conn, actor, unit).await?;
+        active_nodes(&mut conn, unit).await
+    }
+
+    /// Adds a workshop, team or responsibility to the unit's grid.
+    pub async fn add_grid_node(
+        &self,
+        actor: &Actor,
+        unit: i64,
+        input: GridNodeInput,
+    ) -> Result<GridNode> {
+        if !may_keep_unit_records(actor.role, &actor.scope) {
+            return Err(StoreError::Forbidden);
+        }
+        let mut errors = Invalid::default();
+        let kind = errors.keep(NodeKind::parse(
+            "kind",
+            input.kind.as_deref().unwrap_or_default(),
+        ));
+        let name = errors.keep(required_text(
+            "name",
+            input.name.as_deref().unwrap_or_default(),
+            60,
+        ));
+        let person = errors.keep(required_text(
+            "person",
+            input.person.as_deref().unwrap_or_default(),
+            30,
+        ));
+        let phone = errors.keep(optional_phone("phone", input.phone.as_deref()));
+        let duties = errors.keep(optional_text("duties", input.duties.as_deref(), 500));
+        let mut tx = self.write().await?;
+        let mut conn = tx.conn();
+        let u = find_unit(&mut conn, actor, unit).await?;
+        let nodes = active_nodes(&mut conn, unit).await?;
+        let parent_kind = match input.parent_id {
+            None => Some(None),
+            Some(p) => match nodes.iter().find(|n| n.id == p) {
+                Some(n) => Some(NodeKind::parse("parent_id", &n.kind).ok()),
+                None => errors.keep(Err(Violation::new("parent_id", "error.choice"))),
+            },
+        };
+        if let (Some(kind), Some(parent)) = (kind, parent_kind) {
+            errors.keep(check_placement(kind, parent));
+        }
+        if nodes.len() as u64 >= MAX_NODES {
+            errors.push(Violation::new("parent_id", "error.too_many").with("max", MAX_NODES));
+        }
+        errors.into_result()?;
+        let (Some(kind), Some(name), Some(person), Some(phone), Some(duties)) =
+            (kind, name, person, phone, duties)
+        else {
+            return Err(Invalid::one("body", "error.body_unreadable").into());
+        };
+        let at = now();
+        let id = conn
+            .insert_id(
+                Query::insert()
+                    .into_table("unit_grid_nodes")
+                    .columns([
+                        "unit_id",
+                        "parent_id",
+                        "kind",
+                        "name",
+                        "person",
+                        "phone",
+                        "duties",
+                        "created_at",
+                        "updated_at",
+                    ])
+                    .values_panic([
+                        unit.into(),
+                        input.parent_id.into(),
+                        kind.as_str().into(),
+                        name.clone().into(),
+                        person.clone().into(),
+                        phone.clone().into(),
+                        duties.clone().into(),
+                        at.into(),
+                        at.into(),
+                    ])
+                    .returning_col("id"),
+            )
+            .await?;
+        audit::record(
+            &mut conn,
+            actor,
+            Event {
+                chain: &u.county_code,
+                action: "unit_grid.add",
+                object_type: "unit_grid_node",
+                object_id: Some(id.to_string()),
+                detail: json!({ "unit": unit, "kind": kind.as_str(), "name": name, "person": person }),
+                outcome: "ok",
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(GridNode {
+            id,
+            unit_id: unit,
+            parent_id: input.parent_id,
+            kind: kind.as_str().to_owned(),
+            name,
+            person,
+            phone,
+            duties,
+        })
+    }
+
+    /// Takes a node off the unit's grid once nothing hangs under it.
+    pub async fn retire_grid_node(&self, actor: &Actor, unit: i64, id: i64) -> Result<()> {
+        if !may_keep_unit_records(actor.role, &actor.scope) {
+            return Err(StoreError::Forbidden);
+        }
+        let mut tx = self.write().await?;
+        let mut conn = tx.conn();
+        let u = find_unit(&mut conn, actor, unit).await?;
+        let nodes = active_nodes(&mut conn, unit).await?;
+        let node = nodes
+            .iter()
+            .find(|n| n.id == id)
+            .ok_or(StoreError::NotFound)?;
+        if nodes.iter().any(|n| n.parent_id == Some(id)) {
+            return Err(Violation::new("id", "error.node_has_children").into());
+        }
+        conn.update(
+            Query::update()
+                .table("unit_grid_nodes")
+                .values([("retired_at", now().into()), ("updated_at", now().into())])
+                .and_where(Expr::col("id").eq(id)),
+        )
+        .await?;
+        audit::record(
+            &mut conn,
+            actor,
+            Event {
+                chain: &u.county_code,
+                action: "unit_grid.retire",
+                object_type: "unit_grid_node",
+                object_id: Some(id.to_string()),
+                detail: json!({ "unit": unit, "name": node.name }),
+                outcome: "ok",
+            },
+        )
+        .await?;
+        tx.commit().await
+    }
+
+    /// The sixteen systems, each with whether the unit has it.
+    pub async fn unit_systems(&self, actor: &Actor, unit: i64) -> Result<Vec<SystemEntry>> {
+        let mut c = self.read().await?;
+        let mut conn = c.conn();
+        find_unit(&mut conn, actor, unit).await?;
+        type Row = (
+            String,
+            bool,
+            Option<NaiveDate>,
+            Option<String>,
+            DateTime<Utc>,
+        );
+        let rows: Vec<Row> = conn
+            .all(
+                Query::select()
+                    .columns(["system", "in_place", "adopted_on", "note", "updated_at"])
+                    .from("unit_systems")
+                    .and_where(Expr::col("unit_id").eq(unit)),
+            )
+            .await?;
+        Ok(SYSTEMS
+            .iter()
+            .map(|s| match rows.iter().find(|r| r.0 == *s) {
+                Some(r) => SystemEntry {
+                    system: s,
+                    in_place: r.1,
+                    adopted_on: r.2,
+                    note: r.3.clone(),
+                    updated_at: Some(r.4),
+                },
+                None => SystemEntry {
+                    system: s,
+                    in_place: false,
+                    adopted_on: None,
+                    note: None,
+                    updated_at: None,
+                },
+            })
+            .collect())
+    }
+
+    /// Records whether the unit has one of the systems, and since when.
+    pub async fn set_unit_system(
+        &self,
+        actor: &Actor,
+        unit: i64,
+        input: SystemInput,
+    ) -> Result<SystemEntry> {
+        if !may_keep_unit_records(actor.role, &actor.scope) {
+            return Err(StoreError::Forbidden);
+        }
+        let mut errors = Invalid::default();
+        let system = errors.keep(parse_system(
+            "system",
+            input.system.as_deref().unwrap_or_default(),
+        ));
+        let in_place = input.in_place.unwrap_or(false);
+        let adopted_on = match input.adopted_on.as_deref().map(str::trim) {
+            None | Some("") => Some(None),
+            Some(raw) => errors.keep(parse_date("adopted_on", raw).and_then(|d| {
+                if d > today() {
+                    Err(Violation::new("adopted_on", "error.future_date"))
+                } else {
+                    Ok(Some(d))
+                }
+            })),
+        };
+        let note = errors.keep(optional_text("note", input.note.as_deref(), 200));
+        errors.into_result()?;
+        let (Some(system), Some(adopted_on), Some(note)) = (system, adopted_on, note) else {
+            return Err(Invalid::one("body", "error.body_unreadable").into());
+        };
+        let mut tx = self.write().await?;
+        let mut conn = tx.conn();
+        let u = find_unit(&mut conn, actor, unit).await?;
+        let at = now();
+        conn.insert(
+            Query::insert()
+                .into_table("unit_systems")
+                .columns([
+                    "unit_id",
+                    "system",
+                    "in_place",
+                    "adopted_on",
+                    "note",
+                    "updated_at",
+                ])
+                .values_panic([
+                    unit.into(),
+                    system.into(),
+                    in_place.into(),
+                    adopted_on.into(),
+                    note.clone().into(),
+                    at.into(),
+                ])
+                .on_conflict(
+                    OnConflict::columns(["unit_id", "system"])
+                        .update_columns(["in_place", "adopted_on", "note", "updated_at"])
+                        .to_owned(),
+                ),
+        )
+        .await?;
+        audit::record(
+            &mut conn,
+            actor,
+            Event {
+                chain: &u.county_code,
+                action: "unit_system.set",
+                object_type: "unit",
+                object_id: Some(unit.to_string()),
+                detail: json!({ "system": system, "in_place": in_place, "adopted_on": adopted_on }),
+                outcome: "ok",
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(SystemEntry {
+            system,
+            in_place,
+            adopted_on,
+            note,
+            updated_at: Some(at),
+        })
+    }
+}

@@ -1,0 +1,133 @@
+//! Reading uploads: a multipart form with one file and a few text fields. The file's type is
+//! sniffed from its content (never from its name or the client's claim), and a file is served
+//! back only with the type it was stored under, `nosniff`, and a sandboxing policy.
+
+use crate::error::WebError;
+use axum::body::Body;
+use axum::extract::Multipart;
+use axum::http::{HeaderValue, header};
+use axum::response::Response;
+use safegrid_domain::Violation;
+use std::collections::HashMap;
+use std::path::Path;
+
+/// Largest upload body: the largest document plus room for the form's other fields.
+pub const UPLOAD_LIMIT: usize = safegrid_domain::unit::documents::MAX_DOCUMENT_BYTES + 64 * 1024;
+
+/// A file from the form.
+pub struct UploadedFile {
+    pub file_name: String,
+    /// Sniffed from the content; `None` when it is not a type anything recognises.
+    pub media_type: Option<String>,
+    pub bytes: Vec<u8>,
+}
+
+/// What a multipart form held.
+#[derive(Default)]
+pub struct Upload {
+    pub file: Option<UploadedFile>,
+    pub fields: HashMap<String, String>,
+}
+
+impl Upload {
+    pub fn field(&self, name: &str) -> Option<String> {
+        self.fields
+            .get(name)
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+    }
+
+    /// A numeric field; a value that is not a number is an error naming the field.
+    pub fn id(&self, name: &str) -> Result<Option<i64>, WebError> {
+        match self.field(name) {
+            None => Ok(None),
+            Some(v) => v
+                .parse()
+                .map(Some)
+                .map_err(|_| Violation::new(name, "error.number").into()),
+        }
+    }
+}
+
+/// Reads the form: the field `file_field` as the file, every other field as text.
+pub async fn read(mut multipart: Multipart, file_field: &str) -> Result<Upload, WebError> {
+    let unreadable =
+        |name: &str| WebError::Malformed(Violation::new(name, "error.body_unreadable"));
+    let mut upload = Upload::default();
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|_| unreadable(file_field))?
+    {
+        let name = field.name().unwrap_or_default().to_owned();
+        if name == file_field {
+            let file_name = field.file_name().unwrap_or_default().to_owned();
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|_| WebError::TooLarge)?
+                .to_vec();
+            if bytes.is_empty() {
+                continue;
+            }
+            let media_type = infer::get(&bytes).map(|k| k.mime_type().to_owned());
+            upload.file = Some(UploadedFile {
+                file_name,
+                media_type,
+                bytes,
+            });
+        } else if !name.is_empty() {
+            let text = field.text().await.map_err(|_| unreadable(&name))?;
+            upload.fields.insert(name, text);
+        }
+    }
+    Ok(upload)
+}
+
+/// Serves a stored file: inline for PDFs and pictures (read in the browser), as an attachment
+/// otherwise; always with its stored type, `nosniff` and a sandbox so nothing in it runs.
+pub async fn serve(path: &Path, media_type: &str, file_name: &str) -> Result<Response, WebError> {
+    let file = tokio::fs::File::open(path).await.map_err(|e| {
+        tracing::error!(error = %e, path = %path.display(), "stored file missing");
+        WebError::Internal
+    })?;
+    let length = file.metadata().await.map(|m| m.len()).ok();
+    let body = Body::from_stream(tokio_util::io::ReaderStream::new(file));
+    let mut response = Response::new(body);
+    let h = response.headers_mut();
+    let content_type = HeaderValue::from_str(media_type)
+        .unwrap_or(HeaderValue::from_static("application/octet-stream"));
+    h.insert(header::CONTENT_TYPE, content_type);
+    if let Some(n) = length {
+        h.insert(header::CONTENT_LENGTH, HeaderValue::from(n));
+    }
+    let inline = media_type == "application/pdf" || media_type.starts_with("image/");
+    let encoded: String = form_urlencoded::byte_serialize(file_name.as_bytes()).collect();
+    let ascii: String = file_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "{}; filename=\"{ascii}\"; filename*=UTF-8''{encoded}",
+        if inline { "inline" } else { "attachment" }
+    )) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'",
+        ),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, max-age=3600"),
+    );
+    Ok(response)
+}
