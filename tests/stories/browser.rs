@@ -278,6 +278,16 @@ async fn tour_of_the_main_pages() {
         ("unit", "/units/1".to_owned()),
         ("unit-form", "/units/1/edit".to_owned()),
         ("coverage", "/coverage".to_owned()),
+        ("units-import", "/units/import".to_owned()),
+        ("unit-grid", "/units/1/grid".to_owned()),
+        ("unit-systems", "/units/1/systems".to_owned()),
+        ("unit-archive", "/units/1/archive".to_owned()),
+        ("hazard-sources", "/hazard-sources".to_owned()),
+        (
+            "hazard-source-form",
+            "/hazard-sources/new?unit=1".to_owned(),
+        ),
+        ("grade-rule", "/settings/grade-rule".to_owned()),
     ];
     for (device, width, height) in [("desktop", 1280, 900), ("phone", 390, 844)] {
         let c = browser(&driver, width, height).await;
@@ -313,4 +323,88 @@ async fn tour_of_the_main_pages() {
         }
         c.close().await.unwrap();
     }
+}
+
+/// A town officer records a major hazard source at a unit: naming a listed substance fills in
+/// its critical quantity and β, and the saved source shows its GB 18218 level.
+async fn record_a_hazard_source(width: u32, height: u32, shot: &str) {
+    let Some(path) = chromedriver() else { return };
+    let app = TestApp::start(Backend::Sqlite).await;
+    let base = serve(&app).await;
+    let driver = start_driver(&path).await;
+    let c = browser(&driver, width, height).await;
+    sign_in(&c, &base, "chengguan").await;
+    c.goto(&format!("{base}/units/1")).await.unwrap();
+    c.find(Locator::Css("[data-testid=add-source]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let form = c
+        .wait()
+        .for_element(Locator::Css("[data-testid=source-form]"))
+        .await
+        .unwrap();
+    let field = |name: &'static str| {
+        let form = form.clone();
+        async move {
+            form.find(Locator::Css(&format!("[name={name}]")))
+                .await
+                .unwrap()
+        }
+    };
+    field("name").await.send_keys("液化气瓶库").await.unwrap();
+    field("people_within_500m")
+        .await
+        .send_keys("120")
+        .await
+        .unwrap();
+    field("s0_name")
+        .await
+        .send_keys("液化石油气")
+        .await
+        .unwrap();
+    // Leaving the field fires its change: the listed values arrive.
+    field("s0_q").await.click().await.unwrap();
+    let critical = field("s0_critical_q").await.prop("value").await.unwrap();
+    assert_eq!(
+        critical.as_deref(),
+        Some("50"),
+        "critical quantity filled in"
+    );
+    let beta = field("s0_beta").await.prop("value").await.unwrap();
+    assert_eq!(beta.as_deref(), Some("1.5"), "β filled in");
+    field("s0_q").await.send_keys("80").await.unwrap();
+    form.find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let level = c
+        .wait()
+        .for_element(Locator::Css("[data-testid=source-level]"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    // S = 80/50 = 1.6; R = 2 × 1.5 × 1.6 = 4.8 → level 4.
+    assert_eq!(level, "四级");
+    if let Ok(png) = c.screenshot().await {
+        let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"));
+        let _ = std::fs::write(dir.join(shot), png);
+    }
+    c.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn record_a_hazard_source_on_a_desktop() {
+    record_a_hazard_source(1280, 900, "hazard-source-desktop.png").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn record_a_hazard_source_on_a_phone() {
+    record_a_hazard_source(390, 844, "hazard-source-phone.png").await;
 }

@@ -206,6 +206,21 @@ story!(a_major_hazard_source_is_graded_and_grades_its_unit, |app| {
     );
     assert_eq!(planted.first_error().0, "unit_id");
 
+    // The register exports with the list's filters, in scope only.
+    let csv = app
+        .get("/api/v1/hazard-sources/export?format=csv", Some(&chengguan))
+        .await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(csv.text().contains("液氨储罐区") && csv.text().contains("氨 9 t / 10 t"));
+    let other_csv = app
+        .get("/api/v1/hazard-sources/export?format=csv", Some(&xuanwo))
+        .await;
+    assert!(!other_csv.text().contains("液氨储罐区"));
+    let xlsx = app
+        .get("/api/v1/hazard-sources/export", Some(&chengguan))
+        .await;
+    assert!(xlsx.bytes.starts_with(b"PK"));
+
     // Leaders read, and do not write.
     let lingdao = app.token("lingdao").await;
     assert_eq!(
@@ -649,6 +664,36 @@ story!(the_county_sets_its_grading_rule, |app| {
     assert_eq!(graded["supervision_grade"], "B");
     assert_eq!(graded["suggested_grade"], "B");
     assert_eq!(graded["history"][0]["value"], "B");
+
+    // The page shows the rule and saves it for the county.
+    let browser = app.browser_login("admin").await;
+    let page = app.page(&browser.cookie, "/settings/grade-rule").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let saved = app
+        .submit(
+            &browser,
+            "/settings/grade-rule",
+            &[("high_risk", "fireworks"), ("employees_for_b", "200")],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.text());
+    assert!(saved.text().contains("data-testid=\"regraded\""));
+    let regraded = app
+        .get(&format!("/api/v1/units/{unit}"), Some(&admin))
+        .await
+        .json();
+    assert_eq!(
+        regraded["supervision_grade"], "C",
+        "six people are far from 200"
+    );
+    let bad = app
+        .submit(
+            &browser,
+            "/settings/grade-rule",
+            &[("employees_for_b", "many")],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
 
     // Only the county sets it.
     let chengguan = app.token("chengguan").await;

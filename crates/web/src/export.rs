@@ -91,10 +91,11 @@ pub fn row(t: &Tr, sectors: &[Sector], u: &Unit) -> Vec<String> {
     ]
 }
 
-fn attachment(response: &mut Response, mime: &'static str, name: &str, ext: &str) {
+/// Marks a response as a file download named `name.ext`, with `stem.ext` for old browsers.
+fn attachment(response: &mut Response, mime: &'static str, (stem, name): (&str, &str), ext: &str) {
     let h = response.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
-    let ascii = format!("units.{ext}");
+    let ascii = format!("{stem}.{ext}");
     let encoded: String =
         form_urlencoded::byte_serialize(format!("{name}.{ext}").as_bytes()).collect();
     if let Ok(v) = HeaderValue::from_str(&format!(
@@ -145,7 +146,12 @@ pub async fn units(
             }
         });
         let mut response = Body::from_stream(stream).into_response();
-        attachment(&mut response, "text/csv; charset=utf-8", &name, "csv");
+        attachment(
+            &mut response,
+            "text/csv; charset=utf-8",
+            ("units", &name),
+            "csv",
+        );
         return Ok(response);
     }
     let internal = |e: safegrid_office::XlsxError| {
@@ -174,8 +180,107 @@ pub async fn units(
     attachment(
         &mut response,
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        &name,
+        ("units", &name),
         "xlsx",
     );
+    Ok(response)
+}
+
+/// The register of major hazard sources in scope matching the filter, as `csv` or `xlsx`:
+/// a county holds dozens to hundreds, so the file is built whole.
+pub async fn hazard_sources(
+    store: &Store,
+    actor: &Actor,
+    t: &Tr,
+    filter: &safegrid_store::HazardSourceFilter,
+    format: &str,
+) -> Result<Response, WebError> {
+    let headers: Vec<String> = [
+        "hazard_sources.unit",
+        "units.village_code",
+        "hazard_sources.site",
+        "hazard_sources.level",
+        "field.people_within_500m",
+        "field.substances",
+        "field.identified_on",
+        "hazard_sources.next_due",
+        "field.filed_on",
+        "field.measures",
+    ]
+    .iter()
+    .map(|k| t.t(k).to_owned())
+    .collect();
+    let mut rows = Vec::new();
+    let mut page = 1;
+    loop {
+        let batch = store
+            .hazard_sources(
+                actor,
+                filter,
+                safegrid_store::PageRequest::new(
+                    Some(page),
+                    Some(safegrid_store::PageRequest::MAX_PER_PAGE),
+                ),
+            )
+            .await?;
+        let ids: Vec<i64> = batch.items.iter().map(|s| s.id).collect();
+        let mut substances_of = store.hazard_source_substances(actor, &ids).await?;
+        for s in &batch.items {
+            let substances: Vec<String> = substances_of
+                .remove(&s.id)
+                .unwrap_or_default()
+                .iter()
+                .map(|x| format!("{} {} t / {} t, β {}", x.name, x.q, x.critical_q, x.beta))
+                .collect();
+            rows.push(vec![
+                s.unit_name.clone(),
+                s.region.clone().unwrap_or_default(),
+                s.name.clone(),
+                match s.level {
+                    Some(l) => t.label("hazard_level", &l.to_string()),
+                    None => t.t("hazard_sources.not_major").to_owned(),
+                },
+                s.people_within_500m.to_string(),
+                substances.join("；"),
+                s.identified_on.to_string(),
+                s.next_due.to_string(),
+                s.filed_on.map(|d| d.to_string()).unwrap_or_default(),
+                s.measures.clone().unwrap_or_default(),
+            ]);
+        }
+        if batch.page >= batch.pages() {
+            break;
+        }
+        page += 1;
+    }
+    let name = t.t("hazard_sources.title").to_owned();
+    let mut response = if format == "csv" {
+        let mut bytes = "\u{feff}".as_bytes().to_vec();
+        bytes.extend(safegrid_office::table_csv(&headers, &rows));
+        let mut r = bytes.into_response();
+        attachment(
+            &mut r,
+            "text/csv; charset=utf-8",
+            ("hazard-sources", &name),
+            "csv",
+        );
+        r
+    } else {
+        let bytes = safegrid_office::table_xlsx(&name, &headers, &rows).map_err(|e| {
+            tracing::error!(error = %e, "hazard source export failed");
+            WebError::Internal
+        })?;
+        let mut r = bytes.into_response();
+        attachment(
+            &mut r,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ("hazard-sources", &name),
+            "xlsx",
+        );
+        r
+    };
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(response)
 }

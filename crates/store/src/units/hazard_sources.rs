@@ -101,6 +101,13 @@ pub struct SubstanceRow {
     pub beta: f64,
 }
 
+#[derive(FromRow)]
+struct SourceSubstance {
+    source_id: i64,
+    #[sqlx(flatten)]
+    substance: SubstanceRow,
+}
+
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct HazardSourceDetail {
     #[serde(flatten)]
@@ -319,6 +326,44 @@ impl Store {
     pub async fn hazard_source(&self, actor: &Actor, id: i64) -> Result<HazardSourceDetail> {
         let mut c = self.read().await?;
         detail(&mut c.conn(), actor, id).await
+    }
+
+    /// The substances of several sources in scope, by source (for a register's export).
+    pub async fn hazard_source_substances(
+        &self,
+        actor: &Actor,
+        ids: &[i64],
+    ) -> Result<std::collections::HashMap<i64, Vec<SubstanceRow>>> {
+        let mut out: std::collections::HashMap<i64, Vec<SubstanceRow>> = Default::default();
+        if ids.is_empty() {
+            return Ok(out);
+        }
+        let mut q = Query::select();
+        q.column(("x", "source_id"))
+            .columns(["name", "cas", "q", "critical_q", "beta"].map(|c| ("x", c)))
+            .from_as("hazard_source_substances", "x")
+            .join_as(
+                JoinType::InnerJoin,
+                "hazard_sources",
+                "hs",
+                Expr::col(("hs", "id")).equals(("x", "source_id")),
+            )
+            .join_as(
+                JoinType::InnerJoin,
+                "units",
+                "u",
+                Expr::col(("u", "id")).equals(("hs", "unit_id")),
+            )
+            .and_where(Expr::col(("x", "source_id")).is_in(ids.iter().copied()))
+            .cond_where(scope::units(&actor.scope))
+            .order_by(("x", "source_id"), Order::Asc)
+            .order_by(("x", "position"), Order::Asc);
+        let mut c = self.read().await?;
+        let rows: Vec<SourceSubstance> = c.conn().all(&q).await?;
+        for r in rows {
+            out.entry(r.source_id).or_default().push(r.substance);
+        }
+        Ok(out)
     }
 
     /// Files an identification of one of the unit's sites.

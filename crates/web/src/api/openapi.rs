@@ -19,7 +19,7 @@ use utoipa::{Modify, OpenApi};
         super::calc_gb18218, super::coverage, super::units, super::unit, super::create_unit, super::update_unit, super::export_units, super::import_template, super::import_units,
         super::accounts, super::create_account, super::disable_account, super::enable_account, super::reset_password,
         super::unit_records::hazard_sources, super::unit_records::hazard_source, super::unit_records::create_hazard_source,
-        super::unit_records::update_hazard_source, super::unit_records::retire_hazard_source, super::unit_records::substances,
+        super::unit_records::update_hazard_source, super::unit_records::retire_hazard_source, super::unit_records::substances, super::unit_records::export_hazard_sources,
         super::unit_records::documents, super::unit_records::add_document, super::unit_records::document_file,
         super::unit_records::withdraw_document, super::unit_records::grid_nodes, super::unit_records::add_grid_node,
         super::unit_records::retire_grid_node, super::unit_records::systems, super::unit_records::set_system,

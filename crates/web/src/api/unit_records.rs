@@ -35,6 +35,7 @@ pub fn router() -> Router<AppState> {
             get(hazard_source).patch(update_hazard_source),
         )
         .route("/hazard-sources/{id}/retire", post(retire_hazard_source))
+        .route("/hazard-sources/export", get(export_hazard_sources))
         .route("/calc/substances", get(substances))
         .route(
             "/units/{id}/documents",
@@ -106,6 +107,32 @@ async fn hazard_sources(
             .hazard_sources(&user.actor, &filter, PageRequest::new(q.page, q.per_page))
             .await?,
     ))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct ExportFormat {
+    /// xlsx (default) or csv
+    pub format: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/hazard-sources/export", tag = "hazard sources", params(HazardSourceQuery, ExportFormat), security(("bearer" = [])),
+    responses((status = 200, description = "The register in scope matching the filters, as .xlsx or .csv")))]
+async fn export_hazard_sources(
+    State(state): State<AppState>,
+    user: ApiUser,
+    t: crate::i18n::Tr,
+    QueryArgs(q): QueryArgs<HazardSourceQuery>,
+    QueryArgs(f): QueryArgs<ExportFormat>,
+) -> Result<Response, WebError> {
+    let filter = q.filter()?;
+    crate::export::hazard_sources(
+        &state.store,
+        &user.actor,
+        &t,
+        &filter,
+        f.format.as_deref().unwrap_or("xlsx"),
+    )
+    .await
 }
 
 #[utoipa::path(get, path = "/api/v1/hazard-sources/{id}", tag = "hazard sources", params(("id" = i64, Path)), security(("bearer" = [])),

@@ -47,10 +47,52 @@ struct ListPage {
     chrome: Chrome,
     sources: Vec<HazardSource>,
     pager: Pager,
+    /// The filters as a query string, for the export links.
+    export_query: String,
     q: SourceListQuery,
     towns: Vec<RegionNode>,
     departments: Vec<Department>,
     today: NaiveDate,
+}
+
+impl SourceListQuery {
+    fn api(&self, today: NaiveDate) -> HazardSourceQuery {
+        let some = |s: &str| Some(s.to_owned()).filter(|s| !s.trim().is_empty());
+        HazardSourceQuery {
+            region: some(&self.region),
+            department: self.department.parse().ok(),
+            unit: None,
+            level: self.level.parse().ok(),
+            major: None,
+            due_by: (self.due == "1").then(|| (today + chrono::Days::new(90)).to_string()),
+            retired: None,
+            page: self.page,
+            per_page: Some(50),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ExportFormat {
+    pub format: Option<String>,
+}
+
+pub async fn export(
+    State(state): State<AppState>,
+    t: Tr,
+    user: PageUser,
+    QueryArgs(q): QueryArgs<SourceListQuery>,
+    QueryArgs(f): QueryArgs<ExportFormat>,
+) -> Result<Response, WebError> {
+    let filter = q.api(today()).filter()?;
+    crate::export::hazard_sources(
+        &state.store,
+        &user.actor,
+        &t,
+        &filter,
+        f.format.as_deref().unwrap_or("xlsx"),
+    )
+    .await
 }
 
 pub async fn list(
@@ -61,18 +103,7 @@ pub async fn list(
 ) -> Result<Response, WebError> {
     let some = |s: &str| Some(s.to_owned()).filter(|s| !s.trim().is_empty());
     let today = today();
-    let api = HazardSourceQuery {
-        region: some(&q.region),
-        department: q.department.parse().ok(),
-        unit: None,
-        level: q.level.parse().ok(),
-        major: None,
-        due_by: (q.due == "1").then(|| (today + chrono::Days::new(90)).to_string()),
-        retired: None,
-        page: q.page,
-        per_page: Some(50),
-    };
-    let filter = api.filter()?;
+    let filter = q.api(today).filter()?;
     let page = state
         .store
         .hazard_sources(
@@ -89,6 +120,7 @@ pub async fn list(
     ]);
     render(&ListPage {
         chrome: Chrome::new(&t, &user, "hazard_sources"),
+        export_query: base.clone(),
         pager: Pager::new(&page, base),
         sources: page.items,
         towns: super::units::towns(&state, &user).await?,

@@ -90,12 +90,17 @@ pub fn router() -> Router<AppState> {
             get(hazard_sources::list).post(hazard_sources::create),
         )
         .route("/hazard-sources/new", get(hazard_sources::new_form))
+        .route("/hazard-sources/export", get(hazard_sources::export))
         .route(
             "/hazard-sources/{id}",
             get(hazard_sources::show).post(hazard_sources::update),
         )
         .route("/hazard-sources/{id}/edit", get(hazard_sources::edit_form))
         .route("/hazard-sources/{id}/retire", post(hazard_sources::retire))
+        .route(
+            "/settings/grade-rule",
+            get(units::grade_rule).post(units::set_grade_rule),
+        )
         .route("/coverage", get(units::coverage))
         .route("/audit", get(admin::audit))
         .route(
@@ -149,6 +154,7 @@ impl Chrome {
                 add("ledger", "/ledger");
                 add("plans", "/plans");
                 add("coverage", "/coverage");
+                add("grade_rule", "/settings/grade-rule");
             }
         }
         if safegrid_domain::access::may_read_audit(role) {

@@ -186,6 +186,8 @@ struct UnitPage {
     unit: Unit,
     tab: &'static str,
     sources: Vec<safegrid_store::HazardSource>,
+    /// The approving department's name.
+    approving: Option<String>,
     sector: String,
     industry: String,
     can_edit: bool,
@@ -223,6 +225,16 @@ pub async fn show(
             )
         })
         .unwrap_or_default();
+    let approving = match d.unit.approving_department_id {
+        Some(a) => state
+            .store
+            .departments(&user.actor)
+            .await?
+            .into_iter()
+            .find(|dep| dep.id == a)
+            .map(|dep| dep.name),
+        None => None,
+    };
     let sources = state
         .store
         .hazard_sources(
@@ -242,6 +254,7 @@ pub async fn show(
             user.actor.role,
             &user.actor.scope,
         ),
+        approving,
         unit: d.unit.clone(),
         tab: "info",
         sources,
@@ -298,6 +311,12 @@ impl UnitForm {
                 if u.is_key { "1".into() } else { String::new() },
             ),
             ("key_reason".into(), opt(&u.key_reason)),
+            (
+                "approving_department_id".into(),
+                u.approving_department_id
+                    .map(|d| d.to_string())
+                    .unwrap_or_default(),
+            ),
         ];
         Self {
             values,
@@ -321,6 +340,12 @@ impl UnitForm {
         };
         let supervising: Result<Vec<i64>, _> =
             self.supervising.iter().map(|s| s.parse::<i64>()).collect();
+        let approving = match get("approving_department_id") {
+            Some(d) => Some(d.parse::<i64>().map_err(|_| {
+                Violation::new("approving_department_id", "error.department_unknown")
+            })?),
+            None => None,
+        };
         Ok(UnitInput {
             name: get("name"),
             uscc: if editing {
@@ -348,6 +373,7 @@ impl UnitForm {
             supervising_department_ids: Some(supervising.map_err(|_| {
                 Violation::new("supervising_department_ids", "error.department_unknown")
             })?),
+            approving_department_id: approving,
             ..Default::default()
         })
     }
@@ -660,4 +686,106 @@ pub async fn import_template(
     _user: PageUser,
 ) -> Result<Response, WebError> {
     crate::api::import_template_for(&state, &t).await
+}
+
+#[derive(Template)]
+#[template(path = "grade_rule.html")]
+struct GradeRulePage {
+    t: Tr,
+    chrome: Chrome,
+    rule: safegrid_domain::unit::grade::GradeRule,
+    sectors: Vec<(String, String)>,
+    can_edit: bool,
+    regraded: Option<u64>,
+    errors: FormErrors,
+}
+
+impl GradeRulePage {
+    pub fn high(&self, code: &str) -> bool {
+        self.rule.high_risk_sectors.iter().any(|s| s == code)
+    }
+
+    pub fn key(&self, code: &str) -> bool {
+        self.rule.key_sectors.iter().any(|s| s == code)
+    }
+}
+
+fn may_set_rule(actor: &Actor) -> bool {
+    matches!(actor.role, Role::CountyAdmin | Role::CommitteeOffice)
+}
+
+async fn grade_rule_page(
+    state: &AppState,
+    t: Tr,
+    user: &PageUser,
+    rule: safegrid_domain::unit::grade::GradeRule,
+    regraded: Option<u64>,
+    errors: FormErrors,
+) -> Result<Response, WebError> {
+    let sectors = state
+        .store
+        .sectors()
+        .await?
+        .iter()
+        .map(|s| {
+            (
+                s.code.clone(),
+                sector_label(&t, std::slice::from_ref(s), &s.code),
+            )
+        })
+        .collect();
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    render_with(
+        status,
+        &GradeRulePage {
+            chrome: Chrome::new(&t, user, "grade_rule"),
+            can_edit: may_set_rule(&user.actor),
+            t,
+            rule,
+            sectors,
+            regraded,
+            errors,
+        },
+    )
+}
+
+pub async fn grade_rule(
+    State(state): State<AppState>,
+    t: Tr,
+    user: PageUser,
+) -> Result<Response, WebError> {
+    let rule = state.store.grade_rule(&user.actor).await?;
+    grade_rule_page(&state, t, &user, rule, None, FormErrors::default()).await
+}
+
+pub async fn set_grade_rule(
+    State(state): State<AppState>,
+    t: Tr,
+    user: PageUser,
+    pairs: FormPairs,
+) -> Result<Response, WebError> {
+    user.check_csrf(&pairs.get("csrf").unwrap_or_default())?;
+    let employees = pairs.get("employees_for_b").unwrap_or_default();
+    let rule = safegrid_domain::unit::grade::GradeRule {
+        high_risk_sectors: pairs.all("high_risk"),
+        key_sectors: pairs.all("key"),
+        employees_for_b: employees.trim().parse().unwrap_or(u32::MAX),
+    };
+    if employees.trim().parse::<u32>().is_err() {
+        let invalid = safegrid_domain::Invalid::one("employees_for_b", "error.number");
+        let errors = FormErrors::of(&t, &invalid);
+        return grade_rule_page(&state, t, &user, rule, None, errors).await;
+    }
+    match state.store.set_grade_rule(&user.actor, rule.clone()).await {
+        Ok(n) => grade_rule_page(&state, t, &user, rule, Some(n), FormErrors::default()).await,
+        Err(safegrid_store::StoreError::Invalid(invalid)) => {
+            let errors = FormErrors::of(&t, &invalid);
+            grade_rule_page(&state, t, &user, rule, None, errors).await
+        }
+        Err(e) => Err(e.into()),
+    }
 }
