@@ -19,7 +19,7 @@ run() {
   local name=$1 url=$2
   echo "== $name"
   SAFEGRID_DATABASE_URL=$url SAFEGRID_DEMO_PASSWORD=$password "$bin" demo >/dev/null
-  SAFEGRID_DATABASE_URL=$url SAFEGRID_LISTEN=127.0.0.1:$port RUST_LOG=warn "$bin" serve >"$work/$name.log" 2>&1 &
+  SAFEGRID_DATABASE_URL=$url SAFEGRID_LISTEN=127.0.0.1:$port RUST_LOG=${BENCH_LOG:-warn} "$bin" serve >"$work/$name.log" 2>&1 &
   local pid=$!
   for _ in $(seq 1 3000); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.01; done
   local token
@@ -39,6 +39,7 @@ run() {
     -F "mode=all_or_nothing" -F "file=@$work/import.csv" "http://127.0.0.1:$port/api/v1/units/import")
   echo "import of $rows rows: $(grep -o '"imported":[0-9]*' "$work/report.json"), errors $(grep -o '"row"' "$work/report.json" | wc -l), ${seconds} s, $(python3 -c "print(round($rows/$seconds))") rows/s"
   echo "after import: $(awk '/VmHWM/ {printf "peak RSS %.1f MiB", $2/1024}' /proc/$pid/status)"
+  grep -E 'unit import|units inserted' "$work/$name.log" | sed -E 's/^.*(INFO|DEBUG) //' || true
   kill "$pid"; wait "$pid" 2>/dev/null || true
 }
 

@@ -4,6 +4,7 @@
 //! rules (`shared/spec`). The store and the web layer call into this crate; it calls nothing.
 
 pub mod access;
+pub mod hazard;
 pub mod invalid;
 pub mod org;
 pub mod plan;

@@ -231,6 +231,78 @@ macro_rules! run {
 }
 
 impl Conn<'_> {
+    /// Reserves `n` new ids of `table` for rows the caller then inserts with those ids (a bulk
+    /// insert without a round trip per row). On SQLite the write transaction holds the only
+    /// write lock, so the ids after the largest are free; on PostgreSQL they come from the
+    /// table's identity sequence, safe beside other writers.
+    pub(crate) async fn reserve_ids(&mut self, table: &'static str, n: usize) -> Result<Vec<i64>> {
+        if n == 0 {
+            return Ok(Vec::new());
+        }
+        let count = i64::try_from(n).unwrap_or(i64::MAX);
+        match self {
+            Conn::Sqlite(_) => {
+                let next = self
+                    .scalar(
+                        Query::select()
+                            .expr(Expr::cust("COALESCE(MAX(id), 0) + 1"))
+                            .from(table),
+                    )
+                    .await?;
+                Ok((next..next + count).collect())
+            }
+            Conn::Postgres(c) => {
+                let sql = format!(
+                    "SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, $1)"
+                );
+                let rows: Vec<(i64,)> = sqlx::query_as(AssertSqlSafe(sql))
+                    .bind(count)
+                    .fetch_all(&mut **c)
+                    .await?;
+                Ok(rows.into_iter().map(|r| r.0).collect())
+            }
+        }
+    }
+
+    /// Inserts many `(text, id)` pairs into a two-column table: on PostgreSQL as two arrays in
+    /// one statement (`UNNEST`), on SQLite in multi-row statements. For derived rows such as
+    /// search terms, where hundreds of thousands arrive at once.
+    pub(crate) async fn insert_pairs(
+        &mut self,
+        table: &'static str,
+        columns: [&'static str; 2],
+        rows: &[(String, i64)],
+    ) -> Result<()> {
+        match self {
+            Conn::Sqlite(_) => {
+                for chunk in rows.chunks(10_000) {
+                    let mut q = Query::insert();
+                    q.into_table(table).columns(columns);
+                    for (text, id) in chunk {
+                        q.values_panic([text.clone().into(), (*id).into()]);
+                    }
+                    self.insert(&q).await?;
+                }
+            }
+            Conn::Postgres(c) => {
+                let sql = format!(
+                    "INSERT INTO {table} ({}, {}) SELECT * FROM UNNEST($1::text[], $2::bigint[])",
+                    columns[0], columns[1]
+                );
+                for chunk in rows.chunks(100_000) {
+                    let texts: Vec<&str> = chunk.iter().map(|r| r.0.as_str()).collect();
+                    let ids: Vec<i64> = chunk.iter().map(|r| r.1).collect();
+                    sqlx::query(AssertSqlSafe(sql.clone()))
+                        .bind(texts)
+                        .bind(ids)
+                        .execute(&mut **c)
+                        .await?;
+                }
+            }
+        }
+        Ok(())
+    }
+
     pub(crate) async fn all<T: Row>(&mut self, q: &SelectStatement) -> Result<Vec<T>> {
         Ok(run!(self, q, |sql, values, c| {
             sqlx::query_as_with::<_, T, _>(AssertSqlSafe(sql), values)

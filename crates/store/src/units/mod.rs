@@ -522,7 +522,7 @@ impl Store {
                 let texts = [name.as_str(), address.as_deref().unwrap_or_default()];
                 follow
                     .terms
-                    .extend(search_terms(&texts).into_iter().map(|t| (*id, t)));
+                    .extend(search_terms(&texts).into_iter().map(|t| (t, *id)));
             }
             follow.flush(&mut conn, &Actor::system()).await?;
             tx.commit().await?;
@@ -819,13 +819,39 @@ async fn unit_grade(conn: &mut Conn<'_>, id: i64) -> Result<String> {
     Ok(g)
 }
 
-/// Inserts a unit's own row, graded by the rule unless a grade was set by hand.
-async fn insert_unit_row(
-    conn: &mut Conn<'_>,
-    county: &str,
-    rule: &GradeRule,
-    checked: &Checked,
-) -> Result<(i64, Grade)> {
+/// The columns of a unit's row as inserted.
+const INSERT_COLUMNS: [&str; 26] = [
+    "county_code",
+    "name",
+    "name_initials",
+    "uscc",
+    "no_uscc_reason",
+    "legal_rep",
+    "principal",
+    "safety_manager",
+    "phone",
+    "address",
+    "region_code",
+    "longitude",
+    "latitude",
+    "industry_code",
+    "sector_code",
+    "approving_department_id",
+    "employees",
+    "standardisation",
+    "status",
+    "supervision_grade",
+    "suggested_grade",
+    "grade_override_reason",
+    "is_key",
+    "key_reason",
+    "created_at",
+    "updated_at",
+];
+
+/// A unit's row in the order of [`INSERT_COLUMNS`], graded by the rule unless a grade was set
+/// by hand.
+fn unit_row(county: &str, rule: &GradeRule, checked: &Checked) -> (Vec<Expr>, Grade) {
     let (suggested, _) =
         grading::suggestion(rule, checked.sector.as_deref(), checked.employees, false);
     let grade = checked
@@ -834,66 +860,51 @@ async fn insert_unit_row(
         .map(|g| g.0)
         .unwrap_or(suggested);
     let at = now();
+    let values: Vec<Expr> = vec![
+        county.into(),
+        checked.name.clone().into(),
+        initials(&checked.name).into(),
+        checked.uscc.clone().into(),
+        checked.no_uscc_reason.clone().into(),
+        checked.legal_rep.clone().into(),
+        checked.principal.clone().into(),
+        checked.safety_manager.clone().into(),
+        checked.phone.clone().into(),
+        checked.address.clone().into(),
+        checked.region.clone().into(),
+        checked.longitude.into(),
+        checked.latitude.into(),
+        checked.industry.clone().into(),
+        checked.sector.clone().into(),
+        checked.approving_department_id.into(),
+        checked.employees.into(),
+        checked.standardisation.clone().into(),
+        checked.status.as_str().into(),
+        grade.as_str().into(),
+        suggested.as_str().into(),
+        checked.grade_override.as_ref().map(|g| g.1.clone()).into(),
+        checked.is_key.into(),
+        checked.key_reason.clone().into(),
+        at.into(),
+        at.into(),
+    ];
+    (values, grade)
+}
+
+/// Inserts a unit's own row.
+async fn insert_unit_row(
+    conn: &mut Conn<'_>,
+    county: &str,
+    rule: &GradeRule,
+    checked: &Checked,
+) -> Result<(i64, Grade)> {
+    let (values, grade) = unit_row(county, rule, checked);
     let id = conn
         .insert_id(
             Query::insert()
                 .into_table("units")
-                .columns([
-                    "county_code",
-                    "name",
-                    "name_initials",
-                    "uscc",
-                    "no_uscc_reason",
-                    "legal_rep",
-                    "principal",
-                    "safety_manager",
-                    "phone",
-                    "address",
-                    "region_code",
-                    "longitude",
-                    "latitude",
-                    "industry_code",
-                    "sector_code",
-                    "approving_department_id",
-                    "employees",
-                    "standardisation",
-                    "status",
-                    "supervision_grade",
-                    "suggested_grade",
-                    "grade_override_reason",
-                    "is_key",
-                    "key_reason",
-                    "created_at",
-                    "updated_at",
-                ])
-                .values_panic([
-                    county.into(),
-                    checked.name.clone().into(),
-                    initials(&checked.name).into(),
-                    checked.uscc.clone().into(),
-                    checked.no_uscc_reason.clone().into(),
-                    checked.legal_rep.clone().into(),
-                    checked.principal.clone().into(),
-                    checked.safety_manager.clone().into(),
-                    checked.phone.clone().into(),
-                    checked.address.clone().into(),
-                    checked.region.clone().into(),
-                    checked.longitude.into(),
-                    checked.latitude.into(),
-                    checked.industry.clone().into(),
-                    checked.sector.clone().into(),
-                    checked.approving_department_id.into(),
-                    checked.employees.into(),
-                    checked.standardisation.clone().into(),
-                    checked.status.as_str().into(),
-                    grade.as_str().into(),
-                    suggested.as_str().into(),
-                    checked.grade_override.as_ref().map(|g| g.1.clone()).into(),
-                    checked.is_key.into(),
-                    checked.key_reason.clone().into(),
-                    at.into(),
-                    at.into(),
-                ])
+                .columns(INSERT_COLUMNS)
+                .values_panic(values)
                 .returning_col("id"),
         )
         .await
@@ -907,7 +918,7 @@ async fn insert_unit_row(
 struct FollowUps {
     departments: Vec<(i64, i64)>,
     history: Vec<(i64, &'static str, String, Option<String>)>,
-    terms: Vec<(i64, String)>,
+    terms: Vec<(String, i64)>,
 }
 
 impl FollowUps {
@@ -935,7 +946,7 @@ impl FollowUps {
             checked.address.as_deref().unwrap_or_default(),
         ];
         self.terms
-            .extend(search_terms(&texts).into_iter().map(|t| (id, t)));
+            .extend(search_terms(&texts).into_iter().map(|t| (t, id)));
     }
 
     fn len(&self) -> usize {
@@ -943,7 +954,7 @@ impl FollowUps {
     }
 
     async fn flush(&mut self, conn: &mut Conn<'_>, actor: &Actor) -> Result<()> {
-        for chunk in self.departments.chunks(400) {
+        for chunk in self.departments.chunks(5_000) {
             let mut q = Query::insert();
             q.into_table("unit_departments")
                 .columns(["unit_id", "department_id"]);
@@ -953,7 +964,7 @@ impl FollowUps {
             conn.insert(&q).await?;
         }
         let at = now();
-        for chunk in self.history.chunks(400) {
+        for chunk in self.history.chunks(2_000) {
             let mut q = Query::insert();
             q.into_table("unit_history").columns([
                 "unit_id",
@@ -975,14 +986,8 @@ impl FollowUps {
             }
             conn.insert(&q).await?;
         }
-        for chunk in self.terms.chunks(400) {
-            let mut q = Query::insert();
-            q.into_table("unit_terms").columns(["term", "unit_id"]);
-            for (unit, term) in chunk {
-                q.values_panic([term.clone().into(), (*unit).into()]);
-            }
-            conn.insert(&q).await?;
-        }
+        conn.insert_pairs("unit_terms", ["term", "unit_id"], &self.terms)
+            .await?;
         self.departments.clear();
         self.history.clear();
         self.terms.clear();
@@ -1007,26 +1012,38 @@ async fn insert_unit(
     Ok(id)
 }
 
-/// Inserts many checked units (an import), their follow-up rows in batches.
+/// Inserts many checked units (an import): ids reserved up front, rows a few hundred to a
+/// statement, follow-up rows in large batches.
 async fn insert_units(
     conn: &mut Conn<'_>,
     actor: &Actor,
     county: &str,
     rows: &[(Checked, Vec<i64>)],
 ) -> Result<u32> {
+    /// Rows per statement: 27 values each stays well inside both databases' limits.
+    const PER_STATEMENT: usize = 500;
     let rule = grading::grade_rule(conn, county).await?;
+    let ids = conn.reserve_ids("units", rows.len()).await?;
     let mut follow = FollowUps::default();
-    let mut n = 0u32;
-    for (checked, supervising) in rows {
-        let (id, grade) = insert_unit_row(conn, county, &rule, checked).await?;
-        follow.add(id, checked, supervising, grade);
-        if follow.len() >= 2_000 {
+    for (chunk, chunk_ids) in rows.chunks(PER_STATEMENT).zip(ids.chunks(PER_STATEMENT)) {
+        let mut q = Query::insert();
+        q.into_table("units")
+            .columns(std::iter::once("id").chain(INSERT_COLUMNS));
+        for ((checked, supervising), id) in chunk.iter().zip(chunk_ids) {
+            let (mut values, grade) = unit_row(county, &rule, checked);
+            values.insert(0, (*id).into());
+            q.values_panic(values);
+            follow.add(*id, checked, supervising, grade);
+        }
+        conn.insert(&q)
+            .await
+            .map_err(|e| e.unique_as("uscc", "error.uscc.taken"))?;
+        if follow.len() >= 50_000 {
             follow.flush(conn, actor).await?;
         }
-        n += 1;
     }
     follow.flush(conn, actor).await?;
-    Ok(n)
+    Ok(u32::try_from(rows.len()).unwrap_or(u32::MAX))
 }
 
 pub(crate) async fn find_unit(conn: &mut Conn<'_>, actor: &Actor, id: i64) -> Result<Unit> {

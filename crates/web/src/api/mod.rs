@@ -1198,10 +1198,14 @@ pub(crate) async fn import_file(
 ) -> Result<ImportAnswer, WebError> {
     let mode = safegrid_store::ImportMode::parse("mode", mode.as_deref())?;
     let bytes = file.ok_or_else(|| safegrid_domain::Violation::new("file", "error.required"))?;
+    let started = std::time::Instant::now();
     let table = safegrid_office::read_table(&bytes)
         .map_err(|_| safegrid_domain::Violation::new("file", "error.import_unreadable"))?;
     let sectors = state.store.sectors().await?;
+    let read_ms = started.elapsed().as_millis();
     let (rows, problems) = crate::import::rows(&table, &sectors)?;
+    drop(table);
+    let normalised_ms = started.elapsed().as_millis();
     // Rows the reader already refused do not go to the store.
     let refused: std::collections::HashSet<u32> = problems.iter().map(|(r, _)| *r).collect();
     let read_rows = u32::try_from(rows.len()).unwrap_or(u32::MAX);
@@ -1216,6 +1220,14 @@ pub(crate) async fn import_file(
         mode
     };
     let report = state.store.import_units(actor, clean, store_mode).await?;
+    tracing::info!(
+        rows = read_rows,
+        imported = report.imported,
+        read_ms,
+        normalised_ms,
+        stored_ms = started.elapsed().as_millis(),
+        "unit import"
+    );
     let mut errors: Vec<ImportRowError> = problems
         .into_iter()
         .map(|(row, v)| ImportRowError {
