@@ -1,6 +1,7 @@
 //! Files people exchange: tables written as Excel workbooks and CSV. The caller translates
 //! headers and cells; this crate only lays them out.
 
+pub mod photo;
 pub use rust_xlsxwriter::XlsxError;
 use rust_xlsxwriter::{Format, FormatBorder, Workbook};
 

@@ -11,6 +11,10 @@ pub enum StoreError {
     Forbidden,
     #[error(transparent)]
     Invalid(#[from] Invalid),
+    /// An action the object's state or the account's part does not allow now (409), with the
+    /// reason's message key.
+    #[error("refused: {0}")]
+    Refused(&'static str),
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
     #[error("migration: {0}")]

@@ -11,6 +11,7 @@ mod coverage;
 mod db;
 mod error;
 mod files;
+mod hazards;
 mod org;
 mod scope;
 
@@ -24,6 +25,10 @@ pub use coverage::{CoverageItem, CoverageObject};
 pub use db::Store;
 pub use error::StoreError;
 pub use files::FileStore;
+pub use hazards::{
+    Hazard, HazardCounts, HazardDetail, HazardEvent, HazardFilter, HazardInput, HazardPhoto,
+    HazardPlan, NewPhoto, PlanInput, TransitionInput,
+};
 pub use model::*;
 pub use org::*;
 pub use units::{

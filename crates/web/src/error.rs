@@ -35,6 +35,9 @@ pub enum WebError {
     Malformed(Violation),
     #[error("request body too large")]
     TooLarge,
+    /// An action the object's state or the account's part does not allow now (409).
+    #[error("refused: {0}")]
+    Refused(&'static str),
     #[error("internal error")]
     Internal,
 }
@@ -48,6 +51,7 @@ impl WebError {
             WebError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::Malformed(_) => StatusCode::BAD_REQUEST,
             WebError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            WebError::Refused(_) => StatusCode::CONFLICT,
             WebError::LoginLocked { .. } => StatusCode::TOO_MANY_REQUESTS,
             WebError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -84,6 +88,10 @@ impl WebError {
                 }]
             }
             WebError::Forbidden => one("error.forbidden"),
+            WebError::Refused(key) => vec![FieldMessage {
+                field: Some("action".into()),
+                message: tr.t(key).to_owned(),
+            }],
             WebError::TooLarge => vec![FieldMessage {
                 field: Some("body".into()),
                 message: tr.t("error.too_large").to_owned(),
@@ -105,6 +113,7 @@ impl From<StoreError> for WebError {
             StoreError::NotFound => WebError::NotFound,
             StoreError::Forbidden => WebError::Forbidden,
             StoreError::Invalid(invalid) => WebError::Invalid(invalid),
+            StoreError::Refused(key) => WebError::Refused(key),
             other => {
                 tracing::error!(error = %other, "store failure");
                 WebError::Internal

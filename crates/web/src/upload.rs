@@ -53,11 +53,19 @@ impl Upload {
 pub async fn read(mut multipart: Multipart, file_field: &str) -> Result<Upload, WebError> {
     let unreadable =
         |name: &str| WebError::Malformed(Violation::new(name, "error.body_unreadable"));
+    // A body over the route's limit is "too large", not "unreadable".
+    let failed = |e: axum::extract::multipart::MultipartError, name: &str| {
+        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            WebError::TooLarge
+        } else {
+            unreadable(name)
+        }
+    };
     let mut upload = Upload::default();
     while let Some(field) = multipart
         .next_field()
         .await
-        .map_err(|_| unreadable(file_field))?
+        .map_err(|e| failed(e, file_field))?
     {
         let name = field.name().unwrap_or_default().to_owned();
         if name == file_field {
@@ -65,7 +73,7 @@ pub async fn read(mut multipart: Multipart, file_field: &str) -> Result<Upload, 
             let bytes = field
                 .bytes()
                 .await
-                .map_err(|_| WebError::TooLarge)?
+                .map_err(|e| failed(e, file_field))?
                 .to_vec();
             if bytes.is_empty() {
                 continue;
@@ -77,7 +85,7 @@ pub async fn read(mut multipart: Multipart, file_field: &str) -> Result<Upload, 
                 bytes,
             });
         } else if !name.is_empty() {
-            let text = field.text().await.map_err(|_| unreadable(&name))?;
+            let text = field.text().await.map_err(|e| failed(e, &name))?;
             upload.fields.insert(name, text);
         }
     }

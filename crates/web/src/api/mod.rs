@@ -1,9 +1,11 @@
 //! The JSON API under `/api/v1`, described at `/api/openapi.json`. Handlers are thin: they
 //! read the input, call the store with the caller's actor, and shape the answer.
 
+mod hazards;
 mod openapi;
 mod unit_records;
 
+pub use hazards::HazardQuery;
 pub use openapi::ApiDoc;
 pub use unit_records::HazardSourceQuery;
 
@@ -64,6 +66,7 @@ pub fn router() -> Router<AppState> {
         .route("/units/{id}", get(unit).patch(update_unit))
         .route("/audit", get(audit))
         .merge(unit_records::router())
+        .merge(hazards::router())
         .fallback(|| async { WebError::NotFound })
 }
 

@@ -1,0 +1,127 @@
+//! Photos from phones: decoded (JPEG, PNG or WebP only), turned upright by their EXIF
+//! orientation, scaled to a sensible size and encoded again as JPEG. Encoding anew drops every
+//! byte of metadata (GPS position, camera, owner) and anything hidden after the picture, so
+//! what is stored is a picture and nothing else.
+
+use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader};
+use std::io::Cursor;
+
+/// The longest side of a stored photo: plenty to read a gauge or a label.
+pub const MAX_SIDE: u32 = 2048;
+/// The longest side of a thumbnail in a list.
+pub const THUMB_SIDE: u32 = 320;
+/// Pictures with more pixels than this are refused before decoding (decompression bombs).
+const MAX_PIXELS: u64 = 50_000_000;
+
+#[derive(Debug, thiserror::Error)]
+pub enum PhotoError {
+    #[error("not a JPEG, PNG or WebP picture")]
+    NotAPicture,
+    #[error("picture too large")]
+    TooManyPixels,
+    #[error("encoding: {0}")]
+    Encoding(String),
+}
+
+pub struct Photo {
+    pub jpeg: Vec<u8>,
+    pub thumbnail: Vec<u8>,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// Re-encodes a photo and makes its thumbnail.
+pub fn process(bytes: &[u8]) -> Result<Photo, PhotoError> {
+    let format = image::guess_format(bytes).map_err(|_| PhotoError::NotAPicture)?;
+    if !matches!(
+        format,
+        ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP
+    ) {
+        return Err(PhotoError::NotAPicture);
+    }
+    let mut reader = ImageReader::new(Cursor::new(bytes));
+    reader.set_format(format);
+    let mut limits = image::Limits::default();
+    limits.max_alloc = Some(512 * 1024 * 1024);
+    reader.limits(limits);
+    let mut decoder = reader.into_decoder().map_err(|_| PhotoError::NotAPicture)?;
+    let (w, h) = decoder.dimensions();
+    if u64::from(w) * u64::from(h) > MAX_PIXELS {
+        return Err(PhotoError::TooManyPixels);
+    }
+    let orientation = decoder.orientation().ok();
+    let mut picture = DynamicImage::from_decoder(decoder).map_err(|_| PhotoError::NotAPicture)?;
+    if let Some(o) = orientation {
+        picture.apply_orientation(o);
+    }
+    let picture = if picture.width().max(picture.height()) > MAX_SIDE {
+        picture.resize(MAX_SIDE, MAX_SIDE, image::imageops::FilterType::Triangle)
+    } else {
+        picture
+    };
+    let thumb = picture.thumbnail(THUMB_SIDE, THUMB_SIDE);
+    Ok(Photo {
+        width: picture.width(),
+        height: picture.height(),
+        jpeg: jpeg(&picture, 85)?,
+        thumbnail: jpeg(&thumb, 75)?,
+    })
+}
+
+fn jpeg(picture: &DynamicImage, quality: u8) -> Result<Vec<u8>, PhotoError> {
+    let mut out = Vec::new();
+    let rgb = picture.to_rgb8();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality)
+        .encode_image(&rgb)
+        .map_err(|e| PhotoError::Encoding(e.to_string()))?;
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn png(w: u32, h: u32) -> Vec<u8> {
+        let img = DynamicImage::new_rgb8(w, h);
+        let mut out = Cursor::new(Vec::new());
+        img.write_to(&mut out, ImageFormat::Png).unwrap();
+        out.into_inner()
+    }
+
+    #[test]
+    fn photos_come_out_as_plain_jpeg() {
+        let mut with_tail = png(40, 30);
+        with_tail.extend_from_slice(b"<script>alert(1)</script>");
+        let p = process(&with_tail).unwrap();
+        assert!(p.jpeg.starts_with(&[0xFF, 0xD8]));
+        assert_eq!((p.width, p.height), (40, 30));
+        assert!(
+            !p.jpeg.windows(8).any(|w| w == b"<script>"),
+            "nothing after the picture survives"
+        );
+    }
+
+    #[test]
+    fn large_photos_are_scaled_down() {
+        let p = process(&png(4000, 1000)).unwrap();
+        assert_eq!((p.width, p.height), (2048, 512));
+        let thumb = image::load_from_memory(&p.thumbnail).unwrap();
+        assert_eq!(thumb.width(), THUMB_SIDE);
+    }
+
+    #[test]
+    fn other_things_are_refused() {
+        assert!(matches!(
+            process(b"%PDF-1.4 ..."),
+            Err(PhotoError::NotAPicture)
+        ));
+        assert!(matches!(
+            process(b"GIF89a...."),
+            Err(PhotoError::NotAPicture)
+        ));
+        assert!(matches!(
+            process(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0]),
+            Err(PhotoError::NotAPicture)
+        ));
+    }
+}

@@ -1,0 +1,670 @@
+//! The hidden-hazard ledger (事故隐患台账, R-LED-5): hazards in scope, listed and counted by
+//! state, each with its timeline; reporting one; and moving it along its lifecycle
+//! (`lifecycle.rs`). The same rows make the unit's, town's, department's and county's ledgers:
+//! only the scope differs.
+
+mod lifecycle;
+mod photos;
+
+pub use lifecycle::{PlanInput, TransitionInput};
+pub use photos::{HazardPhoto, NewPhoto};
+
+use crate::audit::{self, Event, now};
+use crate::db::{Conn, Store};
+use crate::units::find_unit;
+use crate::{Page, PageRequest, Result, StoreError, scope};
+use chrono::{DateTime, NaiveDate, Utc};
+use safegrid_domain::access::{Actor, Scope};
+use safegrid_domain::hazard::deadline::is_overdue;
+use safegrid_domain::hazard::lifecycle::{
+    Action, Party, State, available, initial_state, may_report,
+};
+use safegrid_domain::hazard::{HazardLevel, HazardSource};
+use safegrid_domain::invalid::{Invalid, Violation, optional_text, required_text};
+use safegrid_domain::region::{RegionCode, RegionLevel};
+use safegrid_domain::tenure::parse_date;
+use safegrid_domain::time::local_date;
+use sea_query::{Cond, Expr, ExprTrait, JoinType, Order, Query, SelectStatement};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use sqlx::FromRow;
+
+/// A hazard as reported through a form or the API.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct HazardInput {
+    pub unit_id: Option<i64>,
+    /// A unit not in the census, described by the reporter (name, what it does, where).
+    pub unregistered_unit: Option<String>,
+    /// The village where it was found (12 digits); taken from the unit when there is one.
+    pub region: Option<String>,
+    /// Where in the unit: a node of its own grid.
+    pub node_id: Option<i64>,
+    pub place: Option<String>,
+    pub longitude: Option<f64>,
+    pub latitude: Option<f64>,
+    /// self_check, inspection, village_report, public_report
+    pub source: Option<String>,
+    /// general or major
+    pub level: Option<String>,
+    pub category: Option<String>,
+    pub description: Option<String>,
+    pub found_by: Option<String>,
+    pub responsible_person: Option<String>,
+    /// YYYY-MM-DD; needed at once for hazards rectified from the start.
+    pub deadline: Option<String>,
+    pub measures: Option<String>,
+    pub cost_yuan: Option<f64>,
+    /// Made known to the workers (Safety Law Art. 41).
+    pub made_known: Option<bool>,
+}
+
+/// A hazard in a ledger.
+#[derive(Debug, Clone, FromRow, Serialize, utoipa::ToSchema)]
+pub struct Hazard {
+    pub id: i64,
+    pub county_code: String,
+    pub region_code: String,
+    pub region_name: Option<String>,
+    pub unit_id: Option<i64>,
+    /// The unit's name, or the reporter's description of an unregistered one.
+    pub unit_name: Option<String>,
+    pub unregistered_unit: Option<String>,
+    pub department_id: Option<i64>,
+    pub node_id: Option<i64>,
+    pub place: Option<String>,
+    pub longitude: Option<f64>,
+    pub latitude: Option<f64>,
+    pub source: String,
+    pub level: String,
+    pub category: Option<String>,
+    pub description: String,
+    pub found_at: DateTime<Utc>,
+    pub found_by: Option<String>,
+    pub responsible_person: Option<String>,
+    pub deadline: Option<NaiveDate>,
+    pub measures: Option<String>,
+    pub cost_yuan: Option<f64>,
+    pub made_known: bool,
+    pub reported_to_supervisor_at: Option<DateTime<Utc>>,
+    pub state: String,
+    pub listed: bool,
+    pub listed_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub updated_at: DateTime<Utc>,
+    /// Past its deadline and still open (computed on reading, on the local calendar).
+    #[sqlx(skip)]
+    pub overdue: bool,
+}
+
+/// One step of a hazard's way.
+#[derive(Debug, Clone, FromRow, Serialize, utoipa::ToSchema)]
+pub struct HazardEvent {
+    pub at: DateTime<Utc>,
+    pub actor_name: String,
+    pub action: String,
+    pub from_state: Option<String>,
+    pub to_state: String,
+    pub comment: Option<String>,
+}
+
+/// The six-part plan as filed.
+#[derive(Debug, Clone, FromRow, Serialize, utoipa::ToSchema)]
+pub struct HazardPlan {
+    pub goals: String,
+    pub methods: String,
+    pub funds: String,
+    pub organisation: String,
+    pub timeline: String,
+    pub safety_measures: String,
+    pub submitted_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct HazardDetail {
+    #[serde(flatten)]
+    pub hazard: Hazard,
+    pub timeline: Vec<HazardEvent>,
+    pub plan: Option<HazardPlan>,
+    pub photos: Vec<HazardPhoto>,
+    /// What the reader may do now (action names).
+    #[schema(value_type = Vec<String>)]
+    pub actions: Vec<&'static str>,
+}
+
+/// Which hazards to list.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct HazardFilter {
+    pub state: Option<String>,
+    pub level: Option<String>,
+    pub source: Option<String>,
+    /// The unit's key sector.
+    pub sector: Option<String>,
+    /// The unit's supervision grade.
+    pub grade: Option<String>,
+    pub unit: Option<i64>,
+    /// Found in this division's subtree.
+    pub region: Option<String>,
+    /// Responsible for, or supervising the unit.
+    pub department: Option<i64>,
+    /// Deadline on or before this day.
+    pub deadline_by: Option<NaiveDate>,
+    /// Only overdue (true) or only not overdue (false).
+    pub overdue: Option<bool>,
+}
+
+/// How many hazards stand in each state, and how many are overdue.
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
+pub struct HazardCounts {
+    pub total: i64,
+    pub overdue: i64,
+    #[schema(value_type = Object)]
+    pub by_state: std::collections::BTreeMap<String, i64>,
+}
+
+const COLUMNS: [&str; 28] = [
+    "id",
+    "county_code",
+    "region_code",
+    "unit_id",
+    "unregistered_unit",
+    "department_id",
+    "node_id",
+    "place",
+    "longitude",
+    "latitude",
+    "source",
+    "level",
+    "category",
+    "description",
+    "found_at",
+    "found_by",
+    "responsible_person",
+    "deadline",
+    "measures",
+    "cost_yuan",
+    "made_known",
+    "reported_to_supervisor_at",
+    "state",
+    "listed",
+    "listed_at",
+    "closed_at",
+    "updated_at",
+    "reported_by",
+];
+
+fn select() -> SelectStatement {
+    Query::select()
+        .columns(COLUMNS[..27].iter().map(|c| ("h", *c)))
+        .expr_as(
+            Expr::cust("COALESCE(u.name, h.unregistered_unit)"),
+            "unit_name",
+        )
+        .expr_as(Expr::col(("r", "name")), "region_name")
+        .from_as("hazards", "h")
+        .join_as(
+            JoinType::LeftJoin,
+            "units",
+            "u",
+            Expr::col(("u", "id")).equals(("h", "unit_id")),
+        )
+        .join_as(
+            JoinType::LeftJoin,
+            "regions",
+            "r",
+            Expr::col(("r", "code")).equals(("h", "region_code")),
+        )
+        .to_owned()
+}
+
+const OPEN: [&str; 5] = [
+    "reported",
+    "rectifying",
+    "awaiting_verification",
+    "assessed",
+    "resumption_applied",
+];
+
+/// Open hazards whose deadline has passed on the local calendar.
+fn overdue_condition(today: NaiveDate) -> Cond {
+    Cond::all()
+        .add(Expr::col(("h", "state")).is_in(OPEN))
+        .add(Expr::col(("h", "deadline")).lt(today))
+}
+
+impl HazardFilter {
+    fn condition(&self, today: NaiveDate) -> Result<Cond> {
+        let mut c = Cond::all();
+        let some = |v: &Option<String>| v.clone().filter(|s| !s.trim().is_empty());
+        if let Some(s) = some(&self.state) {
+            c = c.add(Expr::col(("h", "state")).eq(s));
+        }
+        if let Some(l) = some(&self.level) {
+            c = c.add(Expr::col(("h", "level")).eq(l));
+        }
+        if let Some(s) = some(&self.source) {
+            c = c.add(Expr::col(("h", "source")).eq(s));
+        }
+        if let Some(s) = some(&self.sector) {
+            c = c.add(Expr::col(("u", "sector_code")).eq(s));
+        }
+        if let Some(g) = some(&self.grade) {
+            c = c.add(Expr::col(("u", "supervision_grade")).eq(g));
+        }
+        if let Some(u) = self.unit {
+            c = c.add(Expr::col(("h", "unit_id")).eq(u));
+        }
+        if let Some(r) = some(&self.region) {
+            let (low, high) = RegionCode::parse("region", &r)?.subtree_bounds();
+            c = c.add(Expr::col(("h", "region_code")).between(low, high));
+        }
+        if let Some(d) = self.department {
+            c = c.add(
+                Cond::any()
+                    .add(Expr::col(("h", "department_id")).eq(d))
+                    .add(scope::supervised_by(d)),
+            );
+        }
+        if let Some(d) = self.deadline_by {
+            c = c.add(Expr::col(("h", "deadline")).lte(d));
+        }
+        match self.overdue {
+            Some(true) => c = c.add(overdue_condition(today)),
+            Some(false) => c = c.add(overdue_condition(today).not()),
+            None => {}
+        }
+        Ok(c)
+    }
+}
+
+fn with_overdue(mut h: Hazard, at: DateTime<Utc>) -> Hazard {
+    let open = State::parse(&h.state).is_some_and(State::is_open);
+    h.overdue = open && h.deadline.is_some_and(|d| is_overdue(d, at));
+    h
+}
+
+impl Store {
+    /// Hazards in scope matching the filter, newest finding first.
+    pub async fn hazards(
+        &self,
+        actor: &Actor,
+        filter: &HazardFilter,
+        page: PageRequest,
+    ) -> Result<Page<Hazard>> {
+        let at = Utc::now();
+        let mut q = select();
+        q.cond_where(scope::hazards(&actor.scope))
+            .cond_where(filter.condition(local_date(at))?)
+            .order_by(("h", "found_at"), Order::Desc)
+            .order_by(("h", "id"), Order::Desc);
+        let mut c = self.read().await?;
+        let page = c.conn().page::<Hazard>(&q, page).await?;
+        Ok(Page {
+            items: page
+                .items
+                .into_iter()
+                .map(|h| with_overdue(h, at))
+                .collect(),
+            ..page
+        })
+    }
+
+    /// How many hazards in scope stand in each state (the filter's other criteria applied).
+    pub async fn hazard_counts(
+        &self,
+        actor: &Actor,
+        filter: &HazardFilter,
+    ) -> Result<HazardCounts> {
+        let today = local_date(Utc::now());
+        let unfiltered_state = HazardFilter {
+            state: None,
+            overdue: None,
+            ..filter.clone()
+        };
+        let base = |q: &mut SelectStatement| -> Result<()> {
+            q.from_as("hazards", "h")
+                .join_as(
+                    JoinType::LeftJoin,
+                    "units",
+                    "u",
+                    Expr::col(("u", "id")).equals(("h", "unit_id")),
+                )
+                .cond_where(scope::hazards(&actor.scope))
+                .cond_where(unfiltered_state.condition(today)?);
+            Ok(())
+        };
+        let mut by_state = Query::select();
+        by_state
+            .column(("h", "state"))
+            .expr(Expr::cust("COUNT(*)"))
+            .group_by_col(("h", "state"));
+        base(&mut by_state)?;
+        let mut overdue = Query::select();
+        overdue
+            .expr(Expr::cust("COUNT(*)"))
+            .cond_where(overdue_condition(today));
+        base(&mut overdue)?;
+        let mut c = self.read().await?;
+        let mut conn = c.conn();
+        let rows: Vec<(String, i64)> = conn.all(&by_state).await?;
+        let overdue = conn.scalar(&overdue).await?;
+        Ok(HazardCounts {
+            total: rows.iter().map(|r| r.1).sum(),
+            overdue,
+            by_state: rows.into_iter().collect(),
+        })
+    }
+
+    /// One hazard in scope with its timeline, plan, photos and what the reader may do.
+    pub async fn hazard(&self, actor: &Actor, id: i64) -> Result<HazardDetail> {
+        let mut c = self.read().await?;
+        detail(&mut c.conn(), actor, id).await
+    }
+
+    /// Reports a hazard.
+    pub async fn report_hazard(&self, actor: &Actor, input: HazardInput) -> Result<HazardDetail> {
+        let party = Party::of(actor.role);
+        let mut errors = Invalid::default();
+        let source = errors.keep(HazardSource::parse(
+            "source",
+            input.source.as_deref().unwrap_or_default(),
+        ));
+        let level = errors.keep(HazardLevel::parse(
+            "level",
+            input.level.as_deref().unwrap_or_default(),
+        ));
+        let description = errors.keep(required_text(
+            "description",
+            input.description.as_deref().unwrap_or_default(),
+            2000,
+        ));
+        let category = errors.keep(optional_text("category", input.category.as_deref(), 40));
+        let place = errors.keep(optional_text("place", input.place.as_deref(), 100));
+        let found_by = errors.keep(optional_text("found_by", input.found_by.as_deref(), 40));
+        let responsible = errors.keep(optional_text(
+            "responsible_person",
+            input.responsible_person.as_deref(),
+            40,
+        ));
+        let measures = errors.keep(optional_text("measures", input.measures.as_deref(), 2000));
+        let unregistered = errors.keep(optional_text(
+            "unregistered_unit",
+            input.unregistered_unit.as_deref(),
+            200,
+        ));
+        let today = local_date(Utc::now());
+        let deadline = match input.deadline.as_deref().map(str::trim) {
+            None | Some("") => Some(None),
+            Some(raw) => errors.keep(parse_date("deadline", raw).and_then(|d| {
+                if d < today {
+                    Err(Violation::new("deadline", "error.past_date"))
+                } else {
+                    Ok(Some(d))
+                }
+            })),
+        };
+        if input.cost_yuan.is_some_and(|c| !c.is_finite() || c < 0.0) {
+            errors.push(Violation::new("cost_yuan", "error.not_negative"));
+        }
+        if let (Some(lon), Some(lat)) = (input.longitude, input.latitude)
+            && !((-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat))
+        {
+            errors.push(Violation::new("longitude", "error.coordinate"));
+        }
+        if let Some(s) = source
+            && !may_report(party, s)
+        {
+            if party == Party::Reader {
+                return Err(StoreError::Forbidden);
+            }
+            errors.push(Violation::new("source", "error.hazard_source_role"));
+        }
+        let initial = match (source, level) {
+            (Some(s), Some(l)) => Some(initial_state(s, l)),
+            _ => None,
+        };
+        if initial == Some(State::Rectifying) && deadline == Some(None) {
+            errors.push(Violation::new("deadline", "error.required"));
+        }
+        if input.unit_id.is_none() && unregistered.as_ref().is_none_or(|u| u.is_none()) {
+            errors.push(Violation::new("unit_id", "error.unit_or_description"));
+        }
+        errors.into_result()?;
+        let (
+            Some(source),
+            Some(level),
+            Some(description),
+            Some(category),
+            Some(place),
+            Some(found_by),
+            Some(responsible),
+            Some(measures),
+            Some(unregistered),
+            Some(deadline),
+            Some(initial),
+        ) = (
+            source,
+            level,
+            description,
+            category,
+            place,
+            found_by,
+            responsible,
+            measures,
+            unregistered,
+            deadline,
+            initial,
+        )
+        else {
+            return Err(Invalid::one("body", "error.body_unreadable").into());
+        };
+
+        let mut tx = self.write().await?;
+        let mut conn = tx.conn();
+        // Where: the unit's village, or a village in the reporter's scope.
+        let (county, region, unit_id) = match input.unit_id {
+            Some(unit) => {
+                let u = find_unit(&mut conn, actor, unit)
+                    .await
+                    .map_err(|e| match e {
+                        StoreError::NotFound => {
+                            Violation::new("unit_id", "error.unit_unknown").into()
+                        }
+                        other => other,
+                    })?;
+                let region = u
+                    .region
+                    .clone()
+                    .ok_or_else(|| Violation::new("unit_id", "error.unit_without_village"))?;
+                (u.county_code.clone(), region, Some(unit))
+            }
+            None => {
+                let raw = input
+                    .region
+                    .as_deref()
+                    .ok_or_else(|| Violation::new("region", "error.required"))?;
+                let code = RegionCode::parse("region", raw)?;
+                if code.level() != RegionLevel::Village {
+                    return Err(Violation::new("region", "error.unit_region_village").into());
+                }
+                let in_scope = match &actor.scope {
+                    Scope::All => true,
+                    Scope::Region { root } => code.is_within(root),
+                    Scope::Department { county, .. } => code.is_within(county),
+                    Scope::Unit { .. } | Scope::Administration => false,
+                };
+                let county = code
+                    .county()
+                    .filter(|_| in_scope)
+                    .ok_or_else(|| Violation::new("region", "error.region_unknown"))?;
+                (county.as_str().to_owned(), code.as_str().to_owned(), None)
+            }
+        };
+        if let Some(node) = input.node_id {
+            let ok = match unit_id {
+                Some(u) => {
+                    conn.scalar(
+                        Query::select()
+                            .expr(Expr::cust("COUNT(*)"))
+                            .from("unit_grid_nodes")
+                            .and_where(Expr::col("id").eq(node))
+                            .and_where(Expr::col("unit_id").eq(u)),
+                    )
+                    .await?
+                        > 0
+                }
+                None => false,
+            };
+            if !ok {
+                return Err(Violation::new("node_id", "error.choice").into());
+            }
+        }
+        let department = match &actor.scope {
+            Scope::Department { department_id, .. } => Some(*department_id),
+            _ => None,
+        };
+        let at = now();
+        let id = conn
+            .insert_id(
+                Query::insert()
+                    .into_table("hazards")
+                    .columns([
+                        "county_code",
+                        "region_code",
+                        "unit_id",
+                        "unregistered_unit",
+                        "department_id",
+                        "node_id",
+                        "place",
+                        "longitude",
+                        "latitude",
+                        "source",
+                        "level",
+                        "category",
+                        "description",
+                        "found_at",
+                        "found_by",
+                        "reported_by",
+                        "responsible_person",
+                        "deadline",
+                        "measures",
+                        "cost_yuan",
+                        "made_known",
+                        "reported_to_supervisor_at",
+                        "state",
+                        "created_at",
+                        "updated_at",
+                    ])
+                    .values_panic([
+                        county.clone().into(),
+                        region.into(),
+                        unit_id.into(),
+                        unregistered.into(),
+                        department.into(),
+                        input.node_id.into(),
+                        place.into(),
+                        input.longitude.into(),
+                        input.latitude.into(),
+                        source.as_str().into(),
+                        level.as_str().into(),
+                        category.into(),
+                        description.clone().into(),
+                        at.into(),
+                        found_by.into(),
+                        actor.account_id.into(),
+                        responsible.into(),
+                        deadline.into(),
+                        measures.into(),
+                        input.cost_yuan.into(),
+                        input.made_known.unwrap_or(false).into(),
+                        // A unit's own major hazard goes to its supervisors at once (Art. 41).
+                        (party == Party::Unit && level == HazardLevel::Major)
+                            .then_some(at)
+                            .into(),
+                        initial.as_str().into(),
+                        at.into(),
+                        at.into(),
+                    ])
+                    .returning_col("id"),
+            )
+            .await?;
+        lifecycle::record_event(&mut conn, actor, id, "report", None, initial, None).await?;
+        audit::record(
+            &mut conn,
+            actor,
+            Event {
+                chain: &county,
+                action: "hazard.report",
+                object_type: "hazard",
+                object_id: Some(id.to_string()),
+                detail: json!({ "unit": unit_id, "source": source.as_str(), "level": level.as_str(), "state": initial.as_str() }),
+                outcome: "ok",
+            },
+        )
+        .await?;
+        let out = detail(&mut conn, actor, id).await?;
+        tx.commit().await?;
+        Ok(out)
+    }
+}
+
+/// A hazard in scope, or `NotFound`.
+pub(crate) async fn find(conn: &mut Conn<'_>, actor: &Actor, id: i64) -> Result<Hazard> {
+    let mut q = select();
+    q.and_where(Expr::col(("h", "id")).eq(id))
+        .cond_where(scope::hazards(&actor.scope));
+    let h: Hazard = conn.one(&q).await?;
+    Ok(with_overdue(h, Utc::now()))
+}
+
+async fn detail(conn: &mut Conn<'_>, actor: &Actor, id: i64) -> Result<HazardDetail> {
+    let hazard = find(conn, actor, id).await?;
+    let timeline: Vec<HazardEvent> = conn
+        .all(
+            Query::select()
+                .columns(["at", "action", "from_state", "to_state", "comment"].map(|c| ("e", c)))
+                .expr_as(
+                    Expr::cust("COALESCE(a.display_name, e.actor_name)"),
+                    "actor_name",
+                )
+                .from_as("hazard_events", "e")
+                .join_as(
+                    JoinType::LeftJoin,
+                    "accounts",
+                    "a",
+                    Expr::col(("a", "id")).equals(("e", "account_id")),
+                )
+                .and_where(Expr::col(("e", "hazard_id")).eq(id))
+                .order_by(("e", "at"), Order::Asc)
+                .order_by(("e", "id"), Order::Asc),
+        )
+        .await?;
+    let plan: Option<HazardPlan> = conn
+        .optional(
+            Query::select()
+                .columns([
+                    "goals",
+                    "methods",
+                    "funds",
+                    "organisation",
+                    "timeline",
+                    "safety_measures",
+                    "submitted_at",
+                ])
+                .from("hazard_plans")
+                .and_where(Expr::col("hazard_id").eq(id)),
+        )
+        .await?;
+    let photos = photos::of_hazard(conn, id).await?;
+    let facts = lifecycle::facts(actor, &hazard, plan.is_some());
+    let actions = match facts {
+        Some(f) => available(f).into_iter().map(Action::as_str).collect(),
+        None => Vec::new(),
+    };
+    Ok(HazardDetail {
+        hazard,
+        timeline,
+        plan,
+        photos,
+        actions,
+    })
+}

@@ -1,0 +1,255 @@
+//! The hidden-hazard ledger over the API: report, list and count, read one with its timeline,
+//! move it along its lifecycle, add photos and fetch them.
+
+use super::{ApiResult, parse_id};
+use crate::auth::ApiUser;
+use crate::error::WebError;
+use crate::extract::{JsonBody, QueryArgs};
+use crate::state::AppState;
+use crate::upload;
+use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use safegrid_domain::Violation;
+use safegrid_domain::tenure::parse_date;
+use safegrid_store::{
+    Hazard, HazardCounts, HazardDetail, HazardFilter, HazardInput, HazardPhoto, NewPhoto, Page,
+    PageRequest, TransitionInput,
+};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+/// Largest photo upload: phones send a few megabytes; the page shrinks them before sending.
+pub const PHOTO_LIMIT: usize = 15 * 1024 * 1024;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/hazards", get(hazards).post(report))
+        .route("/hazards/counts", get(counts))
+        .route("/hazards/{id}", get(hazard))
+        .route("/hazards/{id}/transitions", post(transition))
+        .route(
+            "/hazards/{id}/photos",
+            post(add_photo).layer(DefaultBodyLimit::max(PHOTO_LIMIT)),
+        )
+        .route("/hazard-photos/{id}", get(photo))
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+pub struct HazardQuery {
+    /// reported, rectifying, awaiting_verification, assessed, resumption_applied, closed, rejected
+    pub state: Option<String>,
+    /// general or major
+    pub level: Option<String>,
+    /// self_check, inspection, village_report, public_report
+    pub source: Option<String>,
+    /// The unit's key sector.
+    pub sector: Option<String>,
+    /// The unit's supervision grade: A, B or C.
+    pub grade: Option<String>,
+    pub unit: Option<i64>,
+    /// Found in this division's subtree (a town's or village's ledger).
+    pub region: Option<String>,
+    /// A department's ledger.
+    pub department: Option<i64>,
+    /// Deadline on or before this day (YYYY-MM-DD).
+    pub deadline_by: Option<String>,
+    /// Only overdue hazards (true) or only the others (false).
+    pub overdue: Option<bool>,
+    pub page: Option<u64>,
+    pub per_page: Option<u64>,
+}
+
+impl HazardQuery {
+    pub(crate) fn filter(&self) -> Result<HazardFilter, WebError> {
+        let some = |v: &Option<String>| v.clone().filter(|s| !s.trim().is_empty());
+        let deadline_by = match some(&self.deadline_by) {
+            Some(raw) => Some(parse_date("deadline_by", &raw)?),
+            None => None,
+        };
+        if let Some(s) = some(&self.state)
+            && safegrid_domain::hazard::lifecycle::State::parse(&s).is_none()
+        {
+            return Err(Violation::new("state", "error.choice").into());
+        }
+        if let Some(r) = some(&self.region) {
+            safegrid_domain::region::RegionCode::parse("region", &r)?;
+        }
+        Ok(HazardFilter {
+            state: some(&self.state),
+            level: some(&self.level),
+            source: some(&self.source),
+            sector: some(&self.sector),
+            grade: some(&self.grade),
+            unit: self.unit,
+            region: some(&self.region),
+            department: self.department,
+            deadline_by,
+            overdue: self.overdue,
+        })
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/hazards", tag = "hazards", params(HazardQuery), security(("bearer" = [])),
+    responses((status = 200, description = "`{items, total, page, per_page}` of hazards in scope, newest finding first; each with `state` and `overdue`")))]
+async fn hazards(
+    State(state): State<AppState>,
+    user: ApiUser,
+    QueryArgs(q): QueryArgs<HazardQuery>,
+) -> ApiResult<Page<Hazard>> {
+    let filter = q.filter()?;
+    Ok(Json(
+        state
+            .store
+            .hazards(&user.actor, &filter, PageRequest::new(q.page, q.per_page))
+            .await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/hazards/counts", tag = "hazards", params(HazardQuery), security(("bearer" = [])),
+    responses((status = 200, body = HazardCounts, description = "Hazards in scope per state and overdue, with the other filters applied")))]
+async fn counts(
+    State(state): State<AppState>,
+    user: ApiUser,
+    QueryArgs(q): QueryArgs<HazardQuery>,
+) -> ApiResult<HazardCounts> {
+    let filter = q.filter()?;
+    Ok(Json(state.store.hazard_counts(&user.actor, &filter).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/hazards/{id}", tag = "hazards", params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, body = HazardDetail, description = "The hazard, its timeline (who, when, what, why), plan, photos and `actions` the caller may take now"),
+        (status = 404, body = crate::error::ErrorBody)))]
+async fn hazard(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<String>,
+) -> ApiResult<HazardDetail> {
+    Ok(Json(state.store.hazard(&user.actor, parse_id(&id)?).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/hazards", tag = "hazards", request_body = HazardInput, security(("bearer" = [])),
+    responses((status = 201, body = HazardDetail, description = "Reported: `id` and `state` (rectifying for a general hazard from a self-check or inspection, reported otherwise)"),
+        (status = 422, body = crate::error::ErrorBody), (status = 403)))]
+async fn report(
+    State(state): State<AppState>,
+    user: ApiUser,
+    JsonBody(input): JsonBody<HazardInput>,
+) -> Result<impl IntoResponse, WebError> {
+    let hazard = state.store.report_hazard(&user.actor, input).await?;
+    Ok((StatusCode::CREATED, Json(hazard)))
+}
+
+#[utoipa::path(post, path = "/api/v1/hazards/{id}/transitions", tag = "hazards", params(("id" = i64, Path)), request_body = TransitionInput,
+    security(("bearer" = [])),
+    responses((status = 200, body = HazardDetail, description = "Actions: `accept` (deadline, responsible_person, unit_id), `reject` (comment), `refer` (department_id, comment), `submit_plan` (plan: goals, methods, funds, organisation, timeline, safety_measures), `list` (county only, major hazards), `complete` (measures, cost_yuan), `submit_assessment`, `apply_resumption` (listed major hazards), `verify` (closes), `return` (comment)"),
+        (status = 409, body = crate::error::ErrorBody, description = "The action is not allowed now; the message says why"),
+        (status = 422, body = crate::error::ErrorBody), (status = 404)))]
+async fn transition(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<String>,
+    JsonBody(input): JsonBody<TransitionInput>,
+) -> ApiResult<HazardDetail> {
+    Ok(Json(
+        state
+            .store
+            .transition_hazard(&user.actor, parse_id(&id)?, input)
+            .await?,
+    ))
+}
+
+/// Reads a photo upload, checks it is a picture, and re-encodes it off the async threads.
+pub(crate) async fn new_photo(
+    hazard: i64,
+    multipart: Multipart,
+) -> Result<(NewPhoto, Option<String>), WebError> {
+    let form = upload::read(multipart, "file").await?;
+    let file = form
+        .file
+        .as_ref()
+        .ok_or_else(|| Violation::new("file", "error.required"))?;
+    if !matches!(
+        file.media_type.as_deref(),
+        Some("image/jpeg" | "image/png" | "image/webp")
+    ) {
+        return Err(Violation::new("file", "error.photo_type").into());
+    }
+    let bytes = file.bytes.clone();
+    let processed = tokio::task::spawn_blocking(move || safegrid_office::photo::process(&bytes))
+        .await
+        .map_err(|_| WebError::Internal)?
+        .map_err(|e| match e {
+            safegrid_office::photo::PhotoError::TooManyPixels => {
+                WebError::from(Violation::new("file", "error.photo_pixels"))
+            }
+            safegrid_office::photo::PhotoError::NotAPicture => {
+                WebError::from(Violation::new("file", "error.photo_type"))
+            }
+            safegrid_office::photo::PhotoError::Encoding(why) => {
+                tracing::error!(%why, "photo encoding failed");
+                WebError::Internal
+            }
+        })?;
+    Ok((
+        NewPhoto {
+            hazard_id: hazard,
+            stage: form.field("stage").unwrap_or_else(|| "before".to_owned()),
+            image: processed.jpeg,
+            thumbnail: processed.thumbnail,
+            width: processed.width,
+            height: processed.height,
+        },
+        form.field("csrf"),
+    ))
+}
+
+#[utoipa::path(post, path = "/api/v1/hazards/{id}/photos", tag = "hazards", params(("id" = i64, Path)), security(("bearer" = [])),
+    request_body(content_type = "multipart/form-data", description = "`file`: a JPEG, PNG or WebP picture (by content, up to 15 MB); `stage`: before (default) or after. Stored re-encoded without metadata, with a thumbnail"),
+    responses((status = 201, body = HazardPhoto), (status = 422, body = crate::error::ErrorBody), (status = 404), (status = 413)))]
+async fn add_photo(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<String>,
+    multipart: Multipart,
+) -> Result<impl IntoResponse, WebError> {
+    let (new, _) = new_photo(parse_id(&id)?, multipart).await?;
+    let photo = state.store.add_hazard_photo(&user.actor, new).await?;
+    Ok((StatusCode::CREATED, Json(photo)))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct PhotoQuery {
+    /// 1 for the thumbnail.
+    pub thumb: Option<u8>,
+}
+
+/// Serves a stored photo (always JPEG).
+pub(crate) async fn serve_photo(
+    state: &AppState,
+    actor: &safegrid_domain::access::Actor,
+    id: i64,
+    thumbnail: bool,
+) -> Result<Response, WebError> {
+    let path = state.store.hazard_photo_file(actor, id, thumbnail).await?;
+    let mut response =
+        upload::serve(&path, "image/jpeg", &format!("hazard-photo-{id}.jpg")).await?;
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, max-age=86400, immutable"),
+    );
+    Ok(response)
+}
+
+#[utoipa::path(get, path = "/api/v1/hazard-photos/{id}", tag = "hazards", params(("id" = i64, Path), PhotoQuery), security(("bearer" = [])),
+    responses((status = 200, description = "The photo as JPEG (nosniff, sandboxed)"), (status = 404)))]
+async fn photo(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<String>,
+    QueryArgs(q): QueryArgs<PhotoQuery>,
+) -> Result<Response, WebError> {
+    serve_photo(&state, &user.actor, parse_id(&id)?, q.thumb == Some(1)).await
+}

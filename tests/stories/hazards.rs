@@ -1,0 +1,550 @@
+//! The hidden-hazard ledger: hazards reported by units, villages and inspectors, moved from
+//! report to closing by the roles the lifecycle allows, each step on the timeline, seen and
+//! counted only in scope.
+
+use crate::support::*;
+use axum::http::{StatusCode, header};
+use serde_json::{Value, json};
+
+fn in_days(days: u64) -> String {
+    (safegrid_domain::time::today() + chrono::Days::new(days)).to_string()
+}
+
+async fn own_unit(app: &TestApp, qiye: &str) -> i64 {
+    app.get("/api/v1/units", Some(qiye)).await.json()["items"][0]["id"]
+        .as_i64()
+        .unwrap()
+}
+
+async fn act(app: &TestApp, token: &str, id: i64, body: Value) -> Reply {
+    app.post_json(
+        &format!("/api/v1/hazards/{id}/transitions"),
+        Some(token),
+        &body,
+    )
+    .await
+}
+
+const BOUNDARY: &str = "----safegrid-photo-boundary";
+
+fn photo_form(stage: &str, name: &str, bytes: &[u8]) -> Vec<u8> {
+    let mut body = format!(
+        "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"stage\"\r\n\r\n{stage}\r\n--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: image/jpeg\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
+    body
+}
+
+fn png(w: u32, h: u32) -> Vec<u8> {
+    let img = image::DynamicImage::new_rgb8(w, h);
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+story!(
+    a_unit_rectifies_its_own_hazard_and_the_town_closes_it,
+    |app| {
+        let qiye = app.token("qiye").await;
+        let unit = own_unit(&app, &qiye).await;
+        let made = app
+        .post_json(
+            "/api/v1/hazards",
+            Some(&qiye),
+            &json!({"unit_id": unit, "level": "general", "source": "self_check", "description": "仓库灭火器过期",
+                    "deadline": in_days(7), "responsible_person": "吴刚", "made_known": true}),
+        )
+        .await;
+        assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
+        let h = made.json();
+        assert_eq!(
+            h["state"], "rectifying",
+            "a unit's own general finding is rectified at once"
+        );
+        let id = h["id"].as_i64().unwrap();
+        assert!(
+            h["actions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|a| a == "complete")
+        );
+
+        // The unit may not verify its own work.
+        let done = act(
+            &app,
+            &qiye,
+            id,
+            json!({"action": "complete", "measures": "已更换 6 具灭火器", "cost_yuan": 720}),
+        )
+        .await;
+        assert_eq!(done.status, StatusCode::OK, "{}", done.text());
+        assert_eq!(done.json()["state"], "awaiting_verification");
+        let own = act(&app, &qiye, id, json!({"action": "verify"})).await;
+        assert_eq!(own.status, StatusCode::CONFLICT);
+        assert_eq!(own.first_error().0, "action");
+        assert!(
+            own.first_error().1.contains("角色"),
+            "{}",
+            own.first_error().1
+        );
+
+        // Returned without a reason: refused; with one: back to rectifying.
+        let chengguan = app.token("chengguan").await;
+        let bare = act(&app, &chengguan, id, json!({"action": "return"})).await;
+        assert_eq!(bare.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(bare.first_error().0, "comment");
+        let back = act(
+            &app,
+            &chengguan,
+            id,
+            json!({"action": "return", "comment": "缺少更换记录"}),
+        )
+        .await;
+        assert_eq!(back.json()["state"], "rectifying");
+        act(&app, &qiye, id, json!({"action": "complete"})).await;
+        let closed = act(
+            &app,
+            &chengguan,
+            id,
+            json!({"action": "verify", "comment": "现场核实"}),
+        )
+        .await;
+        assert_eq!(closed.status, StatusCode::OK);
+        let closed = closed.json();
+        assert_eq!(closed["state"], "closed");
+        assert!(closed["closed_at"].is_string());
+        let steps: Vec<&str> = closed["timeline"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["action"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            steps,
+            ["report", "complete", "return", "complete", "verify"]
+        );
+        assert_eq!(closed["timeline"][2]["comment"], "缺少更换记录");
+        assert_eq!(closed["timeline"][4]["actor_name"], "城关镇安监站");
+        assert_eq!(closed["cost_yuan"], 720.0);
+        let again = act(
+            &app,
+            &chengguan,
+            id,
+            json!({"action": "return", "comment": "x"}),
+        )
+        .await;
+        assert_eq!(again.status, StatusCode::CONFLICT);
+
+        // Counted and listed in scope only.
+        let counts = app
+            .get("/api/v1/hazards/counts", Some(&chengguan))
+            .await
+            .json();
+        assert_eq!(counts["by_state"]["closed"], 1);
+        assert_eq!(counts["total"], 1);
+        let xuanwo = app.token("xuanwo").await;
+        assert_eq!(
+            app.get("/api/v1/hazards/counts", Some(&xuanwo))
+                .await
+                .json()["total"],
+            0
+        );
+        assert_eq!(
+            app.get("/api/v1/hazards", Some(&xuanwo)).await.json()["total"],
+            0
+        );
+        assert_eq!(
+            app.get(&format!("/api/v1/hazards/{id}"), Some(&xuanwo))
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            act(
+                &app,
+                &xuanwo,
+                id,
+                json!({"action": "return", "comment": "x"})
+            )
+            .await
+            .status,
+            StatusCode::NOT_FOUND
+        );
+        let listed = app
+            .get(
+                "/api/v1/hazards?state=closed&source=self_check",
+                Some(&chengguan),
+            )
+            .await
+            .json();
+        assert_eq!(listed["total"], 1);
+        assert_eq!(listed["items"][0]["unit_name"], "汉阴县城关镇惠民超市");
+    }
+);
+
+story!(a_village_report_is_accepted_and_assigned, |app| {
+    let cunwang = app.token("cunwang").await;
+    let me = app.get("/api/v1/me", Some(&cunwang)).await.json();
+    let village = me["scope"]["root"]
+        .as_str()
+        .unwrap_or_else(|| panic!("a village scope: {me}"))
+        .to_owned();
+    let made = app
+        .post_json(
+            "/api/v1/hazards",
+            Some(&cunwang),
+            &json!({"region": village, "unregistered_unit": "河边无名小作坊，加工竹制品", "level": "general",
+                    "source": "village_report", "description": "作坊内私拉电线，堆放大量刨花", "longitude": 108.51, "latitude": 32.89}),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
+    let h = made.json();
+    assert_eq!(h["state"], "reported");
+    assert!(
+        h["actions"].as_array().unwrap().is_empty(),
+        "a village member only reports"
+    );
+    let id = h["id"].as_i64().unwrap();
+
+    // The village member reports only what villages report, and only in their village.
+    let wrong = app
+        .post_json("/api/v1/hazards", Some(&cunwang),
+            &json!({"region": village, "unregistered_unit": "x", "level": "general", "source": "inspection", "description": "x"}))
+        .await;
+    assert_eq!(wrong.first_error().0, "source");
+    let elsewhere = app
+        .post_json("/api/v1/hazards", Some(&cunwang),
+            &json!({"region": "610921106201", "unregistered_unit": "x", "level": "general", "source": "village_report", "description": "x"}))
+        .await;
+    assert_eq!(elsewhere.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(elsewhere.first_error().0, "region");
+
+    // The town accepts it: a deadline is needed.
+    let chengguan = app.token("chengguan").await;
+    let undated = act(&app, &chengguan, id, json!({"action": "accept"})).await;
+    assert_eq!(undated.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(undated.first_error().0, "deadline");
+    let past = act(
+        &app,
+        &chengguan,
+        id,
+        json!({"action": "accept", "deadline": "2020-01-01"}),
+    )
+    .await;
+    assert_eq!(past.first_error().0, "deadline");
+    let accepted = act(
+        &app,
+        &chengguan,
+        id,
+        json!({"action": "accept", "deadline": in_days(3), "responsible_person": "李强"}),
+    )
+    .await;
+    assert_eq!(accepted.status, StatusCode::OK, "{}", accepted.text());
+    assert_eq!(accepted.json()["state"], "rectifying");
+    assert_eq!(accepted.json()["responsible_person"], "李强");
+
+    // The reporter sees what became of it.
+    let seen = app
+        .get(&format!("/api/v1/hazards/{id}"), Some(&cunwang))
+        .await
+        .json();
+    assert_eq!(seen["state"], "rectifying");
+    assert_eq!(seen["timeline"][1]["action"], "accept");
+
+    // Another town sees nothing; a leader reads but does not act.
+    let xuanwo = app.token("xuanwo").await;
+    assert_eq!(
+        app.get(&format!("/api/v1/hazards/{id}"), Some(&xuanwo))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let lingdao = app.token("lingdao").await;
+    assert_eq!(
+        app.get(&format!("/api/v1/hazards/{id}"), Some(&lingdao))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        act(&app, &lingdao, id, json!({"action": "complete"}))
+            .await
+            .status,
+        StatusCode::CONFLICT
+    );
+    let reported = app.post_json("/api/v1/hazards", Some(&lingdao),
+        &json!({"region": village, "unregistered_unit": "x", "level": "general", "source": "public_report", "description": "x"})).await;
+    assert_eq!(reported.status, StatusCode::FORBIDDEN);
+});
+
+story!(
+    a_listed_major_hazard_goes_through_plan_assessment_and_resumption,
+    |app| {
+        let qiye = app.token("qiye").await;
+        let unit = own_unit(&app, &qiye).await;
+        let chengguan = app.token("chengguan").await;
+        let made = app
+        .post_json("/api/v1/hazards", Some(&chengguan),
+            &json!({"unit_id": unit, "level": "major", "source": "inspection", "description": "液化气瓶与明火作业区未分隔", "category": "燃气"}))
+        .await;
+        assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
+        let id = made.json()["id"].as_i64().unwrap();
+        assert_eq!(made.json()["state"], "reported");
+
+        let early = act(
+            &app,
+            &chengguan,
+            id,
+            json!({"action": "accept", "deadline": in_days(30)}),
+        )
+        .await;
+        assert_eq!(early.status, StatusCode::CONFLICT);
+        assert!(early.first_error().1.contains("治理方案"));
+
+        let partial = act(
+            &app,
+            &qiye,
+            id,
+            json!({"action": "submit_plan", "plan": {"goals": "消除燃气隐患"}}),
+        )
+        .await;
+        assert_eq!(partial.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(partial.first_error().0, "plan.methods");
+        let plan = json!({"goals": "消除燃气隐患", "methods": "设置独立气瓶间", "funds": "2 万元", "organisation": "何晓燕负责",
+                      "timeline": "30 日内", "safety_measures": "整改期间停用燃气灶具"});
+        let filed = act(
+            &app,
+            &qiye,
+            id,
+            json!({"action": "submit_plan", "plan": plan}),
+        )
+        .await;
+        assert_eq!(filed.status, StatusCode::OK, "{}", filed.text());
+        assert_eq!(filed.json()["plan"]["methods"], "设置独立气瓶间");
+
+        // Only the county lists.
+        assert_eq!(
+            act(&app, &chengguan, id, json!({"action": "list"}))
+                .await
+                .status,
+            StatusCode::CONFLICT
+        );
+        let admin = app.token("admin").await;
+        let listed = act(
+            &app,
+            &admin,
+            id,
+            json!({"action": "list", "comment": "县安委办挂牌督办"}),
+        )
+        .await;
+        assert_eq!(listed.json()["listed"], true);
+        act(
+            &app,
+            &chengguan,
+            id,
+            json!({"action": "accept", "deadline": in_days(30)}),
+        )
+        .await;
+
+        let shortcut = act(&app, &qiye, id, json!({"action": "complete"})).await;
+        assert_eq!(shortcut.status, StatusCode::CONFLICT);
+        assert_eq!(
+            act(
+                &app,
+                &qiye,
+                id,
+                json!({"action": "submit_assessment", "measures": "独立气瓶间建成"})
+            )
+            .await
+            .json()["state"],
+            "assessed"
+        );
+        assert_eq!(
+            act(&app, &qiye, id, json!({"action": "apply_resumption"}))
+                .await
+                .json()["state"],
+            "resumption_applied"
+        );
+        let closed = act(&app, &chengguan, id, json!({"action": "verify"}))
+            .await
+            .json();
+        assert_eq!(closed["state"], "closed");
+        let steps: Vec<&str> = closed["timeline"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["action"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            steps,
+            [
+                "report",
+                "submit_plan",
+                "list",
+                "accept",
+                "submit_assessment",
+                "apply_resumption",
+                "verify"
+            ]
+        );
+        let majors = app
+            .get("/api/v1/hazards?level=major", Some(&admin))
+            .await
+            .json();
+        assert_eq!(majors["total"], 1);
+    }
+);
+
+story!(hazard_input_is_checked_field_by_field, |app| {
+    let qiye = app.token("qiye").await;
+    let unit = own_unit(&app, &qiye).await;
+    let reply = app
+        .post_json("/api/v1/hazards", Some(&qiye),
+            &json!({"unit_id": unit, "level": "huge", "source": "inspection", "description": "", "cost_yuan": -5}))
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<String> = reply.json()["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap().to_owned())
+        .collect();
+    for f in ["level", "description", "cost_yuan", "source"] {
+        assert!(fields.contains(&f.to_owned()), "{f} in {fields:?}");
+    }
+    let undated = app
+        .post_json("/api/v1/hazards", Some(&qiye),
+            &json!({"unit_id": unit, "level": "general", "source": "self_check", "description": "x"}))
+        .await;
+    assert_eq!(undated.first_error().0, "deadline");
+    let bad_action = act(&app, &qiye, 1, json!({"action": "teleport"})).await;
+    assert!(matches!(
+        bad_action.status,
+        StatusCode::UNPROCESSABLE_ENTITY | StatusCode::NOT_FOUND
+    ));
+    let bad_filter = app.get("/api/v1/hazards?state=lost", Some(&qiye)).await;
+    assert_eq!(bad_filter.first_error().0, "state");
+});
+
+story!(hazard_photos_are_pictures_and_stay_in_scope, |app| {
+    let qiye = app.token("qiye").await;
+    let unit = own_unit(&app, &qiye).await;
+    let id = app
+        .post_json("/api/v1/hazards", Some(&qiye),
+            &json!({"unit_id": unit, "level": "general", "source": "self_check", "description": "配电箱门损坏", "deadline": in_days(5)}))
+        .await
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+    let path = format!("/api/v1/hazards/{id}/photos");
+    let content_type = format!("multipart/form-data; boundary={BOUNDARY}");
+    let stored = app
+        .post_raw(
+            &path,
+            Some(&qiye),
+            &content_type,
+            photo_form("before", "../../x.png", &png(64, 48)),
+            None,
+        )
+        .await;
+    assert_eq!(stored.status, StatusCode::CREATED, "{}", stored.text());
+    let photo = stored.json();
+    assert_eq!(
+        (photo["width"].as_i64(), photo["height"].as_i64()),
+        (Some(64), Some(48))
+    );
+    let pid = photo["id"].as_i64().unwrap();
+
+    let served = app
+        .get(&format!("/api/v1/hazard-photos/{pid}"), Some(&qiye))
+        .await;
+    assert_eq!(served.status, StatusCode::OK);
+    assert_eq!(served.headers[header::CONTENT_TYPE], "image/jpeg");
+    assert_eq!(served.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    assert!(
+        served.bytes.starts_with(&[0xFF, 0xD8]),
+        "stored as a re-encoded JPEG"
+    );
+    let thumb = app
+        .get(&format!("/api/v1/hazard-photos/{pid}?thumb=1"), Some(&qiye))
+        .await;
+    assert_eq!(thumb.status, StatusCode::OK);
+
+    // Not pictures: HTML named .jpg, a PDF, a picture with a script glued to a PDF header.
+    for (name, bytes) in [
+        (
+            "evil.jpg",
+            b"<html><script>alert(1)</script></html>".to_vec(),
+        ),
+        ("doc.jpg", b"%PDF-1.4\n%%EOF".to_vec()),
+        (
+            "broken.jpg",
+            vec![0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F'],
+        ),
+    ] {
+        let refused = app
+            .post_raw(
+                &path,
+                Some(&qiye),
+                &content_type,
+                photo_form("before", name, &bytes),
+                None,
+            )
+            .await;
+        assert_eq!(
+            refused.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{name}: {}",
+            refused.text()
+        );
+        assert_eq!(refused.first_error().0, "file");
+    }
+    let stage = app
+        .post_raw(
+            &path,
+            Some(&qiye),
+            &content_type,
+            photo_form("during", "a.png", &png(8, 8)),
+            None,
+        )
+        .await;
+    assert_eq!(stage.first_error().0, "stage");
+    let oversized = vec![0u8; 16 * 1024 * 1024];
+    let too_big = app
+        .post_raw(
+            &path,
+            Some(&qiye),
+            &content_type,
+            photo_form("before", "big.png", &oversized),
+            None,
+        )
+        .await;
+    assert_eq!(too_big.status, StatusCode::PAYLOAD_TOO_LARGE);
+
+    // Another town can neither see nor add.
+    let xuanwo = app.token("xuanwo").await;
+    assert_eq!(
+        app.get(&format!("/api/v1/hazard-photos/{pid}"), Some(&xuanwo))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let planted = app
+        .post_raw(
+            &path,
+            Some(&xuanwo),
+            &content_type,
+            photo_form("before", "a.png", &png(8, 8)),
+            None,
+        )
+        .await;
+    assert_eq!(planted.status, StatusCode::NOT_FOUND);
+    let detail = app
+        .get(&format!("/api/v1/hazards/{id}"), Some(&qiye))
+        .await
+        .json();
+    assert_eq!(detail["photos"].as_array().unwrap().len(), 1);
+});
