@@ -288,6 +288,8 @@ async fn tour_of_the_main_pages() {
             "/hazard-sources/new?unit=1".to_owned(),
         ),
         ("grade-rule", "/settings/grade-rule".to_owned()),
+        ("hazards", "/hazards".to_owned()),
+        ("hazard-report", "/hazards/new".to_owned()),
     ];
     for (device, width, height) in [("desktop", 1280, 900), ("phone", 390, 844)] {
         let c = browser(&driver, width, height).await;
@@ -407,4 +409,163 @@ async fn record_a_hazard_source_on_a_desktop() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn record_a_hazard_source_on_a_phone() {
     record_a_hazard_source(390, 844, "hazard-source-phone.png").await;
+}
+
+/// Fills a field of the current page.
+async fn fill(c: &Client, css: &str, text: &str) {
+    let field = c.find(Locator::Css(css)).await.unwrap();
+    field.clear().await.ok();
+    field.send_keys(text).await.unwrap();
+}
+
+async fn click(c: &Client, css: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+async fn text_of(c: &Client, css: &str) -> String {
+    c.wait()
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+/// The way of a hazard a village member photographs on a phone: the town accepts it and gives
+/// it to the unit, the unit rectifies it with an after-photo, the town verifies and closes it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_village_report_from_a_phone_is_closed() {
+    let Some(path) = chromedriver() else { return };
+    let app = TestApp::start(Backend::Sqlite).await;
+    let base = serve(&app).await;
+    let driver = start_driver(&path).await;
+    let dir = tempfile::tempdir().unwrap();
+    let photo = dir.path().join("hazard.png");
+    let mut png = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::new_rgb8(800, 600)
+        .write_to(&mut png, image::ImageFormat::Png)
+        .unwrap();
+    std::fs::write(&photo, png.into_inner()).unwrap();
+    let photo = photo.to_str().unwrap().to_owned();
+    let shots = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"));
+
+    // The village member, on a phone.
+    let phone = browser(&driver, 390, 844).await;
+    sign_in(&phone, &base, "cunwang").await;
+    phone.goto(&format!("{base}/hazards/new")).await.unwrap();
+    phone
+        .find(Locator::Css("input[type=file][name=file]"))
+        .await
+        .unwrap()
+        .send_keys(&photo)
+        .await
+        .unwrap();
+    fill(&phone, "[name=unregistered_unit]", "桥头无名木材加工点").await;
+    fill(
+        &phone,
+        "[name=description]",
+        "电锯电线破损裸露，旁边堆放木屑",
+    )
+    .await;
+    if let Ok(png) = phone.screenshot().await {
+        let _ = std::fs::write(shots.join("village-report-phone.png"), png);
+    }
+    submit(&phone, "[data-testid=report-form] button[type=submit]").await;
+    assert_eq!(
+        text_of(&phone, "[data-testid=hazard-state]").await,
+        "待处理"
+    );
+    let url = phone.current_url().await.unwrap();
+    let id: i64 = url.path().rsplit('/').next().unwrap().parse().unwrap();
+    assert!(
+        phone
+            .find(Locator::Css("[data-testid=photos] img"))
+            .await
+            .is_ok(),
+        "the photo came with the report"
+    );
+    phone.close().await.unwrap();
+
+    // The town station accepts it and gives it to the registered unit.
+    let town = browser(&driver, 1280, 900).await;
+    sign_in(&town, &base, "chengguan").await;
+    town.goto(&format!("{base}/hazards/{id}")).await.unwrap();
+    let deadline = (safegrid_domain::time::today() + chrono::Days::new(5))
+        .format("%Y-%m-%d")
+        .to_string();
+    town.execute(
+        "document.querySelector('form[data-action=accept] [name=deadline]').value = arguments[0];",
+        vec![serde_json::json!(deadline)],
+    )
+    .await
+    .unwrap();
+    fill(
+        &town,
+        "form[data-action=accept] [name=responsible_person]",
+        "何晓燕",
+    )
+    .await;
+    fill(&town, "form[data-action=accept] [name=unit_id]", "1").await;
+    submit(&town, "form[data-action=accept] button[type=submit]").await;
+    assert_eq!(text_of(&town, "[data-testid=hazard-state]").await, "整改中");
+
+    // The unit rectifies it on a phone: an after-photo, then "done".
+    let unit = browser(&driver, 390, 844).await;
+    sign_in(&unit, &base, "qiye").await;
+    unit.goto(&format!("{base}/hazards/{id}")).await.unwrap();
+    unit.find(Locator::Css("[data-testid=add-photo] input[type=file]"))
+        .await
+        .unwrap()
+        .send_keys(&photo)
+        .await
+        .unwrap();
+    submit(&unit, "[data-testid=add-photo] button[type=submit]").await;
+    unit.wait()
+        .for_element(Locator::Css("[data-testid=photos] figure:nth-of-type(2)"))
+        .await
+        .unwrap();
+    fill(
+        &unit,
+        "form[data-action=complete] [name=measures]",
+        "更换电线，清理木屑",
+    )
+    .await;
+    submit(&unit, "form[data-action=complete] button[type=submit]").await;
+    assert_eq!(text_of(&unit, "[data-testid=hazard-state]").await, "待验收");
+    unit.close().await.unwrap();
+
+    // The town verifies and closes it; the timeline tells the whole way.
+    town.goto(&format!("{base}/hazards/{id}")).await.unwrap();
+    submit(&town, "form[data-action=verify] button[type=submit]").await;
+    assert_eq!(text_of(&town, "[data-testid=hazard-state]").await, "已销号");
+    let timeline = text_of(&town, "[data-testid=timeline]").await;
+    for step in ["上报", "受理并下达整改", "整改完成", "验收销号"] {
+        assert!(timeline.contains(step), "{step} in {timeline}");
+    }
+    if let Ok(png) = town.screenshot().await {
+        let _ = std::fs::write(shots.join("hazard-closed-desktop.png"), png);
+    }
+    town.goto(&format!("{base}/hazards")).await.unwrap();
+    let closed = text_of(&town, "[data-testid=count-closed] strong").await;
+    assert_eq!(closed, "1");
+    town.close().await.unwrap();
+}
+
+/// Submits with a click and waits for the next page to replace this one (each poll is a
+/// WebDriver round trip asking whether the old document is gone).
+async fn submit(c: &Client, css: &str) {
+    let old = c.find(Locator::Css("html")).await.unwrap();
+    click(c, css).await;
+    for _ in 0..2_000 {
+        if old.tag_name().await.is_err() {
+            return;
+        }
+    }
+    panic!("no new page after submitting {css}");
 }

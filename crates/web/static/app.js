@@ -33,3 +33,43 @@ document.addEventListener("change", (event) => {
   fill("critical_q", option.dataset.q);
   fill("beta", option.dataset.beta);
 });
+
+// Report forms: the browser adds where the reporter stands, if it may.
+document.addEventListener("DOMContentLoaded", () => {
+  const lon = document.querySelector("[data-geo=longitude]");
+  const lat = document.querySelector("[data-geo=latitude]");
+  const status = document.querySelector("[data-geo-status]");
+  if (!lon || !lat || !("geolocation" in navigator)) { if (status) status.hidden = true; return; }
+  navigator.geolocation.getCurrentPosition(
+    (p) => {
+      lon.value = p.coords.longitude.toFixed(6);
+      lat.value = p.coords.latitude.toFixed(6);
+      if (status) status.textContent = `${lat.value}, ${lon.value}`;
+    },
+    () => { if (status) status.hidden = true; },
+    { enableHighAccuracy: true, timeout: 10000, maximumAge: 60000 },
+  );
+});
+
+// Photos are shrunk in the browser before they travel (weak village connections): at most
+// 1600 pixels on the long side, JPEG. The server re-encodes them anyway.
+document.addEventListener("change", async (event) => {
+  const input = event.target;
+  if (!(input instanceof HTMLInputElement) || !input.matches("input[type=file][data-shrink]")) return;
+  const file = input.files && input.files[0];
+  if (!file || !file.type.startsWith("image/") || !("createImageBitmap" in window) || !window.DataTransfer) return;
+  try {
+    const bitmap = await createImageBitmap(file, { imageOrientation: "from-image" });
+    const scale = Math.min(1, 1600 / Math.max(bitmap.width, bitmap.height));
+    if (scale === 1 && file.size < 1_500_000) return;
+    const canvas = document.createElement("canvas");
+    canvas.width = Math.round(bitmap.width * scale);
+    canvas.height = Math.round(bitmap.height * scale);
+    canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+    const blob = await new Promise((done) => canvas.toBlob(done, "image/jpeg", 0.82));
+    if (!blob || blob.size >= file.size) return;
+    const smaller = new DataTransfer();
+    smaller.items.add(new File([blob], file.name.replace(/\.\w+$/, "") + ".jpg", { type: "image/jpeg" }));
+    input.files = smaller.files;
+  } catch (_) { /* keep the original */ }
+});

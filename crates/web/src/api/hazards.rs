@@ -220,7 +220,7 @@ async fn add_photo(
     Ok((StatusCode::CREATED, Json(photo)))
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Default, Deserialize, IntoParams)]
 pub struct PhotoQuery {
     /// 1 for the thumbnail.
     pub thumb: Option<u8>,

@@ -5,7 +5,8 @@ mod hazards;
 mod openapi;
 mod unit_records;
 
-pub use hazards::HazardQuery;
+pub use hazards::{HazardQuery, PHOTO_LIMIT, PhotoQuery};
+pub(crate) use hazards::{new_photo, serve_photo};
 pub use openapi::ApiDoc;
 pub use unit_records::HazardSourceQuery;
 

@@ -6,6 +6,7 @@ mod admin;
 mod departments;
 mod grids;
 mod hazard_sources;
+mod hazards;
 mod home;
 mod leadership;
 mod ledger;
@@ -101,6 +102,20 @@ pub fn router() -> Router<AppState> {
             "/settings/grade-rule",
             get(units::grade_rule).post(units::set_grade_rule),
         )
+        .route("/hazards", get(hazards::ledger))
+        .route("/hazards/counts", get(hazards::counts))
+        .route(
+            "/hazards/new",
+            get(hazards::report_form)
+                .post(hazards::report)
+                .layer(DefaultBodyLimit::max(crate::api::PHOTO_LIMIT)),
+        )
+        .route("/hazards/{id}", get(hazards::show).post(hazards::act))
+        .route(
+            "/hazards/{id}/photos",
+            post(hazards::add_photo).layer(DefaultBodyLimit::max(crate::api::PHOTO_LIMIT)),
+        )
+        .route("/hazard-photos/{id}", get(hazards::photo))
         .route("/coverage", get(units::coverage))
         .route("/audit", get(admin::audit))
         .route(
@@ -144,6 +159,7 @@ impl Chrome {
         };
         if role.sees_supervision_data() {
             add("home", "/");
+            add("hazards", "/hazards");
             add("units", "/units");
             add("hazard_sources", "/hazard-sources");
             if role != Role::UnitManager {

@@ -1,0 +1,523 @@
+//! The hidden-hazard ledger's pages: the ledger with its counts (refreshed in place), one
+//! hazard with its photos, timeline and the actions the reader may take, the report form, and
+//! the phone page a village member reports from.
+
+use super::{Chrome, FormErrors, Pager, query_base, render, render_with};
+use crate::api::HazardQuery;
+use crate::auth::PageUser;
+use crate::error::WebError;
+use crate::extract::{FormPairs, QueryArgs};
+use crate::i18n::Tr;
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Multipart, Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use safegrid_domain::Violation;
+use safegrid_domain::hazard::lifecycle::{Party, State as HazardState};
+use safegrid_store::{
+    Department, Hazard, HazardCounts, HazardDetail, HazardInput, PageRequest, PlanInput,
+    RegionNode, StoreError, TransitionInput, Unit, UnitFilter,
+};
+use serde::Deserialize;
+
+fn parse(id: &str) -> Result<i64, WebError> {
+    id.trim().parse().map_err(|_| WebError::NotFound)
+}
+
+#[derive(Deserialize, Default, Clone)]
+pub struct LedgerQuery {
+    #[serde(default)]
+    pub state: String,
+    #[serde(default)]
+    pub level: String,
+    #[serde(default)]
+    pub source: String,
+    #[serde(default)]
+    pub grade: String,
+    #[serde(default)]
+    pub region: String,
+    #[serde(default)]
+    pub department: String,
+    #[serde(default)]
+    pub unit: String,
+    #[serde(default)]
+    pub overdue: String,
+    pub page: Option<u64>,
+}
+
+impl LedgerQuery {
+    fn api(&self) -> HazardQuery {
+        let some = |s: &str| Some(s.to_owned()).filter(|s| !s.trim().is_empty());
+        HazardQuery {
+            state: some(&self.state),
+            level: some(&self.level),
+            source: some(&self.source),
+            grade: some(&self.grade),
+            region: some(&self.region),
+            department: self.department.parse().ok(),
+            unit: self.unit.parse().ok(),
+            overdue: (self.overdue == "1").then_some(true),
+            page: self.page,
+            per_page: Some(50),
+            ..Default::default()
+        }
+    }
+
+    fn base(&self) -> String {
+        let some = |s: &str| Some(s.to_owned()).filter(|s| !s.trim().is_empty());
+        query_base(&[
+            ("state", some(&self.state)),
+            ("level", some(&self.level)),
+            ("source", some(&self.source)),
+            ("grade", some(&self.grade)),
+            ("region", some(&self.region)),
+            ("department", some(&self.department)),
+            ("unit", some(&self.unit)),
+            ("overdue", some(&self.overdue)),
+        ])
+    }
+}
+
+#[derive(Template)]
+#[template(path = "hazards.html")]
+struct LedgerPage {
+    t: Tr,
+    chrome: Chrome,
+    hazards: Vec<Hazard>,
+    counts: HazardCounts,
+    pager: Pager,
+    q: LedgerQuery,
+    /// The filters except the state, for the count links.
+    base_without_state: String,
+    towns: Vec<RegionNode>,
+    departments: Vec<Department>,
+    states: Vec<(&'static str, String)>,
+    can_report: bool,
+}
+
+impl LedgerPage {
+    pub fn count(&self, state: &str) -> i64 {
+        self.counts.by_state.get(state).copied().unwrap_or(0)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "partials/hazard_counts.html")]
+struct CountsPartial {
+    t: Tr,
+    counts: HazardCounts,
+    q: LedgerQuery,
+    base_without_state: String,
+    states: Vec<(&'static str, String)>,
+}
+
+impl CountsPartial {
+    pub fn count(&self, state: &str) -> i64 {
+        self.counts.by_state.get(state).copied().unwrap_or(0)
+    }
+}
+
+fn states(t: &Tr) -> Vec<(&'static str, String)> {
+    HazardState::ALL
+        .into_iter()
+        .map(|s| (s.as_str(), t.label("hazard_state", s.as_str())))
+        .collect()
+}
+
+pub async fn ledger(
+    State(state): State<AppState>,
+    t: Tr,
+    user: PageUser,
+    QueryArgs(q): QueryArgs<LedgerQuery>,
+) -> Result<Response, WebError> {
+    let filter = q.api().filter()?;
+    let page = state
+        .store
+        .hazards(&user.actor, &filter, PageRequest::new(q.page, Some(50)))
+        .await?;
+    let counts = state.store.hazard_counts(&user.actor, &filter).await?;
+    let base_without_state = LedgerQuery {
+        state: String::new(),
+        overdue: String::new(),
+        ..q.clone()
+    }
+    .base();
+    render(&LedgerPage {
+        chrome: Chrome::new(&t, &user, "hazards"),
+        pager: Pager::new(&page, q.base()),
+        hazards: page.items,
+        counts,
+        towns: super::units::towns(&state, &user).await?,
+        departments: state.store.departments(&user.actor).await?,
+        states: states(&t),
+        can_report: Party::of(user.actor.role) != Party::Reader,
+        base_without_state,
+        t,
+        q,
+    })
+}
+
+/// The counts alone, for the ledger to refresh them in place.
+pub async fn counts(
+    State(state): State<AppState>,
+    t: Tr,
+    user: PageUser,
+    QueryArgs(q): QueryArgs<LedgerQuery>,
+) -> Result<Response, WebError> {
+    let filter = q.api().filter()?;
+    let counts = state.store.hazard_counts(&user.actor, &filter).await?;
+    let base_without_state = LedgerQuery {
+        state: String::new(),
+        overdue: String::new(),
+        ..q.clone()
+    }
+    .base();
+    render(&CountsPartial {
+        states: states(&t),
+        t,
+        counts,
+        q,
+        base_without_state,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "hazard.html")]
+struct DetailPage {
+    t: Tr,
+    chrome: Chrome,
+    d: HazardDetail,
+    departments: Vec<Department>,
+    errors: FormErrors,
+    can_add_photos: bool,
+}
+
+async fn detail_page(
+    state: &AppState,
+    t: Tr,
+    user: &PageUser,
+    id: i64,
+    errors: FormErrors,
+) -> Result<Response, WebError> {
+    let d = state.store.hazard(&user.actor, id).await?;
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let open = HazardState::parse(&d.hazard.state).is_some_and(HazardState::is_open);
+    render_with(
+        status,
+        &DetailPage {
+            chrome: Chrome::new(&t, user, "hazards"),
+            departments: state.store.departments(&user.actor).await?,
+            can_add_photos: open && Party::of(user.actor.role) != Party::Reader,
+            t,
+            d,
+            errors,
+        },
+    )
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    t: Tr,
+    user: PageUser,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    detail_page(&state, t, &user, parse(&id)?, FormErrors::default()).await
+}
+
+/// Shows a refusal or bad input on the hazard's page; anything else goes up.
+async fn or_refused(
+    state: &AppState,
+    t: Tr,
+    user: &PageUser,
+    id: i64,
+    error: StoreError,
+) -> Result<Response, WebError> {
+    let invalid = match error {
+        StoreError::Invalid(invalid) => invalid,
+        StoreError::Refused(key) => safegrid_domain::Invalid::one("action", key),
+        other => return Err(other.into()),
+    };
+    let errors = FormErrors::of(&t, &invalid);
+    detail_page(state, t, user, id, errors).await
+}
+
+pub async fn act(
+    State(state): State<AppState>,
+    t: Tr,
+    user: PageUser,
+    Path(id): Path<String>,
+    pairs: FormPairs,
+) -> Result<Response, WebError> {
+    user.check_csrf(&pairs.get("csrf").unwrap_or_default())?;
+    let id = parse(&id)?;
+    let number = |name: &str| -> Result<Option<f64>, WebError> {
+        match pairs.get(name) {
+            None => Ok(None),
+            Some(v) => v
+                .parse()
+                .map(Some)
+                .map_err(|_| Violation::new(name, "error.number").into()),
+        }
+    };
+    let plan = pairs.get("goals").map(|goals| PlanInput {
+        goals: Some(goals),
+        methods: pairs.get("methods"),
+        funds: pairs.get("funds"),
+        organisation: pairs.get("organisation"),
+        timeline: pairs.get("timeline"),
+        safety_measures: pairs.get("safety_measures"),
+    });
+    let input = TransitionInput {
+        action: pairs.get("action"),
+        comment: pairs.get("comment"),
+        deadline: pairs.get("deadline"),
+        responsible_person: pairs.get("responsible_person"),
+        unit_id: pairs.get("unit_id").and_then(|u| u.parse().ok()),
+        department_id: pairs.get("department_id").and_then(|d| d.parse().ok()),
+        plan,
+        measures: pairs.get("measures"),
+        cost_yuan: number("cost_yuan")?,
+    };
+    match state.store.transition_hazard(&user.actor, id, input).await {
+        Ok(_) => Ok(Redirect::to(&format!("/hazards/{id}")).into_response()),
+        Err(e) => or_refused(&state, t, &user, id, e).await,
+    }
+}
+
+pub async fn add_photo(
+    State(state): State<AppState>,
+    t: Tr,
+    user: PageUser,
+    Path(id): Path<String>,
+    multipart: Multipart,
+) -> Result<Response, WebError> {
+    let id = parse(&id)?;
+    let (new, csrf) = match crate::api::new_photo(id, multipart).await {
+        Ok(x) => x,
+        Err(WebError::Invalid(invalid)) => {
+            let errors = FormErrors::of(&t, &invalid);
+            return detail_page(&state, t, &user, id, errors).await;
+        }
+        Err(e) => return Err(e),
+    };
+    user.check_csrf(&csrf.unwrap_or_default())?;
+    match state.store.add_hazard_photo(&user.actor, new).await {
+        Ok(_) => Ok(Redirect::to(&format!("/hazards/{id}")).into_response()),
+        Err(e) => or_refused(&state, t, &user, id, e).await,
+    }
+}
+
+pub async fn photo(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<String>,
+    QueryArgs(q): QueryArgs<crate::api::PhotoQuery>,
+) -> Result<Response, WebError> {
+    crate::api::serve_photo(&state, &user.actor, parse(&id)?, q.thumb == Some(1)).await
+}
+
+/// The report form, for supervisors and units (the full form) and village members (the phone
+/// page): the same fields, the village page with fewer of them.
+#[derive(Template)]
+#[template(path = "hazard_report.html")]
+struct ReportPage {
+    t: Tr,
+    chrome: Chrome,
+    party: &'static str,
+    units: Vec<Unit>,
+    unit: Option<Unit>,
+    sources: Vec<(&'static str, String)>,
+    values: Vec<(String, String)>,
+    errors: FormErrors,
+    village: Option<String>,
+}
+
+impl ReportPage {
+    pub fn v(&self, name: &str) -> String {
+        self.values
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct ReportQuery {
+    pub unit: Option<String>,
+}
+
+async fn report_page(
+    state: &AppState,
+    t: Tr,
+    user: &PageUser,
+    unit: Option<i64>,
+    values: Vec<(String, String)>,
+    errors: FormErrors,
+) -> Result<Response, WebError> {
+    let party = Party::of(user.actor.role);
+    if party == Party::Reader {
+        return Err(WebError::Forbidden);
+    }
+    let unit = match unit {
+        Some(id) => Some(state.store.unit(&user.actor, id).await?.unit),
+        None => None,
+    };
+    // A village member picks from the village's units; others come from a unit's page or
+    // give its number.
+    let units = if party == Party::Village || party == Party::Unit {
+        state
+            .store
+            .units(
+                &user.actor,
+                &UnitFilter::default(),
+                PageRequest::new(Some(1), Some(PageRequest::MAX_PER_PAGE)),
+            )
+            .await?
+            .items
+    } else {
+        Vec::new()
+    };
+    let sources = safegrid_domain::hazard::HazardSource::ALL
+        .into_iter()
+        .filter(|s| safegrid_domain::hazard::lifecycle::may_report(party, *s))
+        .map(|s| (s.as_str(), t.label("hazard_source_name", s.as_str())))
+        .collect();
+    let village = match &user.actor.scope {
+        safegrid_domain::access::Scope::Region { root }
+            if root.level() == safegrid_domain::region::RegionLevel::Village =>
+        {
+            Some(root.as_str().to_owned())
+        }
+        _ => None,
+    };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    render_with(
+        status,
+        &ReportPage {
+            chrome: Chrome::new(&t, user, "hazards"),
+            party: match party {
+                Party::Village => "village",
+                Party::Unit => "unit",
+                _ => "supervisor",
+            },
+            t,
+            units,
+            unit,
+            sources,
+            values,
+            errors,
+            village,
+        },
+    )
+}
+
+pub async fn report_form(
+    State(state): State<AppState>,
+    t: Tr,
+    user: PageUser,
+    QueryArgs(q): QueryArgs<ReportQuery>,
+) -> Result<Response, WebError> {
+    let unit = q.unit.as_deref().and_then(|u| u.parse().ok());
+    report_page(&state, t, &user, unit, Vec::new(), FormErrors::default()).await
+}
+
+/// Takes the report form (multipart: the fields and, from phones, a photo).
+pub async fn report(
+    State(state): State<AppState>,
+    t: Tr,
+    user: PageUser,
+    multipart: Multipart,
+) -> Result<Response, WebError> {
+    let form = crate::upload::read(multipart, "file").await?;
+    user.check_csrf(&form.field("csrf").unwrap_or_default())?;
+    let values: Vec<(String, String)> = form
+        .fields
+        .iter()
+        .filter(|(k, _)| k.as_str() != "csrf")
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let number = |name: &str| form.field(name).and_then(|v| v.parse::<f64>().ok());
+    let unit_id = form.id("unit_id").unwrap_or(None);
+    let input = HazardInput {
+        unit_id,
+        unregistered_unit: form.field("unregistered_unit"),
+        region: form.field("region"),
+        place: form.field("place"),
+        longitude: number("longitude"),
+        latitude: number("latitude"),
+        source: form.field("source"),
+        level: form.field("level").or_else(|| Some("general".to_owned())),
+        category: form.field("category"),
+        description: form.field("description"),
+        found_by: form.field("found_by"),
+        responsible_person: form.field("responsible_person"),
+        deadline: form.field("deadline"),
+        measures: form.field("measures"),
+        cost_yuan: number("cost_yuan"),
+        made_known: Some(form.field("made_known").is_some()),
+        ..Default::default()
+    };
+    // Check the photo before anything is stored, so a bad photo does not leave a hazard
+    // behind without it.
+    let photo = match &form.file {
+        None => None,
+        Some(file) => {
+            if !matches!(
+                file.media_type.as_deref(),
+                Some("image/jpeg" | "image/png" | "image/webp")
+            ) {
+                let invalid = safegrid_domain::Invalid::one("file", "error.photo_type");
+                let errors = FormErrors::of(&t, &invalid);
+                return report_page(&state, t, &user, unit_id, values, errors).await;
+            }
+            let bytes = file.bytes.clone();
+            match tokio::task::spawn_blocking(move || safegrid_office::photo::process(&bytes))
+                .await
+                .map_err(|_| WebError::Internal)?
+            {
+                Ok(p) => Some(p),
+                Err(_) => {
+                    let invalid = safegrid_domain::Invalid::one("file", "error.photo_type");
+                    let errors = FormErrors::of(&t, &invalid);
+                    return report_page(&state, t, &user, unit_id, values, errors).await;
+                }
+            }
+        }
+    };
+    let made = match state.store.report_hazard(&user.actor, input).await {
+        Ok(d) => d,
+        Err(StoreError::Invalid(invalid)) => {
+            let errors = FormErrors::of(&t, &invalid);
+            return report_page(&state, t, &user, unit_id, values, errors).await;
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let id = made.hazard.id;
+    if let Some(p) = photo {
+        state
+            .store
+            .add_hazard_photo(
+                &user.actor,
+                safegrid_store::NewPhoto {
+                    hazard_id: id,
+                    stage: "before".to_owned(),
+                    image: p.jpeg,
+                    thumbnail: p.thumbnail,
+                    width: p.width,
+                    height: p.height,
+                },
+            )
+            .await?;
+    }
+    Ok(Redirect::to(&format!("/hazards/{id}")).into_response())
+}
