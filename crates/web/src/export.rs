@@ -284,3 +284,152 @@ pub async fn hazard_sources(
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(response)
 }
+
+/// The hazard ledger's columns: the hazard, then its way (who did what when).
+const HAZARD_COLUMNS: &[&str] = &[
+    "hazards.one",
+    "hazard_sources.unit",
+    "units.village",
+    "field.source",
+    "hazards.level",
+    "field.category",
+    "field.description",
+    "hazards.found_at",
+    "field.responsible_person",
+    "field.deadline",
+    "hazards.measures",
+    "field.cost_yuan",
+    "field.status",
+    "hazards.overdue",
+    "hazards.export.reported",
+    "hazards.export.accepted",
+    "hazards.export.completed",
+    "hazards.export.closed",
+    "hazards.timeline",
+];
+
+fn hazard_row(
+    t: &Tr,
+    h: &safegrid_store::Hazard,
+    timeline: &[safegrid_store::HazardEvent],
+) -> Vec<String> {
+    use safegrid_domain::time::format_local;
+    let step = |action: &str| {
+        timeline
+            .iter()
+            .rev()
+            .find(|e| e.action == action)
+            .map(|e| format!("{} {}", format_local(e.at), e.actor_name))
+            .unwrap_or_default()
+    };
+    let way: Vec<String> = timeline
+        .iter()
+        .map(|e| {
+            let mut line = format!(
+                "{} {} {}",
+                format_local(e.at),
+                e.actor_name,
+                t.label("hazard_action", &e.action)
+            );
+            if let Some(c) = &e.comment {
+                line.push_str("：");
+                line.push_str(c);
+            }
+            line
+        })
+        .collect();
+    let yes_no = |b: bool| {
+        t.t(if b {
+            "units.bool.true"
+        } else {
+            "units.bool.false"
+        })
+        .to_owned()
+    };
+    vec![
+        h.id.to_string(),
+        h.unit_name.clone().unwrap_or_default(),
+        h.region_name.clone().unwrap_or_default(),
+        t.label("hazard_source_name", &h.source),
+        t.label("hazard_level_name", &h.level),
+        h.category.clone().unwrap_or_default(),
+        h.description.clone(),
+        format_local(h.found_at),
+        h.responsible_person.clone().unwrap_or_default(),
+        h.deadline.map(|d| d.to_string()).unwrap_or_default(),
+        h.measures.clone().unwrap_or_default(),
+        h.cost_yuan.map(|c| c.to_string()).unwrap_or_default(),
+        t.label("hazard_state", &h.state),
+        yes_no(h.overdue),
+        step("report"),
+        step("accept"),
+        step("complete"),
+        step("verify"),
+        way.join("\n"),
+    ]
+}
+
+/// The hazards in scope matching the filter, with their whole way, as `csv` or `xlsx`;
+/// fetched and written a batch at a time (the workbook in constant memory).
+pub async fn hazards(
+    store: &Store,
+    actor: &Actor,
+    t: &Tr,
+    filter: &safegrid_store::HazardFilter,
+    format: &str,
+) -> Result<Response, WebError> {
+    let headers: Vec<String> = HAZARD_COLUMNS.iter().map(|k| t.t(k).to_owned()).collect();
+    let name = t.t("hazards.title").to_owned();
+    let internal = |e: safegrid_office::XlsxError| {
+        tracing::error!(error = %e, "hazard export failed");
+        WebError::Internal
+    };
+    let mut csv = String::new();
+    let mut book = if format == "csv" {
+        csv.push('\u{feff}');
+        csv.push_str(&safegrid_office::csv_line(&headers));
+        None
+    } else {
+        Some(safegrid_office::XlsxStream::new(&headers).map_err(internal)?)
+    };
+    let mut after = 0i64;
+    loop {
+        let batch = store.hazards_after(actor, filter, after, BATCH).await?;
+        let Some(last) = batch.last() else { break };
+        after = last.id;
+        let ids: Vec<i64> = batch.iter().map(|h| h.id).collect();
+        let timelines = store.hazard_timelines(actor, &ids).await?;
+        for h in &batch {
+            let row = hazard_row(t, h, timelines.get(&h.id).map(Vec::as_slice).unwrap_or(&[]));
+            match book.as_mut() {
+                Some(b) => b.row(&row).map_err(internal)?,
+                None => csv.push_str(&safegrid_office::csv_line(&row)),
+            }
+        }
+    }
+    let Some(book) = book else {
+        let mut response = csv.into_response();
+        attachment(
+            &mut response,
+            "text/csv; charset=utf-8",
+            ("hazards", &name),
+            "csv",
+        );
+        return Ok(response);
+    };
+    let file = tokio::task::spawn_blocking(move || book.finish())
+        .await
+        .map_err(|_| WebError::Internal)?
+        .map_err(internal)?;
+    let handle = file.reopen().map_err(|_| WebError::Internal)?;
+    drop(file);
+    let stream = tokio_util::io::ReaderStream::new(tokio::fs::File::from_std(handle));
+    let mut response = Body::from_stream(stream).into_response();
+    attachment(
+        &mut response,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ("hazards", &name),
+        "xlsx",
+    );
+    Ok(response)
+}

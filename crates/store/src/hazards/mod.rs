@@ -354,6 +354,86 @@ impl Store {
         })
     }
 
+    /// Hazards in scope matching the filter with ids above `after`, in id order: an export
+    /// walks the whole ledger this way, a batch at a time.
+    pub async fn hazards_after(
+        &self,
+        actor: &Actor,
+        filter: &HazardFilter,
+        after: i64,
+        limit: u64,
+    ) -> Result<Vec<Hazard>> {
+        let at = Utc::now();
+        let mut q = select();
+        q.cond_where(scope::hazards(&actor.scope))
+            .cond_where(filter.condition(local_date(at))?)
+            .and_where(Expr::col(("h", "id")).gt(after))
+            .order_by(("h", "id"), Order::Asc)
+            .limit(limit);
+        let mut c = self.read().await?;
+        let rows: Vec<Hazard> = c.conn().all(&q).await?;
+        Ok(rows.into_iter().map(|h| with_overdue(h, at)).collect())
+    }
+
+    /// The timelines of several hazards in scope, by hazard (for an export).
+    pub async fn hazard_timelines(
+        &self,
+        actor: &Actor,
+        ids: &[i64],
+    ) -> Result<std::collections::HashMap<i64, Vec<HazardEvent>>> {
+        let mut out: std::collections::HashMap<i64, Vec<HazardEvent>> = Default::default();
+        if ids.is_empty() {
+            return Ok(out);
+        }
+        #[derive(FromRow)]
+        struct Row {
+            hazard_id: i64,
+            #[sqlx(flatten)]
+            event: HazardEvent,
+        }
+        let q = Query::select()
+            .columns(
+                [
+                    "hazard_id",
+                    "at",
+                    "action",
+                    "from_state",
+                    "to_state",
+                    "comment",
+                ]
+                .map(|c| ("e", c)),
+            )
+            .expr_as(
+                Expr::cust("COALESCE(a.display_name, e.actor_name)"),
+                "actor_name",
+            )
+            .from_as("hazard_events", "e")
+            .join_as(
+                JoinType::InnerJoin,
+                "hazards",
+                "h",
+                Expr::col(("h", "id")).equals(("e", "hazard_id")),
+            )
+            .join_as(
+                JoinType::LeftJoin,
+                "accounts",
+                "a",
+                Expr::col(("a", "id")).equals(("e", "account_id")),
+            )
+            .and_where(Expr::col(("e", "hazard_id")).is_in(ids.iter().copied()))
+            .cond_where(scope::hazards(&actor.scope))
+            .order_by(("e", "hazard_id"), Order::Asc)
+            .order_by(("e", "at"), Order::Asc)
+            .order_by(("e", "id"), Order::Asc)
+            .to_owned();
+        let mut c = self.read().await?;
+        let rows: Vec<Row> = c.conn().all(&q).await?;
+        for r in rows {
+            out.entry(r.hazard_id).or_default().push(r.event);
+        }
+        Ok(out)
+    }
+
     /// One hazard in scope with its timeline, plan, photos and what the reader may do.
     pub async fn hazard(&self, actor: &Actor, id: i64) -> Result<HazardDetail> {
         let mut c = self.read().await?;

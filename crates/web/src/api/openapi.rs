@@ -24,7 +24,7 @@ use utoipa::{Modify, OpenApi};
         super::unit_records::withdraw_document, super::unit_records::grid_nodes, super::unit_records::add_grid_node,
         super::unit_records::retire_grid_node, super::unit_records::systems, super::unit_records::set_system,
         super::unit_records::grade_rule, super::unit_records::set_grade_rule,
-        super::hazards::hazards, super::hazards::counts, super::hazards::hazard, super::hazards::report,
+        super::hazards::hazards, super::hazards::counts, super::hazards::export, super::hazards::hazard, super::hazards::report,
         super::hazards::transition, super::hazards::add_photo, super::hazards::photo,
     ),
     modifiers(&BearerAuth),

@@ -90,6 +90,8 @@ struct LedgerPage {
     q: LedgerQuery,
     /// The filters except the state, for the count links.
     base_without_state: String,
+    /// The filters as a query string, for the export links.
+    export_query: String,
     towns: Vec<RegionNode>,
     departments: Vec<Department>,
     states: Vec<(&'static str, String)>,
@@ -153,9 +155,33 @@ pub async fn ledger(
         states: states(&t),
         can_report: Party::of(user.actor.role) != Party::Reader,
         base_without_state,
+        export_query: q.base(),
         t,
         q,
     })
+}
+
+#[derive(Deserialize)]
+pub struct ExportFormat {
+    pub format: Option<String>,
+}
+
+pub async fn export(
+    State(state): State<AppState>,
+    t: Tr,
+    user: PageUser,
+    QueryArgs(q): QueryArgs<LedgerQuery>,
+    QueryArgs(f): QueryArgs<ExportFormat>,
+) -> Result<Response, WebError> {
+    let filter = q.api().filter()?;
+    crate::export::hazards(
+        &state.store,
+        &user.actor,
+        &t,
+        &filter,
+        f.format.as_deref().unwrap_or("xlsx"),
+    )
+    .await
 }
 
 /// The counts alone, for the ledger to refresh them in place.

@@ -104,6 +104,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/hazards", get(hazards::ledger))
         .route("/hazards/counts", get(hazards::counts))
+        .route("/hazards/export", get(hazards::export))
         .route(
             "/hazards/new",
             get(hazards::report_form)
