@@ -332,7 +332,7 @@ fn hazard_row(
                 t.label("hazard_action", &e.action)
             );
             if let Some(c) = &e.comment {
-                line.push_str("：");
+                line.push('：');
                 line.push_str(c);
             }
             line
