@@ -463,6 +463,9 @@ pub async fn seed(store: &Store, size: DemoSize, password_hash: &str) -> anyhow:
 
     let own_unit = crate::demo_units::seed_units(store, size, &departments).await?;
     crate::demo_records::seed_records(store, own_unit).await?;
+    if size.units_per_village > 0 {
+        crate::demo_hazards::seed_hazards(store).await?;
+    }
 
     // Accounts.
     for (username, display, role, scope) in ACCOUNTS {

@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod config;
 pub mod demo;
+mod demo_hazards;
 mod demo_records;
 mod demo_units;
 

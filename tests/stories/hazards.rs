@@ -139,13 +139,19 @@ story!(
         assert_eq!(again.status, StatusCode::CONFLICT);
 
         // The ledger exports with each step's time and person.
-    let csv = app.get("/api/v1/hazards/export?format=csv", Some(&chengguan)).await.text();
-    assert!(csv.contains("仓库灭火器过期") && csv.contains("缺少更换记录"), "{csv}");
-    assert!(csv.contains("城关镇安监站 验收销号"), "{csv}");
-    let xlsx = app.get("/api/v1/hazards/export", Some(&chengguan)).await;
-    assert!(xlsx.bytes.starts_with(b"PK"));
+        let csv = app
+            .get("/api/v1/hazards/export?format=csv", Some(&chengguan))
+            .await
+            .text();
+        assert!(
+            csv.contains("仓库灭火器过期") && csv.contains("缺少更换记录"),
+            "{csv}"
+        );
+        assert!(csv.contains("城关镇安监站 验收销号"), "{csv}");
+        let xlsx = app.get("/api/v1/hazards/export", Some(&chengguan)).await;
+        assert!(xlsx.bytes.starts_with(b"PK"));
 
-    // Counted and listed in scope only.
+        // Counted and listed in scope only.
         let counts = app
             .get("/api/v1/hazards/counts", Some(&chengguan))
             .await

@@ -434,6 +434,102 @@ impl Store {
         Ok(out)
     }
 
+    /// Moves a hazard `days` into the past, its steps spread over the `span` days after it was
+    /// found. The demo county uses it to lay out a year of history; only the system may.
+    pub async fn backdate_hazard(
+        &self,
+        actor: &Actor,
+        id: i64,
+        days: i64,
+        span: i64,
+    ) -> Result<()> {
+        if actor.scope != Scope::All || actor.account_id.is_some() {
+            return Err(StoreError::Forbidden);
+        }
+        let shift = chrono::Duration::days(days);
+        let mut tx = self.write().await?;
+        let mut conn = tx.conn();
+        type Dates = (
+            DateTime<Utc>,
+            Option<NaiveDate>,
+            Option<DateTime<Utc>>,
+            Option<DateTime<Utc>>,
+            Option<DateTime<Utc>>,
+        );
+        let (found, deadline, closed, listed, reported): Dates = conn
+            .one(
+                Query::select()
+                    .columns([
+                        "found_at",
+                        "deadline",
+                        "closed_at",
+                        "listed_at",
+                        "reported_to_supervisor_at",
+                    ])
+                    .from("hazards")
+                    .and_where(Expr::col("id").eq(id)),
+            )
+            .await?;
+        conn.update(
+            Query::update()
+                .table("hazards")
+                .values([
+                    ("found_at", (found - shift).into()),
+                    ("created_at", (found - shift).into()),
+                    ("deadline", deadline.map(|d| d - shift).into()),
+                    ("closed_at", closed.map(|d| d - shift).into()),
+                    ("listed_at", listed.map(|d| d - shift).into()),
+                    (
+                        "reported_to_supervisor_at",
+                        reported.map(|d| d - shift).into(),
+                    ),
+                    ("updated_at", (closed.unwrap_or(found) - shift).into()),
+                ])
+                .and_where(Expr::col("id").eq(id)),
+        )
+        .await?;
+        let events: Vec<(i64,)> = conn
+            .all(
+                Query::select()
+                    .column("id")
+                    .from("hazard_events")
+                    .and_where(Expr::col("hazard_id").eq(id))
+                    .order_by("id", Order::Asc),
+            )
+            .await?;
+        let found = found - shift;
+        let steps = i32::try_from(events.len().saturating_sub(1).max(1)).unwrap_or(1);
+        let mut last = found;
+        for (i, (event,)) in events.iter().enumerate() {
+            let i = i32::try_from(i).unwrap_or(0);
+            last = found + chrono::Duration::hours(i64::from(i) * span * 24 / i64::from(steps));
+            conn.update(
+                Query::update()
+                    .table("hazard_events")
+                    .value("at", last)
+                    .and_where(Expr::col("id").eq(*event)),
+            )
+            .await?;
+        }
+        if closed.is_some() {
+            conn.update(
+                Query::update()
+                    .table("hazards")
+                    .values([("closed_at", last.into()), ("updated_at", last.into())])
+                    .and_where(Expr::col("id").eq(id)),
+            )
+            .await?;
+        }
+        conn.update(
+            Query::update()
+                .table("hazard_photos")
+                .value("uploaded_at", now() - shift)
+                .and_where(Expr::col("hazard_id").eq(id)),
+        )
+        .await?;
+        tx.commit().await
+    }
+
     /// One hazard in scope with its timeline, plan, photos and what the reader may do.
     pub async fn hazard(&self, actor: &Actor, id: i64) -> Result<HazardDetail> {
         let mut c = self.read().await?;

@@ -1,0 +1,174 @@
+//! A year of hidden hazards across the demo county, in a realistic mix: mostly general ones
+//! from the units' own checks and inspections, rectified and closed in time; some still being
+//! rectified, some overdue, a few returned once; village and public reports; a few major
+//! hazards with their plans, one listed for supervision by the county.
+
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use safegrid_domain::access::Actor;
+use safegrid_store::{HazardInput, PlanInput, Store, TransitionInput, UnitFilter};
+
+/// Hazards in the demo year.
+const HAZARDS: usize = 900;
+
+const FINDINGS: [(&str, &str); 12] = [
+    ("消防", "灭火器压力不足，未按期检查"),
+    ("消防", "安全出口被货物堵塞"),
+    ("用电", "配电箱未上锁，线路私拉乱接"),
+    ("用电", "电缆绝缘层破损"),
+    ("特种设备", "叉车操作人员无证上岗"),
+    ("特种设备", "压力容器安全阀超期未检"),
+    ("燃气", "液化气瓶与灶具间距不足"),
+    ("危险化学品", "危化品仓库通风不良，标识缺失"),
+    ("有限空间", "有限空间作业未设警示标志"),
+    ("粉尘防爆", "除尘系统未定期清灰"),
+    ("建筑施工", "脚手架连墙件缺失"),
+    ("其他", "安全警示标识不全"),
+];
+
+fn err(e: safegrid_store::StoreError) -> anyhow::Error {
+    anyhow::anyhow!("demo hazards: {e}")
+}
+
+fn step(action: &str) -> TransitionInput {
+    TransitionInput {
+        action: Some(action.to_owned()),
+        ..Default::default()
+    }
+}
+
+pub(crate) async fn seed_hazards(store: &Store) -> anyhow::Result<()> {
+    let system = Actor::system();
+    let mut rng = StdRng::seed_from_u64(2026_11);
+    let mut units = Vec::new();
+    loop {
+        let after = units.last().map_or(0, |u: &safegrid_store::Unit| u.id);
+        let batch = store
+            .units_after(&system, &UnitFilter::default(), after, 1_000)
+            .await
+            .map_err(err)?;
+        if batch.is_empty() {
+            break;
+        }
+        units.extend(batch);
+    }
+    // Units placed in a village, the unit manager's supermarket aside (its own story).
+    let units: Vec<_> = units
+        .into_iter()
+        .filter(|u| u.region.is_some() && u.id != 1)
+        .collect();
+    if units.len() < 10 {
+        return Ok(());
+    }
+    let mut listed_one = false;
+    for i in 0..HAZARDS {
+        let unit = &units[rng.random_range(0..units.len())];
+        let (category, description) = FINDINGS[rng.random_range(0..FINDINGS.len())];
+        let days_ago: i64 = rng.random_range(0..365);
+        let major = i % 97 == 13;
+        let source = match rng.random_range(0..100) {
+            0..45 => "self_check",
+            45..80 => "inspection",
+            80..95 => "village_report",
+            _ => "public_report",
+        };
+        let limit: u64 = if major { 30 } else { rng.random_range(3..15) };
+        let deadline = (safegrid_domain::time::today() + chrono::Days::new(limit)).to_string();
+        let made = store
+            .report_hazard(
+                &system,
+                HazardInput {
+                    unit_id: Some(unit.id),
+                    source: Some(source.to_owned()),
+                    level: Some(if major { "major" } else { "general" }.to_owned()),
+                    category: Some(category.to_owned()),
+                    description: Some(description.to_owned()),
+                    deadline: Some(deadline.clone()),
+                    responsible_person: unit.principal.clone(),
+                    made_known: Some(rng.random_bool(0.8)),
+                    ..Default::default()
+                },
+            )
+            .await
+            .map_err(err)?;
+        let id = made.hazard.id;
+        let act = |input: TransitionInput| store.transition_hazard(&system, id, input);
+        if major {
+            act(TransitionInput {
+                plan: Some(PlanInput {
+                    goals: Some(format!("消除{category}重大事故隐患")),
+                    methods: Some("停产整改，委托专业单位实施改造".to_owned()),
+                    funds: Some("企业自筹 5 万元".to_owned()),
+                    organisation: Some("主要负责人牵头，安全管理人员具体落实".to_owned()),
+                    timeline: Some("30 日内完成".to_owned()),
+                    safety_measures: Some(
+                        "整改期间停止相关作业，设置警戒区，制定专项应急预案".to_owned(),
+                    ),
+                }),
+                ..step("submit_plan")
+            })
+            .await
+            .map_err(err)?;
+            if !listed_one {
+                act(TransitionInput {
+                    comment: Some("县安委办挂牌督办".to_owned()),
+                    ..step("list")
+                })
+                .await
+                .map_err(err)?;
+                listed_one = true;
+            }
+        }
+        // Fresh reports from villages and the public wait for the town.
+        let fresh_report = days_ago < 10 && matches!(source, "village_report" | "public_report");
+        if made.hazard.state == "reported" && !fresh_report {
+            act(TransitionInput {
+                deadline: Some(deadline.clone()),
+                ..step("accept")
+            })
+            .await
+            .map_err(err)?;
+        }
+        // How far it got: old ones are mostly closed, recent ones still under way; some run
+        // past their deadline.
+        let listed = major && store.hazard(&system, id).await.map_err(err)?.hazard.listed;
+        let finished = days_ago > i64::try_from(limit).unwrap_or(0) && rng.random_bool(0.9);
+        if finished && !listed {
+            if rng.random_bool(0.08) {
+                act(step("complete")).await.map_err(err)?;
+                act(TransitionInput {
+                    comment: Some("整改不彻底，请重新整改".to_owned()),
+                    ..step("return")
+                })
+                .await
+                .map_err(err)?;
+            }
+            act(TransitionInput {
+                measures: Some("已按要求整改到位".to_owned()),
+                cost_yuan: Some(f64::from(rng.random_range(2..200u32)) * 100.0),
+                ..step("complete")
+            })
+            .await
+            .map_err(err)?;
+            act(step("verify")).await.map_err(err)?;
+        }
+        if !finished && !listed && !fresh_report && days_ago > 3 && rng.random_bool(0.3) {
+            act(TransitionInput {
+                measures: Some("已整改，等待验收".to_owned()),
+                ..step("complete")
+            })
+            .await
+            .map_err(err)?;
+        }
+        let span = if finished {
+            rng.random_range(1..=i64::try_from(limit).unwrap_or(3))
+        } else {
+            days_ago.min(2)
+        };
+        store
+            .backdate_hazard(&system, id, days_ago, span)
+            .await
+            .map_err(err)?;
+    }
+    Ok(())
+}
