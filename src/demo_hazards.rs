@@ -39,7 +39,7 @@ fn step(action: &str) -> TransitionInput {
 
 pub(crate) async fn seed_hazards(store: &Store) -> anyhow::Result<()> {
     let system = Actor::system();
-    let mut rng = StdRng::seed_from_u64(2026_11);
+    let mut rng = StdRng::seed_from_u64(202_611);
     let mut units = Vec::new();
     loop {
         let after = units.last().map_or(0, |u: &safegrid_store::Unit| u.id);

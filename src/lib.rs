@@ -61,6 +61,26 @@ pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
         started.elapsed().as_millis()
     );
 
+    // Deadlines: marked once each, whichever process gets there first (see sweep_deadlines).
+    let sweeper = store.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            every.tick().await;
+            match sweeper.sweep_deadlines(chrono::Utc::now()).await {
+                Ok(s) if s.overdue + s.due_soon > 0 => {
+                    tracing::info!(
+                        overdue = s.overdue,
+                        due_soon = s.due_soon,
+                        "deadlines swept"
+                    );
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "could not sweep deadlines"),
+            }
+        }
+    });
+
     let purger = store.clone();
     tokio::spawn(async move {
         let mut every = tokio::time::interval(Duration::from_secs(3600));

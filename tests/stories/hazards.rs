@@ -561,3 +561,104 @@ story!(hazard_photos_are_pictures_and_stay_in_scope, |app| {
         .json();
     assert_eq!(detail["photos"].as_array().unwrap().len(), 1);
 });
+
+story!(deadlines_are_swept_once_and_people_are_told, |app| {
+    let qiye = app.token("qiye").await;
+    let unit = own_unit(&app, &qiye).await;
+    let cunwang = app.token("cunwang").await;
+    let chengguan = app.token("chengguan").await;
+    let village = app.get("/api/v1/me", Some(&cunwang)).await.json()["scope"]["root"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // A village report: the town station hears of it.
+    let id = app
+        .post_json("/api/v1/hazards", Some(&cunwang),
+            &json!({"region": village, "unit_id": unit, "level": "general", "source": "village_report", "description": "超市门口堆放煤气罐"}))
+        .await
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+    let town = app
+        .get("/api/v1/notifications", Some(&chengguan))
+        .await
+        .json();
+    assert_eq!(town["unread"], 1);
+    assert_eq!(town["items"][0]["kind"], "reported");
+
+    // Accepted with a deadline two days off: the unit must act, the reporter hears of it.
+    act(
+        &app,
+        &chengguan,
+        id,
+        json!({"action": "accept", "deadline": in_days(2)}),
+    )
+    .await;
+    let unit_told = app.get("/api/v1/notifications", Some(&qiye)).await.json();
+    assert_eq!(unit_told["items"][0]["kind"], "assigned");
+    let reporter = app
+        .get("/api/v1/notifications", Some(&cunwang))
+        .await
+        .json();
+    assert_eq!(reporter["items"][0]["kind"], "accept");
+
+    // The sweep: due soon now, once; overdue when the deadline has passed, once, on the
+    // timeline too.
+    let now = chrono::Utc::now();
+    let first = app.store.sweep_deadlines(now).await.unwrap();
+    assert_eq!((first.due_soon, first.overdue), (1, 0));
+    assert_eq!(
+        app.store.sweep_deadlines(now).await.unwrap().due_soon,
+        0,
+        "said once"
+    );
+    let later = now + chrono::Duration::days(3);
+    let swept = app.store.sweep_deadlines(later).await.unwrap();
+    assert_eq!(swept.overdue, 1);
+    assert_eq!(
+        app.store.sweep_deadlines(later).await.unwrap().overdue,
+        0,
+        "said once"
+    );
+    let h = app
+        .get(&format!("/api/v1/hazards/{id}"), Some(&qiye))
+        .await
+        .json();
+    assert_eq!(
+        h["timeline"].as_array().unwrap().last().unwrap()["action"],
+        "overdue"
+    );
+    let kinds: Vec<String> = app.get("/api/v1/notifications", Some(&qiye)).await.json()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["kind"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(kinds, ["overdue", "due_soon", "assigned"]);
+
+    // Read: the bell empties; another town's station heard nothing of it.
+    let read = app
+        .post_json("/api/v1/notifications/read", Some(&qiye), &json!({}))
+        .await;
+    assert_eq!(read.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        app.get("/api/v1/notifications", Some(&qiye)).await.json()["unread"],
+        0
+    );
+    let xuanwo = app.token("xuanwo").await;
+    assert_eq!(
+        app.get("/api/v1/notifications", Some(&xuanwo)).await.json()["total"],
+        0
+    );
+
+    // The bell on the pages.
+    let browser = app.browser_login("chengguan").await;
+    let page = app.page(&browser.cookie, "/hazards").await.text();
+    assert!(
+        page.contains(r#"data-testid="unread""#),
+        "the town has unread notices"
+    );
+    let list = app.page(&browser.cookie, "/notifications").await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list.text().contains("隐患整改已逾期"));
+});

@@ -215,6 +215,16 @@ impl RegionCode {
         s.push_str("000000");
         Some(RegionCode(s))
     }
+
+    /// The town this division belongs to (itself for a town); none above town level.
+    pub fn town(&self) -> Option<RegionCode> {
+        if self.level() < RegionLevel::Town {
+            return None;
+        }
+        let mut s = self.0[..9].to_owned();
+        s.push_str("000");
+        Some(RegionCode(s))
+    }
 }
 
 /// Checks that a new division fits under its parent: the kind matches the code's level, the
@@ -267,6 +277,14 @@ impl From<RegionCode> for String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn towns_of_villages() {
+        let code = |c: &str| RegionCode::parse("c", c).unwrap();
+        assert_eq!(code("610921100202").town(), Some(code("610921100000")));
+        assert_eq!(code("610921100000").town(), Some(code("610921100000")));
+        assert_eq!(code("610921000000").town(), None);
+    }
 
     fn code(s: &str) -> RegionCode {
         RegionCode::parse("code", s).unwrap()

@@ -27,7 +27,7 @@ pub use error::StoreError;
 pub use files::FileStore;
 pub use hazards::{
     Hazard, HazardCounts, HazardDetail, HazardEvent, HazardFilter, HazardInput, HazardPhoto,
-    HazardPlan, NewPhoto, PlanInput, TransitionInput,
+    HazardPlan, NewPhoto, Notification, PlanInput, Sweep, TransitionInput,
 };
 pub use model::*;
 pub use org::*;

@@ -168,6 +168,8 @@ pub struct PageUser {
     pub account: Account,
     pub csrf: String,
     pub token_hash: String,
+    /// Unread notifications, for the bell on every page.
+    pub unread: i64,
 }
 
 impl PageUser {
@@ -196,11 +198,13 @@ impl FromRequestParts<AppState> for PageUser {
             .await?
             .ok_or(WebError::Unauthorized)?;
         let actor = session.account.actor(client_address(parts));
+        let unread = state.store.unread_notifications(&actor).await?;
         Ok(PageUser {
             actor,
             account: session.account,
             csrf: session.csrf_token,
             token_hash: hash,
+            unread,
         })
     }
 }

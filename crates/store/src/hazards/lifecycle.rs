@@ -294,6 +294,26 @@ impl Store {
             comment.clone(),
         )
         .await?;
+        use super::notify::{Audience, notify};
+        let told = match action {
+            Action::Accept => Some(("assigned", Audience::Unit)),
+            Action::Return => Some(("returned", Audience::Unit)),
+            Action::List => Some(("listed", Audience::Both)),
+            Action::Refer => Some(("referred", Audience::Supervisors)),
+            Action::Complete | Action::ApplyResumption => {
+                Some(("completed", Audience::Supervisors))
+            }
+            _ => None,
+        };
+        if matches!(action, Action::Accept | Action::Reject | Action::Verify) {
+            super::notify::notify_reporter(&mut conn, actor, id, action.as_str()).await?;
+        }
+        if let Some((kind, audience)) = told {
+            let now_hazard = find(&mut conn, actor, id)
+                .await
+                .or(Ok::<_, StoreError>(hazard.clone()))?;
+            notify(&mut conn, actor, &now_hazard, kind, audience).await?;
+        }
         audit::record(
             &mut conn,
             actor,

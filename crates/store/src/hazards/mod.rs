@@ -4,9 +4,11 @@
 //! only the scope differs.
 
 mod lifecycle;
+mod notify;
 mod photos;
 
 pub use lifecycle::{PlanInput, TransitionInput};
+pub use notify::{Notification, Sweep};
 pub use photos::{HazardPhoto, NewPhoto};
 
 use crate::audit::{self, Event, now};
@@ -764,6 +766,13 @@ impl Store {
             )
             .await?;
         lifecycle::record_event(&mut conn, actor, id, "report", None, initial, None).await?;
+        let made = find(&mut conn, actor, id).await?;
+        let (kind, audience) = if initial == State::Rectifying {
+            ("assigned", notify::Audience::Unit)
+        } else {
+            ("reported", notify::Audience::Supervisors)
+        };
+        notify::notify(&mut conn, actor, &made, kind, audience).await?;
         audit::record(
             &mut conn,
             actor,

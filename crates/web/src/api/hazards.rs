@@ -36,6 +36,8 @@ pub fn router() -> Router<AppState> {
             post(add_photo).layer(DefaultBodyLimit::max(PHOTO_LIMIT)),
         )
         .route("/hazard-photos/{id}", get(photo))
+        .route("/notifications", get(notifications))
+        .route("/notifications/read", post(read_notifications))
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -279,4 +281,57 @@ async fn photo(
     QueryArgs(q): QueryArgs<PhotoQuery>,
 ) -> Result<Response, WebError> {
     serve_photo(&state, &user.actor, parse_id(&id)?, q.thumb == Some(1)).await
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+pub struct NotificationQuery {
+    pub page: Option<u64>,
+    pub per_page: Option<u64>,
+}
+
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct NotificationList {
+    #[schema(value_type = Vec<Object>)]
+    pub items: Vec<safegrid_store::Notification>,
+    pub total: i64,
+    pub unread: i64,
+}
+
+#[utoipa::path(get, path = "/api/v1/notifications", tag = "hazards", params(NotificationQuery), security(("bearer" = [])),
+    responses((status = 200, body = NotificationList, description = "The caller's notifications, newest first, and how many are unread")))]
+async fn notifications(
+    State(state): State<AppState>,
+    user: ApiUser,
+    QueryArgs(q): QueryArgs<NotificationQuery>,
+) -> ApiResult<NotificationList> {
+    let page = state
+        .store
+        .notifications(&user.actor, PageRequest::new(q.page, q.per_page))
+        .await?;
+    let unread = state.store.unread_notifications(&user.actor).await?;
+    Ok(Json(NotificationList {
+        items: page.items,
+        total: page.total,
+        unread,
+    }))
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+pub struct ReadRequest {
+    /// One notification; all when absent.
+    pub id: Option<i64>,
+}
+
+#[utoipa::path(post, path = "/api/v1/notifications/read", tag = "hazards", request_body = ReadRequest, security(("bearer" = [])),
+    responses((status = 204)))]
+async fn read_notifications(
+    State(state): State<AppState>,
+    user: ApiUser,
+    JsonBody(input): JsonBody<ReadRequest>,
+) -> Result<StatusCode, WebError> {
+    state
+        .store
+        .mark_notifications_read(&user.actor, input.id)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }

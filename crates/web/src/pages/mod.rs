@@ -10,6 +10,7 @@ mod hazards;
 mod home;
 mod leadership;
 mod ledger;
+mod notifications;
 mod plans;
 mod regions;
 mod session;
@@ -117,6 +118,11 @@ pub fn router() -> Router<AppState> {
             post(hazards::add_photo).layer(DefaultBodyLimit::max(crate::api::PHOTO_LIMIT)),
         )
         .route("/hazard-photos/{id}", get(hazards::photo))
+        .route(
+            "/notifications",
+            get(notifications::list).post(notifications::read_all),
+        )
+        .route("/notifications/{id}", get(notifications::open))
         .route("/coverage", get(units::coverage))
         .route("/audit", get(admin::audit))
         .route(
@@ -139,6 +145,8 @@ pub struct MenuItem {
 /// What every signed-in page shows around its content.
 pub struct Chrome {
     pub user_name: String,
+    /// Unread notifications, for the bell.
+    pub unread: i64,
     pub role_label: String,
     pub csrf: String,
     pub menu: Vec<MenuItem>,
@@ -186,6 +194,7 @@ impl Chrome {
         };
         Self {
             user_name: user.account.display_name.clone(),
+            unread: user.unread,
             role_label: t.label("role", role.as_str()),
             csrf: user.csrf.clone(),
             menu,

@@ -1,0 +1,88 @@
+//! The bell's page: the account's notifications, newest first; opening one marks it read and
+//! goes to its hazard.
+
+use super::{Chrome, Pager, render};
+use crate::auth::PageUser;
+use crate::error::WebError;
+use crate::extract::{FormPairs, QueryArgs};
+use crate::i18n::Tr;
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use safegrid_store::{Notification, PageRequest};
+use serde::Deserialize;
+
+#[derive(Template)]
+#[template(path = "notifications.html")]
+struct ListPage {
+    t: Tr,
+    chrome: Chrome,
+    items: Vec<Notification>,
+    pager: Pager,
+}
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    pub page: Option<u64>,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    t: Tr,
+    user: PageUser,
+    QueryArgs(q): QueryArgs<ListQuery>,
+) -> Result<Response, WebError> {
+    let page = state
+        .store
+        .notifications(&user.actor, PageRequest::new(q.page, Some(50)))
+        .await?;
+    render(&ListPage {
+        chrome: Chrome::new(&t, &user, "notifications"),
+        pager: Pager::new(&page, String::new()),
+        items: page.items,
+        t,
+    })
+}
+
+pub async fn read_all(
+    State(state): State<AppState>,
+    user: PageUser,
+    pairs: FormPairs,
+) -> Result<Response, WebError> {
+    user.check_csrf(&pairs.get("csrf").unwrap_or_default())?;
+    state
+        .store
+        .mark_notifications_read(&user.actor, None)
+        .await?;
+    Ok(Redirect::to("/notifications").into_response())
+}
+
+/// Opens a notification: marks it read and shows its hazard. A link, so it is a GET; marking
+/// one's own notification read is harmless to repeat.
+pub async fn open(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
+    state
+        .store
+        .mark_notifications_read(&user.actor, Some(id))
+        .await?;
+    let page = state
+        .store
+        .notifications(
+            &user.actor,
+            PageRequest::new(Some(1), Some(PageRequest::MAX_PER_PAGE)),
+        )
+        .await?;
+    let target = page
+        .items
+        .iter()
+        .find(|n| n.id == id)
+        .and_then(|n| n.hazard_id)
+        .map(|h| format!("/hazards/{h}"))
+        .unwrap_or_else(|| "/notifications".to_owned());
+    Ok(Redirect::to(&target).into_response())
+}
