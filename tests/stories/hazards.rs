@@ -49,11 +49,23 @@ story!(
     |app| {
         let qiye = app.token("qiye").await;
         let unit = own_unit(&app, &qiye).await;
+        // Where in the unit: the goods lift of its own grid.
+        let grid = app
+            .get(&format!("/api/v1/units/{unit}/grid"), Some(&qiye))
+            .await
+            .json();
+        let lift = grid
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|n| n["name"] == "货梯")
+            .unwrap()["id"]
+            .clone();
         let made = app
         .post_json(
             "/api/v1/hazards",
             Some(&qiye),
-            &json!({"unit_id": unit, "level": "general", "source": "self_check", "description": "仓库灭火器过期",
+            &json!({"unit_id": unit, "node_id": lift, "level": "general", "source": "self_check", "description": "仓库灭火器过期",
                     "deadline": in_days(7), "responsible_person": "吴刚", "made_known": true}),
         )
         .await;
@@ -63,6 +75,7 @@ story!(
             h["state"], "rectifying",
             "a unit's own general finding is rectified at once"
         );
+        assert_eq!(h["node_name"], "货梯（吴刚）");
         let id = h["id"].as_i64().unwrap();
         assert!(
             h["actions"]

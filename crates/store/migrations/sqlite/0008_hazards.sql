@@ -38,7 +38,9 @@ CREATE TABLE hazards (
     updated_at             TEXT NOT NULL
 );
 CREATE INDEX hazards_county ON hazards(county_code, state, deadline);
-CREATE INDEX hazards_region ON hazards(region_code, state);
+-- The ledgers list newest findings first: per county, per town or village.
+CREATE INDEX hazards_county_found ON hazards(county_code, found_at, id);
+CREATE INDEX hazards_region ON hazards(region_code, found_at);
 CREATE INDEX hazards_unit ON hazards(unit_id, found_at);
 CREATE INDEX hazards_department ON hazards(department_id, state);
 CREATE INDEX hazards_open_deadline ON hazards(deadline) WHERE state NOT IN ('closed', 'rejected');

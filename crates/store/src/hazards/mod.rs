@@ -73,6 +73,8 @@ pub struct Hazard {
     pub unregistered_unit: Option<String>,
     pub department_id: Option<i64>,
     pub node_id: Option<i64>,
+    /// The node of the unit's own grid it was found at, with its responsible person.
+    pub node_name: Option<String>,
     pub place: Option<String>,
     pub longitude: Option<f64>,
     pub latitude: Option<f64>,
@@ -202,6 +204,12 @@ fn select() -> SelectStatement {
             "unit_name",
         )
         .expr_as(Expr::col(("r", "name")), "region_name")
+        .expr_as(
+            Expr::cust(
+                "CASE WHEN gn.id IS NULL THEN NULL ELSE gn.name || '（' || gn.person || '）' END",
+            ),
+            "node_name",
+        )
         .from_as("hazards", "h")
         .join_as(
             JoinType::LeftJoin,
@@ -214,6 +222,12 @@ fn select() -> SelectStatement {
             "regions",
             "r",
             Expr::col(("r", "code")).equals(("h", "region_code")),
+        )
+        .join_as(
+            JoinType::LeftJoin,
+            "unit_grid_nodes",
+            "gn",
+            Expr::col(("gn", "id")).equals(("h", "node_id")),
         )
         .to_owned()
 }
@@ -293,13 +307,29 @@ impl Store {
         page: PageRequest,
     ) -> Result<Page<Hazard>> {
         let at = Utc::now();
+        let condition = filter.condition(local_date(at))?;
         let mut q = select();
         q.cond_where(scope::hazards(&actor.scope))
-            .cond_where(filter.condition(local_date(at))?)
+            .cond_where(condition.clone())
             .order_by(("h", "found_at"), Order::Desc)
             .order_by(("h", "id"), Order::Desc);
+        // The total counts hazards alone; the unit is joined only when the filter asks about it.
+        let mut count = Query::select();
+        count
+            .expr(Expr::cust("COUNT(*)"))
+            .from_as("hazards", "h")
+            .cond_where(scope::hazards(&actor.scope))
+            .cond_where(condition);
+        if filter.sector.is_some() || filter.grade.is_some() {
+            count.join_as(
+                JoinType::LeftJoin,
+                "units",
+                "u",
+                Expr::col(("u", "id")).equals(("h", "unit_id")),
+            );
+        }
         let mut c = self.read().await?;
-        let page = c.conn().page::<Hazard>(&q, page).await?;
+        let page = c.conn().page_counted::<Hazard>(&q, &count, page).await?;
         Ok(Page {
             items: page
                 .items
@@ -322,15 +352,18 @@ impl Store {
             overdue: None,
             ..filter.clone()
         };
+        let needs_unit = filter.sector.is_some() || filter.grade.is_some();
         let base = |q: &mut SelectStatement| -> Result<()> {
-            q.from_as("hazards", "h")
-                .join_as(
+            q.from_as("hazards", "h");
+            if needs_unit {
+                q.join_as(
                     JoinType::LeftJoin,
                     "units",
                     "u",
                     Expr::col(("u", "id")).equals(("h", "unit_id")),
-                )
-                .cond_where(scope::hazards(&actor.scope))
+                );
+            }
+            q.cond_where(scope::hazards(&actor.scope))
                 .cond_where(unfiltered_state.condition(today)?);
             Ok(())
         };

@@ -357,6 +357,8 @@ struct ReportPage {
     party: &'static str,
     units: Vec<Unit>,
     unit: Option<Unit>,
+    /// The unit's own grid, to say where in the unit.
+    nodes: Vec<safegrid_store::GridNode>,
     sources: Vec<(&'static str, String)>,
     values: Vec<(String, String)>,
     errors: FormErrors,
@@ -393,6 +395,10 @@ async fn report_page(
     let unit = match unit {
         Some(id) => Some(state.store.unit(&user.actor, id).await?.unit),
         None => None,
+    };
+    let nodes = match &unit {
+        Some(u) => state.store.grid_nodes(&user.actor, u.id).await?,
+        None => Vec::new(),
     };
     // A village member picks from the village's units; others come from a unit's page or
     // give its number.
@@ -439,6 +445,7 @@ async fn report_page(
             t,
             units,
             unit,
+            nodes,
             sources,
             values,
             errors,
@@ -476,6 +483,7 @@ pub async fn report(
     let unit_id = form.id("unit_id").unwrap_or(None);
     let input = HazardInput {
         unit_id,
+        node_id: form.id("node_id").unwrap_or(None),
         unregistered_unit: form.field("unregistered_unit"),
         region: form.field("region"),
         place: form.field("place"),
@@ -491,7 +499,6 @@ pub async fn report(
         measures: form.field("measures"),
         cost_yuan: number("cost_yuan"),
         made_known: Some(form.field("made_known").is_some()),
-        ..Default::default()
     };
     // Check the photo before anything is stored, so a bad photo does not leave a hazard
     // behind without it.
