@@ -675,3 +675,153 @@ story!(deadlines_are_swept_once_and_people_are_told, |app| {
     assert_eq!(list.status, StatusCode::OK);
     assert!(list.text().contains("隐患整改已逾期"));
 });
+
+story!(units_report_their_hazard_statistics_on_time, |app| {
+    use safegrid_domain::hazard::report::{Period, Standing};
+    let qiye = app.token("qiye").await;
+    let unit = own_unit(&app, &qiye).await;
+    let id = app
+        .post_json("/api/v1/hazards", Some(&qiye),
+            &json!({"unit_id": unit, "level": "general", "source": "self_check", "description": "消防通道堆放纸箱", "deadline": in_days(3)}))
+        .await
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+    // Found a hundred days ago: in a quarter that has ended, whatever today is.
+    app.store
+        .backdate_hazard(&safegrid_domain::access::Actor::system(), id, 100, 2)
+        .await
+        .unwrap();
+    let today = safegrid_domain::time::today();
+    let found = today - chrono::Days::new(100);
+    let quarter = Period::Quarter {
+        year: chrono::Datelike::year(&found),
+        quarter: (chrono::Datelike::month(&found) - 1) / 3 + 1,
+    };
+    let code = quarter.code();
+    let report = app
+        .get(
+            &format!("/api/v1/units/{unit}/hazard-reports/{code}"),
+            Some(&qiye),
+        )
+        .await
+        .json();
+    assert_eq!(report["figures"]["found_general"], 1, "{report}");
+    assert_eq!(report["submitted"], Value::Null);
+    assert_eq!(report["due"], quarter.due().to_string());
+
+    // The town sees the unit as missing once the due day has passed, not due before.
+    let chengguan = app.token("chengguan").await;
+    let before = app
+        .get(
+            &format!("/api/v1/hazard-reports?period={code}"),
+            Some(&chengguan),
+        )
+        .await
+        .json();
+    let expected = Standing::of(quarter, None, today).as_str();
+    let mine = before["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["unit_id"] == unit)
+        .unwrap()
+        .clone();
+    assert_eq!(mine["standing"], expected);
+
+    // Submitted over the principal's name, once; a period still running cannot be.
+    let current = Period::Quarter {
+        year: chrono::Datelike::year(&today),
+        quarter: (chrono::Datelike::month(&today) - 1) / 3 + 1,
+    };
+    let early = app
+        .post_json(
+            &format!("/api/v1/units/{unit}/hazard-reports"),
+            Some(&qiye),
+            &json!({"period": current.code(), "principal": "何晓燕"}),
+        )
+        .await;
+    assert_eq!(early.first_error().0, "period");
+    let unsigned = app
+        .post_json(
+            &format!("/api/v1/units/{unit}/hazard-reports"),
+            Some(&qiye),
+            &json!({"period": code}),
+        )
+        .await;
+    assert_eq!(unsigned.first_error().0, "principal");
+    let sent = app
+        .post_json(
+            &format!("/api/v1/units/{unit}/hazard-reports"),
+            Some(&qiye),
+            &json!({"period": code, "principal": "何晓燕", "analysis": "本季度隐患均已整改"}),
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::CREATED, "{}", sent.text());
+    assert_eq!(sent.json()["found_general"], 1);
+    let twice = app
+        .post_json(
+            &format!("/api/v1/units/{unit}/hazard-reports"),
+            Some(&qiye),
+            &json!({"period": code, "principal": "何晓燕"}),
+        )
+        .await;
+    assert_eq!(twice.first_error().0, "period");
+    let after = app
+        .get(
+            &format!("/api/v1/hazard-reports?period={code}"),
+            Some(&chengguan),
+        )
+        .await
+        .json();
+    let submitted_on_time = today <= quarter.due();
+    assert_eq!(after["counts"]["on_time"], i64::from(submitted_on_time));
+    assert_eq!(after["counts"]["late"], i64::from(!submitted_on_time));
+
+    // Another town neither lists nor reads it.
+    let xuanwo = app.token("xuanwo").await;
+    let other = app
+        .get(
+            &format!("/api/v1/hazard-reports?period={code}"),
+            Some(&xuanwo),
+        )
+        .await
+        .json();
+    assert!(
+        other["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["unit_id"] != unit)
+    );
+    assert_eq!(
+        app.get(
+            &format!("/api/v1/units/{unit}/hazard-reports/{code}"),
+            Some(&xuanwo)
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get("/api/v1/hazard-reports?period=2026Q9", Some(&xuanwo))
+            .await
+            .first_error()
+            .0,
+        "period"
+    );
+
+    // The pages.
+    let browser = app.browser_login("chengguan").await;
+    assert_eq!(
+        app.page(&browser.cookie, &format!("/reports?period={code}"))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let tab = app
+        .page(&browser.cookie, &format!("/units/{unit}/reports"))
+        .await;
+    assert_eq!(tab.status, StatusCode::OK);
+    assert!(tab.text().contains("何晓燕"));
+});

@@ -27,7 +27,8 @@ pub use error::StoreError;
 pub use files::FileStore;
 pub use hazards::{
     Hazard, HazardCounts, HazardDetail, HazardEvent, HazardFilter, HazardInput, HazardPhoto,
-    HazardPlan, NewPhoto, Notification, PlanInput, Sweep, TransitionInput,
+    HazardPlan, HazardReport, HazardStatistics, NewPhoto, Notification, PlanInput, ReportInput,
+    ReportStanding, StandingCounts, StandingFilter, Sweep, TransitionInput,
 };
 pub use model::*;
 pub use org::*;

@@ -3,6 +3,7 @@
 
 pub mod deadline;
 pub mod lifecycle;
+pub mod report;
 
 use crate::invalid::Violation;
 use serde::Serialize;

@@ -6,10 +6,14 @@
 mod lifecycle;
 mod notify;
 mod photos;
+mod reports;
 
 pub use lifecycle::{PlanInput, TransitionInput};
 pub use notify::{Notification, Sweep};
 pub use photos::{HazardPhoto, NewPhoto};
+pub use reports::{
+    HazardReport, HazardStatistics, ReportInput, ReportStanding, StandingCounts, StandingFilter,
+};
 
 use crate::audit::{self, Event, now};
 use crate::db::{Conn, Store};

@@ -3,11 +3,13 @@
 
 mod hazards;
 mod openapi;
+mod reports;
 mod unit_records;
 
 pub use hazards::{HazardQuery, PHOTO_LIMIT, PhotoQuery};
 pub(crate) use hazards::{new_photo, serve_photo};
 pub use openapi::ApiDoc;
+pub use reports::StandingQuery;
 pub use unit_records::HazardSourceQuery;
 
 use crate::auth::{self, ApiUser};
@@ -68,6 +70,7 @@ pub fn router() -> Router<AppState> {
         .route("/audit", get(audit))
         .merge(unit_records::router())
         .merge(hazards::router())
+        .merge(reports::router())
         .fallback(|| async { WebError::NotFound })
 }
 

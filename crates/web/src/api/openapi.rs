@@ -27,6 +27,7 @@ use utoipa::{Modify, OpenApi};
         super::hazards::hazards, super::hazards::counts, super::hazards::export, super::hazards::hazard, super::hazards::report,
         super::hazards::transition, super::hazards::add_photo, super::hazards::photo,
         super::hazards::notifications, super::hazards::read_notifications,
+        super::reports::unit_report, super::reports::submit, super::reports::standings,
     ),
     modifiers(&BearerAuth),
     tags((name = "auth"), (name = "organisation"), (name = "accounts"), (name = "units"), (name = "hazard sources"), (name = "unit records"), (name = "hazards"), (name = "calculations"), (name = "audit"))

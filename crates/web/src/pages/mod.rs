@@ -13,6 +13,7 @@ mod ledger;
 mod notifications;
 mod plans;
 mod regions;
+mod reports;
 mod session;
 mod unit_records;
 mod units;
@@ -123,6 +124,11 @@ pub fn router() -> Router<AppState> {
             get(notifications::list).post(notifications::read_all),
         )
         .route("/notifications/{id}", get(notifications::open))
+        .route("/reports", get(reports::standings))
+        .route(
+            "/units/{id}/reports",
+            get(reports::unit_reports).post(reports::submit),
+        )
         .route("/coverage", get(units::coverage))
         .route("/audit", get(admin::audit))
         .route(
@@ -169,6 +175,9 @@ impl Chrome {
         if role.sees_supervision_data() {
             add("home", "/");
             add("hazards", "/hazards");
+            if role != Role::UnitManager && role != Role::VillageMember {
+                add("reports", "/reports");
+            }
             add("units", "/units");
             add("hazard_sources", "/hazard-sources");
             if role != Role::UnitManager {

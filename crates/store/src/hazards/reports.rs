@@ -1,0 +1,371 @@
+//! The units' hidden-hazard statistics reports (R-LED-7): the figures of a quarter or a year
+//! worked out from the ledger, submitted by the unit over its principal's name, and for towns
+//! and departments the list of who reported on time, late, or not at all.
+
+use crate::audit::{self, Event, now};
+use crate::db::Store;
+use crate::units::find_unit;
+use crate::{Page, PageRequest, Result, StoreError, scope};
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use safegrid_domain::access::Actor;
+use safegrid_domain::hazard::lifecycle::Party;
+use safegrid_domain::hazard::report::{Period, Standing};
+use safegrid_domain::invalid::{Invalid, Violation, optional_text, required_text};
+use safegrid_domain::region::RegionCode;
+use safegrid_domain::time::{CHINA, local_date};
+use sea_query::{Cond, Expr, ExprTrait, Func, JoinType, Order, Query};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use sqlx::FromRow;
+
+/// A unit's figures for a period: hazards found in it, by level, and where they stand.
+#[derive(Debug, Clone, Default, PartialEq, FromRow, Serialize, utoipa::ToSchema)]
+pub struct HazardStatistics {
+    pub found_general: i64,
+    pub found_major: i64,
+    pub closed: i64,
+    pub still_open: i64,
+    pub overdue: i64,
+    pub cost_yuan: f64,
+}
+
+/// A submitted report.
+#[derive(Debug, Clone, FromRow, Serialize, utoipa::ToSchema)]
+pub struct HazardReport {
+    pub unit_id: i64,
+    pub period: String,
+    #[sqlx(flatten)]
+    #[serde(flatten)]
+    pub figures: HazardStatistics,
+    pub analysis: Option<String>,
+    pub principal: String,
+    pub submitted_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct ReportInput {
+    /// 2026Q3 or 2026
+    pub period: Option<String>,
+    /// The principal's name, as signed.
+    pub principal: Option<String>,
+    /// The unit's analysis (统计分析).
+    pub analysis: Option<String>,
+}
+
+/// A unit's standing for a period, in a town's or department's list.
+#[derive(Debug, Clone, FromRow, Serialize, utoipa::ToSchema)]
+pub struct ReportStanding {
+    pub unit_id: i64,
+    pub unit_name: String,
+    pub region_name: Option<String>,
+    pub principal: Option<String>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    /// not_due, on_time, late, missing
+    #[sqlx(skip)]
+    pub standing: &'static str,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct StandingFilter {
+    pub region: Option<String>,
+    pub department: Option<i64>,
+    /// on_time, late, missing, not_due
+    pub standing: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
+pub struct StandingCounts {
+    pub units: i64,
+    pub on_time: i64,
+    pub late: i64,
+    pub missing: i64,
+}
+
+/// How many rows meet the condition (0 when none): `COALESCE(SUM(CASE WHEN … THEN 1 ELSE 0 END), 0)`.
+fn sum_when(condition: Cond) -> Expr {
+    let case: Expr = Expr::case(condition, Expr::val(1))
+        .finally(Expr::val(0))
+        .into();
+    Func::coalesce([Func::sum(case).into(), Expr::val(0)]).into()
+}
+
+/// The first instant after the due day ends in China: submissions before it are on time.
+fn cutoff(period: Period) -> DateTime<Utc> {
+    let next = period.due().succ_opt().unwrap_or(NaiveDate::MAX);
+    CHINA
+        .from_local_datetime(&next.and_time(chrono::NaiveTime::MIN))
+        .single()
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or(DateTime::<Utc>::MAX_UTC)
+}
+
+/// The first instant of a day in China, in UTC.
+fn start_of(day: NaiveDate) -> DateTime<Utc> {
+    CHINA
+        .from_local_datetime(&day.and_time(chrono::NaiveTime::MIN))
+        .single()
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or(DateTime::<Utc>::MIN_UTC)
+}
+
+impl Store {
+    /// A unit's figures for a period, from its ledger.
+    pub async fn hazard_statistics(
+        &self,
+        actor: &Actor,
+        unit: i64,
+        period: Period,
+    ) -> Result<HazardStatistics> {
+        let mut c = self.read().await?;
+        let mut conn = c.conn();
+        find_unit(&mut conn, actor, unit).await?;
+        let (first, last) = period.days();
+        let today = local_date(Utc::now());
+        let open = || Expr::col("state").is_not_in(["closed", "rejected"]);
+        let q = Query::select()
+            .expr_as(
+                sum_when(Cond::all().add(Expr::col("level").eq("general"))),
+                "found_general",
+            )
+            .expr_as(
+                sum_when(Cond::all().add(Expr::col("level").eq("major"))),
+                "found_major",
+            )
+            .expr_as(
+                sum_when(Cond::all().add(Expr::col("state").eq("closed"))),
+                "closed",
+            )
+            .expr_as(sum_when(Cond::all().add(open())), "still_open")
+            .expr_as(
+                sum_when(Cond::all().add(open()).add(Expr::col("deadline").lt(today))),
+                "overdue",
+            )
+            .expr_as(Expr::cust("COALESCE(SUM(cost_yuan), 0.0)"), "cost_yuan")
+            .from("hazards")
+            .and_where(Expr::col("unit_id").eq(unit))
+            .and_where(Expr::col("state").ne("rejected"))
+            .and_where(Expr::col("found_at").gte(start_of(first)))
+            .and_where(Expr::col("found_at").lt(start_of(last.succ_opt().unwrap_or(last))))
+            .to_owned();
+        conn.one(&q).await
+    }
+
+    /// The unit's report for a period, if submitted.
+    pub async fn hazard_report(
+        &self,
+        actor: &Actor,
+        unit: i64,
+        period: Period,
+    ) -> Result<Option<HazardReport>> {
+        let mut c = self.read().await?;
+        let mut conn = c.conn();
+        find_unit(&mut conn, actor, unit).await?;
+        conn.optional(
+            Query::select()
+                .columns([
+                    "unit_id",
+                    "period",
+                    "found_general",
+                    "found_major",
+                    "closed",
+                    "still_open",
+                    "overdue",
+                    "cost_yuan",
+                    "analysis",
+                    "principal",
+                    "submitted_at",
+                ])
+                .from("hazard_reports")
+                .and_where(Expr::col("unit_id").eq(unit))
+                .and_where(Expr::col("period").eq(period.code())),
+        )
+        .await
+    }
+
+    /// Submits the unit's report for an ended period: the figures are worked out now and kept
+    /// as submitted. Once per unit and period.
+    pub async fn submit_hazard_report(
+        &self,
+        actor: &Actor,
+        unit: i64,
+        input: ReportInput,
+    ) -> Result<HazardReport> {
+        if !matches!(
+            Party::of(actor.role),
+            Party::Unit | Party::Supervisor | Party::County
+        ) {
+            return Err(StoreError::Forbidden);
+        }
+        let mut errors = Invalid::default();
+        let period = errors.keep(Period::parse(
+            "period",
+            input.period.as_deref().unwrap_or_default(),
+        ));
+        let principal = errors.keep(required_text(
+            "principal",
+            input.principal.as_deref().unwrap_or_default(),
+            40,
+        ));
+        let analysis = errors.keep(optional_text("analysis", input.analysis.as_deref(), 2000));
+        let today = local_date(Utc::now());
+        if let Some(p) = period
+            && !p.ended(today)
+        {
+            errors.push(Violation::new("period", "error.period_not_ended"));
+        }
+        errors.into_result()?;
+        let (Some(period), Some(principal), Some(analysis)) = (period, principal, analysis) else {
+            return Err(Invalid::one("body", "error.body_unreadable").into());
+        };
+        if self.hazard_report(actor, unit, period).await?.is_some() {
+            return Err(Violation::new("period", "error.report_submitted").into());
+        }
+        let figures = self.hazard_statistics(actor, unit, period).await?;
+        let mut tx = self.write().await?;
+        let mut conn = tx.conn();
+        let u = find_unit(&mut conn, actor, unit).await?;
+        conn.insert(
+            Query::insert()
+                .into_table("hazard_reports")
+                .columns([
+                    "unit_id",
+                    "period",
+                    "found_general",
+                    "found_major",
+                    "closed",
+                    "still_open",
+                    "overdue",
+                    "cost_yuan",
+                    "analysis",
+                    "principal",
+                    "submitted_at",
+                    "submitted_by",
+                ])
+                .values_panic([
+                    unit.into(),
+                    period.code().into(),
+                    figures.found_general.into(),
+                    figures.found_major.into(),
+                    figures.closed.into(),
+                    figures.still_open.into(),
+                    figures.overdue.into(),
+                    figures.cost_yuan.into(),
+                    analysis.clone().into(),
+                    principal.clone().into(),
+                    now().into(),
+                    actor.account_id.into(),
+                ]),
+        )
+        .await
+        .map_err(|e| e.unique_as("period", "error.report_submitted"))?;
+        audit::record(
+            &mut conn,
+            actor,
+            Event {
+                chain: &u.county_code,
+                action: "hazard_report.submit",
+                object_type: "unit",
+                object_id: Some(unit.to_string()),
+                detail: json!({ "period": period.code(), "principal": principal }),
+                outcome: "ok",
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        self.hazard_report(actor, unit, period)
+            .await?
+            .ok_or(StoreError::NotFound)
+    }
+
+    /// Units in scope (those operating) with where each stands for the period.
+    pub async fn report_standings(
+        &self,
+        actor: &Actor,
+        period: Period,
+        filter: &StandingFilter,
+        page: PageRequest,
+    ) -> Result<(Page<ReportStanding>, StandingCounts)> {
+        let today = local_date(Utc::now());
+        let cutoff = cutoff(period);
+        let due_passed = today > period.due();
+        let mut base = Cond::all()
+            .add(scope::units(&actor.scope))
+            .add(Expr::col(("u", "status")).eq("operating"));
+        if let Some(r) = filter.region.as_deref().filter(|r| !r.is_empty()) {
+            let (low, high) = RegionCode::parse("region", r)?.subtree_bounds();
+            base = base.add(Expr::col(("u", "region_code")).between(low, high));
+        }
+        if let Some(d) = filter.department {
+            base = base.add(scope::supervised_by(d));
+        }
+        let standing = match filter.standing.as_deref().filter(|s| !s.is_empty()) {
+            None => Cond::all(),
+            Some("on_time") => Cond::all().add(Expr::col(("r", "submitted_at")).lt(cutoff)),
+            Some("late") => Cond::all().add(Expr::col(("r", "submitted_at")).gte(cutoff)),
+            Some("missing") if due_passed => Cond::all().add(Expr::col(("r", "id")).is_null()),
+            Some("not_due") if !due_passed => Cond::all().add(Expr::col(("r", "id")).is_null()),
+            Some("missing" | "not_due") => scope::nothing(),
+            Some(_) => return Err(Violation::new("standing", "error.choice").into()),
+        };
+        let joined = |q: &mut sea_query::SelectStatement| {
+            q.from_as("units", "u").join_as(
+                JoinType::LeftJoin,
+                "hazard_reports",
+                "r",
+                Cond::all()
+                    .add(Expr::col(("r", "unit_id")).equals(("u", "id")))
+                    .add(Expr::col(("r", "period")).eq(period.code())),
+            );
+        };
+        let mut q = Query::select();
+        q.expr_as(Expr::col(("u", "id")), "unit_id")
+            .expr_as(Expr::col(("u", "name")), "unit_name")
+            .expr_as(Expr::col(("g", "name")), "region_name")
+            .columns([("r", "principal"), ("r", "submitted_at")]);
+        joined(&mut q);
+        q.join_as(
+            JoinType::LeftJoin,
+            "regions",
+            "g",
+            Expr::col(("g", "code")).equals(("u", "region_code")),
+        )
+        .cond_where(base.clone())
+        .cond_where(standing.clone())
+        .order_by(("u", "region_code"), Order::Asc)
+        .order_by(("u", "name"), Order::Asc);
+        let mut count = Query::select();
+        count.expr(Expr::cust("COUNT(*)"));
+        joined(&mut count);
+        count.cond_where(base.clone()).cond_where(standing);
+        let mut totals = Query::select();
+        totals
+            .expr(Expr::cust("COUNT(*)"))
+            .expr(sum_when(
+                Cond::all().add(Expr::col(("r", "submitted_at")).lt(cutoff)),
+            ))
+            .expr(sum_when(
+                Cond::all().add(Expr::col(("r", "submitted_at")).gte(cutoff)),
+            ))
+            .expr(sum_when(Cond::all().add(Expr::col(("r", "id")).is_null())));
+        joined(&mut totals);
+        totals.cond_where(base);
+        let mut c = self.read().await?;
+        let mut conn = c.conn();
+        let mut page = conn
+            .page_counted::<ReportStanding>(&q, &count, page)
+            .await?;
+        let (units, on_time, late, unsubmitted): (i64, i64, i64, i64) = conn.one(&totals).await?;
+        for s in &mut page.items {
+            s.standing = Standing::of(period, s.submitted_at.map(local_date), today).as_str();
+        }
+        Ok((
+            page,
+            StandingCounts {
+                units,
+                on_time,
+                late,
+                missing: if due_passed { unsubmitted } else { 0 },
+            },
+        ))
+    }
+}

@@ -1,0 +1,262 @@
+//! Hidden-hazard statistics reports on the pages: a unit's own tab (its figures per period,
+//! and the form to submit them over its principal's name), and the towns' and departments'
+//! view of who reported on time, late, or not at all.
+
+use super::{Chrome, FormErrors, Pager, query_base, render, render_with};
+use crate::api::StandingQuery;
+use crate::auth::PageUser;
+use crate::error::WebError;
+use crate::extract::{FormPairs, QueryArgs};
+use crate::i18n::Tr;
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use safegrid_domain::hazard::report::{Period, Standing};
+use safegrid_domain::time::today;
+use safegrid_store::{
+    Department, HazardReport, HazardStatistics, PageRequest, RegionNode, ReportInput,
+    ReportStanding, StandingCounts, StoreError, Unit,
+};
+use serde::Deserialize;
+
+/// The periods offered: the last four quarters and the last two years, newest first.
+fn recent_periods() -> Vec<Period> {
+    let (mut quarter, year) = Period::latest(today());
+    let mut out = Vec::new();
+    for _ in 0..4 {
+        out.push(quarter);
+        quarter = match quarter {
+            Period::Quarter { year, quarter: 1 } => Period::Quarter {
+                year: year - 1,
+                quarter: 4,
+            },
+            Period::Quarter { year, quarter } => Period::Quarter {
+                year,
+                quarter: quarter - 1,
+            },
+            other => other,
+        };
+    }
+    if let Period::Year { year } = year {
+        out.push(Period::Year { year });
+        out.push(Period::Year { year: year - 1 });
+    }
+    out
+}
+
+/// A period's name for people: "2026 年第 3 季度", "2025 年度".
+pub fn period_label(t: &Tr, p: &Period) -> String {
+    match p {
+        Period::Quarter { year, quarter } => t.f(
+            "reports.quarter",
+            &[("year", year.to_string()), ("quarter", quarter.to_string())],
+        ),
+        Period::Year { year } => t.f1("reports.year", "year", year),
+    }
+}
+
+pub struct PeriodRow {
+    pub period: Period,
+    pub label: String,
+    pub due: String,
+    pub figures: HazardStatistics,
+    pub submitted: Option<HazardReport>,
+    pub standing: &'static str,
+}
+
+impl PeriodRow {
+    /// The figures as submitted, or as the ledger has them now.
+    pub fn shown(&self) -> &HazardStatistics {
+        self.submitted
+            .as_ref()
+            .map_or(&self.figures, |s| &s.figures)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "unit_reports.html")]
+struct UnitTab {
+    t: Tr,
+    chrome: Chrome,
+    unit: Unit,
+    tab: &'static str,
+    rows: Vec<PeriodRow>,
+    can_submit: bool,
+    errors: FormErrors,
+}
+
+async fn unit_tab(
+    state: &AppState,
+    t: Tr,
+    user: &PageUser,
+    id: i64,
+    errors: FormErrors,
+) -> Result<Response, WebError> {
+    let unit = state.store.unit(&user.actor, id).await?.unit;
+    let mut rows = Vec::new();
+    for period in recent_periods() {
+        let figures = state
+            .store
+            .hazard_statistics(&user.actor, id, period)
+            .await?;
+        let submitted = state.store.hazard_report(&user.actor, id, period).await?;
+        let standing = Standing::of(
+            period,
+            submitted
+                .as_ref()
+                .map(|r| safegrid_domain::time::local_date(r.submitted_at)),
+            today(),
+        )
+        .as_str();
+        rows.push(PeriodRow {
+            label: period_label(&t, &period),
+            due: period.due().to_string(),
+            period,
+            figures,
+            submitted,
+            standing,
+        });
+    }
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    render_with(
+        status,
+        &UnitTab {
+            chrome: Chrome::new(&t, user, "units"),
+            can_submit: matches!(
+                safegrid_domain::hazard::lifecycle::Party::of(user.actor.role),
+                safegrid_domain::hazard::lifecycle::Party::Unit
+                    | safegrid_domain::hazard::lifecycle::Party::Supervisor
+                    | safegrid_domain::hazard::lifecycle::Party::County
+            ),
+            t,
+            unit,
+            tab: "reports",
+            rows,
+            errors,
+        },
+    )
+}
+
+pub async fn unit_reports(
+    State(state): State<AppState>,
+    t: Tr,
+    user: PageUser,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
+    unit_tab(&state, t, &user, id, FormErrors::default()).await
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    t: Tr,
+    user: PageUser,
+    Path(id): Path<String>,
+    pairs: FormPairs,
+) -> Result<Response, WebError> {
+    user.check_csrf(&pairs.get("csrf").unwrap_or_default())?;
+    let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
+    let input = ReportInput {
+        period: pairs.get("period"),
+        principal: pairs.get("principal"),
+        analysis: pairs.get("analysis"),
+    };
+    match state
+        .store
+        .submit_hazard_report(&user.actor, id, input)
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/units/{id}/reports")).into_response()),
+        Err(StoreError::Invalid(invalid)) => {
+            let errors = FormErrors::of(&t, &invalid);
+            unit_tab(&state, t, &user, id, errors).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize, Default, Clone)]
+pub struct StandingsQuery {
+    #[serde(default)]
+    pub period: String,
+    #[serde(default)]
+    pub region: String,
+    #[serde(default)]
+    pub department: String,
+    #[serde(default)]
+    pub standing: String,
+    pub page: Option<u64>,
+}
+
+#[derive(Template)]
+#[template(path = "reports.html")]
+struct StandingsPage {
+    t: Tr,
+    chrome: Chrome,
+    q: StandingsQuery,
+    period: String,
+    period_label: String,
+    due: String,
+    periods: Vec<(String, String)>,
+    counts: StandingCounts,
+    items: Vec<ReportStanding>,
+    pager: Pager,
+    towns: Vec<RegionNode>,
+    departments: Vec<Department>,
+}
+
+pub async fn standings(
+    State(state): State<AppState>,
+    t: Tr,
+    user: PageUser,
+    QueryArgs(q): QueryArgs<StandingsQuery>,
+) -> Result<Response, WebError> {
+    let some = |s: &str| Some(s.to_owned()).filter(|s| !s.trim().is_empty());
+    let api = StandingQuery {
+        period: some(&q.period),
+        region: some(&q.region),
+        department: q.department.parse().ok(),
+        standing: some(&q.standing),
+        page: q.page,
+        per_page: Some(50),
+    };
+    let period = api.period()?;
+    let (page, counts) = state
+        .store
+        .report_standings(
+            &user.actor,
+            period,
+            &api.filter(),
+            PageRequest::new(q.page, Some(50)),
+        )
+        .await?;
+    let base = query_base(&[
+        ("period", Some(period.code())),
+        ("region", some(&q.region)),
+        ("department", some(&q.department)),
+        ("standing", some(&q.standing)),
+    ]);
+    render(&StandingsPage {
+        chrome: Chrome::new(&t, &user, "reports"),
+        period: period.code(),
+        period_label: period_label(&t, &period),
+        due: period.due().to_string(),
+        periods: recent_periods()
+            .iter()
+            .map(|p| (p.code(), period_label(&t, p)))
+            .collect(),
+        counts,
+        pager: Pager::new(&page, base),
+        items: page.items,
+        towns: super::units::towns(&state, &user).await?,
+        departments: state.store.departments(&user.actor).await?,
+        t,
+        q,
+    })
+}
