@@ -66,6 +66,9 @@ enum Backend {
 pub struct Store {
     backend: Backend,
     files: crate::files::FileStore,
+    /// Ledger totals and counts, kept a few seconds (see `cache`).
+    pub(crate) totals: std::sync::Arc<crate::cache::TallyCache<i64>>,
+    pub(crate) counts: std::sync::Arc<crate::cache::TallyCache<crate::HazardCounts>>,
 }
 
 /// Which SQL dialect a store speaks.
@@ -104,7 +107,12 @@ impl Store {
         } else {
             return Err(StoreError::UnsupportedUrl);
         };
-        Ok(Self { backend, files })
+        Ok(Self {
+            backend,
+            files,
+            totals: Default::default(),
+            counts: Default::default(),
+        })
     }
 
     /// Applies the migrations of this dialect that have not run yet.
@@ -118,6 +126,12 @@ impl Store {
 
     pub(crate) fn files(&self) -> &crate::files::FileStore {
         &self.files
+    }
+
+    /// Hazards changed: the kept totals and counts are stale.
+    pub(crate) fn hazards_changed(&self) {
+        self.totals.invalidate();
+        self.counts.invalidate();
     }
 
     pub fn dialect(&self) -> Dialect {

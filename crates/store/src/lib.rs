@@ -7,6 +7,7 @@
 //! record in the same transaction.
 
 mod audit;
+mod cache;
 mod coverage;
 mod db;
 mod error;

@@ -40,6 +40,7 @@ CREATE TABLE hazards (
 CREATE INDEX hazards_county ON hazards(county_code, state, deadline);
 -- The ledgers list newest findings first: per county, per town or village.
 CREATE INDEX hazards_county_found ON hazards(county_code, found_at, id);
+CREATE INDEX hazards_county_state_found ON hazards(county_code, state, found_at, id);
 CREATE INDEX hazards_region ON hazards(region_code, found_at);
 CREATE INDEX hazards_unit ON hazards(unit_id, found_at);
 CREATE INDEX hazards_department ON hazards(department_id, state);

@@ -329,6 +329,7 @@ impl Store {
         .await?;
         let out = detail(&mut conn, actor, id).await?;
         tx.commit().await?;
+        self.hazards_changed();
         Ok(out)
     }
 }

@@ -332,8 +332,30 @@ impl Store {
                 Expr::col(("u", "id")).equals(("h", "unit_id")),
             );
         }
+        let key = format!("{:?}|{filter:?}|{}", actor.scope, local_date(at));
+        let generation = self.totals.generation();
         let mut c = self.read().await?;
-        let page = c.conn().page_counted::<Hazard>(&q, &count, page).await?;
+        let mut conn = c.conn();
+        let total = match self.totals.get(&key) {
+            Some(total) => total,
+            None => {
+                let total = conn.scalar(&count).await?;
+                self.totals.put(key, generation, total);
+                total
+            }
+        };
+        let items: Vec<Hazard> = if total > 0 && page.offset() < u64::try_from(total).unwrap_or(0) {
+            q.limit(page.per_page).offset(page.offset());
+            conn.all(&q).await?
+        } else {
+            Vec::new()
+        };
+        let page = Page {
+            items,
+            total,
+            page: page.page,
+            per_page: page.per_page,
+        };
         Ok(Page {
             items: page
                 .items
@@ -382,15 +404,22 @@ impl Store {
             .expr(Expr::cust("COUNT(*)"))
             .cond_where(overdue_condition(today));
         base(&mut overdue)?;
+        let key = format!("{:?}|{unfiltered_state:?}|{today}", actor.scope);
+        if let Some(counts) = self.counts.get(&key) {
+            return Ok(counts);
+        }
+        let generation = self.counts.generation();
         let mut c = self.read().await?;
         let mut conn = c.conn();
         let rows: Vec<(String, i64)> = conn.all(&by_state).await?;
         let overdue = conn.scalar(&overdue).await?;
-        Ok(HazardCounts {
+        let counts = HazardCounts {
             total: rows.iter().map(|r| r.1).sum(),
             overdue,
             by_state: rows.into_iter().collect(),
-        })
+        };
+        self.counts.put(key, generation, counts.clone());
+        Ok(counts)
     }
 
     /// Hazards in scope matching the filter with ids above `after`, in id order: an export
@@ -566,7 +595,9 @@ impl Store {
                 .and_where(Expr::col("hazard_id").eq(id)),
         )
         .await?;
-        tx.commit().await
+        tx.commit().await?;
+        self.hazards_changed();
+        Ok(())
     }
 
     /// One hazard in scope with its timeline, plan, photos and what the reader may do.
@@ -825,6 +856,7 @@ impl Store {
         .await?;
         let out = detail(&mut conn, actor, id).await?;
         tx.commit().await?;
+        self.hazards_changed();
         Ok(out)
     }
 }

@@ -279,6 +279,7 @@ impl Store {
                     }
                 }
                 tx.commit().await?;
+                self.hazards_changed();
                 if ids.len() < 500 {
                     break;
                 }
