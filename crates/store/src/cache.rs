@@ -16,7 +16,15 @@ const CAPACITY: usize = 10_000;
 
 pub struct TallyCache<T> {
     generation: AtomicU64,
-    entries: Mutex<HashMap<String, (Instant, u64, T)>>,
+    entries: Mutex<HashMap<String, Entry<T>>>,
+}
+
+struct Entry<T> {
+    at: Instant,
+    generation: u64,
+    value: T,
+    /// A reader is working out the next value; the others keep getting this one meanwhile.
+    refreshing: bool,
 }
 
 impl<T: Clone> Default for TallyCache<T> {
@@ -29,14 +37,25 @@ impl<T: Clone> Default for TallyCache<T> {
 }
 
 impl<T: Clone> TallyCache<T> {
-    /// A fresh tally for `key`, if there is one.
+    /// The tally for `key` if it may be used. A tally past its lifetime is handed on while one
+    /// reader (the first to ask, who gets `None`) works out the next, so a busy county never
+    /// has every reader counting at once. After a change nothing stale is handed out.
     pub fn get(&self, key: &str) -> Option<T> {
         let generation = self.generation.load(Ordering::Acquire);
-        let entries = self.entries.lock().ok()?;
-        entries
-            .get(key)
-            .filter(|(at, g, _)| *g == generation && at.elapsed() < LIFETIME)
-            .map(|(_, _, v)| v.clone())
+        let mut entries = self.entries.lock().ok()?;
+        let entry = entries.get_mut(key)?;
+        if entry.generation != generation {
+            return None;
+        }
+        let age = entry.at.elapsed();
+        if age < LIFETIME {
+            return Some(entry.value.clone());
+        }
+        if entry.refreshing && age < 4 * LIFETIME {
+            return Some(entry.value.clone());
+        }
+        entry.refreshing = true;
+        None
     }
 
     /// Keeps a tally worked out when the generation was `generation` (a change since then
@@ -44,12 +63,20 @@ impl<T: Clone> TallyCache<T> {
     pub fn put(&self, key: String, generation: u64, value: T) {
         if let Ok(mut entries) = self.entries.lock() {
             if entries.len() >= CAPACITY {
-                let mut ages: Vec<Instant> = entries.values().map(|e| e.0).collect();
+                let mut ages: Vec<Instant> = entries.values().map(|e| e.at).collect();
                 ages.sort_unstable();
                 let cut = ages[ages.len() / 2];
-                entries.retain(|_, e| e.0 > cut);
+                entries.retain(|_, e| e.at > cut);
             }
-            entries.insert(key, (Instant::now(), generation, value));
+            entries.insert(
+                key,
+                Entry {
+                    at: Instant::now(),
+                    generation,
+                    value,
+                    refreshing: false,
+                },
+            );
         }
     }
 
