@@ -8,6 +8,7 @@ pub mod demo;
 mod demo_hazards;
 mod demo_records;
 mod demo_units;
+pub mod webhook;
 
 use anyhow::Context;
 use config::Config;
@@ -77,6 +78,19 @@ pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
                 }
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "could not sweep deadlines"),
+            }
+        }
+    });
+
+    // The county's webhook: notices in the outbox are delivered, retried until they are.
+    let outbox = store.clone();
+    let client = webhook::client()?;
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(Duration::from_secs(15));
+        loop {
+            every.tick().await;
+            if let Err(e) = webhook::deliver_due(&outbox, &client, chrono::Utc::now()).await {
+                tracing::warn!(error = %e, "could not deliver webhook notices");
             }
         }
     });

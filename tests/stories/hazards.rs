@@ -825,3 +825,147 @@ story!(units_report_their_hazard_statistics_on_time, |app| {
     assert_eq!(tab.status, StatusCode::OK);
     assert!(tab.text().contains("何晓燕"));
 });
+
+/// A local receiver for webhook posts: answers with the given status and hands each post's
+/// signature headers and body to the test.
+async fn receiver(
+    status: StatusCode,
+) -> (
+    String,
+    tokio::sync::mpsc::UnboundedReceiver<(axum::http::HeaderMap, String)>,
+) {
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let app = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(move |headers: axum::http::HeaderMap, body: String| {
+            let tx = tx.clone();
+            async move {
+                let _ = tx.send((headers, body));
+                status
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        axum::serve(listener, app).await.unwrap();
+    });
+    (format!("http://{address}/hook"), rx)
+}
+
+story!(
+    notices_are_forwarded_to_the_county_webhook_signed_and_retried,
+    |app| {
+        let admin = app.token("admin").await;
+        let secret = "a-shared-secret-of-the-county";
+        let (url, mut posts) = receiver(StatusCode::OK).await;
+        let refused = app
+            .post_json("/api/v1/settings/webhook", Some(&admin), &json!({}))
+            .await;
+        assert_eq!(refused.status, StatusCode::METHOD_NOT_ALLOWED);
+        let put = |body: Value| {
+            let request = axum::http::Request::builder()
+                .method(axum::http::Method::PUT)
+                .uri("/api/v1/settings/webhook")
+                .header(header::AUTHORIZATION, format!("Bearer {admin}"))
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(axum::body::Body::from(body.to_string()))
+                .unwrap();
+            app.send(request)
+        };
+        let bad = put(json!({"url": "ftp://x", "secret": "short"})).await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let fields: Vec<String> = bad.json()["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["field"].as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(fields, ["url", "secret"]);
+        let set = put(json!({"url": url, "secret": secret, "enabled": true})).await;
+        assert_eq!(set.status, StatusCode::OK, "{}", set.text());
+        assert_eq!(set.json()["has_secret"], true);
+        assert!(
+            set.text().find(secret).is_none(),
+            "the secret is never shown"
+        );
+
+        // A unit's own hazard makes a notice: it goes out signed.
+        let qiye = app.token("qiye").await;
+        let unit = own_unit(&app, &qiye).await;
+        let chengguan = app.token("chengguan").await;
+        app.post_json("/api/v1/hazards", Some(&chengguan),
+        &json!({"unit_id": unit, "level": "general", "source": "inspection", "description": "疏散指示灯不亮", "deadline": in_days(4)}))
+        .await;
+        let client = safegrid::webhook::client().unwrap();
+        let now = chrono::Utc::now();
+        let (delivered, failed) = safegrid::webhook::deliver_due(&app.store, &client, now)
+            .await
+            .unwrap();
+        assert_eq!((delivered, failed), (1, 0));
+        let (headers, body) = posts.recv().await.unwrap();
+        let notice: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(notice["kind"], "assigned");
+        assert_eq!(notice["description"], "疏散指示灯不亮");
+        let timestamp: i64 = headers["x-safegrid-timestamp"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert_eq!(
+            headers["x-safegrid-signature"].to_str().unwrap(),
+            safegrid::webhook::signature(secret, timestamp, &body)
+        );
+        assert_eq!(
+            safegrid::webhook::deliver_due(&app.store, &client, now)
+                .await
+                .unwrap(),
+            (0, 0),
+            "sent once"
+        );
+
+        // A receiver that fails: tried again after a pause, not before.
+        let (down, _posts) = receiver(StatusCode::SERVICE_UNAVAILABLE).await;
+        put(json!({"url": down, "enabled": true})).await;
+        app.post_json("/api/v1/hazards", Some(&chengguan),
+        &json!({"unit_id": unit, "level": "general", "source": "inspection", "description": "灭火器缺失", "deadline": in_days(4)}))
+        .await;
+        assert_eq!(
+            safegrid::webhook::deliver_due(&app.store, &client, now)
+                .await
+                .unwrap(),
+            (0, 1)
+        );
+        assert_eq!(
+            safegrid::webhook::deliver_due(&app.store, &client, now)
+                .await
+                .unwrap(),
+            (0, 0),
+            "waits before trying again"
+        );
+        let later = now + chrono::Duration::minutes(3);
+        assert_eq!(
+            safegrid::webhook::deliver_due(&app.store, &client, later)
+                .await
+                .unwrap(),
+            (0, 1)
+        );
+        let deliveries = app
+            .get("/api/v1/settings/webhook/deliveries", Some(&admin))
+            .await
+            .json();
+        assert_eq!(deliveries[0]["attempts"], 2);
+        assert_eq!(deliveries[0]["last_error"], "HTTP 503 Service Unavailable");
+        assert!(deliveries[1]["delivered_at"].is_string());
+
+        // Only the county sets it; the page shows it.
+        let refused = app
+            .get("/api/v1/settings/webhook/deliveries", Some(&chengguan))
+            .await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN);
+        let browser = app.browser_login("admin").await;
+        let page = app.page(&browser.cookie, "/settings/webhook").await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.text().contains("HTTP 503"));
+    }
+);

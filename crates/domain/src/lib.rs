@@ -12,5 +12,6 @@ pub mod region;
 pub mod tenure;
 pub mod time;
 pub mod unit;
+pub mod webhook;
 
 pub use invalid::{Invalid, Violation};

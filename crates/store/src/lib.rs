@@ -20,6 +20,7 @@ pub mod accounts;
 pub mod model;
 pub mod reference;
 pub mod units;
+pub mod webhooks;
 
 pub use accounts::{Account, NewAccount, NewSession, Session, SessionKind};
 pub use coverage::{CoverageItem, CoverageObject};
@@ -38,6 +39,7 @@ pub use units::{
     HazardSourceInput, ImportMode, ImportReport, ImportRow, NewDocument, RowError, SubstanceInput,
     SubstanceRow, SystemEntry, SystemInput, Unit, UnitChange, UnitDetail, UnitFilter, UnitInput,
 };
+pub use webhooks::{Delivery, DeliveryRecord, WebhookInput, WebhookSettings};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 

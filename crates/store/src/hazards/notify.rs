@@ -86,6 +86,23 @@ pub(crate) async fn notify(
         .map_err(|e| std::io::Error::other(e.to_string()))?
         .to_owned();
     conn.insert(&insert).await?;
+    // And to the county's own platform, if it forwards notices.
+    crate::webhooks::enqueue(
+        conn,
+        &h.county_code,
+        serde_json::json!({
+            "kind": kind,
+            "hazard_id": h.id,
+            "unit": h.unit_name,
+            "region": h.region_code,
+            "level": h.level,
+            "state": h.state,
+            "deadline": h.deadline,
+            "description": h.description,
+            "at": now(),
+        }),
+    )
+    .await?;
     Ok(())
 }
 

@@ -38,6 +38,8 @@ pub fn router() -> Router<AppState> {
         .route("/hazard-photos/{id}", get(photo))
         .route("/notifications", get(notifications))
         .route("/notifications/read", post(read_notifications))
+        .route("/settings/webhook", get(webhook).put(set_webhook))
+        .route("/settings/webhook/deliveries", get(webhook_deliveries))
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -334,4 +336,35 @@ async fn read_notifications(
         .mark_notifications_read(&user.actor, input.id)
         .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(get, path = "/api/v1/settings/webhook", tag = "hazards", security(("bearer" = [])),
+    responses((status = 200, body = safegrid_store::WebhookSettings, description = "The county's outgoing webhook (the secret is never shown)")))]
+async fn webhook(
+    State(state): State<AppState>,
+    user: ApiUser,
+) -> ApiResult<safegrid_store::WebhookSettings> {
+    Ok(Json(state.store.webhook_settings(&user.actor).await?))
+}
+
+#[utoipa::path(put, path = "/api/v1/settings/webhook", tag = "hazards", request_body = safegrid_store::WebhookInput, security(("bearer" = [])),
+    responses((status = 200, body = safegrid_store::WebhookSettings, description = "Each notice is then POSTed as JSON with `X-Safegrid-Delivery`, `X-Safegrid-Timestamp` and `X-Safegrid-Signature: sha256=<hex HMAC-SHA256(secret, \"<timestamp>.<body>\")>`, retried with growing pauses (1 min … 6 h, 8 attempts)"),
+        (status = 422, body = crate::error::ErrorBody), (status = 403)))]
+async fn set_webhook(
+    State(state): State<AppState>,
+    user: ApiUser,
+    JsonBody(input): JsonBody<safegrid_store::WebhookInput>,
+) -> ApiResult<safegrid_store::WebhookSettings> {
+    Ok(Json(state.store.set_webhook(&user.actor, input).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/settings/webhook/deliveries", tag = "hazards", security(("bearer" = [])),
+    responses((status = 200, body = Vec<safegrid_store::DeliveryRecord>, description = "The latest 100 deliveries, newest first"), (status = 403)))]
+async fn webhook_deliveries(
+    State(state): State<AppState>,
+    user: ApiUser,
+) -> ApiResult<Vec<safegrid_store::DeliveryRecord>> {
+    Ok(Json(
+        state.store.webhook_deliveries(&user.actor, 100).await?,
+    ))
 }

@@ -27,6 +27,7 @@ use utoipa::{Modify, OpenApi};
         super::hazards::hazards, super::hazards::counts, super::hazards::export, super::hazards::hazard, super::hazards::report,
         super::hazards::transition, super::hazards::add_photo, super::hazards::photo,
         super::hazards::notifications, super::hazards::read_notifications,
+        super::hazards::webhook, super::hazards::set_webhook, super::hazards::webhook_deliveries,
         super::reports::unit_report, super::reports::submit, super::reports::standings,
     ),
     modifiers(&BearerAuth),

@@ -124,6 +124,10 @@ pub fn router() -> Router<AppState> {
             get(notifications::list).post(notifications::read_all),
         )
         .route("/notifications/{id}", get(notifications::open))
+        .route(
+            "/settings/webhook",
+            get(notifications::webhook).post(notifications::set_webhook),
+        )
         .route("/reports", get(reports::standings))
         .route(
             "/units/{id}/reports",
@@ -189,6 +193,9 @@ impl Chrome {
                 add("plans", "/plans");
                 add("coverage", "/coverage");
                 add("grade_rule", "/settings/grade-rule");
+                if matches!(role, Role::CountyAdmin | Role::CommitteeOffice) {
+                    add("webhook", "/settings/webhook");
+                }
             }
         }
         if safegrid_domain::access::may_read_audit(role) {

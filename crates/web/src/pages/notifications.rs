@@ -86,3 +86,71 @@ pub async fn open(
         .unwrap_or_else(|| "/notifications".to_owned());
     Ok(Redirect::to(&target).into_response())
 }
+
+#[derive(Template)]
+#[template(path = "webhook.html")]
+struct WebhookPage {
+    t: Tr,
+    chrome: Chrome,
+    settings: safegrid_store::WebhookSettings,
+    deliveries: Vec<safegrid_store::DeliveryRecord>,
+    errors: super::FormErrors,
+    saved: bool,
+}
+
+async fn webhook_page(
+    state: &AppState,
+    t: Tr,
+    user: &PageUser,
+    errors: super::FormErrors,
+    saved: bool,
+) -> Result<Response, WebError> {
+    let settings = state.store.webhook_settings(&user.actor).await?;
+    let deliveries = state.store.webhook_deliveries(&user.actor, 20).await?;
+    let status = if errors.is_empty() {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    };
+    super::render_with(
+        status,
+        &WebhookPage {
+            chrome: Chrome::new(&t, user, "webhook"),
+            t,
+            settings,
+            deliveries,
+            errors,
+            saved,
+        },
+    )
+}
+
+pub async fn webhook(
+    State(state): State<AppState>,
+    t: Tr,
+    user: PageUser,
+) -> Result<Response, WebError> {
+    webhook_page(&state, t, &user, super::FormErrors::default(), false).await
+}
+
+pub async fn set_webhook(
+    State(state): State<AppState>,
+    t: Tr,
+    user: PageUser,
+    pairs: FormPairs,
+) -> Result<Response, WebError> {
+    user.check_csrf(&pairs.get("csrf").unwrap_or_default())?;
+    let input = safegrid_store::WebhookInput {
+        url: pairs.get("url"),
+        secret: pairs.get("secret"),
+        enabled: Some(pairs.get("enabled").is_some()),
+    };
+    match state.store.set_webhook(&user.actor, input).await {
+        Ok(_) => webhook_page(&state, t, &user, super::FormErrors::default(), true).await,
+        Err(safegrid_store::StoreError::Invalid(invalid)) => {
+            let errors = super::FormErrors::of(&t, &invalid);
+            webhook_page(&state, t, &user, errors, false).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
