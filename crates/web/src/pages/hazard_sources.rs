@@ -10,7 +10,6 @@ use crate::i18n::Tr;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use safegrid_domain::Violation;
@@ -156,8 +155,8 @@ pub(crate) async fn detail_page(
     user: &PageUser,
     id: i64,
     errors: FormErrors,
-    status: StatusCode,
 ) -> Result<Response, WebError> {
+    let status = super::status_of(&errors);
     let d = state.store.hazard_source(&user.actor, id).await?;
     let documents = state
         .store
@@ -188,7 +187,7 @@ pub async fn show(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
-    detail_page(&state, t, &user, id, FormErrors::default(), StatusCode::OK).await
+    detail_page(&state, t, &user, id, FormErrors::default()).await
 }
 
 /// The form's values as typed.
@@ -321,11 +320,7 @@ async fn form_page(
     form: SourceForm,
     errors: FormErrors,
 ) -> Result<Response, WebError> {
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = super::status_of(&errors);
     let unit = state.store.unit(&user.actor, unit_id).await?;
     let rows =
         (0..form.rows().max(SUBSTANCE_ROWS) + usize::from(form.rows() >= SUBSTANCE_ROWS)).collect();
@@ -474,15 +469,7 @@ pub async fn retire(
         Ok(_) => Ok(Redirect::to(&format!("/hazard-sources/{id}")).into_response()),
         Err(safegrid_store::StoreError::Invalid(invalid)) => {
             let errors = FormErrors::of(&t, &invalid);
-            detail_page(
-                &state,
-                t,
-                &user,
-                id,
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+            detail_page(&state, t, &user, id, errors).await
         }
         Err(e) => Err(e.into()),
     }

@@ -11,7 +11,6 @@ use crate::i18n::Tr;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Multipart, Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use safegrid_domain::Violation;
 use safegrid_domain::hazard::lifecycle::{Party, State as HazardState};
@@ -227,11 +226,7 @@ async fn detail_page(
     errors: FormErrors,
 ) -> Result<Response, WebError> {
     let d = state.store.hazard(&user.actor, id).await?;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = super::status_of(&errors);
     let open = HazardState::parse(&d.hazard.state).is_some_and(HazardState::is_open);
     render_with(
         status,
@@ -428,11 +423,7 @@ async fn report_page(
         }
         _ => None,
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = super::status_of(&errors);
     render_with(
         status,
         &ReportPage {

@@ -279,6 +279,15 @@ fn field_label(t: &Tr, field: &str) -> String {
     indexed.unwrap_or_else(|| t.t(&format!("field.{field}")).to_owned())
 }
 
+/// A page shown again with refused input answers 422; otherwise 200.
+pub fn status_of(errors: &FormErrors) -> StatusCode {
+    if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    }
+}
+
 /// A file size for people: "320 KB", "4.2 MB".
 pub fn size_label(bytes: i64) -> String {
     let kb = bytes as f64 / 1024.0;

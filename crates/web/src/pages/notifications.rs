@@ -107,11 +107,7 @@ async fn webhook_page(
 ) -> Result<Response, WebError> {
     let settings = state.store.webhook_settings(&user.actor).await?;
     let deliveries = state.store.webhook_deliveries(&user.actor, 20).await?;
-    let status = if errors.is_empty() {
-        axum::http::StatusCode::OK
-    } else {
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = super::status_of(&errors);
     super::render_with(
         status,
         &WebhookPage {

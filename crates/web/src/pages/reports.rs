@@ -11,7 +11,6 @@ use crate::i18n::Tr;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use safegrid_domain::hazard::report::{Period, Standing};
 use safegrid_domain::time::today;
@@ -119,11 +118,7 @@ async fn unit_tab(
             standing,
         });
     }
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = super::status_of(&errors);
     render_with(
         status,
         &UnitTab {

@@ -12,7 +12,6 @@ use crate::state::AppState;
 use crate::upload;
 use askama::Template;
 use axum::extract::{Multipart, Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use safegrid_domain::access::may_keep_unit_records;
 use safegrid_domain::unit::own_grid::NodeKind;
@@ -95,8 +94,8 @@ async fn grid_tab(
     user: &PageUser,
     id: i64,
     errors: FormErrors,
-    status: StatusCode,
 ) -> Result<Response, WebError> {
+    let status = super::status_of(&errors);
     let unit = state.store.unit(&user.actor, id).await?.unit;
     let rows = tree(state.store.grid_nodes(&user.actor, id).await?);
     let documents = state
@@ -133,15 +132,7 @@ pub async fn grid(
     user: PageUser,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    grid_tab(
-        &state,
-        t,
-        &user,
-        parse(&id)?,
-        FormErrors::default(),
-        StatusCode::OK,
-    )
-    .await
+    grid_tab(&state, t, &user, parse(&id)?, FormErrors::default()).await
 }
 
 pub async fn add_node(
@@ -167,22 +158,8 @@ pub async fn add_node(
         phone: pairs.get("phone"),
         duties: pairs.get("duties"),
     };
-    match state.store.add_grid_node(&user.actor, id, input).await {
-        Ok(_) => Ok(Redirect::to(&format!("/units/{id}/grid")).into_response()),
-        Err(StoreError::Invalid(invalid)) => {
-            let errors = FormErrors::of(&t, &invalid);
-            grid_tab(
-                &state,
-                t,
-                &user,
-                id,
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+    let result = state.store.add_grid_node(&user.actor, id, input).await;
+    after(&state, t, &user, id, &format!("/units/{id}/grid"), result).await
 }
 
 pub async fn retire_node(
@@ -194,26 +171,11 @@ pub async fn retire_node(
 ) -> Result<Response, WebError> {
     user.check_csrf(&pairs.get("csrf").unwrap_or_default())?;
     let id = parse(&id)?;
-    match state
+    let result = state
         .store
         .retire_grid_node(&user.actor, id, parse(&node)?)
-        .await
-    {
-        Ok(()) => Ok(Redirect::to(&format!("/units/{id}/grid")).into_response()),
-        Err(StoreError::Invalid(invalid)) => {
-            let errors = FormErrors::of(&t, &invalid);
-            grid_tab(
-                &state,
-                t,
-                &user,
-                id,
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+        .await;
+    after(&state, t, &user, id, &format!("/units/{id}/grid"), result).await
 }
 
 /// One system with the documents filed for it.
@@ -242,8 +204,8 @@ async fn systems_tab(
     user: &PageUser,
     id: i64,
     errors: FormErrors,
-    status: StatusCode,
 ) -> Result<Response, WebError> {
+    let status = super::status_of(&errors);
     let unit = state.store.unit(&user.actor, id).await?.unit;
     let entries = state.store.unit_systems(&user.actor, id).await?;
     let documents = state.store.documents(&user.actor, id).await?;
@@ -281,15 +243,7 @@ pub async fn systems(
     user: PageUser,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    systems_tab(
-        &state,
-        t,
-        &user,
-        parse(&id)?,
-        FormErrors::default(),
-        StatusCode::OK,
-    )
-    .await
+    systems_tab(&state, t, &user, parse(&id)?, FormErrors::default()).await
 }
 
 pub async fn set_system(
@@ -308,26 +262,9 @@ pub async fn set_system(
         adopted_on: pairs.get("adopted_on"),
         note: pairs.get("note"),
     };
-    match state.store.set_unit_system(&user.actor, id, input).await {
-        Ok(_) => Ok(Redirect::to(&format!(
-            "/units/{id}/systems#system-{}",
-            system.unwrap_or_default()
-        ))
-        .into_response()),
-        Err(StoreError::Invalid(invalid)) => {
-            let errors = FormErrors::of(&t, &invalid);
-            systems_tab(
-                &state,
-                t,
-                &user,
-                id,
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+    let result = state.store.set_unit_system(&user.actor, id, input).await;
+    let back = format!("/units/{id}/systems#system-{}", system.unwrap_or_default());
+    after(&state, t, &user, id, &back, result).await
 }
 
 #[derive(Template)]
@@ -349,8 +286,8 @@ async fn archive_tab(
     user: &PageUser,
     id: i64,
     errors: FormErrors,
-    status: StatusCode,
 ) -> Result<Response, WebError> {
+    let status = super::status_of(&errors);
     let unit = state.store.unit(&user.actor, id).await?.unit;
     let documents = state.store.documents(&user.actor, id).await?;
     render_with(
@@ -374,15 +311,7 @@ pub async fn archive(
     user: PageUser,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    archive_tab(
-        &state,
-        t,
-        &user,
-        parse(&id)?,
-        FormErrors::default(),
-        StatusCode::OK,
-    )
-    .await
+    archive_tab(&state, t, &user, parse(&id)?, FormErrors::default()).await
 }
 
 /// Where a form's outcome leads: back to its page when done, the same page with the errors
@@ -414,16 +343,15 @@ async fn refused(
     back: &str,
     errors: FormErrors,
 ) -> Result<Response, WebError> {
-    let status = StatusCode::UNPROCESSABLE_ENTITY;
     if let Some(source) = back.strip_prefix("/hazard-sources/") {
         let source = parse(source)?;
-        super::hazard_sources::detail_page(state, t, user, source, errors, status).await
+        super::hazard_sources::detail_page(state, t, user, source, errors).await
     } else if back.ends_with("/grid") {
-        grid_tab(state, t, user, unit, errors, status).await
+        grid_tab(state, t, user, unit, errors).await
     } else if back.contains("/systems") {
-        systems_tab(state, t, user, unit, errors, status).await
+        systems_tab(state, t, user, unit, errors).await
     } else {
-        archive_tab(state, t, user, unit, errors, status).await
+        archive_tab(state, t, user, unit, errors).await
     }
 }
 

@@ -734,11 +734,7 @@ async fn grade_rule_page(
             )
         })
         .collect();
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = super::status_of(&errors);
     render_with(
         status,
         &GradeRulePage {
