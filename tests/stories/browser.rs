@@ -569,3 +569,149 @@ async fn submit(c: &Client, css: &str) {
     }
     panic!("no new page after submitting {css}");
 }
+
+/// A major hazard on a desktop: the county reports it, cannot accept it until the six-part plan
+/// is filed, lists it for supervision and accepts it; the unit files the assessment and
+/// applies to resume; the county verifies and closes it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_major_hazard_with_plan_and_listing() {
+    let Some(path) = chromedriver() else { return };
+    let app = TestApp::start(Backend::Sqlite).await;
+    let base = serve(&app).await;
+    let driver = start_driver(&path).await;
+    let county = browser(&driver, 1280, 900).await;
+    sign_in(&county, &base, "admin").await;
+    county
+        .goto(&format!("{base}/hazards/new?unit=1"))
+        .await
+        .unwrap();
+    fill(&county, "[name=description]", "液化气钢瓶存放于地下室").await;
+    county
+        .execute(
+            "document.querySelector('[name=level]').value = 'major';
+             document.querySelector('[name=source]').value = 'inspection';",
+            vec![],
+        )
+        .await
+        .unwrap();
+    submit(&county, "[data-testid=report-form] button[type=submit]").await;
+    assert_eq!(
+        text_of(&county, "[data-testid=hazard-state]").await,
+        "待处理"
+    );
+
+    // Before its plan a major hazard cannot be accepted: the page does not offer it.
+    assert!(
+        county
+            .find(Locator::Css("form[data-action=accept]"))
+            .await
+            .is_err(),
+        "no acceptance before the plan"
+    );
+    let deadline = (safegrid_domain::time::today() + chrono::Days::new(30))
+        .format("%Y-%m-%d")
+        .to_string();
+    let set_deadline =
+        "document.querySelector('form[data-action=accept] [name=deadline]').value = arguments[0];";
+
+    // The six-part plan, then listing.
+    open_all(&county).await;
+    for part in [
+        "goals",
+        "methods",
+        "funds",
+        "organisation",
+        "timeline",
+        "safety_measures",
+    ] {
+        fill(
+            &county,
+            &format!("form[data-action=submit_plan] [name={part}]"),
+            "按规定落实",
+        )
+        .await;
+    }
+    submit(&county, "form[data-action=submit_plan] button[type=submit]").await;
+    assert!(
+        county
+            .find(Locator::Css("[data-testid=plan]"))
+            .await
+            .is_ok()
+    );
+    open_all(&county).await;
+    submit(&county, "form[data-action=list] button[type=submit]").await;
+    let meta = text_of(&county, "p.meta").await;
+    assert!(meta.contains("挂牌督办"), "{meta}");
+    open_all(&county).await;
+    county
+        .execute(set_deadline, vec![serde_json::json!(deadline)])
+        .await
+        .unwrap();
+    submit(&county, "form[data-action=accept] button[type=submit]").await;
+    assert_eq!(
+        text_of(&county, "[data-testid=hazard-state]").await,
+        "整改中"
+    );
+    let id: i64 = county
+        .current_url()
+        .await
+        .unwrap()
+        .path()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+
+    // The unit: assessment, then the application to resume.
+    let unit = browser(&driver, 1280, 900).await;
+    sign_in(&unit, &base, "qiye").await;
+    unit.goto(&format!("{base}/hazards/{id}")).await.unwrap();
+    assert!(
+        unit.find(Locator::Css("form[data-action=complete]"))
+            .await
+            .is_err(),
+        "a listed hazard is not simply completed"
+    );
+    open_all(&unit).await;
+    submit(
+        &unit,
+        "form[data-action=submit_assessment] button[type=submit]",
+    )
+    .await;
+    assert_eq!(text_of(&unit, "[data-testid=hazard-state]").await, "已评估");
+    open_all(&unit).await;
+    submit(
+        &unit,
+        "form[data-action=apply_resumption] button[type=submit]",
+    )
+    .await;
+    assert_eq!(
+        text_of(&unit, "[data-testid=hazard-state]").await,
+        "已申请复产"
+    );
+    unit.close().await.unwrap();
+
+    county.goto(&format!("{base}/hazards/{id}")).await.unwrap();
+    open_all(&county).await;
+    submit(&county, "form[data-action=verify] button[type=submit]").await;
+    assert_eq!(
+        text_of(&county, "[data-testid=hazard-state]").await,
+        "已销号"
+    );
+    if let Ok(png) = county.screenshot().await {
+        let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"));
+        let _ = std::fs::write(dir.join("major-hazard-closed.png"), png);
+    }
+    county.close().await.unwrap();
+}
+
+/// Opens every folded section of the page, as a person would to reach a form.
+async fn open_all(c: &Client) {
+    c.execute(
+        "document.querySelectorAll('details').forEach((d) => d.open = true);",
+        vec![],
+    )
+    .await
+    .unwrap();
+}
