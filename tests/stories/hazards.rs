@@ -811,8 +811,19 @@ story!(units_report_their_hazard_statistics_on_time, |app| {
         "period"
     );
 
-    // The pages.
+    // The pages, and the list as a table with the submitted figures.
     let browser = app.browser_login("chengguan").await;
+    let table = app
+        .page(
+            &browser.cookie,
+            &format!("/reports/export?period={code}&format=csv"),
+        )
+        .await
+        .text();
+    assert!(
+        table.contains("汉阴县城关镇惠民超市") && table.contains("何晓燕"),
+        "{table}"
+    );
     assert_eq!(
         app.page(&browser.cookie, &format!("/reports?period={code}"))
             .await

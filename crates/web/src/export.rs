@@ -253,36 +253,13 @@ pub async fn hazard_sources(
         }
         page += 1;
     }
-    let name = t.t("hazard_sources.title").to_owned();
-    let mut response = if format == "csv" {
-        let mut bytes = "\u{feff}".as_bytes().to_vec();
-        bytes.extend(safegrid_office::table_csv(&headers, &rows));
-        let mut r = bytes.into_response();
-        attachment(
-            &mut r,
-            "text/csv; charset=utf-8",
-            ("hazard-sources", &name),
-            "csv",
-        );
-        r
-    } else {
-        let bytes = safegrid_office::table_xlsx(&name, &headers, &rows).map_err(|e| {
-            tracing::error!(error = %e, "hazard source export failed");
-            WebError::Internal
-        })?;
-        let mut r = bytes.into_response();
-        attachment(
-            &mut r,
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            ("hazard-sources", &name),
-            "xlsx",
-        );
-        r
-    };
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Ok(response)
+    table(
+        t.t("hazard_sources.title"),
+        &headers,
+        &rows,
+        format,
+        "hazard-sources",
+    )
 }
 
 /// The hazard ledger's columns: the hazard, then its way (who did what when).
@@ -431,5 +408,39 @@ pub async fn hazards(
         ("hazards", &name),
         "xlsx",
     );
+    Ok(response)
+}
+
+/// A small table as a file: `xlsx` with a title row, or `csv` (with a BOM for Excel).
+pub fn table(
+    title: &str,
+    headers: &[String],
+    rows: &[Vec<String>],
+    format: &str,
+    stem: &str,
+) -> Result<Response, WebError> {
+    let mut response = if format == "csv" {
+        let mut bytes = "\u{feff}".as_bytes().to_vec();
+        bytes.extend(safegrid_office::table_csv(headers, rows));
+        let mut r = bytes.into_response();
+        attachment(&mut r, "text/csv; charset=utf-8", (stem, title), "csv");
+        r
+    } else {
+        let bytes = safegrid_office::table_xlsx(title, headers, rows).map_err(|e| {
+            tracing::error!(error = %e, "table export failed");
+            WebError::Internal
+        })?;
+        let mut r = bytes.into_response();
+        attachment(
+            &mut r,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            (stem, title),
+            "xlsx",
+        );
+        r
+    };
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(response)
 }

@@ -60,6 +60,13 @@ pub struct ReportStanding {
     pub region_name: Option<String>,
     pub principal: Option<String>,
     pub submitted_at: Option<DateTime<Utc>>,
+    /// The figures as submitted (none when not submitted).
+    pub found_general: Option<i64>,
+    pub found_major: Option<i64>,
+    pub closed: Option<i64>,
+    pub still_open: Option<i64>,
+    pub overdue: Option<i64>,
+    pub cost_yuan: Option<f64>,
     /// not_due, on_time, late, missing
     #[sqlx(skip)]
     pub standing: &'static str,
@@ -321,7 +328,19 @@ impl Store {
         q.expr_as(Expr::col(("u", "id")), "unit_id")
             .expr_as(Expr::col(("u", "name")), "unit_name")
             .expr_as(Expr::col(("g", "name")), "region_name")
-            .columns([("r", "principal"), ("r", "submitted_at")]);
+            .columns(
+                [
+                    "principal",
+                    "submitted_at",
+                    "found_general",
+                    "found_major",
+                    "closed",
+                    "still_open",
+                    "overdue",
+                    "cost_yuan",
+                ]
+                .map(|c| ("r", c)),
+            );
         joined(&mut q);
         q.join_as(
             JoinType::LeftJoin,

@@ -129,6 +129,7 @@ pub fn router() -> Router<AppState> {
             get(notifications::webhook).post(notifications::set_webhook),
         )
         .route("/reports", get(reports::standings))
+        .route("/reports/export", get(reports::export))
         .route(
             "/units/{id}/reports",
             get(reports::unit_reports).post(reports::submit),

@@ -255,3 +255,87 @@ pub async fn standings(
         q,
     })
 }
+
+#[derive(Deserialize, Default)]
+pub struct ExportFormat {
+    pub format: Option<String>,
+}
+
+/// The standings with the submitted figures, in the usual tabular form (xlsx or csv).
+pub async fn export(
+    State(state): State<AppState>,
+    t: Tr,
+    user: PageUser,
+    QueryArgs(q): QueryArgs<StandingsQuery>,
+    QueryArgs(f): QueryArgs<ExportFormat>,
+) -> Result<Response, WebError> {
+    let some = |s: &str| Some(s.to_owned()).filter(|s| !s.trim().is_empty());
+    let api = StandingQuery {
+        period: some(&q.period),
+        region: some(&q.region),
+        department: q.department.parse().ok(),
+        standing: some(&q.standing),
+        page: None,
+        per_page: None,
+    };
+    let period = api.period()?;
+    let mut rows = Vec::new();
+    let mut page = 1;
+    loop {
+        let (batch, _) = state
+            .store
+            .report_standings(
+                &user.actor,
+                period,
+                &api.filter(),
+                PageRequest::new(Some(page), Some(PageRequest::MAX_PER_PAGE)),
+            )
+            .await?;
+        let n = |v: Option<i64>| v.map(|x| x.to_string()).unwrap_or_default();
+        for s in &batch.items {
+            rows.push(vec![
+                s.unit_name.clone(),
+                s.region_name.clone().unwrap_or_default(),
+                t.label("reports.standings", s.standing),
+                s.principal.clone().unwrap_or_default(),
+                s.submitted_at
+                    .map(safegrid_domain::time::format_local)
+                    .unwrap_or_default(),
+                n(s.found_general),
+                n(s.found_major),
+                n(s.closed),
+                n(s.still_open),
+                n(s.overdue),
+                s.cost_yuan.map(|c| c.to_string()).unwrap_or_default(),
+            ]);
+        }
+        if batch.page >= batch.pages() {
+            break;
+        }
+        page += 1;
+    }
+    let headers: Vec<String> = [
+        "hazard_sources.unit",
+        "units.village",
+        "reports.standing",
+        "reports.principal",
+        "reports.submitted_at",
+        "reports.general",
+        "reports.major",
+        "reports.closed",
+        "reports.open",
+        "reports.overdue",
+        "field.cost_yuan",
+    ]
+    .iter()
+    .map(|k| t.t(k).to_owned())
+    .collect();
+    let title = format!("{}（{}）", t.t("reports.title"), period_label(&t, &period));
+    crate::export::table(
+        &title,
+        &headers,
+        &rows,
+        f.format.as_deref().unwrap_or("xlsx"),
+        "hazard-reports",
+    )
+}
