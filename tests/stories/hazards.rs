@@ -584,6 +584,17 @@ story!(deadlines_are_swept_once_and_people_are_told, |app| {
         .as_str()
         .unwrap()
         .to_owned();
+    // A second grid member of the same village.
+    let sysadmin = app.token("sysadmin").await;
+    let made = app
+        .post_json(
+            "/api/v1/accounts",
+            Some(&sysadmin),
+            &json!({"username": "cunwang2", "display_name": "村网格员二", "password": "a-long-password",
+                    "role": "village_member", "scope_region_code": village}),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
     // A village report: the town station hears of it.
     let id = app
         .post_json("/api/v1/hazards", Some(&cunwang),
@@ -598,6 +609,25 @@ story!(deadlines_are_swept_once_and_people_are_told, |app| {
         .json();
     assert_eq!(town["unread"], 1);
     assert_eq!(town["items"][0]["kind"], "reported");
+    let login = app
+        .post_json(
+            "/api/v1/auth/login",
+            None,
+            &json!({"username": "cunwang2", "password": "a-long-password"}),
+        )
+        .await
+        .json();
+    let peer = login["token"].as_str().unwrap().to_owned();
+    let village_told = app.get("/api/v1/notifications", Some(&peer)).await.json();
+    assert_eq!(
+        village_told["items"][0]["kind"], "reported",
+        "the village's grid hears of it"
+    );
+    let reporter_told = app
+        .get("/api/v1/notifications", Some(&cunwang))
+        .await
+        .json();
+    assert_eq!(reporter_told["total"], 0, "not the one who reported it");
 
     // Accepted with a deadline two days off: the unit must act, the reporter hears of it.
     act(

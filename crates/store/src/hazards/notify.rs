@@ -22,7 +22,8 @@ use sqlx::FromRow;
 pub(crate) enum Audience {
     /// The unit's safety manager: it has something to rectify.
     Unit,
-    /// The town station and the responsible department: something waits for them.
+    /// The town station and the responsible department (and, for a new report, the village's
+    /// grid members): something waits for them.
     Supervisors,
     Both,
 }
@@ -64,6 +65,14 @@ pub(crate) async fn notify(
                 Cond::all()
                     .add(Expr::col("role").eq("department_staff"))
                     .add(Expr::col("scope_department_id").eq(d)),
+            );
+        }
+        // A new report also reaches the village's own grid members (R-VIL-1).
+        if kind == "reported" {
+            who = who.add(
+                Cond::all()
+                    .add(Expr::col("role").eq("village_member"))
+                    .add(Expr::col("scope_region_code").eq(h.region_code.as_str())),
             );
         }
     }
