@@ -93,6 +93,7 @@ pub(crate) async fn seed_hazards(store: &Store) -> anyhow::Result<()> {
             .map_err(err)?;
         let id = made.hazard.id;
         let act = |input: TransitionInput| store.transition_hazard(&system, id, input);
+        let mut listed = false;
         if major {
             act(TransitionInput {
                 plan: Some(PlanInput {
@@ -117,6 +118,7 @@ pub(crate) async fn seed_hazards(store: &Store) -> anyhow::Result<()> {
                 .await
                 .map_err(err)?;
                 listed_one = true;
+                listed = true;
             }
         }
         // Fresh reports from villages and the public wait for the town.
@@ -131,7 +133,6 @@ pub(crate) async fn seed_hazards(store: &Store) -> anyhow::Result<()> {
         }
         // How far it got: old ones are mostly closed, recent ones still under way; some run
         // past their deadline.
-        let listed = major && store.hazard(&system, id).await.map_err(err)?.hazard.listed;
         let finished = days_ago > i64::try_from(limit).unwrap_or(0) && rng.random_bool(0.9);
         if finished && !listed {
             if rng.random_bool(0.08) {

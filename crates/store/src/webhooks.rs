@@ -263,6 +263,7 @@ impl Store {
             )
             .await?;
         let mut out = Vec::new();
+        let mut settings: std::collections::HashMap<String, Option<Stored>> = Default::default();
         for (id, county, payload, attempts, next) in due {
             let mine = conn
                 .update(
@@ -277,7 +278,11 @@ impl Store {
             if !mine {
                 continue;
             }
-            match stored(&mut conn, &county).await? {
+            if !settings.contains_key(&county) {
+                let s = stored(&mut conn, &county).await?;
+                settings.insert(county.clone(), s);
+            }
+            match settings.get(&county).cloned().flatten() {
                 Some(s) if s.enabled => out.push(Delivery {
                     id,
                     url: s.url,

@@ -175,6 +175,18 @@ impl FormPairs {
             .filter(|v| !v.is_empty())
     }
 
+    /// A number typed into a field: absent when empty, an error naming the field when it is
+    /// not a number.
+    pub fn number<T: std::str::FromStr>(&self, name: &str) -> Result<Option<T>, WebError> {
+        match self.get(name) {
+            None => Ok(None),
+            Some(v) => v
+                .parse()
+                .map(Some)
+                .map_err(|_| Violation::new(name, "error.number").into()),
+        }
+    }
+
     /// Every value of a repeated field.
     pub fn all(&self, name: &str) -> Vec<String> {
         self.0

@@ -309,9 +309,8 @@ impl Store {
             super::notify::notify_reporter(&mut conn, actor, id, action.as_str()).await?;
         }
         if let Some((kind, audience)) = told {
-            let now_hazard = find(&mut conn, actor, id)
-                .await
-                .or(Ok::<_, StoreError>(hazard.clone()))?;
+            // Read as the system: a referral may have moved it out of the actor's sight.
+            let now_hazard = find(&mut conn, &Actor::system(), id).await?;
             notify(&mut conn, actor, &now_hazard, kind, audience).await?;
         }
         audit::record(

@@ -124,30 +124,17 @@ async fn counts(
     Ok(Json(state.store.hazard_counts(&user.actor, &filter).await?))
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-pub struct ExportFormat {
-    /// xlsx (default) or csv
-    pub format: Option<String>,
-}
-
-#[utoipa::path(get, path = "/api/v1/hazards/export", tag = "hazards", params(HazardQuery, ExportFormat), security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/v1/hazards/export", tag = "hazards", params(HazardQuery, super::FormatQuery), security(("bearer" = [])),
     responses((status = 200, description = "The ledger in scope matching the filters with each hazard's whole way (each step's time and person), as .xlsx or .csv")))]
 async fn export(
     State(state): State<AppState>,
     user: ApiUser,
     t: crate::i18n::Tr,
     QueryArgs(q): QueryArgs<HazardQuery>,
-    QueryArgs(f): QueryArgs<ExportFormat>,
+    QueryArgs(f): QueryArgs<super::FormatQuery>,
 ) -> Result<Response, WebError> {
     let filter = q.filter()?;
-    crate::export::hazards(
-        &state.store,
-        &user.actor,
-        &t,
-        &filter,
-        f.format.as_deref().unwrap_or("xlsx"),
-    )
-    .await
+    crate::export::hazards(&state.store, &user.actor, &t, &filter, f.format()).await
 }
 
 #[utoipa::path(get, path = "/api/v1/hazards/{id}", tag = "hazards", params(("id" = i64, Path)), security(("bearer" = [])),

@@ -1057,10 +1057,17 @@ async fn coverage(
     }))
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
+/// Which file an export answers with; every export, API and page, reads it.
+#[derive(Debug, Default, Deserialize, IntoParams)]
 pub struct FormatQuery {
     /// xlsx (default) or csv
     pub format: Option<String>,
+}
+
+impl FormatQuery {
+    pub fn format(&self) -> &str {
+        self.format.as_deref().unwrap_or("xlsx")
+    }
 }
 
 #[utoipa::path(get, path = "/api/v1/units/export", tag = "units", params(UnitQuery, FormatQuery), security(("bearer" = [])),
@@ -1073,14 +1080,7 @@ async fn export_units(
     QueryArgs(f): QueryArgs<FormatQuery>,
 ) -> Result<axum::response::Response, WebError> {
     let filter = q.filter()?;
-    crate::export::units(
-        state.store.clone(),
-        user.actor,
-        t,
-        filter,
-        f.format.as_deref().unwrap_or("xlsx"),
-    )
-    .await
+    crate::export::units(state.store.clone(), user.actor, t, filter, f.format()).await
 }
 
 #[utoipa::path(get, path = "/api/v1/units/import/template", tag = "units", security(("bearer" = [])),

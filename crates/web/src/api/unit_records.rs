@@ -109,30 +109,17 @@ async fn hazard_sources(
     ))
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-pub struct ExportFormat {
-    /// xlsx (default) or csv
-    pub format: Option<String>,
-}
-
-#[utoipa::path(get, path = "/api/v1/hazard-sources/export", tag = "hazard sources", params(HazardSourceQuery, ExportFormat), security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/v1/hazard-sources/export", tag = "hazard sources", params(HazardSourceQuery, super::FormatQuery), security(("bearer" = [])),
     responses((status = 200, description = "The register in scope matching the filters, as .xlsx or .csv")))]
 async fn export_hazard_sources(
     State(state): State<AppState>,
     user: ApiUser,
     t: crate::i18n::Tr,
     QueryArgs(q): QueryArgs<HazardSourceQuery>,
-    QueryArgs(f): QueryArgs<ExportFormat>,
+    QueryArgs(f): QueryArgs<super::FormatQuery>,
 ) -> Result<Response, WebError> {
     let filter = q.filter()?;
-    crate::export::hazard_sources(
-        &state.store,
-        &user.actor,
-        &t,
-        &filter,
-        f.format.as_deref().unwrap_or("xlsx"),
-    )
-    .await
+    crate::export::hazard_sources(&state.store, &user.actor, &t, &filter, f.format()).await
 }
 
 #[utoipa::path(get, path = "/api/v1/hazard-sources/{id}", tag = "hazard sources", params(("id" = i64, Path)), security(("bearer" = [])),

@@ -71,27 +71,15 @@ impl SourceListQuery {
     }
 }
 
-#[derive(Deserialize)]
-pub struct ExportFormat {
-    pub format: Option<String>,
-}
-
 pub async fn export(
     State(state): State<AppState>,
     t: Tr,
     user: PageUser,
     QueryArgs(q): QueryArgs<SourceListQuery>,
-    QueryArgs(f): QueryArgs<ExportFormat>,
+    QueryArgs(f): QueryArgs<crate::api::FormatQuery>,
 ) -> Result<Response, WebError> {
     let filter = q.api(today()).filter()?;
-    crate::export::hazard_sources(
-        &state.store,
-        &user.actor,
-        &t,
-        &filter,
-        f.format.as_deref().unwrap_or("xlsx"),
-    )
-    .await
+    crate::export::hazard_sources(&state.store, &user.actor, &t, &filter, f.format()).await
 }
 
 pub async fn list(

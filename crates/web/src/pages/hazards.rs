@@ -12,7 +12,6 @@ use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Multipart, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use safegrid_domain::Violation;
 use safegrid_domain::hazard::lifecycle::{Party, State as HazardState};
 use safegrid_store::{
     Department, Hazard, HazardCounts, HazardDetail, HazardInput, PageRequest, PlanInput,
@@ -160,27 +159,15 @@ pub async fn ledger(
     })
 }
 
-#[derive(Deserialize)]
-pub struct ExportFormat {
-    pub format: Option<String>,
-}
-
 pub async fn export(
     State(state): State<AppState>,
     t: Tr,
     user: PageUser,
     QueryArgs(q): QueryArgs<LedgerQuery>,
-    QueryArgs(f): QueryArgs<ExportFormat>,
+    QueryArgs(f): QueryArgs<crate::api::FormatQuery>,
 ) -> Result<Response, WebError> {
     let filter = q.api().filter()?;
-    crate::export::hazards(
-        &state.store,
-        &user.actor,
-        &t,
-        &filter,
-        f.format.as_deref().unwrap_or("xlsx"),
-    )
-    .await
+    crate::export::hazards(&state.store, &user.actor, &t, &filter, f.format()).await
 }
 
 /// The counts alone, for the ledger to refresh them in place.
@@ -276,15 +263,6 @@ pub async fn act(
 ) -> Result<Response, WebError> {
     user.check_csrf(&pairs.get("csrf").unwrap_or_default())?;
     let id = parse(&id)?;
-    let number = |name: &str| -> Result<Option<f64>, WebError> {
-        match pairs.get(name) {
-            None => Ok(None),
-            Some(v) => v
-                .parse()
-                .map(Some)
-                .map_err(|_| Violation::new(name, "error.number").into()),
-        }
-    };
     let plan = pairs.get("goals").map(|goals| PlanInput {
         goals: Some(goals),
         methods: pairs.get("methods"),
@@ -298,11 +276,11 @@ pub async fn act(
         comment: pairs.get("comment"),
         deadline: pairs.get("deadline"),
         responsible_person: pairs.get("responsible_person"),
-        unit_id: pairs.get("unit_id").and_then(|u| u.parse().ok()),
-        department_id: pairs.get("department_id").and_then(|d| d.parse().ok()),
+        unit_id: pairs.number("unit_id")?,
+        department_id: pairs.number("department_id")?,
         plan,
         measures: pairs.get("measures"),
-        cost_yuan: number("cost_yuan")?,
+        cost_yuan: pairs.number("cost_yuan")?,
     };
     match state.store.transition_hazard(&user.actor, id, input).await {
         Ok(_) => Ok(Redirect::to(&format!("/hazards/{id}")).into_response()),
@@ -471,10 +449,17 @@ pub async fn report(
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     let number = |name: &str| form.field(name).and_then(|v| v.parse::<f64>().ok());
-    let unit_id = form.id("unit_id").unwrap_or(None);
+    let (unit_id, node_id) = match (form.id("unit_id"), form.id("node_id")) {
+        (Ok(unit), Ok(node)) => (unit, node),
+        (Err(WebError::Invalid(invalid)), _) | (_, Err(WebError::Invalid(invalid))) => {
+            let errors = FormErrors::of(&t, &invalid);
+            return report_page(&state, t, &user, None, values, errors).await;
+        }
+        (Err(e), _) | (_, Err(e)) => return Err(e),
+    };
     let input = HazardInput {
         unit_id,
-        node_id: form.id("node_id").unwrap_or(None),
+        node_id,
         unregistered_unit: form.field("unregistered_unit"),
         region: form.field("region"),
         place: form.field("place"),

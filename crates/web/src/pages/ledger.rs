@@ -128,7 +128,7 @@ pub async fn export(
     t: Tr,
     user: PageUser,
     QueryArgs(form): QueryArgs<LedgerForm>,
-    QueryArgs(format): QueryArgs<ExportFormat>,
+    QueryArgs(format): QueryArgs<crate::api::FormatQuery>,
 ) -> Result<Response, WebError> {
     let (filter, as_of) = form.query().filter()?;
     let lines = state
@@ -174,7 +174,7 @@ pub async fn export(
         })
         .collect();
     let title = t.f("ledger.export_title", &[("date", as_of.to_string())]);
-    let (body, mime, ext) = if format.format.as_deref() == Some("csv") {
+    let (body, mime, ext) = if format.format() == "csv" {
         (
             safegrid_office::table_csv(&headers, &rows),
             "text/csv; charset=utf-8",
@@ -203,9 +203,4 @@ pub async fn export(
         h.insert(header::CONTENT_DISPOSITION, v);
     }
     Ok(response)
-}
-
-#[derive(Deserialize, Default)]
-pub struct ExportFormat {
-    format: Option<String>,
 }

@@ -256,18 +256,13 @@ pub async fn standings(
     })
 }
 
-#[derive(Deserialize, Default)]
-pub struct ExportFormat {
-    pub format: Option<String>,
-}
-
 /// The standings with the submitted figures, in the usual tabular form (xlsx or csv).
 pub async fn export(
     State(state): State<AppState>,
     t: Tr,
     user: PageUser,
     QueryArgs(q): QueryArgs<StandingsQuery>,
-    QueryArgs(f): QueryArgs<ExportFormat>,
+    QueryArgs(f): QueryArgs<crate::api::FormatQuery>,
 ) -> Result<Response, WebError> {
     let some = |s: &str| Some(s.to_owned()).filter(|s| !s.trim().is_empty());
     let api = StandingQuery {
@@ -331,11 +326,5 @@ pub async fn export(
     .map(|k| t.t(k).to_owned())
     .collect();
     let title = format!("{}（{}）", t.t("reports.title"), period_label(&t, &period));
-    crate::export::table(
-        &title,
-        &headers,
-        &rows,
-        f.format.as_deref().unwrap_or("xlsx"),
-        "hazard-reports",
-    )
+    crate::export::table(&title, &headers, &rows, f.format(), "hazard-reports")
 }

@@ -567,18 +567,13 @@ pub async fn coverage(
     })
 }
 
-#[derive(Deserialize, Default)]
-pub struct ExportFormat {
-    format: Option<String>,
-}
-
 /// `/units/export?format=xlsx|csv&…filters`: the list on screen as a file.
 pub async fn export(
     State(state): State<AppState>,
     t: Tr,
     user: PageUser,
     QueryArgs(q): QueryArgs<UnitListQuery>,
-    QueryArgs(f): QueryArgs<ExportFormat>,
+    QueryArgs(f): QueryArgs<crate::api::FormatQuery>,
 ) -> Result<Response, WebError> {
     let filter = q.api().filter()?;
     crate::export::units(
@@ -586,7 +581,7 @@ pub async fn export(
         user.actor.clone(),
         t,
         filter,
-        f.format.as_deref().unwrap_or("xlsx"),
+        f.format(),
     )
     .await
 }
