@@ -25,9 +25,9 @@ async fn act(app: &TestApp, token: &str, id: i64, body: Value) -> Reply {
     .await
 }
 
-const BOUNDARY: &str = "----safegrid-photo-boundary";
+pub const BOUNDARY: &str = "----safegrid-photo-boundary";
 
-fn photo_form(stage: &str, name: &str, bytes: &[u8]) -> Vec<u8> {
+pub fn photo_form(stage: &str, name: &str, bytes: &[u8]) -> Vec<u8> {
     let mut body = format!(
         "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"stage\"\r\n\r\n{stage}\r\n--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: image/jpeg\r\n\r\n"
     )
@@ -37,7 +37,7 @@ fn photo_form(stage: &str, name: &str, bytes: &[u8]) -> Vec<u8> {
     body
 }
 
-fn png(w: u32, h: u32) -> Vec<u8> {
+pub fn png(w: u32, h: u32) -> Vec<u8> {
     let img = image::DynamicImage::new_rgb8(w, h);
     let mut out = std::io::Cursor::new(Vec::new());
     img.write_to(&mut out, image::ImageFormat::Png).unwrap();

@@ -12,6 +12,7 @@ mod api;
 mod audit;
 mod bad_input;
 mod browser;
+mod hazard_access;
 mod hazards;
 mod import;
 mod pages;

@@ -1,6 +1,6 @@
-//! The unit ledger as a file (摸底统计 out): CSV streamed a batch at a time, or an Excel
-//! workbook built in constant memory and streamed from a temporary file. The columns are the
-//! import template's, so an export can be edited and imported again.
+//! Ledgers as files: units (摸底统计 out, in the import template's columns so an export can
+//! be edited and imported again) and hazards are long, so they are fetched a batch at a time
+//! and streamed; registers and reports are small tables built whole.
 
 use crate::error::WebError;
 use crate::i18n::{Locale, Tr};
@@ -8,7 +8,8 @@ use axum::body::{Body, Bytes};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use safegrid_domain::access::Actor;
-use safegrid_store::{Sector, Store, Unit, UnitFilter};
+use safegrid_store::{Sector, Store, StoreError, Unit, UnitFilter};
+use std::sync::Arc;
 
 /// Rows fetched per batch while exporting.
 const BATCH: u64 = 2_000;
@@ -113,77 +114,24 @@ pub async fn units(
     filter: UnitFilter,
     format: &str,
 ) -> Result<Response, WebError> {
-    let sectors = store.sectors().await?;
-    let name = t.t("units.title").to_owned();
-    if format == "csv" {
-        let head = format!("{}{}", '\u{feff}', safegrid_office::csv_line(&headers(&t)));
-        let state = Some((store, actor, t, filter, sectors, 0i64, Some(head)));
-        let stream = futures_util::stream::unfold(state, |state| async move {
-            let (store, actor, t, filter, sectors, after, head) = state?;
-            if let Some(head) = head {
-                return Some((
-                    Ok::<Bytes, std::io::Error>(Bytes::from(head)),
-                    Some((store, actor, t, filter, sectors, after, None)),
-                ));
-            }
-            match store.units_after(&actor, &filter, after, BATCH).await {
-                Ok(batch) if batch.is_empty() => None,
-                Ok(batch) => {
-                    let last = batch.last().map(|u| u.id).unwrap_or(after);
-                    let chunk: String = batch
-                        .iter()
-                        .map(|u| safegrid_office::csv_line(&row(&t, &sectors, u)))
-                        .collect();
-                    Some((
-                        Ok(Bytes::from(chunk)),
-                        Some((store, actor, t, filter, sectors, last, None)),
-                    ))
-                }
-                Err(e) => {
-                    tracing::error!(error = %e, "unit export stopped");
-                    Some((Err(std::io::Error::other("export failed")), None))
-                }
-            }
-        });
-        let mut response = Body::from_stream(stream).into_response();
-        attachment(
-            &mut response,
-            "text/csv; charset=utf-8",
-            ("units", &name),
-            "csv",
+    let sectors = Arc::new(store.sectors().await?);
+    let filter = Arc::new(filter);
+    let next = move |after: i64| {
+        let (store, actor, filter, sectors) = (
+            store.clone(),
+            actor.clone(),
+            filter.clone(),
+            sectors.clone(),
         );
-        return Ok(response);
-    }
-    let internal = |e: safegrid_office::XlsxError| {
-        tracing::error!(error = %e, "unit export failed");
-        WebError::Internal
-    };
-    let mut book = safegrid_office::XlsxStream::new(&headers(&t)).map_err(internal)?;
-    let mut after = 0i64;
-    loop {
-        let batch = store.units_after(&actor, &filter, after, BATCH).await?;
-        let Some(last) = batch.last() else { break };
-        after = last.id;
-        for u in &batch {
-            book.row(&row(&t, &sectors, u)).map_err(internal)?;
+        async move {
+            let batch = store.units_after(&actor, &filter, after, BATCH).await?;
+            let last = batch.last().map(|u| u.id);
+            let rows = batch.iter().map(|u| row(&t, &sectors, u)).collect();
+            Ok((rows, last))
         }
-    }
-    let file = tokio::task::spawn_blocking(move || book.finish())
-        .await
-        .map_err(|_| WebError::Internal)?
-        .map_err(internal)?;
-    // Open it, then let the path go: the open handle keeps the data until streamed.
-    let handle = file.reopen().map_err(|_| WebError::Internal)?;
-    drop(file);
-    let stream = tokio_util::io::ReaderStream::new(tokio::fs::File::from_std(handle));
-    let mut response = Body::from_stream(stream).into_response();
-    attachment(
-        &mut response,
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        ("units", &name),
-        "xlsx",
-    );
-    Ok(response)
+    };
+    let name = t.t("units.title").to_owned();
+    batched(format, headers(&t), ("units", &name), next).await
 }
 
 /// The register of major hazard sources in scope matching the filter, as `csv` or `xlsx`:
@@ -346,58 +294,98 @@ fn hazard_row(
     ]
 }
 
-/// The hazards in scope matching the filter, with their whole way, as `csv` or `xlsx`;
-/// fetched and written a batch at a time (the workbook in constant memory).
+/// The hazards in scope matching the filter, with their whole way, as `csv` or `xlsx`.
 pub async fn hazards(
-    store: &Store,
-    actor: &Actor,
-    t: &Tr,
-    filter: &safegrid_store::HazardFilter,
+    store: Store,
+    actor: Actor,
+    t: Tr,
+    filter: safegrid_store::HazardFilter,
     format: &str,
 ) -> Result<Response, WebError> {
-    let headers: Vec<String> = HAZARD_COLUMNS.iter().map(|k| t.t(k).to_owned()).collect();
+    let filter = Arc::new(filter);
+    let next = move |after: i64| {
+        let (store, actor, filter) = (store.clone(), actor.clone(), filter.clone());
+        async move {
+            let batch = store.hazards_after(&actor, &filter, after, BATCH).await?;
+            let ids: Vec<i64> = batch.iter().map(|h| h.id).collect();
+            let timelines = store.hazard_timelines(&actor, &ids).await?;
+            let rows = batch
+                .iter()
+                .map(|h| {
+                    hazard_row(
+                        &t,
+                        h,
+                        timelines.get(&h.id).map(Vec::as_slice).unwrap_or(&[]),
+                    )
+                })
+                .collect();
+            Ok((rows, ids.last().copied()))
+        }
+    };
+    let headers = HAZARD_COLUMNS.iter().map(|k| t.t(k).to_owned()).collect();
     let name = t.t("hazards.title").to_owned();
+    batched(format, headers, ("hazards", &name), next).await
+}
+
+/// A long list as a file, fetched a batch at a time by `next(after)`, which answers the
+/// batch's rows and the id to continue after (`None` once there are no more). CSV is streamed
+/// to the client as each batch arrives; the workbook is written in constant memory to a
+/// temporary file and streamed from it.
+async fn batched<F, Fut>(
+    format: &str,
+    headers: Vec<String>,
+    file_name: (&str, &str),
+    next: F,
+) -> Result<Response, WebError>
+where
+    F: Fn(i64) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<(Vec<Vec<String>>, Option<i64>), StoreError>> + Send + 'static,
+{
+    if format == "csv" {
+        let head = format!("\u{feff}{}", safegrid_office::csv_line(&headers));
+        // The state: the fetcher, where to continue (None once done), and the head unsent.
+        let start = (next, Some(0i64), Some(head));
+        let stream = futures_util::stream::unfold(start, |(next, after, head)| async move {
+            if let Some(head) = head {
+                return Some((Ok(Bytes::from(head)), (next, after, None)));
+            }
+            match next(after?).await {
+                Ok((rows, _)) if rows.is_empty() => None,
+                Ok((rows, last)) => {
+                    let chunk: String = rows.iter().map(|r| safegrid_office::csv_line(r)).collect();
+                    Some((Ok(Bytes::from(chunk)), (next, last, None)))
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "export stopped");
+                    Some((
+                        Err(std::io::Error::other("export failed")),
+                        (next, None, None),
+                    ))
+                }
+            }
+        });
+        let mut response = Body::from_stream(stream).into_response();
+        attachment(&mut response, "text/csv; charset=utf-8", file_name, "csv");
+        return Ok(response);
+    }
     let internal = |e: safegrid_office::XlsxError| {
-        tracing::error!(error = %e, "hazard export failed");
+        tracing::error!(error = %e, "export failed");
         WebError::Internal
     };
-    let mut csv = String::new();
-    let mut book = if format == "csv" {
-        csv.push('\u{feff}');
-        csv.push_str(&safegrid_office::csv_line(&headers));
-        None
-    } else {
-        Some(safegrid_office::XlsxStream::new(&headers).map_err(internal)?)
-    };
-    let mut after = 0i64;
-    loop {
-        let batch = store.hazards_after(actor, filter, after, BATCH).await?;
-        let Some(last) = batch.last() else { break };
-        after = last.id;
-        let ids: Vec<i64> = batch.iter().map(|h| h.id).collect();
-        let timelines = store.hazard_timelines(actor, &ids).await?;
-        for h in &batch {
-            let row = hazard_row(t, h, timelines.get(&h.id).map(Vec::as_slice).unwrap_or(&[]));
-            match book.as_mut() {
-                Some(b) => b.row(&row).map_err(internal)?,
-                None => csv.push_str(&safegrid_office::csv_line(&row)),
-            }
+    let mut book = safegrid_office::XlsxStream::new(&headers).map_err(internal)?;
+    let mut after = Some(0i64);
+    while let Some(cursor) = after {
+        let (rows, last) = next(cursor).await?;
+        for row in &rows {
+            book.row(row).map_err(internal)?;
         }
+        after = last;
     }
-    let Some(book) = book else {
-        let mut response = csv.into_response();
-        attachment(
-            &mut response,
-            "text/csv; charset=utf-8",
-            ("hazards", &name),
-            "csv",
-        );
-        return Ok(response);
-    };
     let file = tokio::task::spawn_blocking(move || book.finish())
         .await
         .map_err(|_| WebError::Internal)?
         .map_err(internal)?;
+    // Open it, then let the path go: the open handle keeps the data until streamed.
     let handle = file.reopen().map_err(|_| WebError::Internal)?;
     drop(file);
     let stream = tokio_util::io::ReaderStream::new(tokio::fs::File::from_std(handle));
@@ -405,7 +393,7 @@ pub async fn hazards(
     attachment(
         &mut response,
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        ("hazards", &name),
+        file_name,
         "xlsx",
     );
     Ok(response)

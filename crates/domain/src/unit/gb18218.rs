@@ -117,6 +117,35 @@ pub fn filing_due(identified_on: NaiveDate) -> NaiveDate {
         .unwrap_or(NaiveDate::MAX)
 }
 
+/// Days ahead within which a coming re-identification is flagged, so the unit has a quarter
+/// to commission it.
+pub const DUE_SOON_DAYS: u64 = 90;
+
+/// Where a source's periodic identification stands on a day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdentificationStanding {
+    Current,
+    /// Due within [`DUE_SOON_DAYS`], the due day included.
+    DueSoon,
+    /// The due day has passed.
+    Overdue,
+}
+
+pub fn identification_standing(next_due: NaiveDate, on: NaiveDate) -> IdentificationStanding {
+    if next_due < on {
+        IdentificationStanding::Overdue
+    } else if next_due <= on + chrono::Days::new(DUE_SOON_DAYS) {
+        IdentificationStanding::DueSoon
+    } else {
+        IdentificationStanding::Current
+    }
+}
+
+/// Not filed with the county although the filing period is over.
+pub fn filing_late(identified_on: NaiveDate, filed_on: Option<NaiveDate>, on: NaiveDate) -> bool {
+    filed_on.is_none() && filing_due(identified_on) < on
+}
+
 /// A substance named in GB 18218-2018 Table 1 with its critical quantity, and its β from
 /// Table 3 (named toxic gases) or from its hazard class (Table 4): offered on the form so
 /// that officials need not look them up. Anything else is typed in by hand.
@@ -183,6 +212,25 @@ mod tests {
     fn filing_within_fifteen_days() {
         let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
         assert_eq!(filing_due(d(2026, 12, 20)), d(2027, 1, 4));
+        // Late from the day after the fifteenth; filing ends it whenever it happens.
+        assert!(!filing_late(d(2026, 12, 20), None, d(2027, 1, 4)));
+        assert!(filing_late(d(2026, 12, 20), None, d(2027, 1, 5)));
+        assert!(!filing_late(
+            d(2026, 12, 20),
+            Some(d(2027, 2, 1)),
+            d(2027, 3, 1)
+        ));
+    }
+
+    #[test]
+    fn identification_flagged_a_quarter_ahead() {
+        use IdentificationStanding::*;
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        let due = d(2027, 3, 31);
+        assert_eq!(identification_standing(due, d(2026, 12, 30)), Current);
+        assert_eq!(identification_standing(due, d(2026, 12, 31)), DueSoon);
+        assert_eq!(identification_standing(due, due), DueSoon);
+        assert_eq!(identification_standing(due, d(2027, 4, 1)), Overdue);
     }
 
     #[test]

@@ -854,7 +854,7 @@ impl Store {
             },
         )
         .await?;
-        let out = detail(&mut conn, actor, id).await?;
+        let out = detail_of(&mut conn, actor, made).await?;
         tx.commit().await?;
         self.hazards_changed();
         Ok(out)
@@ -872,6 +872,12 @@ pub(crate) async fn find(conn: &mut Conn<'_>, actor: &Actor, id: i64) -> Result<
 
 async fn detail(conn: &mut Conn<'_>, actor: &Actor, id: i64) -> Result<HazardDetail> {
     let hazard = find(conn, actor, id).await?;
+    detail_of(conn, actor, hazard).await
+}
+
+/// A hazard already read in scope, with its timeline, plan, photos and what the reader may do.
+async fn detail_of(conn: &mut Conn<'_>, actor: &Actor, hazard: Hazard) -> Result<HazardDetail> {
+    let id = hazard.id;
     let timeline: Vec<HazardEvent> = conn
         .all(
             Query::select()

@@ -3,7 +3,7 @@
 //! and departments the list of who reported on time, late, or not at all.
 
 use crate::audit::{self, Event, now};
-use crate::db::Store;
+use crate::db::{Conn, Store};
 use crate::units::find_unit;
 use crate::{Page, PageRequest, Result, StoreError, scope};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
@@ -115,6 +115,70 @@ fn start_of(day: NaiveDate) -> DateTime<Utc> {
         .unwrap_or(DateTime::<Utc>::MIN_UTC)
 }
 
+/// A unit's figures for a period, from its ledger.
+async fn statistics(conn: &mut Conn<'_>, unit: i64, period: Period) -> Result<HazardStatistics> {
+    let (first, last) = period.days();
+    let today = local_date(Utc::now());
+    let open = || Expr::col("state").is_not_in(["closed", "rejected"]);
+    let q = Query::select()
+        .expr_as(
+            sum_when(Cond::all().add(Expr::col("level").eq("general"))),
+            "found_general",
+        )
+        .expr_as(
+            sum_when(Cond::all().add(Expr::col("level").eq("major"))),
+            "found_major",
+        )
+        .expr_as(
+            sum_when(Cond::all().add(Expr::col("state").eq("closed"))),
+            "closed",
+        )
+        .expr_as(sum_when(Cond::all().add(open())), "still_open")
+        .expr_as(
+            sum_when(Cond::all().add(open()).add(Expr::col("deadline").lt(today))),
+            "overdue",
+        )
+        .expr_as(Expr::cust("COALESCE(SUM(cost_yuan), 0.0)"), "cost_yuan")
+        .from("hazards")
+        .and_where(Expr::col("unit_id").eq(unit))
+        .and_where(Expr::col("state").ne("rejected"))
+        .and_where(Expr::col("found_at").gte(start_of(first)))
+        .and_where(Expr::col("found_at").lt(start_of(last.succ_opt().unwrap_or(last))))
+        .to_owned();
+    conn.one(&q).await
+}
+
+/// A submitted report's columns, as read into [`HazardReport`].
+const REPORT_COLUMNS: [&str; 11] = [
+    "unit_id",
+    "period",
+    "found_general",
+    "found_major",
+    "closed",
+    "still_open",
+    "overdue",
+    "cost_yuan",
+    "analysis",
+    "principal",
+    "submitted_at",
+];
+
+/// The unit's submitted reports for the periods, in no particular order.
+async fn submitted(
+    conn: &mut Conn<'_>,
+    unit: i64,
+    periods: &[Period],
+) -> Result<Vec<HazardReport>> {
+    conn.all(
+        Query::select()
+            .columns(REPORT_COLUMNS)
+            .from("hazard_reports")
+            .and_where(Expr::col("unit_id").eq(unit))
+            .and_where(Expr::col("period").is_in(periods.iter().map(Period::code))),
+    )
+    .await
+}
+
 impl Store {
     /// A unit's figures for a period, from its ledger.
     pub async fn hazard_statistics(
@@ -126,35 +190,7 @@ impl Store {
         let mut c = self.read().await?;
         let mut conn = c.conn();
         find_unit(&mut conn, actor, unit).await?;
-        let (first, last) = period.days();
-        let today = local_date(Utc::now());
-        let open = || Expr::col("state").is_not_in(["closed", "rejected"]);
-        let q = Query::select()
-            .expr_as(
-                sum_when(Cond::all().add(Expr::col("level").eq("general"))),
-                "found_general",
-            )
-            .expr_as(
-                sum_when(Cond::all().add(Expr::col("level").eq("major"))),
-                "found_major",
-            )
-            .expr_as(
-                sum_when(Cond::all().add(Expr::col("state").eq("closed"))),
-                "closed",
-            )
-            .expr_as(sum_when(Cond::all().add(open())), "still_open")
-            .expr_as(
-                sum_when(Cond::all().add(open()).add(Expr::col("deadline").lt(today))),
-                "overdue",
-            )
-            .expr_as(Expr::cust("COALESCE(SUM(cost_yuan), 0.0)"), "cost_yuan")
-            .from("hazards")
-            .and_where(Expr::col("unit_id").eq(unit))
-            .and_where(Expr::col("state").ne("rejected"))
-            .and_where(Expr::col("found_at").gte(start_of(first)))
-            .and_where(Expr::col("found_at").lt(start_of(last.succ_opt().unwrap_or(last))))
-            .to_owned();
-        conn.one(&q).await
+        statistics(&mut conn, unit, period).await
     }
 
     /// The unit's report for a period, if submitted.
@@ -167,26 +203,32 @@ impl Store {
         let mut c = self.read().await?;
         let mut conn = c.conn();
         find_unit(&mut conn, actor, unit).await?;
-        conn.optional(
-            Query::select()
-                .columns([
-                    "unit_id",
-                    "period",
-                    "found_general",
-                    "found_major",
-                    "closed",
-                    "still_open",
-                    "overdue",
-                    "cost_yuan",
-                    "analysis",
-                    "principal",
-                    "submitted_at",
-                ])
-                .from("hazard_reports")
-                .and_where(Expr::col("unit_id").eq(unit))
-                .and_where(Expr::col("period").eq(period.code())),
-        )
-        .await
+        Ok(submitted(&mut conn, unit, &[period]).await?.pop())
+    }
+
+    /// For each period, the unit's figures from its ledger and its report if submitted: the
+    /// unit's reports tab, read on one connection.
+    pub async fn hazard_report_history(
+        &self,
+        actor: &Actor,
+        unit: i64,
+        periods: &[Period],
+    ) -> Result<Vec<(HazardStatistics, Option<HazardReport>)>> {
+        let mut c = self.read().await?;
+        let mut conn = c.conn();
+        find_unit(&mut conn, actor, unit).await?;
+        let mut reports = submitted(&mut conn, unit, periods).await?;
+        let mut out = Vec::with_capacity(periods.len());
+        for period in periods {
+            let figures = statistics(&mut conn, unit, *period).await?;
+            let code = period.code();
+            let report = reports
+                .iter()
+                .position(|r| r.period == code)
+                .map(|i| reports.swap_remove(i));
+            out.push((figures, report));
+        }
+        Ok(out)
     }
 
     /// Submits the unit's report for an ended period: the figures are worked out now and kept
@@ -224,30 +266,17 @@ impl Store {
         let (Some(period), Some(principal), Some(analysis)) = (period, principal, analysis) else {
             return Err(Invalid::one("body", "error.body_unreadable").into());
         };
-        if self.hazard_report(actor, unit, period).await?.is_some() {
-            return Err(Violation::new("period", "error.report_submitted").into());
-        }
-        let figures = self.hazard_statistics(actor, unit, period).await?;
         let mut tx = self.write().await?;
         let mut conn = tx.conn();
         let u = find_unit(&mut conn, actor, unit).await?;
+        if !submitted(&mut conn, unit, &[period]).await?.is_empty() {
+            return Err(Violation::new("period", "error.report_submitted").into());
+        }
+        let figures = statistics(&mut conn, unit, period).await?;
         conn.insert(
             Query::insert()
                 .into_table("hazard_reports")
-                .columns([
-                    "unit_id",
-                    "period",
-                    "found_general",
-                    "found_major",
-                    "closed",
-                    "still_open",
-                    "overdue",
-                    "cost_yuan",
-                    "analysis",
-                    "principal",
-                    "submitted_at",
-                    "submitted_by",
-                ])
+                .columns(REPORT_COLUMNS.into_iter().chain(["submitted_by"]))
                 .values_panic([
                     unit.into(),
                     period.code().into(),

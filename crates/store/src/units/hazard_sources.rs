@@ -74,21 +74,26 @@ pub struct HazardSource {
     pub updated_at: DateTime<Utc>,
 }
 
+/// The register's tags, by the rules of `gb18218`; a retired source carries none.
 impl HazardSource {
-    /// Identification is due again within 90 days (or overdue).
+    fn standing(&self, on: NaiveDate) -> Option<gb18218::IdentificationStanding> {
+        self.retired_at
+            .is_none()
+            .then(|| gb18218::identification_standing(self.next_due, on))
+    }
+
+    /// Identification is due again soon, or overdue.
     pub fn due_soon(&self, on: NaiveDate) -> bool {
-        self.retired_at.is_none() && self.next_due <= on + chrono::Days::new(90)
+        self.standing(on)
+            .is_some_and(|s| s != gb18218::IdentificationStanding::Current)
     }
 
     pub fn overdue(&self, on: NaiveDate) -> bool {
-        self.retired_at.is_none() && self.next_due < on
+        self.standing(on) == Some(gb18218::IdentificationStanding::Overdue)
     }
 
-    /// Not filed with the county although the filing period is over.
     pub fn filing_late(&self, on: NaiveDate) -> bool {
-        self.retired_at.is_none()
-            && self.filed_on.is_none()
-            && gb18218::filing_due(self.identified_on) < on
+        self.retired_at.is_none() && gb18218::filing_late(self.identified_on, self.filed_on, on)
     }
 }
 

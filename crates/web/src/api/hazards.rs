@@ -134,7 +134,7 @@ async fn export(
     QueryArgs(f): QueryArgs<super::FormatQuery>,
 ) -> Result<Response, WebError> {
     let filter = q.filter()?;
-    crate::export::hazards(&state.store, &user.actor, &t, &filter, f.format()).await
+    crate::export::hazards(state.store.clone(), user.actor, t, filter, f.format()).await
 }
 
 #[utoipa::path(get, path = "/api/v1/hazards/{id}", tag = "hazards", params(("id" = i64, Path)), security(("bearer" = [])),

@@ -15,7 +15,7 @@ use chrono::NaiveDate;
 use safegrid_domain::Violation;
 use safegrid_domain::access::may_keep_unit_records;
 use safegrid_domain::time::today;
-use safegrid_domain::unit::gb18218::{NAMED_SUBSTANCES, NamedSubstance};
+use safegrid_domain::unit::gb18218::{self, NAMED_SUBSTANCES, NamedSubstance};
 use safegrid_store::{
     Department, Document, HazardSource, HazardSourceDetail, HazardSourceInput, RegionNode,
     SubstanceInput,
@@ -63,7 +63,8 @@ impl SourceListQuery {
             unit: None,
             level: self.level.parse().ok(),
             major: None,
-            due_by: (self.due == "1").then(|| (today + chrono::Days::new(90)).to_string()),
+            due_by: (self.due == "1")
+                .then(|| (today + chrono::Days::new(gb18218::DUE_SOON_DAYS)).to_string()),
             retired: None,
             page: self.page,
             per_page: Some(50),

@@ -167,7 +167,7 @@ pub async fn export(
     QueryArgs(f): QueryArgs<crate::api::FormatQuery>,
 ) -> Result<Response, WebError> {
     let filter = q.api().filter()?;
-    crate::export::hazards(&state.store, &user.actor, &t, &filter, f.format()).await
+    crate::export::hazards(state.store.clone(), user.actor, t, filter, f.format()).await
 }
 
 /// The counts alone, for the ledger to refresh them in place.

@@ -94,30 +94,30 @@ async fn unit_tab(
     errors: FormErrors,
 ) -> Result<Response, WebError> {
     let unit = state.store.unit(&user.actor, id).await?.unit;
-    let mut rows = Vec::new();
-    for period in recent_periods() {
-        let figures = state
-            .store
-            .hazard_statistics(&user.actor, id, period)
-            .await?;
-        let submitted = state.store.hazard_report(&user.actor, id, period).await?;
-        let standing = Standing::of(
-            period,
-            submitted
-                .as_ref()
-                .map(|r| safegrid_domain::time::local_date(r.submitted_at)),
-            today(),
-        )
-        .as_str();
-        rows.push(PeriodRow {
+    let periods = recent_periods();
+    let history = state
+        .store
+        .hazard_report_history(&user.actor, id, &periods)
+        .await?;
+    let rows = periods
+        .into_iter()
+        .zip(history)
+        .map(|(period, (figures, submitted))| PeriodRow {
             label: period_label(&t, &period),
             due: period.due().to_string(),
+            standing: Standing::of(
+                period,
+                submitted
+                    .as_ref()
+                    .map(|r| safegrid_domain::time::local_date(r.submitted_at)),
+                today(),
+            )
+            .as_str(),
             period,
             figures,
             submitted,
-            standing,
-        });
-    }
+        })
+        .collect();
     let status = super::status_of(&errors);
     render_with(
         status,
