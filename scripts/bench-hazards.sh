@@ -88,7 +88,13 @@ png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 
 open(sys.argv[1], "wb").write(png)
 PY
 
-run sqlite "sqlite://$work/bench.db"
-psql -q "$pg_admin" -c "DROP DATABASE IF EXISTS $pg_db" -c "CREATE DATABASE $pg_db"
-run postgres "${pg_admin%/*}/$pg_db"
-psql -q "$pg_admin" -c "DROP DATABASE IF EXISTS $pg_db"
+# BENCH_BACKENDS=sqlite (or postgres) measures one of them only.
+for backend in ${BENCH_BACKENDS:-sqlite postgres}; do
+  if [ "$backend" = sqlite ]; then
+    run sqlite "sqlite://$work/bench.db"
+  else
+    psql -q "$pg_admin" -c "DROP DATABASE IF EXISTS $pg_db" -c "CREATE DATABASE $pg_db"
+    run postgres "${pg_admin%/*}/$pg_db"
+    psql -q "$pg_admin" -c "DROP DATABASE IF EXISTS $pg_db"
+  fi
+done

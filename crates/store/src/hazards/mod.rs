@@ -333,17 +333,15 @@ impl Store {
             );
         }
         let key = format!("{:?}|{filter:?}|{}", actor.scope, local_date(at));
-        let generation = self.totals.generation();
+        let total = self
+            .totals
+            .get_or_count(&key, || async {
+                let mut c = self.read().await?;
+                c.conn().scalar(&count).await
+            })
+            .await?;
         let mut c = self.read().await?;
         let mut conn = c.conn();
-        let total = match self.totals.get(&key) {
-            Some(total) => total,
-            None => {
-                let total = conn.scalar(&count).await?;
-                self.totals.put(key, generation, total);
-                total
-            }
-        };
         let items: Vec<Hazard> = if total > 0 && page.offset() < u64::try_from(total).unwrap_or(0) {
             q.limit(page.per_page).offset(page.offset());
             conn.all(&q).await?
@@ -405,21 +403,19 @@ impl Store {
             .cond_where(overdue_condition(today));
         base(&mut overdue)?;
         let key = format!("{:?}|{unfiltered_state:?}|{today}", actor.scope);
-        if let Some(counts) = self.counts.get(&key) {
-            return Ok(counts);
-        }
-        let generation = self.counts.generation();
-        let mut c = self.read().await?;
-        let mut conn = c.conn();
-        let rows: Vec<(String, i64)> = conn.all(&by_state).await?;
-        let overdue = conn.scalar(&overdue).await?;
-        let counts = HazardCounts {
-            total: rows.iter().map(|r| r.1).sum(),
-            overdue,
-            by_state: rows.into_iter().collect(),
-        };
-        self.counts.put(key, generation, counts.clone());
-        Ok(counts)
+        self.counts
+            .get_or_count(&key, || async {
+                let mut c = self.read().await?;
+                let mut conn = c.conn();
+                let rows: Vec<(String, i64)> = conn.all(&by_state).await?;
+                let overdue = conn.scalar(&overdue).await?;
+                Ok(HazardCounts {
+                    total: rows.iter().map(|r| r.1).sum(),
+                    overdue,
+                    by_state: rows.into_iter().collect(),
+                })
+            })
+            .await
     }
 
     /// Hazards in scope matching the filter with ids above `after`, in id order: an export
