@@ -702,6 +702,30 @@ story!(deadlines_are_swept_once_and_people_are_told, |app| {
     let list = app.page(&browser.cookie, "/notifications").await;
     assert_eq!(list.status, StatusCode::OK);
     assert!(list.text().contains("隐患整改已逾期"));
+
+    // The ledger page filters by deadline and sector; a mistyped date is named, not a failure.
+    let listed = |path: String| {
+        let cookie = browser.cookie.clone();
+        let app = &app;
+        async move {
+            let page = app.page(&cookie, &path).await;
+            assert_eq!(page.status, StatusCode::OK, "{path}");
+            page.text().contains("超市门口堆放煤气罐")
+        }
+    };
+    assert!(page.contains("隐患状态") && page.contains(r#"name="sector""#));
+    assert!(listed(format!("/hazards?deadline_by={}", in_days(2))).await);
+    assert!(!listed(format!("/hazards?deadline_by={}", in_days(1))).await);
+    assert!(!listed("/hazards?sector=fireworks".to_owned()).await);
+    let bad = app
+        .page(&browser.cookie, "/hazards?deadline_by=2026-13-40")
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.text().contains("deadline_by") || bad.text().contains("日期"),
+        "{}",
+        bad.text()
+    );
 });
 
 story!(units_report_their_hazard_statistics_on_time, |app| {

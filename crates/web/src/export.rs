@@ -224,7 +224,7 @@ const HAZARD_COLUMNS: &[&str] = &[
     "field.deadline",
     "hazards.measures",
     "field.cost_yuan",
-    "field.status",
+    "hazards.state",
     "hazards.overdue",
     "hazards.export.reported",
     "hazards.export.accepted",

@@ -32,6 +32,8 @@ pub struct LedgerQuery {
     #[serde(default)]
     pub source: String,
     #[serde(default)]
+    pub sector: String,
+    #[serde(default)]
     pub grade: String,
     #[serde(default)]
     pub region: String,
@@ -39,6 +41,8 @@ pub struct LedgerQuery {
     pub department: String,
     #[serde(default)]
     pub unit: String,
+    #[serde(default)]
+    pub deadline_by: String,
     #[serde(default)]
     pub overdue: String,
     pub page: Option<u64>,
@@ -51,14 +55,15 @@ impl LedgerQuery {
             state: some(&self.state),
             level: some(&self.level),
             source: some(&self.source),
+            sector: some(&self.sector),
             grade: some(&self.grade),
             region: some(&self.region),
             department: self.department.parse().ok(),
+            deadline_by: some(&self.deadline_by),
             unit: self.unit.parse().ok(),
             overdue: (self.overdue == "1").then_some(true),
             page: self.page,
             per_page: Some(50),
-            ..Default::default()
         }
     }
 
@@ -68,10 +73,12 @@ impl LedgerQuery {
             ("state", some(&self.state)),
             ("level", some(&self.level)),
             ("source", some(&self.source)),
+            ("sector", some(&self.sector)),
             ("grade", some(&self.grade)),
             ("region", some(&self.region)),
             ("department", some(&self.department)),
             ("unit", some(&self.unit)),
+            ("deadline_by", some(&self.deadline_by)),
             ("overdue", some(&self.overdue)),
         ])
     }
@@ -92,6 +99,7 @@ struct LedgerPage {
     export_query: String,
     towns: Vec<RegionNode>,
     departments: Vec<Department>,
+    sectors: Vec<(String, String)>,
     states: Vec<(&'static str, String)>,
     can_report: bool,
 }
@@ -150,6 +158,7 @@ pub async fn ledger(
         counts,
         towns: super::units::towns(&state, &user).await?,
         departments: state.store.departments(&user.actor).await?,
+        sectors: super::units::sector_options(&t, &state.store.sectors().await?),
         states: states(&t),
         can_report: Party::of(user.actor.role) != Party::Reader,
         base_without_state,

@@ -47,6 +47,14 @@ fn sector_label(t: &Tr, sectors: &[Sector], code: &str) -> String {
         .unwrap_or_else(|| code.to_owned())
 }
 
+/// The sectors as (code, name in the reader's language), for a filter.
+pub(super) fn sector_options(t: &Tr, sectors: &[Sector]) -> Vec<(String, String)> {
+    sectors
+        .iter()
+        .map(|s| (s.code.clone(), sector_label(t, sectors, &s.code)))
+        .collect()
+}
+
 #[derive(Template)]
 #[template(path = "units.html")]
 struct UnitsPage {
@@ -163,10 +171,7 @@ pub async fn list(
         chrome: Chrome::new(&t, &user, "units"),
         towns: towns(&state, &user).await?,
         departments: state.store.departments(&user.actor).await?,
-        sectors: all_sectors
-            .iter()
-            .map(|s| (s.code.clone(), sector_label(&t, &all_sectors, &s.code)))
-            .collect(),
+        sectors: sector_options(&t, &all_sectors),
         can_edit: may_edit(&user.actor),
         grades: grades(&t),
         t,
