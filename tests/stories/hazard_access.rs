@@ -20,7 +20,7 @@ enum Reach {
 }
 
 /// The hazard is reported by `cunwang` at the `qiye` supermarket, in the first village of
-/// 城关镇 and supervised by 县市场监管局 only.
+/// 城关镇 and supervised by 县市场监管局 only (whose staff the story adds and checks too).
 const MATRIX: &[(&str, Reach)] = &[
     ("admin", Reach::Sees),
     ("anweiban", Reach::Sees),
@@ -69,6 +69,13 @@ async fn check(app: &TestApp, who: &str, token: &str, reach: Reach, id: i64, pho
     let export = app
         .get("/api/v1/hazards/export?format=csv", Some(token))
         .await;
+    for (what, reply) in [("list", &list), ("counts", &counts), ("export", &export)] {
+        assert_eq!(reply.status, StatusCode::OK, "{who}: {what}");
+    }
+    assert!(
+        export.text().starts_with("\u{feff}"),
+        "{who}: an export with its header"
+    );
     let listed = list.json()["items"]
         .as_array()
         .unwrap()
@@ -76,7 +83,11 @@ async fn check(app: &TestApp, who: &str, token: &str, reach: Reach, id: i64, pho
         .any(|h| h["id"] == id);
     assert_eq!(listed, visible, "{who}: listed");
     assert_eq!(
-        counts.json()["by_state"]["reported"].as_i64().unwrap_or(0),
+        counts.json()["by_state"]
+            .as_object()
+            .unwrap_or_else(|| panic!("{who}: counts by state"))
+            .get("reported")
+            .map_or(0, |n| n.as_i64().unwrap()),
         i64::from(visible),
         "{who}: counted"
     );
@@ -152,6 +163,16 @@ story!(every_account_reaches_a_hazard_as_its_scope_allows, |app| {
         let token = app.token(who).await;
         check(&app, who, &token, *reach, id, photo).await;
     }
+    // Staff of the department that supervises the unit see it too.
+    let admin = app.token("admin").await;
+    let market = app.department_id(&admin, "县市场监管局").await;
+    let shichang = app
+        .new_account(
+            "shichang",
+            json!({"display_name": "县市场监管局", "role": "department_staff", "scope_department_id": market}),
+        )
+        .await;
+    check(&app, "shichang", &shichang, Reach::Sees, id, photo).await;
 
     // Referred to 县安监局, the hazard comes into that department's sight (and stays in the
     // town's, where it was found); 县住建局 still does not see it.

@@ -182,6 +182,19 @@ impl TestApp {
         reply.json()["token"].as_str().unwrap().to_owned()
     }
 
+    /// Adds an account (as `sysadmin`) with the demo password and answers its bearer token.
+    /// `fields` are those of `POST /api/v1/accounts` besides the username and password.
+    pub async fn new_account(&self, username: &str, mut fields: Value) -> String {
+        fields["username"] = username.into();
+        fields["password"] = PASSWORD.into();
+        let sysadmin = self.token("sysadmin").await;
+        let made = self
+            .post_json("/api/v1/accounts", Some(&sysadmin), &fields)
+            .await;
+        assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
+        self.token(username).await
+    }
+
     pub async fn get(&self, path: &str, token: Option<&str>) -> Reply {
         let mut b = Request::builder().method(Method::GET).uri(path);
         if let Some(t) = token {

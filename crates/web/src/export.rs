@@ -342,18 +342,22 @@ where
     Fut: Future<Output = Result<(Vec<Vec<String>>, Option<i64>), StoreError>> + Send + 'static,
 {
     if format == "csv" {
-        let head = format!("\u{feff}{}", safegrid_office::csv_line(&headers));
-        // The state: the fetcher, where to continue (None once done), and the head unsent.
-        let start = (next, Some(0i64), Some(head));
-        let stream = futures_util::stream::unfold(start, |(next, after, head)| async move {
-            if let Some(head) = head {
-                return Some((Ok(Bytes::from(head)), (next, after, None)));
+        // The first batch is fetched before answering, so a failing export is an error page
+        // rather than a file that stops after its header.
+        let (rows, last) = next(0).await?;
+        let mut first = format!("\u{feff}{}", safegrid_office::csv_line(&headers));
+        first.extend(rows.iter().map(|r| safegrid_office::csv_line(r)));
+        // The state: the fetcher, where to continue (None once done), and the first chunk unsent.
+        let start = (next, continue_after(&rows, last), Some(first));
+        let stream = futures_util::stream::unfold(start, |(next, after, first)| async move {
+            if let Some(first) = first {
+                return Some((Ok(Bytes::from(first)), (next, after, None)));
             }
             match next(after?).await {
-                Ok((rows, _)) if rows.is_empty() => None,
                 Ok((rows, last)) => {
                     let chunk: String = rows.iter().map(|r| safegrid_office::csv_line(r)).collect();
-                    Some((Ok(Bytes::from(chunk)), (next, last, None)))
+                    let after = continue_after(&rows, last);
+                    (!rows.is_empty()).then(|| (Ok(Bytes::from(chunk)), (next, after, None)))
                 }
                 Err(e) => {
                     tracing::error!(error = %e, "export stopped");
@@ -379,7 +383,7 @@ where
         for row in &rows {
             book.row(row).map_err(internal)?;
         }
-        after = last;
+        after = continue_after(&rows, last);
     }
     let file = tokio::task::spawn_blocking(move || book.finish())
         .await
@@ -397,6 +401,11 @@ where
         "xlsx",
     );
     Ok(response)
+}
+
+/// Where the next batch starts: after the last row of this one, unless it was the last.
+fn continue_after(rows: &[Vec<String>], last: Option<i64>) -> Option<i64> {
+    last.filter(|_| !rows.is_empty())
 }
 
 /// A small table as a file: `xlsx` with a title row, or `csv` (with a BOM for Excel).
