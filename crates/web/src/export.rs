@@ -380,10 +380,14 @@ where
     let mut after = Some(0i64);
     while let Some(cursor) = after {
         let (rows, last) = next(cursor).await?;
-        for row in &rows {
-            book.row(row).map_err(internal)?;
-        }
         after = continue_after(&rows, last);
+        // The rows spill to a temporary file: written off the request threads.
+        book = tokio::task::spawn_blocking(move || {
+            rows.iter().try_for_each(|row| book.row(row)).map(|()| book)
+        })
+        .await
+        .map_err(|_| WebError::Internal)?
+        .map_err(internal)?;
     }
     let file = tokio::task::spawn_blocking(move || book.finish())
         .await
