@@ -73,3 +73,11 @@ document.addEventListener("change", async (event) => {
     input.files = smaller.files;
   } catch (_) { /* keep the original */ }
 });
+
+// Filter boxes stay open on a wide screen; on a phone they fold away until asked for.
+const openWideFilters = () => {
+  if (!window.matchMedia("(min-width: 761px)").matches) return;
+  document.querySelectorAll("details[data-wide-open]").forEach((d) => { d.open = true; });
+};
+document.addEventListener("DOMContentLoaded", openWideFilters);
+document.addEventListener("htmx:afterSwap", openWideFilters);

@@ -49,6 +49,22 @@ pub struct LedgerQuery {
 }
 
 impl LedgerQuery {
+    /// How many filters beyond the state are set (the counts above pick the state).
+    pub fn filtered(&self) -> usize {
+        [
+            &self.level,
+            &self.source,
+            &self.sector,
+            &self.grade,
+            &self.region,
+            &self.department,
+            &self.deadline_by,
+        ]
+        .iter()
+        .filter(|v| !v.trim().is_empty())
+        .count()
+    }
+
     fn api(&self) -> HazardQuery {
         let some = |s: &str| Some(s.to_owned()).filter(|s| !s.trim().is_empty());
         HazardQuery {
