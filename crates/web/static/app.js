@@ -46,7 +46,8 @@ document.addEventListener("DOMContentLoaded", () => {
       lat.value = p.coords.latitude.toFixed(6);
       if (status) status.textContent = `${lat.value}, ${lon.value}`;
     },
-    () => { if (status) status.hidden = true; },
+    // Say so, so the reporter knows the report goes without a position (and may still go).
+    () => { if (status) status.textContent = status.dataset.geoFailed || ""; },
     { enableHighAccuracy: true, timeout: 10000, maximumAge: 60000 },
   );
 });
@@ -81,3 +82,14 @@ const openWideFilters = () => {
 };
 document.addEventListener("DOMContentLoaded", openWideFilters);
 document.addEventListener("htmx:afterSwap", openWideFilters);
+
+// A report form is sent once: on a slow connection the button says it is on its way instead
+// of inviting a second tap (and a second report).
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (!(form instanceof HTMLFormElement) || event.defaultPrevented) return;
+  const button = form.querySelector("button[type=submit][data-busy]");
+  if (!button) return;
+  // Disabled after this turn, so the button's own name/value still goes with the form.
+  setTimeout(() => { button.disabled = true; button.textContent = button.dataset.busy; }, 0);
+});
