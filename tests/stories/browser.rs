@@ -703,6 +703,42 @@ async fn a_major_hazard_with_plan_and_listing() {
         let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"));
         let _ = std::fs::write(dir.join("major-hazard-closed.png"), png);
     }
+
+    // The ledger: filtering in place to general hazards empties the list and the counts above
+    // it follow (the closed major hazard no longer counts).
+    county.goto(&format!("{base}/hazards")).await.unwrap();
+    let closed = "[data-testid=count-closed] strong";
+    assert_eq!(text_of(&county, closed).await, "1");
+    county
+        .execute(
+            "const level = document.querySelector('select[name=level]');
+             level.value = 'general';
+             level.dispatchEvent(new Event('change', { bubbles: true }));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    // Read in one script each time: the element is replaced under the reader by the swap.
+    let mut followed = false;
+    for _ in 0..2_000 {
+        let now = county
+            .execute(
+                "const e = document.querySelector(arguments[0]); return e ? e.textContent : null;",
+                vec![serde_json::json!(closed)],
+            )
+            .await
+            .unwrap();
+        if now == "0" {
+            followed = true;
+            break;
+        }
+    }
+    assert!(followed, "the counts follow the filter");
+    assert!(
+        text_of(&county, "[data-testid=hazards]")
+            .await
+            .contains("暂无数据")
+    );
     county.close().await.unwrap();
 }
 
