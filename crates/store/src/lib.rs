@@ -15,6 +15,7 @@ mod files;
 mod hazards;
 mod org;
 mod scope;
+mod settings;
 
 pub mod accounts;
 pub mod model;

@@ -5,12 +5,12 @@
 
 use crate::audit::{self, Event, now};
 use crate::db::{Conn, Store};
-use crate::{Result, StoreError};
+use crate::{Result, StoreError, settings};
 use chrono::{DateTime, Utc};
 use safegrid_domain::access::{Actor, Role};
 use safegrid_domain::invalid::{Invalid, Violation};
 use safegrid_domain::webhook::{MAX_ATTEMPTS, backoff, check_url};
-use sea_query::{Expr, ExprTrait, OnConflict, Order, Query};
+use sea_query::{Expr, ExprTrait, Order, Query};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sqlx::FromRow;
@@ -66,16 +66,7 @@ pub struct DeliveryRecord {
 }
 
 async fn stored(conn: &mut Conn<'_>, county: &str) -> Result<Option<Stored>> {
-    let row: Option<(String,)> = conn
-        .optional(
-            Query::select()
-                .column("value")
-                .from("county_settings")
-                .and_where(Expr::col("county_code").eq(county))
-                .and_where(Expr::col("key").eq(WEBHOOK)),
-        )
-        .await?;
-    Ok(row.and_then(|(v,)| serde_json::from_str(&v).ok()))
+    settings::read(conn, county, WEBHOOK).await
 }
 
 /// Puts a notice in the county's outbox, if the county forwards notices.
@@ -157,29 +148,12 @@ impl Store {
             return Err(Invalid::one("body", "error.body_unreadable").into());
         };
         let enabled = input.enabled.unwrap_or(true);
-        let value = serde_json::to_string(&Stored {
+        let stored = Stored {
             url: url.clone(),
             secret,
             enabled,
-        })
-        .map_err(std::io::Error::other)?;
-        conn.insert(
-            Query::insert()
-                .into_table("county_settings")
-                .columns(["county_code", "key", "value", "updated_at"])
-                .values_panic([
-                    county.as_str().into(),
-                    WEBHOOK.into(),
-                    value.into(),
-                    now().into(),
-                ])
-                .on_conflict(
-                    OnConflict::columns(["county_code", "key"])
-                        .update_columns(["value", "updated_at"])
-                        .to_owned(),
-                ),
-        )
-        .await?;
+        };
+        settings::write(&mut conn, county.as_str(), WEBHOOK, &stored).await?;
         audit::record(
             &mut conn,
             actor,

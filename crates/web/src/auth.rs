@@ -181,6 +181,11 @@ impl PageUser {
             Err(WebError::Forbidden)
         }
     }
+
+    /// Checks the `csrf` field of a posted form.
+    pub fn check_form(&self, form: &crate::extract::FormPairs) -> Result<(), WebError> {
+        self.check_csrf(&form.get("csrf").unwrap_or_default())
+    }
 }
 
 impl FromRequestParts<AppState> for PageUser {

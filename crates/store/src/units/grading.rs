@@ -3,30 +3,21 @@
 //! are the unit's sector, size and major hazard sources.
 
 use super::history;
-use crate::audit::{self, Event, now};
+use crate::audit::{self, Event};
 use crate::db::{Conn, Store};
 use crate::{Result, StoreError};
 use safegrid_domain::access::{Actor, Role, Scope};
 use safegrid_domain::invalid::{Invalid, Violation};
 use safegrid_domain::unit::grade::{Grade, GradeFacts, GradeRule, Reason, suggest};
-use sea_query::{Expr, ExprTrait, OnConflict, Query};
+use sea_query::{Expr, ExprTrait, Query};
 use serde_json::json;
 
 const GRADE_RULE: &str = "grade_rule";
 
 /// The county's grading rule.
 pub(crate) async fn grade_rule(conn: &mut Conn<'_>, county: &str) -> Result<GradeRule> {
-    let row: Option<(String,)> = conn
-        .optional(
-            Query::select()
-                .column("value")
-                .from("county_settings")
-                .and_where(Expr::col("county_code").eq(county))
-                .and_where(Expr::col("key").eq(GRADE_RULE)),
-        )
-        .await?;
-    Ok(row
-        .and_then(|(v,)| serde_json::from_str(&v).ok())
+    Ok(crate::settings::read(conn, county, GRADE_RULE)
+        .await?
         .unwrap_or_default())
 }
 
@@ -142,26 +133,9 @@ impl Store {
             }
         }
         errors.into_result()?;
-        let value = serde_json::to_string(&rule).map_err(std::io::Error::other)?;
         let mut tx = self.write().await?;
         let mut conn = tx.conn();
-        conn.insert(
-            Query::insert()
-                .into_table("county_settings")
-                .columns(["county_code", "key", "value", "updated_at"])
-                .values_panic([
-                    county.as_str().into(),
-                    GRADE_RULE.into(),
-                    value.into(),
-                    now().into(),
-                ])
-                .on_conflict(
-                    OnConflict::columns(["county_code", "key"])
-                        .update_columns(["value", "updated_at"])
-                        .to_owned(),
-                ),
-        )
-        .await?;
+        crate::settings::write(&mut conn, county.as_str(), GRADE_RULE, &rule).await?;
         let units: Vec<(i64,)> = conn
             .all(
                 Query::select()

@@ -2,6 +2,7 @@
 //! and security administrators). Neither shows supervision data.
 
 use super::{Chrome, FormErrors, Pager, render, render_with};
+use crate::api::parse_id;
 use crate::auth::PageUser;
 use crate::error::WebError;
 use crate::extract::{FormBody, QueryArgs};
@@ -207,7 +208,7 @@ pub async fn lock_account(
     FormBody(form): FormBody<LockForm>,
 ) -> Result<Response, WebError> {
     user.check_csrf(&form.csrf)?;
-    let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
+    let id = parse_id(&id)?;
     state
         .store
         .set_account_disabled(&user.actor, id, form.disabled == "1")
@@ -231,7 +232,7 @@ pub async fn reset_password(
     FormBody(form): FormBody<PasswordForm>,
 ) -> Result<Response, WebError> {
     user.check_csrf(&form.csrf)?;
-    let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
+    let id = parse_id(&id)?;
     match crate::api::reset_password_of(&state, &user.actor, id, &form.password).await {
         Ok(()) => Ok(Redirect::to("/accounts").into_response()),
         Err(WebError::Invalid(invalid)) => {

@@ -2,6 +2,7 @@
 //! department's page with its grid in every town.
 
 use super::{Chrome, Pager, query_base, render};
+use crate::api::parse_id;
 use crate::auth::PageUser;
 use crate::error::WebError;
 use crate::extract::QueryArgs;
@@ -88,7 +89,7 @@ pub async fn show(
     Path(id): Path<String>,
     QueryArgs(q): QueryArgs<DepartmentQuery>,
 ) -> Result<Response, WebError> {
-    let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
+    let id = parse_id(&id)?;
     let department = state.store.department(&user.actor, id).await?;
     let sectors = state
         .store

@@ -2,6 +2,7 @@
 //! people are appointed, replaced and posts left vacant.
 
 use super::{Chrome, FormErrors, Pager, query_base, render, render_with};
+use crate::api::parse_id;
 use crate::auth::PageUser;
 use crate::error::WebError;
 use crate::extract::{FormBody, QueryArgs};
@@ -214,10 +215,6 @@ async fn grid_page(
         done,
         refused,
     })
-}
-
-fn parse_id(raw: &str) -> Result<i64, WebError> {
-    raw.parse().map_err(|_| WebError::NotFound)
 }
 
 pub async fn show(

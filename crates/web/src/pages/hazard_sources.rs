@@ -3,6 +3,7 @@
 
 use super::{Chrome, FormErrors, Pager, query_base, render, render_with};
 use crate::api::HazardSourceQuery;
+use crate::api::parse_id;
 use crate::auth::PageUser;
 use crate::error::WebError;
 use crate::extract::{FormPairs, QueryArgs};
@@ -175,7 +176,7 @@ pub async fn show(
     user: PageUser,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
+    let id = parse_id(&id)?;
     detail_page(&state, t, &user, id, FormErrors::default()).await
 }
 
@@ -357,7 +358,7 @@ pub async fn edit_form(
     user: PageUser,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
+    let id = parse_id(&id)?;
     let d = state.store.hazard_source(&user.actor, id).await?;
     form_page(
         &state,
@@ -378,7 +379,7 @@ async fn save(
     id: Option<i64>,
     pairs: FormPairs,
 ) -> Result<Response, WebError> {
-    user.check_csrf(&pairs.get("csrf").unwrap_or_default())?;
+    user.check_form(&pairs)?;
     let form = SourceForm {
         values: pairs.0.clone(),
     };
@@ -437,7 +438,7 @@ pub async fn update(
     Path(id): Path<String>,
     pairs: FormPairs,
 ) -> Result<Response, WebError> {
-    let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
+    let id = parse_id(&id)?;
     save(&state, t, &user, Some(id), pairs).await
 }
 
@@ -448,8 +449,8 @@ pub async fn retire(
     Path(id): Path<String>,
     pairs: FormPairs,
 ) -> Result<Response, WebError> {
-    user.check_csrf(&pairs.get("csrf").unwrap_or_default())?;
-    let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
+    user.check_form(&pairs)?;
+    let id = parse_id(&id)?;
     match state
         .store
         .retire_hazard_source(&user.actor, id, pairs.get("reason").as_deref())

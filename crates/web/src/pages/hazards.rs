@@ -4,6 +4,7 @@
 
 use super::{Chrome, FormErrors, Pager, query_base, render, render_with};
 use crate::api::HazardQuery;
+use crate::api::parse_id;
 use crate::auth::PageUser;
 use crate::error::WebError;
 use crate::extract::{FormPairs, QueryArgs};
@@ -18,10 +19,6 @@ use safegrid_store::{
     RegionNode, StoreError, TransitionInput, Unit, UnitFilter,
 };
 use serde::Deserialize;
-
-fn parse(id: &str) -> Result<i64, WebError> {
-    id.trim().parse().map_err(|_| WebError::NotFound)
-}
 
 #[derive(Deserialize, Default, Clone)]
 pub struct LedgerQuery {
@@ -259,7 +256,7 @@ pub async fn show(
     user: PageUser,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    detail_page(&state, t, &user, parse(&id)?, FormErrors::default()).await
+    detail_page(&state, t, &user, parse_id(&id)?, FormErrors::default()).await
 }
 
 /// Shows a refusal or bad input on the hazard's page; anything else goes up.
@@ -286,8 +283,8 @@ pub async fn act(
     Path(id): Path<String>,
     pairs: FormPairs,
 ) -> Result<Response, WebError> {
-    user.check_csrf(&pairs.get("csrf").unwrap_or_default())?;
-    let id = parse(&id)?;
+    user.check_form(&pairs)?;
+    let id = parse_id(&id)?;
     let plan = pairs.get("goals").map(|goals| PlanInput {
         goals: Some(goals),
         methods: pairs.get("methods"),
@@ -320,7 +317,7 @@ pub async fn add_photo(
     Path(id): Path<String>,
     multipart: Multipart,
 ) -> Result<Response, WebError> {
-    let id = parse(&id)?;
+    let id = parse_id(&id)?;
     let (new, csrf) = match crate::api::new_photo(id, multipart).await {
         Ok(x) => x,
         Err(WebError::Invalid(invalid)) => {
@@ -342,7 +339,7 @@ pub async fn photo(
     Path(id): Path<String>,
     QueryArgs(q): QueryArgs<crate::api::PhotoQuery>,
 ) -> Result<Response, WebError> {
-    crate::api::serve_photo(&state, &user.actor, parse(&id)?, q.thumb == Some(1)).await
+    crate::api::serve_photo(&state, &user.actor, parse_id(&id)?, q.thumb == Some(1)).await
 }
 
 /// The report form, for supervisors and units (the full form) and village members (the phone

@@ -2,6 +2,7 @@
 //! goes to its hazard.
 
 use super::{Chrome, Pager, render};
+use crate::api::parse_id;
 use crate::auth::PageUser;
 use crate::error::WebError;
 use crate::extract::{FormPairs, QueryArgs};
@@ -50,7 +51,7 @@ pub async fn read_all(
     user: PageUser,
     pairs: FormPairs,
 ) -> Result<Response, WebError> {
-    user.check_csrf(&pairs.get("csrf").unwrap_or_default())?;
+    user.check_form(&pairs)?;
     state
         .store
         .mark_notifications_read(&user.actor, None)
@@ -65,7 +66,7 @@ pub async fn open(
     user: PageUser,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
+    let id = parse_id(&id)?;
     state
         .store
         .mark_notifications_read(&user.actor, Some(id))
@@ -135,7 +136,7 @@ pub async fn set_webhook(
     user: PageUser,
     pairs: FormPairs,
 ) -> Result<Response, WebError> {
-    user.check_csrf(&pairs.get("csrf").unwrap_or_default())?;
+    user.check_form(&pairs)?;
     let input = safegrid_store::WebhookInput {
         url: pairs.get("url"),
         secret: pairs.get("secret"),

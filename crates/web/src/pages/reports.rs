@@ -4,6 +4,7 @@
 
 use super::{Chrome, FormErrors, Pager, query_base, render, render_with};
 use crate::api::StandingQuery;
+use crate::api::parse_id;
 use crate::auth::PageUser;
 use crate::error::WebError;
 use crate::extract::{FormPairs, QueryArgs};
@@ -144,7 +145,7 @@ pub async fn unit_reports(
     user: PageUser,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
+    let id = parse_id(&id)?;
     unit_tab(&state, t, &user, id, FormErrors::default()).await
 }
 
@@ -155,8 +156,8 @@ pub async fn submit(
     Path(id): Path<String>,
     pairs: FormPairs,
 ) -> Result<Response, WebError> {
-    user.check_csrf(&pairs.get("csrf").unwrap_or_default())?;
-    let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
+    user.check_form(&pairs)?;
+    let id = parse_id(&id)?;
     let input = ReportInput {
         period: pairs.get("period"),
         principal: pairs.get("principal"),

@@ -4,6 +4,7 @@
 //! documents, shared by these tabs and the hazard-source page.
 
 use super::{Chrome, FormErrors, render_with};
+use crate::api::parse_id;
 use crate::auth::PageUser;
 use crate::error::WebError;
 use crate::extract::FormPairs;
@@ -18,10 +19,6 @@ use safegrid_domain::unit::own_grid::NodeKind;
 use safegrid_store::{
     Document, GridNode, GridNodeInput, StoreError, SystemEntry, SystemInput, Unit,
 };
-
-fn parse(id: &str) -> Result<i64, WebError> {
-    id.trim().parse().map_err(|_| WebError::NotFound)
-}
 
 /// Where to go after a form: back to the page it came from, if that is one of ours.
 fn back_to(raw: Option<String>, fallback: String) -> String {
@@ -132,7 +129,7 @@ pub async fn grid(
     user: PageUser,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    grid_tab(&state, t, &user, parse(&id)?, FormErrors::default()).await
+    grid_tab(&state, t, &user, parse_id(&id)?, FormErrors::default()).await
 }
 
 pub async fn add_node(
@@ -142,11 +139,11 @@ pub async fn add_node(
     Path(id): Path<String>,
     pairs: FormPairs,
 ) -> Result<Response, WebError> {
-    user.check_csrf(&pairs.get("csrf").unwrap_or_default())?;
-    let id = parse(&id)?;
+    user.check_form(&pairs)?;
+    let id = parse_id(&id)?;
     let parent_id = match pairs.get("parent_id") {
         None => None,
-        Some(p) => Some(parse(&p).map_err(|_| {
+        Some(p) => Some(parse_id(&p).map_err(|_| {
             WebError::from(safegrid_domain::Violation::new("parent_id", "error.choice"))
         })?),
     };
@@ -169,11 +166,11 @@ pub async fn retire_node(
     Path((id, node)): Path<(String, String)>,
     pairs: FormPairs,
 ) -> Result<Response, WebError> {
-    user.check_csrf(&pairs.get("csrf").unwrap_or_default())?;
-    let id = parse(&id)?;
+    user.check_form(&pairs)?;
+    let id = parse_id(&id)?;
     let result = state
         .store
-        .retire_grid_node(&user.actor, id, parse(&node)?)
+        .retire_grid_node(&user.actor, id, parse_id(&node)?)
         .await;
     after(&state, t, &user, id, &format!("/units/{id}/grid"), result).await
 }
@@ -243,7 +240,7 @@ pub async fn systems(
     user: PageUser,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    systems_tab(&state, t, &user, parse(&id)?, FormErrors::default()).await
+    systems_tab(&state, t, &user, parse_id(&id)?, FormErrors::default()).await
 }
 
 pub async fn set_system(
@@ -253,8 +250,8 @@ pub async fn set_system(
     Path(id): Path<String>,
     pairs: FormPairs,
 ) -> Result<Response, WebError> {
-    user.check_csrf(&pairs.get("csrf").unwrap_or_default())?;
-    let id = parse(&id)?;
+    user.check_form(&pairs)?;
+    let id = parse_id(&id)?;
     let system = pairs.get("system");
     let input = SystemInput {
         system: system.clone(),
@@ -311,7 +308,7 @@ pub async fn archive(
     user: PageUser,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    archive_tab(&state, t, &user, parse(&id)?, FormErrors::default()).await
+    archive_tab(&state, t, &user, parse_id(&id)?, FormErrors::default()).await
 }
 
 /// Where a form's outcome leads: back to its page when done, the same page with the errors
@@ -344,7 +341,7 @@ async fn refused(
     errors: FormErrors,
 ) -> Result<Response, WebError> {
     if let Some(source) = back.strip_prefix("/hazard-sources/") {
-        let source = parse(source)?;
+        let source = parse_id(source)?;
         super::hazard_sources::detail_page(state, t, user, source, errors).await
     } else if back.ends_with("/grid") {
         grid_tab(state, t, user, unit, errors).await
@@ -362,7 +359,7 @@ pub async fn upload_document(
     Path(id): Path<String>,
     multipart: Multipart,
 ) -> Result<Response, WebError> {
-    let id = parse(&id)?;
+    let id = parse_id(&id)?;
     let form = upload::read(multipart, "file").await?;
     user.check_csrf(&form.field("csrf").unwrap_or_default())?;
     let back = back_to(form.field("back"), format!("/units/{id}/archive"));
@@ -393,7 +390,10 @@ pub async fn download(
     user: PageUser,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let (doc, path) = state.store.document_file(&user.actor, parse(&id)?).await?;
+    let (doc, path) = state
+        .store
+        .document_file(&user.actor, parse_id(&id)?)
+        .await?;
     upload::serve(&path, &doc.media_type, &doc.file_name).await
 }
 
@@ -404,8 +404,8 @@ pub async fn withdraw(
     Path(id): Path<String>,
     pairs: FormPairs,
 ) -> Result<Response, WebError> {
-    user.check_csrf(&pairs.get("csrf").unwrap_or_default())?;
-    let id = parse(&id)?;
+    user.check_form(&pairs)?;
+    let id = parse_id(&id)?;
     let (doc, _) = state.store.document_file(&user.actor, id).await?;
     let back = back_to(pairs.get("back"), format!("/units/{}/archive", doc.unit_id));
     let result = state

@@ -3,6 +3,7 @@
 
 use super::{Chrome, FormErrors, Pager, query_base, render, render_with};
 use crate::api::UnitQuery;
+use crate::api::parse_id;
 use crate::auth::PageUser;
 use crate::error::WebError;
 use crate::extract::{FormPairs, QueryArgs};
@@ -205,7 +206,7 @@ pub async fn show(
     user: PageUser,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
+    let id = parse_id(&id)?;
     let d = state.store.unit(&user.actor, id).await?;
     let sectors = state.store.sectors().await?;
     let sector = d
@@ -462,7 +463,7 @@ pub async fn edit_form(
     user: PageUser,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
+    let id = parse_id(&id)?;
     let d = state.store.unit(&user.actor, id).await?;
     form_page(
         &state,
@@ -495,7 +496,7 @@ async fn save(
     id: Option<i64>,
     pairs: FormPairs,
 ) -> Result<Response, WebError> {
-    user.check_csrf(&pairs.get("csrf").unwrap_or_default())?;
+    user.check_form(&pairs)?;
     let form = read_form(&pairs);
     let result = match form.input(id.is_some()) {
         Ok(input) => match id {
@@ -547,7 +548,7 @@ pub async fn update(
     Path(id): Path<String>,
     pairs: FormPairs,
 ) -> Result<Response, WebError> {
-    let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
+    let id = parse_id(&id)?;
     save(&state, t, &user, Some(id), pairs).await
 }
 
@@ -764,7 +765,7 @@ pub async fn set_grade_rule(
     user: PageUser,
     pairs: FormPairs,
 ) -> Result<Response, WebError> {
-    user.check_csrf(&pairs.get("csrf").unwrap_or_default())?;
+    user.check_form(&pairs)?;
     let employees = pairs.get("employees_for_b").unwrap_or_default();
     let rule = safegrid_domain::unit::grade::GradeRule {
         high_risk_sectors: pairs.all("high_risk"),
