@@ -1,7 +1,7 @@
 //! Major hazard sources' pages (R-LED-6): the register per town and department, one source with
 //! its substances and papers, and the identification form that works out S, R and the level.
 
-use super::{Chrome, FormErrors, Pager, query_base, render, render_with};
+use super::{Chrome, FormErrors, Pager, filled, query_base, render, render_with};
 use crate::api::HazardSourceQuery;
 use crate::api::parse_id;
 use crate::auth::PageUser;
@@ -57,9 +57,8 @@ struct ListPage {
 
 impl SourceListQuery {
     fn api(&self, today: NaiveDate) -> HazardSourceQuery {
-        let some = |s: &str| Some(s.to_owned()).filter(|s| !s.trim().is_empty());
         HazardSourceQuery {
-            region: some(&self.region),
+            region: filled(&self.region),
             department: self.department.parse().ok(),
             unit: None,
             level: self.level.parse().ok(),
@@ -90,7 +89,6 @@ pub async fn list(
     user: PageUser,
     QueryArgs(q): QueryArgs<SourceListQuery>,
 ) -> Result<Response, WebError> {
-    let some = |s: &str| Some(s.to_owned()).filter(|s| !s.trim().is_empty());
     let today = today();
     let filter = q.api(today).filter()?;
     let page = state
@@ -102,10 +100,10 @@ pub async fn list(
         )
         .await?;
     let base = query_base(&[
-        ("region", some(&q.region)),
-        ("department", some(&q.department)),
-        ("level", some(&q.level)),
-        ("due", some(&q.due)),
+        ("region", filled(&q.region)),
+        ("department", filled(&q.department)),
+        ("level", filled(&q.level)),
+        ("due", filled(&q.due)),
     ]);
     render(&ListPage {
         chrome: Chrome::new(&t, &user, "hazard_sources"),

@@ -2,7 +2,7 @@
 //! hazard with its photos, timeline and the actions the reader may take, the report form, and
 //! the phone page a village member reports from.
 
-use super::{Chrome, FormErrors, Pager, query_base, render, render_with};
+use super::{Chrome, FormErrors, Pager, filled, query_base, render, render_with};
 use crate::api::HazardQuery;
 use crate::api::parse_id;
 use crate::auth::PageUser;
@@ -63,16 +63,15 @@ impl LedgerQuery {
     }
 
     fn api(&self) -> HazardQuery {
-        let some = |s: &str| Some(s.to_owned()).filter(|s| !s.trim().is_empty());
         HazardQuery {
-            state: some(&self.state),
-            level: some(&self.level),
-            source: some(&self.source),
-            sector: some(&self.sector),
-            grade: some(&self.grade),
-            region: some(&self.region),
+            state: filled(&self.state),
+            level: filled(&self.level),
+            source: filled(&self.source),
+            sector: filled(&self.sector),
+            grade: filled(&self.grade),
+            region: filled(&self.region),
             department: self.department.parse().ok(),
-            deadline_by: some(&self.deadline_by),
+            deadline_by: filled(&self.deadline_by),
             unit: self.unit.parse().ok(),
             overdue: (self.overdue == "1").then_some(true),
             page: self.page,
@@ -81,18 +80,17 @@ impl LedgerQuery {
     }
 
     fn base(&self) -> String {
-        let some = |s: &str| Some(s.to_owned()).filter(|s| !s.trim().is_empty());
         query_base(&[
-            ("state", some(&self.state)),
-            ("level", some(&self.level)),
-            ("source", some(&self.source)),
-            ("sector", some(&self.sector)),
-            ("grade", some(&self.grade)),
-            ("region", some(&self.region)),
-            ("department", some(&self.department)),
-            ("unit", some(&self.unit)),
-            ("deadline_by", some(&self.deadline_by)),
-            ("overdue", some(&self.overdue)),
+            ("state", filled(&self.state)),
+            ("level", filled(&self.level)),
+            ("source", filled(&self.source)),
+            ("sector", filled(&self.sector)),
+            ("grade", filled(&self.grade)),
+            ("region", filled(&self.region)),
+            ("department", filled(&self.department)),
+            ("unit", filled(&self.unit)),
+            ("deadline_by", filled(&self.deadline_by)),
+            ("overdue", filled(&self.overdue)),
         ])
     }
 }

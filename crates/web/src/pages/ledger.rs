@@ -1,7 +1,7 @@
 //! The responsibility ledger (监管责任台账): every post of every grid in scope with its holder
 //! on a date, filtered as on screen, and the same rows as an Excel workbook.
 
-use super::{Chrome, Pager, query_base, render};
+use super::{Chrome, Pager, filled, query_base, render};
 use crate::api::LedgerQuery;
 use crate::auth::PageUser;
 use crate::error::WebError;
@@ -41,16 +41,15 @@ pub struct LedgerForm {
 
 impl LedgerForm {
     fn query(&self) -> LedgerQuery {
-        let some = |s: &str| Some(s.to_owned()).filter(|s| !s.trim().is_empty());
         LedgerQuery {
-            region: some(&self.region),
+            region: filled(&self.region),
             department: self.department.parse().ok(),
-            kind: some(&self.kind),
+            kind: filled(&self.kind),
             level: None,
-            post: some(&self.post),
-            q: some(&self.q),
+            post: filled(&self.post),
+            q: filled(&self.q),
             gaps_only: Some(!self.gaps_only.is_empty()),
-            as_of: some(&self.as_of),
+            as_of: filled(&self.as_of),
             page: self.page,
             per_page: Some(100),
         }

@@ -385,6 +385,11 @@ impl Pager {
     }
 }
 
+/// A filter field as given, or `None` when it was left empty (blank counts as empty).
+pub(crate) fn filled(s: &str) -> Option<String> {
+    Some(s.to_owned()).filter(|s| !s.trim().is_empty())
+}
+
 /// Rebuilds a query string from filter pairs, leaving out empty values.
 pub fn query_base(pairs: &[(&str, Option<String>)]) -> String {
     let mut s = String::new();

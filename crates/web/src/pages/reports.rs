@@ -2,7 +2,7 @@
 //! and the form to submit them over its principal's name), and the towns' and departments'
 //! view of who reported on time, late, or not at all.
 
-use super::{Chrome, FormErrors, Pager, query_base, render, render_with};
+use super::{Chrome, FormErrors, Pager, filled, query_base, render, render_with};
 use crate::api::StandingQuery;
 use crate::api::parse_id;
 use crate::auth::PageUser;
@@ -190,6 +190,20 @@ pub struct StandingsQuery {
     pub page: Option<u64>,
 }
 
+impl StandingsQuery {
+    /// The same filters as the API takes them (the page is asked for separately).
+    fn api(&self) -> StandingQuery {
+        StandingQuery {
+            period: filled(&self.period),
+            region: filled(&self.region),
+            department: self.department.parse().ok(),
+            standing: filled(&self.standing),
+            page: None,
+            per_page: None,
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "reports.html")]
 struct StandingsPage {
@@ -213,15 +227,7 @@ pub async fn standings(
     user: PageUser,
     QueryArgs(q): QueryArgs<StandingsQuery>,
 ) -> Result<Response, WebError> {
-    let some = |s: &str| Some(s.to_owned()).filter(|s| !s.trim().is_empty());
-    let api = StandingQuery {
-        period: some(&q.period),
-        region: some(&q.region),
-        department: q.department.parse().ok(),
-        standing: some(&q.standing),
-        page: q.page,
-        per_page: Some(50),
-    };
+    let api = q.api();
     let period = api.period()?;
     let (page, counts) = state
         .store
@@ -234,9 +240,9 @@ pub async fn standings(
         .await?;
     let base = query_base(&[
         ("period", Some(period.code())),
-        ("region", some(&q.region)),
-        ("department", some(&q.department)),
-        ("standing", some(&q.standing)),
+        ("region", filled(&q.region)),
+        ("department", filled(&q.department)),
+        ("standing", filled(&q.standing)),
     ]);
     render(&StandingsPage {
         chrome: Chrome::new(&t, &user, "reports"),
@@ -265,15 +271,7 @@ pub async fn export(
     QueryArgs(q): QueryArgs<StandingsQuery>,
     QueryArgs(f): QueryArgs<crate::api::FormatQuery>,
 ) -> Result<Response, WebError> {
-    let some = |s: &str| Some(s.to_owned()).filter(|s| !s.trim().is_empty());
-    let api = StandingQuery {
-        period: some(&q.period),
-        region: some(&q.region),
-        department: q.department.parse().ok(),
-        standing: some(&q.standing),
-        page: None,
-        per_page: None,
-    };
+    let api = q.api();
     let period = api.period()?;
     let mut rows = Vec::new();
     let mut page = 1;

@@ -1,7 +1,7 @@
 //! The unit ledger's pages: the list with filters, a unit's record, the form to add or change
 //! one, and the coverage audit.
 
-use super::{Chrome, FormErrors, Pager, query_base, render, render_with};
+use super::{Chrome, FormErrors, Pager, filled, query_base, render, render_with};
 use crate::api::UnitQuery;
 use crate::api::parse_id;
 use crate::auth::PageUser;
@@ -93,19 +93,18 @@ pub struct UnitListQuery {
 
 impl UnitListQuery {
     fn api(&self) -> UnitQuery {
-        let some = |s: &str| Some(s.to_owned()).filter(|s| !s.trim().is_empty());
         UnitQuery {
-            q: some(&self.q),
-            region: some(&self.region),
+            q: filled(&self.q),
+            region: filled(&self.region),
             department: self.department.parse().ok(),
-            sector: some(&self.sector),
-            grade: some(&self.grade),
+            sector: filled(&self.sector),
+            grade: filled(&self.grade),
             key: match self.key.as_str() {
                 "1" => Some(true),
                 "0" => Some(false),
                 _ => None,
             },
-            status: some(&self.status),
+            status: filled(&self.status),
             page: self.page,
             per_page: Some(50),
         }
