@@ -32,6 +32,14 @@ pub struct Config {
         hide_env_values = true
     )]
     pub demo_password: Option<String>,
+    /// Minutes a session may go unused before it ends (it ends after 12 hours in any case).
+    #[arg(
+        long,
+        env = "SAFEGRID_SESSION_IDLE_MINUTES",
+        default_value_t = 30,
+        global = true
+    )]
+    pub session_idle_minutes: i64,
     /// Mark cookies Secure (set when served over HTTPS).
     #[arg(long, env = "SAFEGRID_SECURE_COOKIES", global = true)]
     pub secure_cookies: bool,
@@ -43,6 +51,23 @@ impl Config {
             Some(url) if !url.trim().is_empty() => url.trim().to_owned(),
             _ => format!("sqlite://{}", self.data_dir.join("safegrid.db").display()),
         }
+    }
+}
+
+impl Config {
+    /// The SQLite database file the configuration names, if it names one.
+    pub fn sqlite_path(&self) -> Option<PathBuf> {
+        let url = self.database_url();
+        let rest = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))?;
+        let path = rest.split('?').next().unwrap_or(rest);
+        (!path.is_empty()).then(|| PathBuf::from(path))
+    }
+
+    /// Where uploaded files are kept.
+    pub fn files_dir(&self) -> PathBuf {
+        self.data_dir.join("files")
     }
 }
 

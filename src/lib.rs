@@ -3,6 +3,7 @@
 //! (pages and API), `safegrid-office` (files).
 
 pub mod accounts;
+pub mod backup;
 pub mod config;
 pub mod demo;
 mod demo_hazards;
@@ -51,6 +52,7 @@ pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
         demo,
         secure_cookies: config.secure_cookies,
         session_hours: 12,
+        session_idle_minutes: config.session_idle_minutes,
     };
     let app = safegrid_web::app(AppState::new(store.clone(), web));
     let listener = tokio::net::TcpListener::bind(&config.listen)

@@ -435,3 +435,49 @@ story!(another_county_is_invisible, |app| {
             .all(|m| m["person_name"] != "外县人")
     );
 });
+
+story!(a_unit_manager_sees_only_its_own_unit, |app| {
+    let qiye = app.token("qiye").await;
+    let people = app.get("/api/v1/people?per_page=200", Some(&qiye)).await;
+    assert_eq!(people.status, StatusCode::OK);
+    assert_eq!(
+        people.json()["total"],
+        0,
+        "no county staff, no phone numbers"
+    );
+    // Every list it can open holds its own unit or nothing of anyone else's.
+    for (path, expected) in [
+        ("/api/v1/grids?per_page=200", 0),
+        ("/api/v1/regions", 0),
+        ("/api/v1/ledger?per_page=200", 0),
+        ("/api/v1/coverage", 0),
+        ("/api/v1/units?per_page=200", 1),
+    ] {
+        let reply = app.get(path, Some(&qiye)).await;
+        assert_eq!(reply.status, StatusCode::OK, "{path}: {}", reply.text());
+        let json = reply.json();
+        let n = json["total"].as_i64().unwrap_or_else(|| {
+            json["items"]
+                .as_array()
+                .map(|a| a.len() as i64)
+                .unwrap_or(-1)
+        });
+        assert_eq!(n, expected, "{path}: {json}");
+    }
+    let plans = app.get("/api/v1/plans", Some(&qiye)).await;
+    assert_eq!(plans.status, StatusCode::OK);
+    assert_eq!(plans.json()["total"], 0, "no grid plans of the county");
+    let hazards = app
+        .get("/api/v1/hazards?per_page=200", Some(&qiye))
+        .await
+        .json();
+    let unit = app.get("/api/v1/units", Some(&qiye)).await.json()["items"][0]["id"].clone();
+    assert!(
+        hazards["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|h| h["unit_id"] == unit),
+        "only its own unit's hazards"
+    );
+});

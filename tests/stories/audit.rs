@@ -78,3 +78,20 @@ story!(changes_are_audited_and_chained, |app| {
     assert_eq!(broken.len(), 1);
     assert_eq!(broken[0].id, replace_id);
 });
+
+story!(removing_the_newest_records_is_found, |app| {
+    let chengguan = app.token("chengguan").await;
+    let _ = app.get("/api/v1/me", Some(&chengguan)).await;
+    let (_, broken) = app.store.verify_audit().await.unwrap();
+    assert!(broken.is_empty(), "{broken:?}");
+
+    // The newest record of the county's chain (chengguan's sign-in) goes; every link left
+    // still holds, but the chain no longer ends where its head says.
+    app.sql(&format!(
+        "DELETE FROM audit_log WHERE id = (SELECT MAX(id) FROM audit_log WHERE chain = '{COUNTY}')"
+    ))
+    .await;
+    let (_, broken) = app.store.verify_audit().await.unwrap();
+    assert_eq!(broken.len(), 1, "{broken:?}");
+    assert_eq!(broken[0].chain, COUNTY);
+});

@@ -69,6 +69,8 @@ pub struct TestApp {
     /// Keeps the uploaded files alive for the story.
     _files: tempfile::TempDir,
     pub sqlite_path: Option<std::path::PathBuf>,
+    /// The database URL the story's store uses.
+    pub url: String,
 }
 
 /// A unique schema name per PostgreSQL story.
@@ -133,6 +135,7 @@ impl TestApp {
                 demo: true,
                 secure_cookies: false,
                 session_hours: 12,
+                session_idle_minutes: 30,
             },
         ));
         TestApp {
@@ -142,6 +145,29 @@ impl TestApp {
             _dir: dir,
             _files: files,
             sqlite_path,
+            url,
+        }
+    }
+
+    /// Runs SQL behind the system's back (tampering, ageing), on either backend.
+    pub async fn sql(&self, sql: &str) {
+        match self.backend {
+            Backend::Sqlite => {
+                let pool = sqlx::SqlitePool::connect(&self.url).await.unwrap();
+                sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
+                    .execute(&pool)
+                    .await
+                    .unwrap();
+                pool.close().await;
+            }
+            Backend::Postgres => {
+                let pool = sqlx::PgPool::connect(&self.url).await.unwrap();
+                sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
+                    .execute(&pool)
+                    .await
+                    .unwrap();
+                pool.close().await;
+            }
         }
     }
 
@@ -235,9 +261,9 @@ impl TestApp {
         self.send(b.body(Body::from(body)).unwrap()).await
     }
 
-    /// Signs in through the login form like a browser; answers the session's cookie header and
-    /// its CSRF token.
-    pub async fn browser_login(&self, username: &str) -> Browser {
+    /// Posts the login form like a browser (its CSRF cookie and field first read from the
+    /// login page) with these fields besides the CSRF token.
+    pub async fn login_form(&self, fields: &[(&str, &str)]) -> Reply {
         let page = self.get("/login", None).await;
         assert_eq!(page.status, StatusCode::OK);
         let login_cookie = page
@@ -246,15 +272,28 @@ impl TestApp {
         let csrf = page
             .hidden_input("csrf")
             .expect("login form carries a CSRF token");
-        let form = format!("username={username}&password={PASSWORD}&csrf={csrf}&next=%2F");
+        let mut pairs: Vec<(&str, &str)> = vec![("csrf", &csrf)];
+        pairs.extend_from_slice(fields);
         let request = Request::builder()
             .method(Method::POST)
             .uri("/login")
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .header(header::COOKIE, format!("sg_login={login_cookie}"))
-            .body(Body::from(form))
+            .body(Body::from(form_encode(&pairs)))
             .unwrap();
-        let reply = self.send(request).await;
+        self.send(request).await
+    }
+
+    /// Signs in through the login form like a browser; answers the session's cookie header and
+    /// its CSRF token.
+    pub async fn browser_login(&self, username: &str) -> Browser {
+        let reply = self
+            .login_form(&[
+                ("username", username),
+                ("password", PASSWORD),
+                ("next", "/"),
+            ])
+            .await;
         assert_eq!(
             reply.status,
             StatusCode::SEE_OTHER,

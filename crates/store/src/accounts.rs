@@ -127,7 +127,12 @@ struct SessionRow {
     account: Account,
     csrf_token: String,
     expires_at: DateTime<Utc>,
+    last_seen_at: DateTime<Utc>,
 }
+
+/// How stale a session's last-seen time may get before a request writes it again: it is the
+/// idle clock's resolution, and keeps reads from writing on every request.
+const SEEN_RESOLUTION_SECONDS: i64 = 60;
 
 const ACCOUNT_COLUMNS: [&str; 11] = [
     "id",
@@ -149,11 +154,20 @@ fn account_select() -> SelectStatement {
     q
 }
 
+/// A sign-in name in the one form it is looked up, counted and locked under: trimmed, and cut
+/// to the longest name an account can have (so a longer one cannot dodge its count).
+pub fn login_name(raw: &str) -> String {
+    raw.trim().chars().take(USERNAME_MAX).collect()
+}
+
+/// The longest account name.
+pub const USERNAME_MAX: usize = 40;
+
 impl Store {
     pub async fn account_by_username(&self, username: &str) -> Result<Option<Account>> {
         let mut c = self.read().await?;
         c.conn()
-            .optional(account_select().and_where(Expr::col("username").eq(username.trim())))
+            .optional(account_select().and_where(Expr::col("username").eq(login_name(username))))
             .await
     }
 
@@ -273,7 +287,7 @@ impl Store {
             return Err(StoreError::Forbidden);
         }
         let mut errors = Invalid::default();
-        let username = required_text("username", &input.username, 40)
+        let username = required_text("username", &input.username, USERNAME_MAX)
             .map_err(|v| errors.push(v))
             .ok();
         if let Some(u) = &username
@@ -438,6 +452,7 @@ impl Store {
                     "expires_at",
                     "ip",
                     "user_agent",
+                    "last_seen_at",
                 ])
                 .values_panic([
                     token_hash.into(),
@@ -450,6 +465,7 @@ impl Store {
                     user_agent
                         .map(|u| u.chars().take(200).collect::<String>())
                         .into(),
+                    now().into(),
                 ]),
         )
         .await?;
@@ -473,7 +489,7 @@ impl Store {
     pub async fn record_failed_login(&self, username: &str, from: Option<String>) -> Result<()> {
         let actor = Actor {
             account_id: None,
-            username: username.chars().take(40).collect(),
+            username: login_name(username),
             role: Role::Leader,
             scope: Scope::Administration,
             from,
@@ -501,7 +517,24 @@ impl Store {
                     .expr(Expr::col("id").count())
                     .from("audit_log")
                     .and_where(Expr::col("action").eq("auth.login"))
-                    .and_where(Expr::col("username").eq(username.trim()))
+                    .and_where(Expr::col("username").eq(login_name(username)))
+                    .and_where(Expr::col("at").gt(since))
+                    .and_where(Expr::col("outcome").eq("denied")),
+            )
+            .await
+    }
+
+    /// How many sign-ins from the client address `ip` were refused since `since`, whatever
+    /// the names tried.
+    pub async fn failed_logins_from(&self, ip: &str, since: DateTime<Utc>) -> Result<i64> {
+        let mut c = self.read().await?;
+        c.conn()
+            .scalar(
+                Query::select()
+                    .expr(Expr::col("id").count())
+                    .from("audit_log")
+                    .and_where(Expr::col("action").eq("auth.login"))
+                    .and_where(Expr::col("ip").eq(ip))
                     .and_where(Expr::col("at").gt(since))
                     .and_where(Expr::col("outcome").eq("denied")),
             )
@@ -509,32 +542,59 @@ impl Store {
     }
 
     /// The live session with this token hash, if any, with its account (one query: it runs on
-    /// every request). Expired sessions and disabled accounts are not returned.
-    pub async fn session(&self, token_hash: &str, kind: SessionKind) -> Result<Option<Session>> {
-        let mut c = self.read().await?;
-        let row: Option<SessionRow> = c
-            .conn()
-            .optional(
-                Query::select()
-                    .columns(ACCOUNT_COLUMNS.map(|col| ("a", col)))
-                    .columns([("s", "csrf_token"), ("s", "expires_at")])
-                    .from_as("sessions", "s")
-                    .join_as(
-                        JoinType::InnerJoin,
-                        "accounts",
-                        "a",
-                        Expr::col(("a", "id")).equals(("s", "account_id")),
-                    )
-                    .and_where(Expr::col(("s", "token_hash")).eq(token_hash))
-                    .and_where(Expr::col(("s", "kind")).eq(kind.as_str()))
-                    .and_where(Expr::col(("s", "expires_at")).gt(now()))
-                    .and_where(Expr::col(("a", "disabled")).eq(false)),
-            )
-            .await?;
-        Ok(row.map(|r| Session {
-            account: r.account,
-            csrf_token: r.csrf_token,
-            expires_at: r.expires_at,
+    /// every request). Sessions past their end or idle longer than `idle`, and disabled
+    /// accounts, are not returned. Using a session keeps it alive: its last-seen time is
+    /// written again once it is a minute old.
+    pub async fn session(
+        &self,
+        token_hash: &str,
+        kind: SessionKind,
+        idle: chrono::Duration,
+    ) -> Result<Option<Session>> {
+        let at = now();
+        let row: Option<SessionRow> = {
+            let mut c = self.read().await?;
+            c.conn()
+                .optional(
+                    Query::select()
+                        .columns(ACCOUNT_COLUMNS.map(|col| ("a", col)))
+                        .columns([
+                            ("s", "csrf_token"),
+                            ("s", "expires_at"),
+                            ("s", "last_seen_at"),
+                        ])
+                        .from_as("sessions", "s")
+                        .join_as(
+                            JoinType::InnerJoin,
+                            "accounts",
+                            "a",
+                            Expr::col(("a", "id")).equals(("s", "account_id")),
+                        )
+                        .and_where(Expr::col(("s", "token_hash")).eq(token_hash))
+                        .and_where(Expr::col(("s", "kind")).eq(kind.as_str()))
+                        .and_where(Expr::col(("s", "expires_at")).gt(at))
+                        .and_where(Expr::col(("s", "last_seen_at")).gt(at - idle))
+                        .and_where(Expr::col(("a", "disabled")).eq(false)),
+                )
+                .await?
+        };
+        let Some(row) = row else { return Ok(None) };
+        if at - row.last_seen_at >= chrono::Duration::seconds(SEEN_RESOLUTION_SECONDS) {
+            let mut tx = self.write().await?;
+            tx.conn()
+                .update(
+                    Query::update()
+                        .table("sessions")
+                        .value("last_seen_at", at)
+                        .and_where(Expr::col("token_hash").eq(token_hash)),
+                )
+                .await?;
+            tx.commit().await?;
+        }
+        Ok(Some(Session {
+            account: row.account,
+            csrf_token: row.csrf_token,
+            expires_at: row.expires_at,
         }))
     }
 

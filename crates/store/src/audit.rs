@@ -179,11 +179,27 @@ impl Store {
     }
 
     /// Walks every chain from its start and reports the first record whose hash or link is
-    /// wrong, per chain. Reads in batches so a long log does not sit in memory.
+    /// wrong, per chain, and a chain whose stored head is not among its records (its newest
+    /// records were removed: the links of those left still hold). Reads in batches so a long
+    /// log does not sit in memory.
     pub async fn verify_audit(&self) -> Result<(u64, Vec<ChainBreak>)> {
         let mut c = self.read().await?;
         let mut conn = c.conn();
-        let mut last: std::collections::HashMap<String, String> = Default::default();
+        // The heads are read first: a record appended during the walk comes after its head's
+        // record, which must still be found.
+        let heads: Vec<(String, String)> = conn
+            .all(
+                Query::select()
+                    .columns(["chain", "last_hash"])
+                    .from("audit_heads"),
+            )
+            .await?;
+        let mut head_found: std::collections::HashMap<String, bool> = heads
+            .iter()
+            .map(|(chain, hash)| (chain.clone(), hash.is_empty()))
+            .collect();
+        let heads: std::collections::HashMap<String, String> = heads.into_iter().collect();
+        let mut last: std::collections::HashMap<String, (i64, String)> = Default::default();
         let mut broken: Vec<ChainBreak> = Vec::new();
         let mut after = 0i64;
         let mut checked = 0u64;
@@ -202,19 +218,33 @@ impl Store {
             after = tail.id;
             for e in batch {
                 checked += 1;
+                if heads.get(&e.chain) == Some(&e.hash) {
+                    head_found.insert(e.chain.clone(), true);
+                }
                 if broken.iter().any(|b| b.chain == e.chain) {
                     continue;
                 }
-                let expected_prev = last.get(&e.chain).map(String::as_str).unwrap_or("");
+                let expected_prev = last.get(&e.chain).map(|(_, h)| h.as_str()).unwrap_or("");
                 if e.prev_hash != expected_prev || hash_of(&e.prev_hash, &e) != e.hash {
                     broken.push(ChainBreak {
                         chain: e.chain.clone(),
                         id: e.id,
                     });
                 }
-                last.insert(e.chain.clone(), e.hash.clone());
+                last.insert(e.chain.clone(), (e.id, e.hash.clone()));
             }
         }
+        let mut headless: Vec<ChainBreak> = head_found
+            .into_iter()
+            .filter(|(chain, found)| !found && !broken.iter().any(|b| &b.chain == chain))
+            .map(|(chain, _)| ChainBreak {
+                // After the last record that is left (0: none is).
+                id: last.get(&chain).map(|(id, _)| *id).unwrap_or(0),
+                chain,
+            })
+            .collect();
+        headless.sort_by(|a, b| a.chain.cmp(&b.chain));
+        broken.extend(headless);
         Ok((checked, broken))
     }
 }

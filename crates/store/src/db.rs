@@ -128,6 +128,11 @@ impl Store {
         &self.files
     }
 
+    /// Where uploaded files are kept (for backups).
+    pub fn files_root(&self) -> &std::path::Path {
+        self.files.root()
+    }
+
     /// Hazards changed: the kept totals and counts are stale.
     pub(crate) fn hazards_changed(&self) {
         self.totals.invalidate();

@@ -23,6 +23,9 @@ pub enum StoreError {
     Files(#[from] std::io::Error),
     #[error("unsupported database URL (use sqlite:// or postgres://)")]
     UnsupportedUrl,
+    /// An operation this backend does not offer, with what to do instead.
+    #[error("not supported here: {0}")]
+    Unsupported(&'static str),
 }
 
 impl From<Violation> for StoreError {

@@ -43,6 +43,11 @@ impl FileStore {
             .map_err(std::io::Error::other)?
     }
 
+    /// The directory the files are kept under.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
     /// Where a stored file lives, if `sha` is a well-formed hash.
     pub fn path(&self, sha: &str) -> Option<PathBuf> {
         path_in(&self.root, sha)

@@ -7,6 +7,7 @@
 //! record in the same transaction.
 
 mod audit;
+mod backup;
 mod cache;
 mod coverage;
 mod db;
@@ -23,7 +24,9 @@ pub mod reference;
 pub mod units;
 pub mod webhooks;
 
-pub use accounts::{Account, NewAccount, NewSession, Session, SessionKind};
+pub use accounts::{
+    Account, NewAccount, NewSession, Session, SessionKind, USERNAME_MAX, login_name,
+};
 pub use coverage::{CoverageItem, CoverageObject};
 pub use db::Store;
 pub use error::StoreError;

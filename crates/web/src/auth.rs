@@ -149,7 +149,7 @@ impl FromRequestParts<AppState> for ApiUser {
         let hash = token_hash(token);
         let session = state
             .store
-            .session(&hash, SessionKind::Api)
+            .session(&hash, SessionKind::Api, state.config.session_idle())
             .await?
             .ok_or(WebError::Unauthorized)?;
         let actor = session.account.actor(client_address(parts));
@@ -199,7 +199,7 @@ impl FromRequestParts<AppState> for PageUser {
         let hash = token_hash(&token);
         let session = state
             .store
-            .session(&hash, SessionKind::Web)
+            .session(&hash, SessionKind::Web, state.config.session_idle())
             .await?
             .ok_or(WebError::Unauthorized)?;
         let actor = session.account.actor(client_address(parts));

@@ -368,7 +368,9 @@ where
                 }
             }
         });
-        let mut response = Body::from_stream(stream).into_response();
+        // Fused: a compressing layer polls once more after the end to finish its own frame,
+        // and an unfused unfold panics when polled past its end.
+        let mut response = Body::from_stream(futures_util::StreamExt::fuse(stream)).into_response();
         attachment(&mut response, "text/csv; charset=utf-8", file_name, "csv");
         return Ok(response);
     }

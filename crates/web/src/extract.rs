@@ -1,6 +1,7 @@
 //! Body extractors that turn unreadable input into field-level errors instead of plain-text
 //! rejections: JSON (400 when it does not parse, 422 naming the field when it does not fit) and
-//! URL-encoded forms.
+//! URL-encoded forms. A NUL character anywhere in text input is refused here, naming its field:
+//! no text column can hold one (PostgreSQL refuses it outright), and no person types one.
 
 use crate::error::WebError;
 use axum::body::Bytes;
@@ -30,6 +31,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
 }
 
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, WebError> {
+    refuse_json_nul(bytes)?;
     let mut de = serde_json::Deserializer::from_slice(bytes);
     match serde_path_to_error::deserialize::<_, T>(&mut de) {
         Ok(value) => Ok(value),
@@ -72,6 +74,79 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, WebError> {
     }
 }
 
+/// Refuses a JSON text holding a NUL character in any string (a key or a value), naming where.
+/// The bytes are scanned first, so only a body that mentions `\u0000` is parsed twice.
+fn refuse_json_nul(bytes: &[u8]) -> Result<(), WebError> {
+    let mentions = bytes.contains(&0)
+        || bytes
+            .windows(6)
+            .any(|w| w[0] == b'\\' && w[1] == b'u' && w[2..].iter().all(|b| *b == b'0'));
+    if !mentions {
+        return Ok(());
+    }
+    let Ok(value) = serde_json::from_slice::<serde_json::Value>(bytes) else {
+        // Not JSON at all: the real parse names the syntax error.
+        return Ok(());
+    };
+    match nul_path(&value, String::new()) {
+        Some(path) => Err(nul_error(if path.is_empty() { "body" } else { &path })),
+        None => Ok(()),
+    }
+}
+
+/// Where in a JSON value a string holds a NUL, as `field`, `items[2].note` and the like.
+fn nul_path(value: &serde_json::Value, at: String) -> Option<String> {
+    let join = |key: &str| {
+        if at.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{at}.{key}")
+        }
+    };
+    match value {
+        serde_json::Value::String(s) => s.contains('\0').then_some(at),
+        serde_json::Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, v)| nul_path(v, format!("{at}[{i}]"))),
+        serde_json::Value::Object(map) => map.iter().find_map(|(k, v)| {
+            if k.contains('\0') {
+                Some(join(&k.replace('\0', "")))
+            } else {
+                nul_path(v, join(k))
+            }
+        }),
+        _ => None,
+    }
+}
+
+fn nul_error(field: &str) -> WebError {
+    WebError::Invalid(Violation::new(field, "error.nul").into())
+}
+
+/// Refuses name–value pairs (a form or a query string) with a NUL in a name or a value.
+pub fn refuse_pairs_nul<'a>(
+    pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Result<(), WebError> {
+    for (name, value) in pairs {
+        if name.contains('\0') || value.contains('\0') {
+            let field = name.replace('\0', "");
+            return Err(nul_error(if field.is_empty() { "body" } else { &field }));
+        }
+    }
+    Ok(())
+}
+
+fn refuse_encoded_nul(encoded: &[u8]) -> Result<(), WebError> {
+    // A NUL arrives percent-encoded (%00) or raw; decoding is only needed when one may be there.
+    let may = encoded.contains(&0) || encoded.windows(3).any(|w| w == b"%00");
+    if !may {
+        return Ok(());
+    }
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(encoded).into_owned().collect();
+    refuse_pairs_nul(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+}
+
 /// An `application/x-www-form-urlencoded` body.
 pub struct FormBody<T>(pub T);
 
@@ -80,6 +155,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for FormBody<T> {
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let bytes = Bytes::from_request(req, state).await.map_err(bytes_error)?;
+        refuse_encoded_nul(&bytes)?;
         serde_urlencoded::from_bytes(&bytes)
             .map(FormBody)
             .map_err(|_| WebError::Malformed(Violation::new("body", "error.form_unreadable")))
@@ -129,6 +205,24 @@ mod tests {
         );
         assert!(parse_json::<Login>(br#"{"username":"a","password":"b"}"#).is_ok());
     }
+
+    #[test]
+    fn a_nul_anywhere_names_its_field() {
+        assert_eq!(
+            field_of(parse_json::<Login>(br#"{"username":"a\u0000","password":"b"}"#).unwrap_err()),
+            (422, "username".into())
+        );
+        let nested =
+            parse_json::<serde_json::Value>(br#"{"items":[{"note":"ok"},{"note":"x\u0000"}]}"#);
+        assert_eq!(field_of(nested.unwrap_err()), (422, "items[1].note".into()));
+        // The six characters of an escaped backslash followed by u0000 are text, not a NUL.
+        assert!(parse_json::<Login>(br#"{"username":"\\u0000","password":"b"}"#).is_ok());
+        assert_eq!(
+            field_of(refuse_encoded_nul(b"name=ok&note=a%00b").unwrap_err()),
+            (422, "note".into())
+        );
+        assert!(refuse_encoded_nul(b"name=ok&note=a%2500b").is_ok());
+    }
 }
 
 /// Query-string parameters, with a field-level error for a value of the wrong type
@@ -143,6 +237,7 @@ impl<S: Send + Sync, T: DeserializeOwned> axum::extract::FromRequestParts<S> for
         _: &S,
     ) -> Result<Self, Self::Rejection> {
         let query = parts.uri.query().unwrap_or_default();
+        refuse_encoded_nul(query.as_bytes())?;
         let de = serde_urlencoded::Deserializer::new(form_urlencoded_parse(query));
         serde_path_to_error::deserialize::<_, T>(de)
             .map(QueryArgs)
@@ -202,8 +297,8 @@ impl<S: Send + Sync> FromRequest<S> for FormPairs {
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let bytes = Bytes::from_request(req, state).await.map_err(bytes_error)?;
-        Ok(FormPairs(
-            form_urlencoded::parse(&bytes).into_owned().collect(),
-        ))
+        let pairs: Vec<(String, String)> = form_urlencoded::parse(&bytes).into_owned().collect();
+        refuse_pairs_nul(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
+        Ok(FormPairs(pairs))
     }
 }

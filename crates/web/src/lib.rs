@@ -66,6 +66,12 @@ pub fn app(state: AppState) -> Router {
                 "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'",
             ),
         ))
+        // Signed-in pages and API answers stay out of caches (shared computers, proxies);
+        // static files and stored files say otherwise for themselves.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(120)))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))

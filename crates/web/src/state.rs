@@ -15,8 +15,17 @@ pub struct WebConfig {
     pub demo: bool,
     /// Set the `Secure` flag on cookies (behind HTTPS).
     pub secure_cookies: bool,
-    /// How long a session lasts, in hours.
+    /// How long a session lasts at most, in hours.
     pub session_hours: i64,
+    /// How long a session may go unused before it ends, in minutes (等保: sessions time out).
+    pub session_idle_minutes: i64,
+}
+
+impl WebConfig {
+    /// The idle limit, at least a minute.
+    pub fn session_idle(&self) -> chrono::Duration {
+        chrono::Duration::minutes(self.session_idle_minutes.max(1))
+    }
 }
 
 impl AppState {

@@ -69,7 +69,7 @@ pub async fn read(mut multipart: Multipart, file_field: &str) -> Result<Upload, 
     {
         let name = field.name().unwrap_or_default().to_owned();
         if name == file_field {
-            let file_name = field.file_name().unwrap_or_default().to_owned();
+            let file_name = clean_file_name(field.file_name().unwrap_or_default());
             let bytes = field
                 .bytes()
                 .await
@@ -86,10 +86,22 @@ pub async fn read(mut multipart: Multipart, file_field: &str) -> Result<Upload, 
             });
         } else if !name.is_empty() {
             let text = field.text().await.map_err(|e| failed(e, &name))?;
+            crate::extract::refuse_pairs_nul([(name.as_str(), text.as_str())])?;
             upload.fields.insert(name, text);
         }
     }
     Ok(upload)
+}
+
+/// A file name as people will see it again: without control characters (NUL among them) and
+/// without the bidirectional controls that make `exe.pdf` of `fdp.exe` (U+202E and its kin).
+pub fn clean_file_name(raw: &str) -> String {
+    raw.chars()
+        .filter(|c| {
+            !c.is_control()
+                && !matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{061c}')
+        })
+        .collect()
 }
 
 /// Serves a stored file: inline for PDFs and pictures (read in the browser), as an attachment
@@ -138,4 +150,16 @@ pub async fn serve(path: &Path, media_type: &str, file_name: &str) -> Result<Res
         HeaderValue::from_static("private, max-age=3600"),
     );
     Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_lose_direction_and_control_characters() {
+        assert_eq!(clean_file_name("report\u{202e}fdp.exe"), "reportfdp.exe");
+        assert_eq!(clean_file_name("a\u{2067}b\u{0}c\n.pdf"), "abc.pdf");
+        assert_eq!(clean_file_name("隐患照片.jpg"), "隐患照片.jpg");
+    }
 }

@@ -39,9 +39,11 @@ fn person_select() -> SelectStatement {
 }
 
 /// People the account can see: those of its region subtree or department, or anyone of the
-/// county for county-wide accounts.
+/// county for county-wide accounts. A unit's manager sees none of the county's staff (names
+/// and phone numbers): the people of its unit are on its own grid.
 fn people_scope(scope: &Scope) -> Cond {
     match scope {
+        Scope::Unit { .. } => scope::nothing(),
         Scope::Department { department_id, .. } => {
             Cond::all().add(Expr::col(("p", "department_id")).eq(*department_id))
         }

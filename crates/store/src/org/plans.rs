@@ -75,6 +75,13 @@ impl Store {
                 .await?
             }
             Scope::Region { root } if root.level() > RegionLevel::County => Vec::new(),
+            // A unit files no grid plan and sees none of the county's.
+            Scope::Unit { .. } | Scope::Administration => {
+                return Ok(PlanBoard {
+                    due_on: None,
+                    owners: Vec::new(),
+                });
+            }
             _ => {
                 conn.all(
                     Query::select()

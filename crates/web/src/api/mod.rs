@@ -108,8 +108,11 @@ impl AccountView {
     }
 }
 
-/// Refused sign-ins allowed per username within the window.
+/// Refused sign-ins allowed per account name within the window; then the name is locked.
 pub const LOGIN_ATTEMPTS: i64 = 5;
+/// Refused sign-ins allowed from one client address within the window, whatever the names:
+/// enough for an office behind one address, too few to guess across accounts or lock them all.
+pub const LOGIN_ATTEMPTS_PER_ADDRESS: i64 = 30;
 pub const LOGIN_WINDOW_MINUTES: i64 = 15;
 
 /// Checks a username and password; answers the account if they match.
@@ -119,20 +122,22 @@ pub(crate) async fn check_credentials(
     password: &str,
     from: Option<String>,
 ) -> Result<safegrid_store::Account, WebError> {
-    // Password guessing is slowed per username: after LOGIN_ATTEMPTS refusals within the
-    // window, that name is refused until the window has passed, right password or not.
-    let window = chrono::Duration::minutes(LOGIN_WINDOW_MINUTES);
-    if state
-        .store
-        .failed_logins_since(username, Utc::now() - window)
-        .await?
-        >= LOGIN_ATTEMPTS
+    // The name is counted, locked and looked up in the one form the store gives it, so
+    // " admin" and "admin" are the same name to the lock as they are to the lookup.
+    let name = safegrid_store::login_name(username);
+    let since = Utc::now() - chrono::Duration::minutes(LOGIN_WINDOW_MINUTES);
+    let locked = WebError::LoginLocked {
+        minutes: LOGIN_WINDOW_MINUTES,
+    };
+    if let Some(address) = &from
+        && state.store.failed_logins_from(address, since).await? >= LOGIN_ATTEMPTS_PER_ADDRESS
     {
-        return Err(WebError::LoginLocked {
-            minutes: LOGIN_WINDOW_MINUTES,
-        });
+        return Err(locked);
     }
-    let account = state.store.account_by_username(username).await?;
+    if state.store.failed_logins_since(&name, since).await? >= LOGIN_ATTEMPTS {
+        return Err(locked);
+    }
+    let account = state.store.account_by_username(&name).await?;
     let hash = account
         .as_ref()
         .map(|a| a.password_hash.clone())
@@ -141,7 +146,7 @@ pub(crate) async fn check_credentials(
     match account {
         Some(a) if ok && !a.disabled => Ok(a),
         _ => {
-            state.store.record_failed_login(username, from).await?;
+            state.store.record_failed_login(&name, from).await?;
             Err(WebError::WrongCredentials)
         }
     }

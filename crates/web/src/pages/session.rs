@@ -40,10 +40,18 @@ pub struct NextQuery {
     next: Option<String>,
 }
 
-/// Only same-site paths are followed after signing in.
+/// Only same-site paths are followed after signing in: a path starting with one `/`, with no
+/// backslash, whitespace or control character anywhere (browsers drop tabs and newlines from
+/// addresses, so `/\t/evil.example` would lead to `//evil.example`, another site).
 fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => {
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n
+                    .chars()
+                    .any(|c| c == '\\' || c.is_whitespace() || c.is_control()) =>
+        {
             n.to_owned()
         }
         _ => "/".to_owned(),
@@ -176,6 +184,14 @@ pub async fn login(
                 let message = t.t("login.failed").to_owned();
                 return login_page(&state, t, jar, next, form.username, Some(message)).await;
             }
+            Err(WebError::LoginLocked { minutes }) => {
+                // Locked names and addresses get the form again, saying for how long, as 429.
+                let message = t.f1("login.locked", "minutes", minutes);
+                let mut page =
+                    login_page(&state, t, jar, next, form.username, Some(message)).await?;
+                *page.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+                return Ok(page);
+            }
             Err(e) => return Err(e),
         };
     let token = auth::new_token();
@@ -244,4 +260,31 @@ pub async fn switch_language(
         .and_then(|r| r.find("://").map(|i| &r[i + 3..]))
         .and_then(|r| r.find('/').map(|i| r[i..].to_owned()));
     (jar.add(cookie), Redirect::to(&safe_next(back.as_deref()))).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_stays_on_this_site() {
+        assert_eq!(
+            safe_next(Some("/hazards?state=rectifying")),
+            "/hazards?state=rectifying"
+        );
+        for away in [
+            "//evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/ /evil.example",
+            "/\u{0}/x",
+            "https://evil.example",
+            "evil.example",
+            "",
+        ] {
+            assert_eq!(safe_next(Some(away)), "/", "{away:?}");
+        }
+        assert_eq!(safe_next(None), "/");
+    }
 }
