@@ -22,7 +22,25 @@ pub fn backoff(failures: u32) -> Duration {
 /// `xn--` form), so no look-alike digits or full stops slip through. A name may still resolve
 /// to a private address: the delivery checks the resolved address with [`is_public_address`].
 pub fn check_url(field: &str, raw: &str) -> Result<String, Violation> {
+    checked_url(field, raw, false)
+}
+
+/// [`check_url`] for a deployment that explicitly allows a gateway on its own network (and for
+/// tests that receive on 127.0.0.1): the same checks, except that a private, loopback or
+/// otherwise non-public host is accepted. Odd forms of IPv4 addresses are still refused.
+pub fn check_url_allowing_private(field: &str, raw: &str) -> Result<String, Violation> {
+    checked_url(field, raw, true)
+}
+
+fn checked_url(field: &str, raw: &str, allow_private: bool) -> Result<String, Violation> {
     let url = raw.trim();
+    let private = |ok: &str| {
+        if allow_private {
+            Ok(ok.to_owned())
+        } else {
+            Err(Violation::new(field, "error.webhook_private"))
+        }
+    };
     let bad = || Violation::new(field, "error.webhook_url");
     let rest = url
         .strip_prefix("https://")
@@ -37,17 +55,13 @@ pub fn check_url(field: &str, raw: &str) -> Result<String, Violation> {
         return Err(bad());
     }
     match host_of(authority).ok_or_else(bad)? {
-        Host::Ip(ip) if !is_public_address(ip) => {
-            Err(Violation::new(field, "error.webhook_private"))
-        }
+        Host::Ip(ip) if !is_public_address(ip) => private(url),
         Host::Ip(_) => Ok(url.to_owned()),
-        Host::Name(name) if is_local_name(&name) => {
-            Err(Violation::new(field, "error.webhook_private"))
-        }
+        Host::Name(name) if is_local_name(&name) => private(url),
         Host::Name(name) => match ipv4_as_resolvers_read_it(&name) {
             // A name ending in a number is read as an IPv4 address, or is no host at all.
             Some(None) => Err(bad()),
-            Some(Some(ip)) if !is_public_address(IpAddr::V4(ip)) => {
+            Some(Some(ip)) if !is_public_address(IpAddr::V4(ip)) && !allow_private => {
                 Err(Violation::new(field, "error.webhook_private"))
             }
             // A public address in an odd form: ask for the plain dotted quad.
@@ -466,5 +480,25 @@ mod tests {
         assert!(!public("::1"));
         assert!(!public("::ffff:192.168.0.1"));
         assert!(!public("fd00::1"));
+    }
+
+    #[test]
+    fn a_deployment_may_allow_its_own_network() {
+        for url in [
+            "http://127.0.0.1:41234/hook",
+            "http://10.0.0.5:8080/in",
+            "http://[::1]:8080/in",
+            "http://localhost:8080/in",
+        ] {
+            assert_eq!(key(url), Err("error.webhook_private"), "{url}");
+            assert!(check_url_allowing_private("url", url).is_ok(), "{url}");
+        }
+        for bad in ["ftp://x", "http://0x7f.1/", "http://user@127.0.0.1/"] {
+            assert_eq!(
+                check_url_allowing_private("url", bad).map_err(|v| v.key),
+                Err("error.webhook_url"),
+                "{bad}"
+            );
+        }
     }
 }
