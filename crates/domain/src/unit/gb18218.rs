@@ -86,7 +86,7 @@ pub const R_DECIMALS: u32 = 2;
 
 /// The exact value of a figure as written: the shortest decimal that reads back as the same
 /// `f64` (Rust's `Display` gives exactly that, never in exponent form). `None` if not finite.
-pub fn exact_decimal(x: f64) -> Option<BigRational> {
+fn exact_decimal(x: f64) -> Option<BigRational> {
     if !x.is_finite() {
         return None;
     }
