@@ -11,7 +11,10 @@
 //! ```
 //! A major hazard needs its six-part plan before it is accepted for rectification; the county
 //! may list it for supervision (挂牌督办), after which it closes only through an assessment and
-//! a resumption application. Overdue is not a state: it is the deadline passing while open.
+//! a resumption application, and only the body that listed it — the county (its
+//! administration or safety committee office, [`Party::County`]), the only party that lists —
+//! reviews it: verifies and closes (销号) it, or returns it for more rectification. Overdue is
+//! not a state: it is the deadline passing while open.
 
 use super::{HazardLevel, HazardSource};
 use crate::access::Role;
@@ -182,6 +185,8 @@ enum Who {
     Supervisors,
     County,
     UnitOrSupervisors,
+    /// Supervisors, but for a listed hazard only the body that listed it (the county).
+    Reviewers,
 }
 
 struct Step {
@@ -257,14 +262,14 @@ const STEPS: [Step; 10] = [
         action: Action::Verify,
         from: &[AwaitingVerification, ResumptionApplied],
         to: Some(Closed),
-        who: Who::Supervisors,
+        who: Who::Reviewers,
         guard: Guard::None,
     },
     Step {
         action: Action::Return,
         from: &[AwaitingVerification, Assessed, ResumptionApplied],
         to: Some(Rectifying),
-        who: Who::Supervisors,
+        who: Who::Reviewers,
         guard: Guard::None,
     },
 ];
@@ -274,6 +279,8 @@ const STEPS: [Step; 10] = [
 pub struct Facts {
     pub state: State,
     pub level: HazardLevel,
+    /// Listed for supervision (挂牌督办). Only [`Party::County`] lists, so a listed hazard was
+    /// listed by the county, and only the county reviews it.
     pub listed: bool,
     pub has_plan: bool,
     pub party: Party,
@@ -293,9 +300,13 @@ pub fn decide(action: Action, facts: Facts) -> Result<State, Refusal> {
         Who::Supervisors => facts.party.supervises(),
         Who::County => facts.party == Party::County,
         Who::UnitOrSupervisors => facts.party.supervises() || facts.party == Party::Unit,
+        Who::Reviewers => facts.party.supervises(),
     };
     if !allowed {
         return Err(Refusal("hazard.refused.role"));
+    }
+    if step.who == Who::Reviewers && facts.listed && facts.party != Party::County {
+        return Err(Refusal("hazard.refused.listing_body"));
     }
     if !step.from.contains(&facts.state) {
         return Err(Refusal(if facts.state.is_open() {
@@ -462,6 +473,8 @@ mod tests {
             Action::Verify => {
                 if !sup {
                     Err("hazard.refused.role")
+                } else if f.listed && f.party != Party::County {
+                    Err("hazard.refused.listing_body")
                 } else if !matches!(f.state, AwaitingVerification | ResumptionApplied) {
                     Err(refuse_state)
                 } else {
@@ -471,6 +484,8 @@ mod tests {
             Action::Return => {
                 if !sup {
                     Err("hazard.refused.role")
+                } else if f.listed && f.party != Party::County {
+                    Err("hazard.refused.listing_body")
                 } else if !matches!(f.state, AwaitingVerification | Assessed | ResumptionApplied) {
                     Err(refuse_state)
                 } else {
@@ -605,5 +620,108 @@ mod tests {
                 .iter()
                 .all(|s| !may_report(Party::Reader, *s))
         );
+    }
+
+    /// Verifying and closing, and returning, at the review step, for every role: written out
+    /// per role so the listed rule is seen at a glance. Columns: verify an unlisted hazard
+    /// awaiting verification, verify a listed hazard whose unit applied to resume, return a
+    /// listed hazard (assessed), return an unlisted hazard awaiting verification.
+    #[test]
+    fn only_the_listing_body_reviews_a_listed_hazard() {
+        use crate::access::Role;
+        const REFUSED: Result<State, &str> = Err("hazard.refused.role");
+        const NOT_LISTER: Result<State, &str> = Err("hazard.refused.listing_body");
+        let expected: [(Role, [Result<State, &str>; 4]); 10] = [
+            (
+                Role::CountyAdmin,
+                [Ok(Closed), Ok(Closed), Ok(Rectifying), Ok(Rectifying)],
+            ),
+            (
+                Role::CommitteeOffice,
+                [Ok(Closed), Ok(Closed), Ok(Rectifying), Ok(Rectifying)],
+            ),
+            (
+                Role::TownStaff,
+                [Ok(Closed), NOT_LISTER, NOT_LISTER, Ok(Rectifying)],
+            ),
+            (
+                Role::DepartmentStaff,
+                [Ok(Closed), NOT_LISTER, NOT_LISTER, Ok(Rectifying)],
+            ),
+            (Role::UnitManager, [REFUSED; 4]),
+            (Role::VillageMember, [REFUSED; 4]),
+            (Role::Leader, [REFUSED; 4]),
+            (Role::SystemAdmin, [REFUSED; 4]),
+            (Role::SecurityAdmin, [REFUSED; 4]),
+            (Role::AuditAdmin, [REFUSED; 4]),
+        ];
+        assert_eq!(expected.len(), Role::ALL.len());
+        for (
+            role,
+            [
+                unlisted_verify,
+                listed_verify,
+                listed_return,
+                unlisted_return,
+            ],
+        ) in expected
+        {
+            let facts = |state, listed| Facts {
+                state,
+                level: HazardLevel::Major,
+                listed,
+                has_plan: true,
+                party: Party::of(role),
+            };
+            let got = |action, state, listed| decide(action, facts(state, listed)).map_err(|r| r.0);
+            assert_eq!(
+                got(Action::Verify, AwaitingVerification, false),
+                unlisted_verify,
+                "{role:?}"
+            );
+            assert_eq!(
+                got(Action::Verify, ResumptionApplied, true),
+                listed_verify,
+                "{role:?}"
+            );
+            assert_eq!(
+                got(Action::Return, Assessed, true),
+                listed_return,
+                "{role:?}"
+            );
+            assert_eq!(
+                got(Action::Return, ResumptionApplied, true),
+                listed_return,
+                "{role:?}"
+            );
+            assert_eq!(
+                got(Action::Return, AwaitingVerification, false),
+                unlisted_return,
+                "{role:?}"
+            );
+            // A general hazard, never listed, keeps today's rule.
+            let general = Facts {
+                level: HazardLevel::General,
+                ..facts(AwaitingVerification, false)
+            };
+            assert_eq!(
+                decide(Action::Verify, general).map_err(|r| r.0),
+                unlisted_verify
+            );
+        }
+        // The town does not see verify or return offered on the county's listed hazard.
+        let town = Facts {
+            state: ResumptionApplied,
+            level: HazardLevel::Major,
+            listed: true,
+            has_plan: true,
+            party: Party::Supervisor,
+        };
+        assert!(available(town).is_empty());
+        let county = Facts {
+            party: Party::County,
+            ..town
+        };
+        assert_eq!(available(county), [Action::Verify, Action::Return]);
     }
 }

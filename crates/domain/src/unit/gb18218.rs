@@ -1,9 +1,18 @@
 //! Major hazard sources (重大危险源), GB 18218-2018: whether the hazardous chemicals on a site
 //! make it a major hazard source (S = Σ qᵢ/Qᵢ ≥ 1), and its level from
 //! R = α · Σ βᵢ · qᵢ/Qᵢ with α from the people within 500 m (regulations.md §2).
+//!
+//! Both sums are worked out exactly: every figure is taken as the decimal it is written as
+//! (the shortest decimal that reads back as the same `f64`, which is what a form or a
+//! spreadsheet cell held) and summed as a fraction, so a site whose ratios add up to exactly
+//! 1 is a major hazard source and an R of exactly 10, 50 or 100 lands in the higher level,
+//! whatever binary floating point would have made of it.
 
 use crate::invalid::{Invalid, Violation};
 use chrono::{Months, NaiveDate};
+use num_bigint::BigInt;
+use num_rational::BigRational;
+use num_traits::{Signed, Zero};
 use serde::{Deserialize, Serialize};
 
 /// One hazardous chemical on the site.
@@ -20,10 +29,10 @@ pub struct Substance {
 /// The outcome of the identification and grading.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Grading {
-    /// S = Σ q/Q.
+    /// S = Σ q/Q, to [`S_DECIMALS`] decimals, rounded down.
     pub s: f64,
     pub alpha: f64,
-    /// R = α · Σ β·q/Q.
+    /// R = α · Σ β·q/Q, to [`R_DECIMALS`] decimals, rounded down.
     pub r: f64,
     pub is_major: bool,
     /// 1 (most severe) … 4; `None` when the site is not a major hazard source.
@@ -55,44 +64,111 @@ pub fn level(r: f64) -> u8 {
     }
 }
 
+/// The level from an exact R, by the same bounds as [`level`].
+fn level_exact(r: &BigRational) -> u8 {
+    let at_least = |n: i32| *r >= BigRational::from_integer(BigInt::from(n));
+    if at_least(100) {
+        1
+    } else if at_least(50) {
+        2
+    } else if at_least(10) {
+        3
+    } else {
+        4
+    }
+}
+
+/// Decimals S is reported to. GB 18218-2018 sets no precision for S or R; four places show
+/// how far a site is from the threshold of 1.
+pub const S_DECIMALS: u32 = 4;
+/// Decimals R is reported to (GB 18218-2018 sets none; two, as the level bounds are whole).
+pub const R_DECIMALS: u32 = 2;
+
+/// The exact value of a figure as written: the shortest decimal that reads back as the same
+/// `f64` (Rust's `Display` gives exactly that, never in exponent form). `None` if not finite.
+fn exact_decimal(x: f64) -> Option<BigRational> {
+    if !x.is_finite() {
+        return None;
+    }
+    let text = x.to_string();
+    let (negative, digits) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text.as_str()),
+    };
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    let numer: BigInt = format!("{whole}{fraction}").parse().ok()?;
+    let places = u32::try_from(fraction.len()).ok()?;
+    let value = BigRational::new(numer, BigInt::from(10).pow(places));
+    Some(if negative { -value } else { value })
+}
+
+/// A non-negative exact value rounded down to `decimals` places, as the nearest `f64`.
+fn rounded_down(x: &BigRational, decimals: u32) -> f64 {
+    let scale = BigInt::from(10).pow(decimals);
+    let units = (x * BigRational::from_integer(scale)).floor().to_integer();
+    let digits = format!(
+        "{:0>width$}",
+        units.to_string(),
+        width = decimals as usize + 1
+    );
+    let (whole, fraction) = digits.split_at(digits.len() - decimals as usize);
+    format!("{whole}.{fraction}").parse().unwrap_or(f64::NAN)
+}
+
 /// Identifies and grades a site, checking the input field by field.
+///
+/// S and R are summed exactly (see the module notes) and compared with 1 and with the level
+/// bounds exactly; the reported `s` and `r` are rounded down to [`S_DECIMALS`] and
+/// [`R_DECIMALS`] places, so a reported figure never reaches a bound the site did not reach
+/// (an R of 99.999 shows as 99.99 at level 2, not as 100.00).
 pub fn grade(people_within_500m: u32, substances: &[Substance]) -> Result<Grading, Invalid> {
     let mut errors = Invalid::default();
     if substances.is_empty() {
         errors.push(Violation::new("substances", "error.required"));
     }
+    let mut exact = Vec::with_capacity(substances.len());
     for (i, s) in substances.iter().enumerate() {
-        if !(s.q.is_finite() && s.q >= 0.0) {
+        let q = exact_decimal(s.q).filter(|v| !v.is_negative());
+        if q.is_none() {
             errors.push(Violation::new(
                 format!("substances[{i}].q"),
                 "error.not_negative",
             ));
         }
-        if !(s.critical_q.is_finite() && s.critical_q > 0.0) {
+        let critical_q = exact_decimal(s.critical_q).filter(Signed::is_positive);
+        if critical_q.is_none() {
             errors.push(Violation::new(
                 format!("substances[{i}].critical_q"),
                 "error.positive",
             ));
         }
-        if !(s.beta.is_finite() && s.beta > 0.0) {
+        let beta = exact_decimal(s.beta).filter(Signed::is_positive);
+        if beta.is_none() {
             errors.push(Violation::new(
                 format!("substances[{i}].beta"),
                 "error.positive",
             ));
         }
+        if let (Some(q), Some(critical_q), Some(beta)) = (q, critical_q, beta) {
+            exact.push((q / critical_q, beta));
+        }
     }
     errors.into_result()?;
-    let s: f64 = substances.iter().map(|x| x.q / x.critical_q).sum();
-    let weighted: f64 = substances.iter().map(|x| x.beta * x.q / x.critical_q).sum();
+    let mut s = BigRational::zero();
+    let mut weighted = BigRational::zero();
+    for (ratio, beta) in &exact {
+        s += ratio;
+        weighted += ratio * beta;
+    }
     let alpha = alpha(people_within_500m);
-    let r = alpha * weighted;
-    let is_major = s >= 1.0;
+    let r = exact_decimal(alpha).unwrap_or_default() * weighted;
+    let is_major = s >= BigRational::from_integer(BigInt::from(1));
     Ok(Grading {
-        s,
+        s: rounded_down(&s, S_DECIMALS),
         alpha,
-        r,
+        r: rounded_down(&r, R_DECIMALS),
         is_major,
-        level: is_major.then(|| level(r)),
+        level: is_major.then(|| level_exact(&r)),
     })
 }
 
@@ -328,6 +404,115 @@ mod tests {
         let g = grade(0, &mixed).unwrap();
         assert!((g.s - 1.0).abs() < 1e-12);
         assert!(g.is_major);
+    }
+
+    fn site(substances: &[(f64, f64, f64)]) -> Vec<Substance> {
+        substances
+            .iter()
+            .map(|&(q, critical_q, beta)| Substance {
+                q,
+                critical_q,
+                beta,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn ratios_adding_up_to_exactly_one_make_a_major_hazard_source() {
+        // In binary floating point each of these sums to 0.9999999999999999.
+        for substances in [
+            site(&[(0.7, 1.0, 1.0), (0.2, 1.0, 1.0), (0.1, 1.0, 1.0)]),
+            // 7 t ammonia, 2 t carbon monoxide, 1 t ethylene oxide, each Q = 10 t.
+            site(&[(7.0, 10.0, 2.0), (2.0, 10.0, 2.0), (1.0, 10.0, 2.0)]),
+            site(&[(0.3, 1.0, 1.0), (0.6, 1.0, 1.0), (0.1, 1.0, 1.0)]),
+            // Two thirds and two sixths.
+            site(&[(2.0, 3.0, 1.0), (1.0, 6.0, 1.0), (1.0, 6.0, 1.0)]),
+        ] {
+            let g = grade(0, &substances).unwrap();
+            assert!(g.is_major, "{substances:?}");
+            assert_eq!(g.s, 1.0);
+        }
+        // 0.1 + 0.2 + 0.7 in the order.
+        let g = grade(
+            0,
+            &site(&[(0.1, 1.0, 1.0), (0.2, 1.0, 1.0), (0.7, 1.0, 1.0)]),
+        )
+        .unwrap();
+        assert!(g.is_major);
+        // Three thirds.
+        let g = grade(0, &site(&[(1.0, 3.0, 1.0); 3])).unwrap();
+        assert!(g.is_major);
+        assert_eq!(g.s, 1.0);
+        // Just short of one is not, however close.
+        let g = grade(
+            0,
+            &site(&[(0.7, 1.0, 1.0), (0.2, 1.0, 1.0), (0.099999, 1.0, 1.0)]),
+        )
+        .unwrap();
+        assert!(!g.is_major);
+        assert_eq!(g.s, 0.9999);
+    }
+
+    #[test]
+    fn r_exactly_at_each_bound_lands_in_the_higher_level() {
+        // Table 5 bounds are inclusive from below: R ≥ 100 → 1, 50 ≤ R < 100 → 2,
+        // 10 ≤ R < 50 → 3. Each of these R is exact, and each is a hair below its bound in
+        // binary floating point.
+        // α = 1.0 (10 people): 0.7/0.1 + 0.2/0.1 + 0.1/0.1 = 10.
+        let g = grade(
+            10,
+            &site(&[(0.7, 0.1, 1.0), (0.2, 0.1, 1.0), (0.1, 0.1, 1.0)]),
+        )
+        .unwrap();
+        assert_eq!((g.r, g.level), (10.0, Some(3)));
+        // α = 1.2 (40 people), β = 1.5, 50 t over Q = 9 t: 1.2 × 1.5 × 50/9 = 10.
+        let g = grade(40, &site(&[(50.0, 9.0, 1.5)])).unwrap();
+        assert_eq!((g.r, g.level), (10.0, Some(3)));
+        // α = 1.2: 1.2 × 125/3 = 50.
+        let g = grade(40, &site(&[(125.0, 3.0, 1.0)])).unwrap();
+        assert_eq!((g.r, g.level), (50.0, Some(2)));
+        assert_eq!(g.s, 41.6666);
+        // α = 1.2: 1.2 × 250/3 = 100.
+        let g = grade(40, &site(&[(250.0, 3.0, 1.0)])).unwrap();
+        assert_eq!((g.r, g.level), (100.0, Some(1)));
+        assert_eq!(g.s, 83.3333);
+        // Just below each bound stays below, and the reported R does not reach the bound.
+        let g = grade(40, &site(&[(249.999, 3.0, 1.0)])).unwrap();
+        assert_eq!((g.r, g.level), (99.99, Some(2)));
+        let g = grade(40, &site(&[(124.999, 3.0, 1.0)])).unwrap();
+        assert_eq!((g.r, g.level), (49.99, Some(3)));
+        let g = grade(40, &site(&[(24.999, 3.0, 1.0)])).unwrap();
+        assert_eq!((g.r, g.level), (9.99, Some(4)));
+    }
+
+    #[test]
+    fn figures_are_taken_as_written() {
+        let d = |x: f64| exact_decimal(x).unwrap();
+        let r = |n: i64, m: i64| BigRational::new(BigInt::from(n), BigInt::from(m));
+        assert_eq!(d(0.1), r(1, 10));
+        assert_eq!(d(1.2), r(6, 5));
+        assert_eq!(d(1e-7), r(1, 10_000_000));
+        assert_eq!(d(123456789.123456), r(123_456_789_123_456, 1_000_000));
+        assert_eq!(d(-2.5), r(-5, 2));
+        assert_eq!(
+            d(1e300),
+            BigRational::from_integer(BigInt::from(10).pow(300))
+        );
+        assert_eq!(exact_decimal(f64::INFINITY), None);
+        assert_eq!(exact_decimal(f64::NAN), None);
+        assert_eq!(rounded_down(&r(2, 3), 4), 0.6666);
+        assert_eq!(rounded_down(&r(1, 20_000), 4), 0.0);
+        assert_eq!(rounded_down(&r(7, 1), 2), 7.0);
+    }
+
+    #[test]
+    fn fifty_substances_of_a_billion_tonnes_to_six_places() {
+        // The largest realistic input stays exact.
+        let substances = site(&[(999_999_999.999999, 0.000001, 20.0); 50]);
+        let g = grade(100, &substances).unwrap();
+        assert!(g.is_major);
+        assert_eq!(g.level, Some(1));
+        assert_eq!(g.s, 49_999_999_999_999_950.0);
     }
 
     #[test]
