@@ -30,6 +30,12 @@ pub async fn create(store: &Store, args: CreateAccount) -> anyhow::Result<()> {
         Ok(p) if !p.is_empty() => (p, false),
         _ => (crate::demo::generate_password(), true),
     };
+    if let Err(v) = safegrid_domain::access::check_password("password", &password, &args.username) {
+        anyhow::bail!(
+            "SAFEGRID_NEW_PASSWORD does not meet the password rules (at least 10 characters of three kinds, not the account name, not a common password): {}",
+            v.key
+        );
+    }
     let hash = safegrid_web::auth::hash_password(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
     let account = store
         .create_account(

@@ -40,6 +40,10 @@ pub struct Config {
         global = true
     )]
     pub session_idle_minutes: i64,
+    /// Let the county's webhook point into private networks (loopback, 10/8, 192.168/16 …):
+    /// only for a gateway on the deployment's own network.
+    #[arg(long, env = "SAFEGRID_WEBHOOK_PRIVATE_NETWORKS", global = true)]
+    pub webhook_private_networks: bool,
     /// Mark cookies Secure (set when served over HTTPS).
     #[arg(long, env = "SAFEGRID_SECURE_COOKIES", global = true)]
     pub secure_cookies: bool,

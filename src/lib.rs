@@ -53,6 +53,7 @@ pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
         secure_cookies: config.secure_cookies,
         session_hours: 12,
         session_idle_minutes: config.session_idle_minutes,
+        webhook_private_networks: config.webhook_private_networks,
     };
     let app = safegrid_web::app(AppState::new(store.clone(), web));
     let listener = tokio::net::TcpListener::bind(&config.listen)
@@ -86,7 +87,7 @@ pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
 
     // The county's webhook: notices in the outbox are delivered, retried until they are.
     let outbox = store.clone();
-    let client = webhook::client()?;
+    let client = webhook::client(config.webhook_private_networks)?;
     tokio::spawn(async move {
         let mut every = tokio::time::interval(Duration::from_secs(15));
         loop {

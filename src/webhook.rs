@@ -17,12 +17,71 @@ use std::time::Duration;
 /// Deliveries claimed per round.
 const PER_ROUND: u64 = 50;
 
-/// The client the worker posts with.
-pub fn client() -> anyhow::Result<reqwest::Client> {
-    Ok(reqwest::Client::builder()
+/// The client the worker posts with. Unless the deployment allows private networks, it
+/// posts only to public addresses: names are resolved by [`PublicOnly`], which drops every
+/// loopback, private, link-local … address after resolution (a public name pointed at
+/// 127.0.0.1 is refused at delivery as at saving), literal addresses are checked in `post`,
+/// and redirects are not followed (a redirect would lead around both checks).
+pub fn client(private_networks: bool) -> anyhow::Result<Client> {
+    let mut builder = reqwest::Client::builder()
         .timeout(Duration::from_secs(10))
-        .user_agent(concat!("safegrid/", env!("CARGO_PKG_VERSION")))
-        .build()?)
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(concat!("safegrid/", env!("CARGO_PKG_VERSION")));
+    if !private_networks {
+        builder = builder.dns_resolver(std::sync::Arc::new(PublicOnly));
+    }
+    Ok(Client {
+        http: builder.build()?,
+        private_networks,
+    })
+}
+
+/// The worker's HTTP client and whether it may post into private networks.
+#[derive(Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    private_networks: bool,
+}
+
+/// A resolver answering only the public addresses of a name.
+struct PublicOnly;
+
+impl reqwest::dns::Resolve for PublicOnly {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let host = name.as_str().to_owned();
+        Box::pin(async move {
+            let public: Vec<std::net::SocketAddr> = tokio::net::lookup_host((host.as_str(), 0))
+                .await?
+                .filter(|a| safegrid_domain::webhook::is_public_address(a.ip()))
+                .collect();
+            if public.is_empty() {
+                return Err(format!("{host} has no public address").into());
+            }
+            let addrs: reqwest::dns::Addrs = Box::new(public.into_iter());
+            Ok(addrs)
+        })
+    }
+}
+
+/// Refuses a literal address outside the public internet (the resolver never sees those).
+fn literal_address_allowed(url: &str, private_networks: bool) -> Result<(), String> {
+    if private_networks {
+        return Ok(());
+    }
+    let parsed = reqwest::Url::parse(url).map_err(|e| e.to_string())?;
+    let host = parsed.host_str().unwrap_or_default();
+    let Ok(ip) = host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse::<std::net::IpAddr>()
+    else {
+        return Ok(());
+    };
+    if safegrid_domain::webhook::is_public_address(ip) {
+        Ok(())
+    } else {
+        Err(format!("{ip} is not a public address"))
+    }
 }
 
 /// The signature of a body sent at `timestamp`.
@@ -37,9 +96,11 @@ pub fn signature(secret: &str, timestamp: i64, body: &str) -> String {
     format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
 }
 
-async fn post(client: &reqwest::Client, d: &Delivery, at: DateTime<Utc>) -> Result<(), String> {
+async fn post(client: &Client, d: &Delivery, at: DateTime<Utc>) -> Result<(), String> {
+    literal_address_allowed(&d.url, client.private_networks)?;
     let timestamp = at.timestamp();
     let response = client
+        .http
         .post(&d.url)
         .header("content-type", "application/json")
         .header("x-safegrid-delivery", d.id.to_string())
@@ -51,7 +112,7 @@ async fn post(client: &reqwest::Client, d: &Delivery, at: DateTime<Utc>) -> Resu
         .body(d.payload.clone())
         .send()
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| describe(&e))?;
     if response.status().is_success() {
         Ok(())
     } else {
@@ -59,11 +120,24 @@ async fn post(client: &reqwest::Client, d: &Delivery, at: DateTime<Utc>) -> Resu
     }
 }
 
+/// An error with its causes, for the delivery list ("error sending request …: … has no
+/// public address"): reqwest's own message names only the request.
+fn describe(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    while let Some(c) = cause {
+        text.push_str(": ");
+        text.push_str(&c.to_string());
+        cause = c.source();
+    }
+    text
+}
+
 /// One round: delivers what is due at `at`. Answers how many were delivered and how many
 /// failed this time.
 pub async fn deliver_due(
     store: &Store,
-    client: &reqwest::Client,
+    client: &Client,
     at: DateTime<Utc>,
 ) -> anyhow::Result<(u32, u32)> {
     // Posted together, so a round ends within one timeout, well inside the two minutes a claim

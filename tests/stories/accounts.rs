@@ -12,7 +12,7 @@ story!(system_administrator_creates_accounts, |app| {
         .post_json(
             "/api/v1/accounts",
             Some(&sysadmin),
-            &json!({"username": "jianchi", "display_name": "何芳", "password": "a-long-password", "role": "town_staff", "scope_region_code": "610921101000"}),
+            &json!({"username": "jianchi", "display_name": "何芳", "password": "Long-Passw0rd-x", "role": "town_staff", "scope_region_code": "610921101000"}),
         )
         .await;
     assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
@@ -24,7 +24,7 @@ story!(system_administrator_creates_accounts, |app| {
         .post_json(
             "/api/v1/auth/login",
             None,
-            &json!({"username": "jianchi", "password": "a-long-password"}),
+            &json!({"username": "jianchi", "password": "Long-Passw0rd-x"}),
         )
         .await;
     assert_eq!(jianchi.status, StatusCode::OK);
@@ -48,7 +48,7 @@ story!(system_administrator_creates_accounts, |app| {
         .post_json(
             "/api/v1/accounts",
             Some(&sysadmin),
-            &json!({"username": "zhujian2", "display_name": "钱明", "password": "a-long-password", "role": "department_staff", "scope_department_id": department}),
+            &json!({"username": "zhujian2", "display_name": "钱明", "password": "Long-Passw0rd-x", "role": "department_staff", "scope_department_id": department}),
         )
         .await;
     assert_eq!(staff.status, StatusCode::CREATED, "{}", staff.text());
@@ -60,27 +60,27 @@ story!(system_administrator_creates_accounts, |app| {
             "password",
         ),
         (
-            json!({"username": "admin", "display_name": "x", "password": "a-long-password", "role": "leader", "scope_region_code": COUNTY}),
+            json!({"username": "admin", "display_name": "x", "password": "Long-Passw0rd-x", "role": "leader", "scope_region_code": COUNTY}),
             "username",
         ),
         (
-            json!({"username": "bad name", "display_name": "x", "password": "a-long-password", "role": "leader", "scope_region_code": COUNTY}),
+            json!({"username": "bad name", "display_name": "x", "password": "Long-Passw0rd-x", "role": "leader", "scope_region_code": COUNTY}),
             "username",
         ),
         (
-            json!({"username": "x2", "display_name": "x", "password": "a-long-password", "role": "leader"}),
+            json!({"username": "x2", "display_name": "x", "password": "Long-Passw0rd-x", "role": "leader"}),
             "scope_region_code",
         ),
         (
-            json!({"username": "x3", "display_name": "x", "password": "a-long-password", "role": "leader", "scope_region_code": "610921999999"}),
+            json!({"username": "x3", "display_name": "x", "password": "Long-Passw0rd-x", "role": "leader", "scope_region_code": "610921999999"}),
             "scope_region_code",
         ),
         (
-            json!({"username": "x4", "display_name": "x", "password": "a-long-password", "role": "audit_admin"}),
+            json!({"username": "x4", "display_name": "x", "password": "Long-Passw0rd-x", "role": "audit_admin"}),
             "role",
         ),
         (
-            json!({"username": "x5", "display_name": "x", "password": "a-long-password", "role": "overlord", "scope_region_code": COUNTY}),
+            json!({"username": "x5", "display_name": "x", "password": "Long-Passw0rd-x", "role": "overlord", "scope_region_code": COUNTY}),
             "role",
         ),
     ] {
@@ -93,7 +93,7 @@ story!(system_administrator_creates_accounts, |app| {
     for other in ["admin", "secadmin", "auditor", "chengguan"] {
         let token = app.token(other).await;
         let refused = app
-            .post_json("/api/v1/accounts", Some(&token), &json!({"username": "x9", "display_name": "x", "password": "a-long-password", "role": "leader", "scope_region_code": COUNTY}))
+            .post_json("/api/v1/accounts", Some(&token), &json!({"username": "x9", "display_name": "x", "password": "Long-Passw0rd-x", "role": "leader", "scope_region_code": COUNTY}))
             .await;
         assert_eq!(
             refused.status,
@@ -224,7 +224,7 @@ story!(passwords_are_reset_by_the_system_administrator, |app| {
         .post_json(
             &format!("/api/v1/accounts/{id}/password"),
             Some(&sysadmin),
-            &json!({"password": "another-long-one"}),
+            &json!({"password": "Another-L0ng-one"}),
         )
         .await;
     assert_eq!(reset.status, StatusCode::NO_CONTENT);
@@ -244,7 +244,7 @@ story!(passwords_are_reset_by_the_system_administrator, |app| {
         .post_json(
             "/api/v1/auth/login",
             None,
-            &json!({"username": "chengguan", "password": "another-long-one"}),
+            &json!({"username": "chengguan", "password": "Another-L0ng-one"}),
         )
         .await;
     assert_eq!(new.status, StatusCode::OK);
@@ -253,7 +253,7 @@ story!(passwords_are_reset_by_the_system_administrator, |app| {
         app.post_json(
             &format!("/api/v1/accounts/{id}/password"),
             Some(&secadmin),
-            &json!({"password": "another-long-two"})
+            &json!({"password": "Another-L0ng-two"})
         )
         .await
         .status,
@@ -355,4 +355,140 @@ story!(accounts_page, |app| {
         app.page(&admin.cookie, "/accounts").await.status,
         StatusCode::FORBIDDEN
     );
+});
+
+/// An account's id from the administrators' list.
+async fn account_id(app: &TestApp, token: &str, username: &str) -> i64 {
+    app.get("/api/v1/accounts?per_page=200", Some(token))
+        .await
+        .json()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["username"] == username)
+        .unwrap_or_else(|| panic!("no account {username}"))["id"]
+        .as_i64()
+        .unwrap()
+}
+
+story!(the_three_administrators_are_kept_apart, |app| {
+    let sysadmin = app.token("sysadmin").await;
+    let secadmin = app.token("secadmin").await;
+    // The system administrator cannot reset or lock the other administrators, nor itself.
+    for target in ["secadmin", "auditor", "sysadmin"] {
+        let id = account_id(&app, &sysadmin, target).await;
+        let reset = app
+            .post_json(
+                &format!("/api/v1/accounts/{id}/password"),
+                Some(&sysadmin),
+                &json!({"password": "Takeover-2026-x"}),
+            )
+            .await;
+        let expected = if target == "sysadmin" {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::FORBIDDEN
+        };
+        assert_eq!(reset.status, expected, "reset {target}: {}", reset.text());
+    }
+    // The security administrator locks ordinary accounts only.
+    for target in ["sysadmin", "auditor"] {
+        let id = account_id(&app, &secadmin, target).await;
+        let locked = app
+            .post_json(
+                &format!("/api/v1/accounts/{id}/disable"),
+                Some(&secadmin),
+                &json!({}),
+            )
+            .await;
+        assert_eq!(locked.status, StatusCode::FORBIDDEN, "lock {target}");
+    }
+    app.token("sysadmin").await;
+    app.token("auditor").await;
+});
+
+story!(passwords_follow_the_rules_everywhere, |app| {
+    let sysadmin = app.token("sysadmin").await;
+    let id = account_id(&app, &sysadmin, "chengguan").await;
+    for (password, why) in [
+        ("Sh0rt-pw", "under 10 characters"),
+        ("alllowercaseletters", "one kind of character"),
+        ("lowercase-and-symbols", "two kinds"),
+        ("xx-Chengguan2-26", "holds the account name"),
+        ("Charlie123", "a common password"),
+    ] {
+        let created = app
+            .post_json(
+                "/api/v1/accounts",
+                Some(&sysadmin),
+                &json!({"username": "chengguan2", "display_name": "x", "password": password, "role": "leader", "scope_region_code": COUNTY}),
+            )
+            .await;
+        assert_eq!(
+            created.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "create: {why}"
+        );
+        assert_eq!(created.first_error().0, "password", "create: {why}");
+        let reset = app
+            .post_json(
+                &format!("/api/v1/accounts/{id}/password"),
+                Some(&sysadmin),
+                &json!({"password": password}),
+            )
+            .await;
+        assert_eq!(
+            reset.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "reset: {why}"
+        );
+        assert_eq!(reset.first_error().0, "password", "reset: {why}");
+    }
+
+    // One's own password is changed with the old one, by the same rules.
+    let chengguan = app.token("chengguan").await;
+    let elsewhere = app.token("chengguan").await;
+    let wrong = app
+        .post_json(
+            "/api/v1/me/password",
+            Some(&chengguan),
+            &json!({"current_password": "not-it", "new_password": "Xuanwo-River-88"}),
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(wrong.first_error().0, "current_password");
+    let weak = app
+        .post_json(
+            "/api/v1/me/password",
+            Some(&chengguan),
+            &json!({"current_password": PASSWORD, "new_password": "password1"}),
+        )
+        .await;
+    assert_eq!(weak.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(weak.first_error().0, "new_password");
+    let changed = app
+        .post_json(
+            "/api/v1/me/password",
+            Some(&chengguan),
+            &json!({"current_password": PASSWORD, "new_password": "Xuanwo-River-88"}),
+        )
+        .await;
+    assert_eq!(changed.status, StatusCode::NO_CONTENT, "{}", changed.text());
+    assert_eq!(
+        app.get("/api/v1/me", Some(&chengguan)).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.get("/api/v1/me", Some(&elsewhere)).await.status,
+        StatusCode::UNAUTHORIZED,
+        "other sessions end"
+    );
+    let login = app
+        .post_json(
+            "/api/v1/auth/login",
+            None,
+            &json!({"username": "chengguan", "password": "Xuanwo-River-88"}),
+        )
+        .await;
+    assert_eq!(login.status, StatusCode::OK);
 });

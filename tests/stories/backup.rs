@@ -64,15 +64,7 @@ story!(a_backup_restores_every_row_and_photo, |app| {
     assert_eq!(store.table_counts().await.unwrap(), manifest.tables);
     let (checked, broken) = store.verify_audit().await.unwrap();
     assert!(checked > 0 && broken.is_empty(), "{broken:?}");
-    let restored_app = safegrid_web::app(safegrid_web::AppState::new(
-        store.clone(),
-        safegrid_web::WebConfig {
-            demo: true,
-            secure_cookies: false,
-            session_hours: 12,
-            session_idle_minutes: 30,
-        },
-    ));
+    let restored_app = safegrid_web::app(safegrid_web::AppState::new(store.clone(), test_config()));
     let token = {
         use tower::ServiceExt;
         let request = axum::http::Request::post("/api/v1/auth/login")

@@ -394,7 +394,11 @@ story!(
                 .json()["state"],
             "resumption_applied"
         );
-        let closed = act(&app, &chengguan, id, json!({"action": "verify"}))
+        // Listed by the county, it is verified and delisted by the county, not the town.
+        let by_town = act(&app, &chengguan, id, json!({"action": "verify"})).await;
+        assert_eq!(by_town.status, StatusCode::CONFLICT, "{}", by_town.text());
+        let admin = app.token("admin").await;
+        let closed = act(&app, &admin, id, json!({"action": "verify"}))
             .await
             .json();
         assert_eq!(closed["state"], "closed");
@@ -924,9 +928,36 @@ async fn receiver(
 story!(
     notices_are_forwarded_to_the_county_webhook_signed_and_retried,
     |app| {
+        let mut app = app;
         let admin = app.token("admin").await;
         let secret = "a-shared-secret-of-the-county";
         let (url, mut posts) = receiver(StatusCode::OK).await;
+        // The receiver listens on this machine: a deployment refuses such an address unless
+        // its operator allows private networks, and so does its delivery.
+        let private = app
+            .send(
+                axum::http::Request::builder()
+                    .method(axum::http::Method::PUT)
+                    .uri("/api/v1/settings/webhook")
+                    .header(header::AUTHORIZATION, format!("Bearer {admin}"))
+                    .header(header::CONTENT_TYPE, "application/json")
+                    .body(axum::body::Body::from(
+                        json!({"url": url, "secret": secret}).to_string(),
+                    ))
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(private.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(private.first_error().0, "url");
+        let chengguan = app.token("chengguan").await;
+        assert_eq!(
+            app.get("/api/v1/settings/webhook", Some(&chengguan))
+                .await
+                .status,
+            StatusCode::FORBIDDEN,
+            "a town does not read the county's webhook"
+        );
+        app.reconfigure(|c| c.webhook_private_networks = true);
         let refused = app
             .post_json("/api/v1/settings/webhook", Some(&admin), &json!({}))
             .await;
@@ -965,7 +996,7 @@ story!(
         app.post_json("/api/v1/hazards", Some(&chengguan),
         &json!({"unit_id": unit, "level": "general", "source": "inspection", "description": "疏散指示灯不亮", "deadline": in_days(4)}))
         .await;
-        let client = safegrid::webhook::client().unwrap();
+        let client = safegrid::webhook::client(true).unwrap();
         let now = chrono::Utc::now();
         let (delivered, failed) = safegrid::webhook::deliver_due(&app.store, &client, now)
             .await
@@ -1035,5 +1066,68 @@ story!(
         let page = app.page(&browser.cookie, "/settings/webhook").await;
         assert_eq!(page.status, StatusCode::OK);
         assert!(page.text().contains("HTTP 503"));
+
+        // A worker that posts to public addresses only never reaches this machine, by name or
+        // by number, and follows no redirect there.
+        let (up, mut ok_posts) = receiver(StatusCode::OK).await;
+        let by_name = up.replace("127.0.0.1", "localhost");
+        let public_only = safegrid::webhook::client(false).unwrap();
+        for address in [up.clone(), by_name] {
+            put(json!({"url": address, "enabled": true})).await;
+            app.post_json("/api/v1/hazards", Some(&chengguan),
+            &json!({"unit_id": unit, "level": "general", "source": "inspection", "description": "安全出口堵塞", "deadline": in_days(4)}))
+            .await;
+            let much_later = now + chrono::Duration::hours(12);
+            let (delivered, _) =
+                safegrid::webhook::deliver_due(&app.store, &public_only, much_later)
+                    .await
+                    .unwrap();
+            assert_eq!(delivered, 0, "{address}");
+        }
+        assert!(ok_posts.try_recv().is_err(), "nothing reached the receiver");
+        let deliveries = app
+            .get("/api/v1/settings/webhook/deliveries", Some(&admin))
+            .await
+            .json();
+        assert!(
+            deliveries[0]["last_error"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("public"),
+            "{deliveries}"
+        );
     }
 );
+
+story!(a_major_hazard_grades_its_unit_a_for_a_year, |app| {
+    let qiye = app.token("qiye").await;
+    let unit = own_unit(&app, &qiye).await;
+    let before = app
+        .get(&format!("/api/v1/units/{unit}"), Some(&qiye))
+        .await
+        .json();
+    assert_ne!(before["supervision_grade"], "A", "{before}");
+    let chengguan = app.token("chengguan").await;
+    let reported = app
+        .post_json("/api/v1/hazards", Some(&chengguan),
+            &json!({"unit_id": unit, "level": "major", "source": "inspection", "description": "液化气储罐区无防爆电气", "deadline": in_days(30)}))
+        .await;
+    assert_eq!(reported.status, StatusCode::CREATED, "{}", reported.text());
+    let after = app
+        .get(&format!("/api/v1/units/{unit}"), Some(&qiye))
+        .await
+        .json();
+    assert_eq!(after["supervision_grade"], "A", "{after}");
+    assert!(
+        after["grade_reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["key"] == "grade.reason.recent_major"),
+        "{after}"
+    );
+    assert_eq!(
+        after["history"][0]["value"], "A",
+        "the change is in the unit's history"
+    );
+});

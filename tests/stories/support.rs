@@ -11,7 +11,7 @@ use serde_json::Value;
 use std::sync::OnceLock;
 use tower::ServiceExt;
 
-pub const PASSWORD: &str = "demo-password-for-tests";
+pub const PASSWORD: &str = "Demo-Pass-2026-stories";
 
 /// One Argon2 hash shared by every story (hashing is slow on purpose).
 fn password_hash() -> &'static str {
@@ -55,6 +55,17 @@ macro_rules! story {
     };
 }
 pub(crate) use story;
+
+/// The settings stories run with: demo mode, 30 idle minutes, public webhooks only.
+pub fn test_config() -> WebConfig {
+    WebConfig {
+        demo: true,
+        secure_cookies: false,
+        session_hours: 12,
+        session_idle_minutes: 30,
+        webhook_private_networks: false,
+    }
+}
 
 pub fn postgres_configured() -> bool {
     std::env::var("SAFEGRID_TEST_DATABASE_URL").is_ok_and(|u| !u.is_empty())
@@ -129,15 +140,8 @@ impl TestApp {
         seed(&store, DemoSize::SMALL, password_hash())
             .await
             .unwrap();
-        let router = app(AppState::new(
-            store.clone(),
-            WebConfig {
-                demo: true,
-                secure_cookies: false,
-                session_hours: 12,
-                session_idle_minutes: 30,
-            },
-        ));
+        let config = test_config();
+        let router = app(AppState::new(store.clone(), config));
         TestApp {
             store,
             router,
@@ -147,6 +151,13 @@ impl TestApp {
             sqlite_path,
             url,
         }
+    }
+
+    /// Serves the same database with other settings from now on.
+    pub fn reconfigure(&mut self, change: impl FnOnce(&mut WebConfig)) {
+        let mut config = test_config();
+        change(&mut config);
+        self.router = app(AppState::new(self.store.clone(), config));
     }
 
     /// Runs SQL behind the system's back (tampering, ageing), on either backend.

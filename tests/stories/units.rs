@@ -489,3 +489,55 @@ story!(unit_exports_hold_only_the_scope, |app| {
         .text();
     assert!(page_export.contains("漩涡导出厂") && !page_export.contains("城关导出厂"));
 });
+
+story!(a_uscc_is_checked_part_by_part, |app| {
+    let chengguan = app.token("chengguan").await;
+    let village = first_village(&app, &chengguan, CHENGGUAN).await;
+    // Eighteen zeros pass the check character but name no authority, kind or division.
+    let zeros = app
+        .post_json(
+            "/api/v1/units",
+            Some(&chengguan),
+            &json!({"name": "零号厂", "uscc": "000000000000000000", "region": village}),
+        )
+        .await;
+    assert_eq!(zeros.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(zeros.first_error().0, "uscc");
+    // A code registered in Beijing (110105) is taken, with a warning to look again.
+    let first17 = "91110105MA01ABCDE";
+    let check = safegrid_domain::unit::uscc::check_character(first17.as_bytes()).unwrap();
+    let beijing = format!("{first17}{check}");
+    let made = app
+        .post_json(
+            "/api/v1/units",
+            Some(&chengguan),
+            &json!({"name": "京城分公司", "uscc": beijing, "region": village, "address": "城关镇二号"}),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
+    let id = made.json()["id"].as_i64().unwrap();
+    let unit = app
+        .get(&format!("/api/v1/units/{id}"), Some(&chengguan))
+        .await
+        .json();
+    assert_eq!(unit["warnings"][0]["field"], "uscc", "{unit}");
+    assert_eq!(unit["warnings"][0]["key"], "warning.uscc_province");
+    let browser = app.browser_login("chengguan").await;
+    let page = app.page(&browser.cookie, &format!("/units/{id}")).await;
+    assert!(page.text().contains("data-testid=\"uscc-warning\""));
+    // One of this province (61…) draws none.
+    let own = uscc("MA6X5ABCD");
+    let home = app
+        .post_json(
+            "/api/v1/units",
+            Some(&chengguan),
+            &json!({"name": "本地厂", "uscc": own, "region": village, "address": "城关镇三号"}),
+        )
+        .await;
+    let id = home.json()["id"].as_i64().unwrap();
+    let unit = app
+        .get(&format!("/api/v1/units/{id}"), Some(&chengguan))
+        .await
+        .json();
+    assert_eq!(unit["warnings"], json!([]));
+});

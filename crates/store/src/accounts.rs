@@ -6,7 +6,8 @@ use crate::db::Store;
 use crate::{Page, PageRequest, Result, StoreError};
 use chrono::{DateTime, Utc};
 use safegrid_domain::access::{
-    Actor, Role, Scope, ScopeKind, may_create_account, may_lock_accounts, may_manage_accounts,
+    AccountAction, AccountTarget, Actor, Role, Scope, ScopeKind, may_act_on, may_create_account,
+    may_manage_accounts,
 };
 use safegrid_domain::invalid::{Invalid, Violation, required_text};
 use safegrid_domain::region::RegionCode;
@@ -189,21 +190,48 @@ impl Store {
             .await
     }
 
-    /// Disables or enables an account (the security administrator; never their own). Disabling
-    /// ends the account's sessions at once.
+    /// An account an administrator is about to act on, if the table of who may do what to
+    /// which account (`access::may_act_on`) lets this actor take `action` on it. Never one's
+    /// own account: that is changed with the old password (`change_own_password`).
+    pub async fn account_to_act_on(
+        &self,
+        actor: &Actor,
+        id: i64,
+        action: AccountAction,
+    ) -> Result<Account> {
+        if !may_manage_accounts(actor.role) && actor.scope != Scope::All {
+            return Err(StoreError::Forbidden);
+        }
+        let account = self.account(id).await?;
+        let target = AccountTarget {
+            id,
+            // A role that no longer parses is treated as an administrator's: hands off.
+            role: Role::parse("role", &account.role).unwrap_or(Role::SecurityAdmin),
+        };
+        if !may_act_on(actor, action, target) {
+            return Err(if actor.account_id == Some(id) {
+                Invalid::one("id", "error.own_account").into()
+            } else {
+                StoreError::Forbidden
+            });
+        }
+        Ok(account)
+    }
+
+    /// Disables or enables an account (the security administrator, ordinary accounts only;
+    /// never their own). Disabling ends the account's sessions at once.
     pub async fn set_account_disabled(
         &self,
         actor: &Actor,
         id: i64,
         disabled: bool,
     ) -> Result<Account> {
-        if !may_lock_accounts(actor.role) && actor.scope != Scope::All {
-            return Err(StoreError::Forbidden);
-        }
-        if actor.account_id == Some(id) {
-            return Err(Invalid::one("id", "error.own_account").into());
-        }
-        let account = self.account(id).await?;
+        let action = if disabled {
+            AccountAction::Disable
+        } else {
+            AccountAction::Enable
+        };
+        let account = self.account_to_act_on(actor, id, action).await?;
         let mut tx = self.write().await?;
         let mut conn = tx.conn();
         conn.update(
@@ -242,36 +270,68 @@ impl Store {
         self.account(id).await
     }
 
-    /// Sets a new password (already hashed) for an account and ends its sessions (the system
-    /// administrator resets passwords).
+    /// Sets a new password (already hashed) for another account and ends its sessions (the
+    /// system administrator resets ordinary accounts' passwords).
     pub async fn set_password(&self, actor: &Actor, id: i64, password_hash: &str) -> Result<()> {
-        if actor.role != Role::SystemAdmin && actor.scope != Scope::All {
-            return Err(StoreError::Forbidden);
-        }
+        let account = self
+            .account_to_act_on(actor, id, AccountAction::ResetPassword)
+            .await?;
+        self.write_password(actor, &account, password_hash, None, "account.password")
+            .await
+    }
+
+    /// Changes the actor's own password (already checked against the old one and hashed),
+    /// ending its other sessions; the one it is made from, `keep_session`, goes on.
+    pub async fn change_own_password(
+        &self,
+        actor: &Actor,
+        password_hash: &str,
+        keep_session: &str,
+    ) -> Result<()> {
+        let id = actor.account_id.ok_or(StoreError::Forbidden)?;
         let account = self.account(id).await?;
+        self.write_password(
+            actor,
+            &account,
+            password_hash,
+            Some(keep_session),
+            "account.own_password",
+        )
+        .await
+    }
+
+    async fn write_password(
+        &self,
+        actor: &Actor,
+        account: &Account,
+        password_hash: &str,
+        keep_session: Option<&str>,
+        action: &'static str,
+    ) -> Result<()> {
         let mut tx = self.write().await?;
         let mut conn = tx.conn();
         conn.update(
             Query::update()
                 .table("accounts")
                 .value("password_hash", password_hash)
-                .and_where(Expr::col("id").eq(id)),
+                .and_where(Expr::col("id").eq(account.id)),
         )
         .await?;
-        conn.delete(
-            Query::delete()
-                .from_table("sessions")
-                .and_where(Expr::col("account_id").eq(id)),
-        )
-        .await?;
+        let mut end = Query::delete();
+        end.from_table("sessions")
+            .and_where(Expr::col("account_id").eq(account.id));
+        if let Some(keep) = keep_session {
+            end.and_where(Expr::col("token_hash").ne(keep));
+        }
+        conn.delete(&end).await?;
         audit::record(
             &mut conn,
             actor,
             Event {
                 chain: SYSTEM_CHAIN,
-                action: "account.password",
+                action,
                 object_type: "account",
-                object_id: Some(id.to_string()),
+                object_id: Some(account.id.to_string()),
                 detail: json!({ "username": account.username }),
                 outcome: "ok",
             },
@@ -283,7 +343,12 @@ impl Store {
     /// Creates an account. Its scope must fit its role, and no person may hold two of the
     /// three separated administrator roles.
     pub async fn create_account(&self, actor: &Actor, input: NewAccount) -> Result<Account> {
-        if actor.role != Role::SystemAdmin && actor.scope != Scope::All {
+        // Only a role that may create some account gets as far as the input.
+        if actor.scope != Scope::All
+            && !Role::ALL
+                .into_iter()
+                .any(|r| may_create_account(actor.role, r))
+        {
             return Err(StoreError::Forbidden);
         }
         let mut errors = Invalid::default();

@@ -9,7 +9,7 @@ use crate::{Result, StoreError, settings};
 use chrono::{DateTime, Utc};
 use safegrid_domain::access::{Actor, Role};
 use safegrid_domain::invalid::{Invalid, Violation};
-use safegrid_domain::webhook::{MAX_ATTEMPTS, backoff, check_url};
+use safegrid_domain::webhook::{MAX_ATTEMPTS, backoff, check_url, check_url_allowing_private};
 use sea_query::{Expr, ExprTrait, Order, Query};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -40,6 +40,10 @@ pub struct WebhookInput {
     /// The shared secret the body is signed with (HMAC-SHA256); kept when left out.
     pub secret: Option<String>,
     pub enabled: Option<bool>,
+    /// Whether this deployment lets the address be on a private network (its operator's
+    /// setting, never the request's).
+    #[serde(skip)]
+    pub private_networks: bool,
 }
 
 /// A delivery claimed by a worker.
@@ -99,7 +103,11 @@ fn may_set(actor: &Actor) -> bool {
 }
 
 impl Store {
+    /// The county's webhook, for those who may set it (its address is not for every account).
     pub async fn webhook_settings(&self, actor: &Actor) -> Result<WebhookSettings> {
+        if !may_set(actor) {
+            return Err(StoreError::Forbidden);
+        }
         let county = actor.scope.county().ok_or(StoreError::NotFound)?;
         let mut c = self.read().await?;
         let s = stored(&mut c.conn(), county.as_str()).await?;
@@ -123,7 +131,12 @@ impl Store {
         let mut conn = tx.conn();
         let before = stored(&mut conn, county.as_str()).await?;
         let mut errors = Invalid::default();
-        let url = errors.keep(check_url("url", input.url.as_deref().unwrap_or_default()));
+        let raw_url = input.url.as_deref().unwrap_or_default();
+        let url = errors.keep(if input.private_networks {
+            check_url_allowing_private("url", raw_url)
+        } else {
+            check_url("url", raw_url)
+        });
         let secret = match input
             .secret
             .as_deref()

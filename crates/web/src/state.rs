@@ -19,6 +19,9 @@ pub struct WebConfig {
     pub session_hours: i64,
     /// How long a session may go unused before it ends, in minutes (等保: sessions time out).
     pub session_idle_minutes: i64,
+    /// Whether the county's webhook may point into a private network (an SMS gateway on the
+    /// government intranet); off, only public addresses are accepted and posted to.
+    pub webhook_private_networks: bool,
 }
 
 impl WebConfig {

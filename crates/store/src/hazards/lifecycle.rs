@@ -326,6 +326,21 @@ impl Store {
             },
         )
         .await?;
+        // A major hazard placed at a unit, or refused as none, changes what grades the unit.
+        if hazard.level == HazardLevel::Major.as_str() {
+            let after = find(&mut conn, &Actor::system(), id).await?;
+            let mut units = vec![hazard.unit_id, after.unit_id];
+            units.dedup();
+            for unit in units.into_iter().flatten() {
+                crate::units::grading::regrade_after_hazard(
+                    &mut conn,
+                    actor,
+                    &hazard.county_code,
+                    unit,
+                )
+                .await?;
+            }
+        }
         let out = detail(&mut conn, actor, id).await?;
         tx.commit().await?;
         self.hazards_changed();

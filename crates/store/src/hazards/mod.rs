@@ -850,6 +850,12 @@ impl Store {
             },
         )
         .await?;
+        if level == HazardLevel::Major
+            && let Some(unit) = unit_id
+        {
+            // A major hazard grades its unit A for a year (the rule's 12-month clause).
+            crate::units::grading::regrade_after_hazard(&mut conn, actor, &county, unit).await?;
+        }
         let out = detail_of(&mut conn, actor, made).await?;
         tx.commit().await?;
         self.hazards_changed();

@@ -1,12 +1,14 @@
 //! The supervision grade as the county's rule gives it: the rule is the county's own setting
 //! (`county_settings`, key `grade_rule`) or the default of regulations.md §6, and the facts
-//! are the unit's sector, size and major hazard sources.
+//! are the unit's sector, size, major hazard sources and major hidden hazards of the last year.
 
 use super::history;
 use crate::audit::{self, Event};
 use crate::db::{Conn, Store};
 use crate::{Result, StoreError};
 use safegrid_domain::access::{Actor, Role, Scope};
+use safegrid_domain::hazard::HazardLevel;
+use safegrid_domain::hazard::lifecycle::State;
 use safegrid_domain::invalid::{Invalid, Violation};
 use safegrid_domain::unit::grade::{Grade, GradeFacts, GradeRule, Reason, suggest};
 use sea_query::{Expr, ExprTrait, Query};
@@ -36,12 +38,50 @@ pub(crate) async fn has_major_source(conn: &mut Conn<'_>, unit: i64) -> Result<b
     Ok(n > 0)
 }
 
+/// Whether the unit had a major hidden hazard found in the last 12 months (one refused as no
+/// hazard at all does not count): the rule's "major hazard or accident in the last 12 months"
+/// clause. Accidents join it when they are recorded.
+pub(crate) async fn recent_major_hazard(conn: &mut Conn<'_>, unit: i64) -> Result<bool> {
+    let now = chrono::Utc::now();
+    let since = now
+        .checked_sub_months(chrono::Months::new(12))
+        .unwrap_or(now);
+    let n = conn
+        .scalar(
+            Query::select()
+                .expr(Expr::cust("COUNT(*)"))
+                .from("hazards")
+                .and_where(Expr::col("unit_id").eq(unit))
+                .and_where(Expr::col("level").eq(HazardLevel::Major.as_str()))
+                .and_where(Expr::col("state").ne(State::Rejected.as_str()))
+                .and_where(Expr::col("found_at").gte(since)),
+        )
+        .await?;
+    Ok(n > 0)
+}
+
+/// What the rule looks at besides the unit's own fields, read from its records.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct RecordFacts {
+    pub major_hazard_source: bool,
+    pub recent_major_hazard: bool,
+}
+
+impl RecordFacts {
+    pub(crate) async fn of(conn: &mut Conn<'_>, unit: i64) -> Result<Self> {
+        Ok(Self {
+            major_hazard_source: has_major_source(conn, unit).await?,
+            recent_major_hazard: recent_major_hazard(conn, unit).await?,
+        })
+    }
+}
+
 /// The suggested grade and its reasons for a unit's facts.
 pub(crate) fn suggestion(
     rule: &GradeRule,
     sector: Option<&str>,
     employees: Option<i32>,
-    has_major_hazard_source: bool,
+    records: RecordFacts,
 ) -> (Grade, Vec<Reason>) {
     let sectors: Vec<String> = sector.iter().map(|s| (*s).to_owned()).collect();
     suggest(
@@ -49,10 +89,21 @@ pub(crate) fn suggestion(
         &GradeFacts {
             sectors: &sectors,
             employees: employees.and_then(|n| u32::try_from(n).ok()),
-            has_major_hazard_source,
-            ..Default::default()
+            has_major_hazard_source: records.major_hazard_source,
+            major_hazard_or_accident_in_12_months: records.recent_major_hazard,
         },
     )
+}
+
+/// Grades a unit again after one of its hazards changed, by its county's rule.
+pub(crate) async fn regrade_after_hazard(
+    conn: &mut Conn<'_>,
+    actor: &Actor,
+    county: &str,
+    unit: i64,
+) -> Result<()> {
+    let rule = grade_rule(conn, county).await?;
+    regrade(conn, actor, unit, &rule).await
 }
 
 /// Grades a unit again after something the rule looks at changed (a hazard source, the rule):
@@ -78,8 +129,8 @@ pub(crate) async fn regrade(
                 .and_where(Expr::col("id").eq(unit)),
         )
         .await?;
-    let major = has_major_source(conn, unit).await?;
-    let (suggested, _) = suggestion(rule, sector.as_deref(), employees, major);
+    let records = RecordFacts::of(conn, unit).await?;
+    let (suggested, _) = suggestion(rule, sector.as_deref(), employees, records);
     let grade = if override_reason.is_some() {
         current.clone()
     } else {

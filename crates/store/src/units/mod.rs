@@ -20,7 +20,7 @@ use serde_json::json;
 use sqlx::FromRow;
 
 mod documents;
-mod grading;
+pub(crate) mod grading;
 mod hazard_sources;
 mod own_grid;
 
@@ -116,6 +116,9 @@ pub struct UnitDetail {
     #[schema(value_type = Vec<Object>)]
     pub grade_reasons: Vec<Reason>,
     pub history: Vec<UnitChange>,
+    /// What is worth a second look though accepted (a USCC registered in another province).
+    #[schema(value_type = Vec<Object>)]
+    pub warnings: Vec<Violation>,
 }
 
 /// Which units to list.
@@ -306,6 +309,24 @@ fn text(field: &str, v: &Option<String>, max: usize, errors: &mut Invalid) -> Op
         .map_err(|e| errors.push(e))
         .ok()
         .flatten()
+}
+
+/// Warnings about a unit as recorded: its USCC registered in another province than its county
+/// (GB 32100 positions 3–8), which a branch of a company elsewhere may rightly carry.
+fn unit_warnings(unit: &Unit) -> Vec<Violation> {
+    let county = RegionCode::parse("county", &unit.county_code).ok();
+    let uscc = unit
+        .uscc
+        .as_deref()
+        .and_then(|u| Uscc::parse("uscc", u).ok());
+    match (uscc, county) {
+        (Some(code), Some(county)) => {
+            safegrid_domain::unit::uscc::province_warning("uscc", &code, &county)
+                .into_iter()
+                .collect()
+        }
+        _ => Vec::new(),
+    }
 }
 
 /// Checks every field, collecting every violation (so an import row reports them all).
@@ -592,14 +613,16 @@ impl Store {
             )
             .await?;
         let rule = grading::grade_rule(&mut conn, &unit.county_code).await?;
-        let major = grading::has_major_source(&mut conn, id).await?;
+        let records = grading::RecordFacts::of(&mut conn, id).await?;
         let (_, grade_reasons) =
-            grading::suggestion(&rule, unit.sector_code.as_deref(), unit.employees, major);
+            grading::suggestion(&rule, unit.sector_code.as_deref(), unit.employees, records);
+        let warnings = unit_warnings(&unit);
         Ok(UnitDetail {
             unit,
             supervising_departments: departments,
             grade_reasons,
             history,
+            warnings,
         })
     }
 
@@ -691,9 +714,9 @@ impl Store {
         let (_, supervising) = place(&mut conn, actor, &checked).await?;
         duplicates(&mut conn, &checked, Some(id)).await?;
         let rule = grading::grade_rule(&mut conn, &u.county_code).await?;
-        let major = grading::has_major_source(&mut conn, id).await?;
+        let records = grading::RecordFacts::of(&mut conn, id).await?;
         let (suggested, _) =
-            grading::suggestion(&rule, checked.sector.as_deref(), checked.employees, major);
+            grading::suggestion(&rule, checked.sector.as_deref(), checked.employees, records);
         // A grade set by hand stays until changed by hand; otherwise it follows the rule.
         let (grade, grade_reason) = match (&checked.grade_override, &u.grade_override_reason) {
             (Some((g, r)), _) => (*g, Some(r.clone())),
@@ -852,8 +875,12 @@ const INSERT_COLUMNS: [&str; 26] = [
 /// A unit's row in the order of [`INSERT_COLUMNS`], graded by the rule unless a grade was set
 /// by hand.
 fn unit_row(county: &str, rule: &GradeRule, checked: &Checked) -> (Vec<Expr>, Grade) {
-    let (suggested, _) =
-        grading::suggestion(rule, checked.sector.as_deref(), checked.employees, false);
+    let (suggested, _) = grading::suggestion(
+        rule,
+        checked.sector.as_deref(),
+        checked.employees,
+        grading::RecordFacts::default(),
+    );
     let grade = checked
         .grade_override
         .as_ref()

@@ -340,8 +340,9 @@ async fn webhook(
 async fn set_webhook(
     State(state): State<AppState>,
     user: ApiUser,
-    JsonBody(input): JsonBody<safegrid_store::WebhookInput>,
+    JsonBody(mut input): JsonBody<safegrid_store::WebhookInput>,
 ) -> ApiResult<safegrid_store::WebhookSettings> {
+    input.private_networks = state.config.webhook_private_networks;
     Ok(Json(state.store.set_webhook(&user.actor, input).await?))
 }
 

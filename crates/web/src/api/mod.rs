@@ -38,6 +38,7 @@ pub fn router() -> Router<AppState> {
         .route("/auth/login", post(login))
         .route("/auth/logout", post(logout))
         .route("/me", get(me))
+        .route("/me/password", post(own_password))
         .route("/regions", get(regions).post(create_region))
         .route("/regions/{code}", get(region))
         .route("/departments", get(departments).post(create_department))
@@ -796,7 +797,10 @@ pub(crate) async fn create_account_from(
     actor: &safegrid_domain::access::Actor,
     input: NewAccountRequest,
 ) -> Result<safegrid_store::Account, WebError> {
-    if actor.role != safegrid_domain::access::Role::SystemAdmin {
+    if !safegrid_domain::access::Role::ALL
+        .into_iter()
+        .any(|role| safegrid_domain::access::may_create_account(actor.role, role))
+    {
         return Err(WebError::Forbidden);
     }
     safegrid_domain::access::check_password("password", &input.password, &input.username)?;
@@ -888,13 +892,66 @@ pub(crate) async fn reset_password_of(
     id: i64,
     password: &str,
 ) -> Result<(), WebError> {
-    if actor.role != safegrid_domain::access::Role::SystemAdmin {
-        return Err(WebError::Forbidden);
-    }
-    safegrid_domain::access::check_password("password", password, "")?;
+    // Who may reset whose password is the domain's table; the new one must not be the name.
+    let target = state
+        .store
+        .account_to_act_on(
+            actor,
+            id,
+            safegrid_domain::access::AccountAction::ResetPassword,
+        )
+        .await?;
+    safegrid_domain::access::check_password("password", password, &target.username)?;
     let hash = auth::hash_password_blocking(password.to_owned()).await?;
     state.store.set_password(actor, id, &hash).await?;
     Ok(())
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct OwnPasswordRequest {
+    /// The password the account has now.
+    pub current_password: String,
+    /// The new one: at least 10 characters of three kinds (upper and lower case, digits,
+    /// symbols), not the account name, not a common password.
+    pub new_password: String,
+}
+
+/// Changes the signed-in account's own password, proved with the current one; its other
+/// sessions end.
+pub(crate) async fn change_own_password(
+    state: &AppState,
+    account: &safegrid_store::Account,
+    actor: &safegrid_domain::access::Actor,
+    token_hash: &str,
+    input: OwnPasswordRequest,
+) -> Result<(), WebError> {
+    if !auth::verify_password(account.password_hash.clone(), input.current_password).await {
+        return Err(
+            safegrid_domain::Violation::new("current_password", "error.password_wrong").into(),
+        );
+    }
+    safegrid_domain::access::check_password(
+        "new_password",
+        &input.new_password,
+        &account.username,
+    )?;
+    let hash = auth::hash_password_blocking(input.new_password).await?;
+    state
+        .store
+        .change_own_password(actor, &hash, token_hash)
+        .await?;
+    Ok(())
+}
+
+#[utoipa::path(post, path = "/api/v1/me/password", tag = "auth", request_body = OwnPasswordRequest,
+    security(("bearer" = [])), responses((status = 204), (status = 401, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+async fn own_password(
+    State(state): State<AppState>,
+    user: ApiUser,
+    JsonBody(input): JsonBody<OwnPasswordRequest>,
+) -> Result<StatusCode, WebError> {
+    change_own_password(&state, &user.account, &user.actor, &user.token_hash, input).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[utoipa::path(post, path = "/api/v1/accounts/{id}/password", tag = "accounts", params(("id" = i64, Path)), request_body = PasswordRequest,

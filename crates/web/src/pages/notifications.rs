@@ -141,6 +141,7 @@ pub async fn set_webhook(
         url: pairs.get("url"),
         secret: pairs.get("secret"),
         enabled: Some(pairs.get("enabled").is_some()),
+        private_networks: state.config.webhook_private_networks,
     };
     match state.store.set_webhook(&user.actor, input).await {
         Ok(_) => webhook_page(&state, t, &user, super::FormErrors::default(), true).await,

@@ -197,6 +197,8 @@ struct UnitPage {
     industry: String,
     can_edit: bool,
     can_keep: bool,
+    /// Warnings about the record, translated (a USCC from another province).
+    warnings: Vec<String>,
 }
 
 pub async fn show(
@@ -252,8 +254,14 @@ pub async fn show(
         )
         .await?
         .items;
+    let warnings = d
+        .warnings
+        .iter()
+        .map(|w| crate::error::translate(&t, w))
+        .collect();
     render(&UnitPage {
         chrome: Chrome::new(&t, &user, "units"),
+        warnings,
         can_edit: may_edit(&user.actor),
         can_keep: safegrid_domain::access::may_keep_unit_records(
             user.actor.role,
