@@ -200,7 +200,8 @@ story!(an_xlsx_from_the_template_imports, |app| {
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
     assert_eq!(
         reply.json(),
-        serde_json::json!({"total_rows": 30, "imported": 30, "errors": []})
+        serde_json::json!({"total_rows": 30, "imported": 30, "errors": [], "error_count": 0,
+            "refused_rows": 0, "errors_truncated": false, "errors_download": null})
     );
     let xuanwo = app.token("xuanwo").await;
     assert_eq!(
@@ -261,4 +262,86 @@ story!(an_xlsx_from_the_template_imports, |app| {
         StatusCode::FORBIDDEN
     );
     let _: Value = Value::Null;
+});
+
+story!(a_row_reports_every_error_at_once, |app| {
+    let token = app.token("chengguan").await;
+    let v = village(&app, &token, CHENGGUAN).await;
+    // A sector the reader cannot read, a wrong check character, an unknown department: one
+    // row, three errors, all reported together.
+    let bad_uscc = format!("{}0", &uscc("MA6X5RW11")[..17]);
+    let bad_uscc = if bad_uscc == uscc("MA6X5RW11") {
+        format!("{}1", &bad_uscc[..17])
+    } else {
+        bad_uscc
+    };
+    let csv = format!(
+        "name,uscc,region,sector,supervising_departments\n三错厂,{bad_uscc},{v},月球采矿,县月球局\n"
+    );
+    let reply = upload(&app, &token, "census.csv", csv.into_bytes(), "dry_run").await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    let mut fields: Vec<String> = errors_of(&reply).into_iter().map(|(_, f)| f).collect();
+    fields.sort();
+    assert_eq!(
+        fields,
+        ["sector", "supervising_departments", "uscc"],
+        "{}",
+        reply.text()
+    );
+});
+
+story!(imports_are_bounded_and_their_errors_downloadable, |app| {
+    let token = app.token("chengguan").await;
+    // Rows past the limit are refused before the file is read further.
+    let mut many = String::from("单位名称\n");
+    for i in 0..100_001 {
+        many.push_str(&format!("厂{i}\n"));
+    }
+    let reply = upload(&app, &token, "many.csv", many.into_bytes(), "dry_run").await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(reply.first_error().0, "file");
+    assert!(reply.first_error().1.contains("100000"), "{}", reply.text());
+
+    // One cell far down or far right would make a dense sheet of billions of cells.
+    for (row, column) in [(1_048_575u32, 0u16), (1, 16_383)] {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_string(0, 0, "单位名称").unwrap();
+        sheet.write_string(row, column, "远").unwrap();
+        let bytes = book.save_to_buffer().unwrap();
+        let reply = upload(&app, &token, "far.xlsx", bytes, "dry_run").await;
+        assert_eq!(
+            reply.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{row},{column}"
+        );
+        assert_eq!(reply.first_error().0, "file");
+    }
+
+    // 1,500 refused rows: the answer lists the first 1,000, the download every one.
+    let mut bad = String::from("name,region\n");
+    for i in 0..1_500 {
+        bad.push_str(&format!("坏厂{i},999999999999\n"));
+    }
+    let reply = upload(&app, &token, "bad.csv", bad.into_bytes(), "dry_run").await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    let answer = reply.json();
+    assert_eq!(answer["refused_rows"], 1_500);
+    assert_eq!(answer["errors_truncated"], true);
+    let shown: std::collections::BTreeSet<i64> =
+        errors_of(&reply).into_iter().map(|(r, _)| r).collect();
+    assert_eq!(shown.len(), 1_000);
+    let link = answer["errors_download"].as_str().unwrap();
+    let all = app.get(&format!("{link}?format=csv"), Some(&token)).await;
+    assert_eq!(all.status, StatusCode::OK);
+    let lines = all.text().lines().count() as i64 - 1;
+    assert_eq!(lines, answer["error_count"].as_i64().unwrap());
+    // Another account has no such list.
+    let other = app.token("xuanwo").await;
+    assert_eq!(
+        app.get(&format!("{link}?format=csv"), Some(&other))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
 });

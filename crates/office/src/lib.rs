@@ -187,11 +187,29 @@ pub enum ReadError {
     Unreadable,
     #[error("the workbook has no sheet")]
     Empty,
+    /// More than the import takes: rows, columns, cells or the workbook's unpacked size. It is
+    /// refused before the rest is read, so a small file cannot fill the server's memory.
+    #[error("the file holds more than {limit} {what}")]
+    TooLarge { what: &'static str, limit: u64 },
+}
+
+/// What one import reads at most. A county's census is a few thousand rows of about twenty
+/// columns; these leave room for a whole city's while bounding the memory a file can take.
+pub mod limits {
+    /// Rows of a sheet, title and header rows included.
+    pub const ROWS: u64 = 100_000;
+    /// Columns of a sheet.
+    pub const COLUMNS: u64 = 64;
+    /// Non-empty cells of a sheet.
+    pub const CELLS: u64 = 2_000_000;
+    /// The workbook's parts unpacked, as its zip directory declares them.
+    pub const UNPACKED_BYTES: u64 = 128 * 1024 * 1024;
 }
 
 /// The cells of a file's first sheet as text, row by row: `.xlsx` (recognised by content) or
 /// CSV in UTF-8 (with or without a byte-order mark) or GB 18030, as Chinese Excel saves it.
-/// Numbers that are whole come out without a fraction (`12`, not `12.0`).
+/// Numbers that are whole come out without a fraction (`12`, not `12.0`). At most
+/// [`limits`] are read.
 pub fn read_table(bytes: &[u8]) -> Result<Vec<Vec<String>>, ReadError> {
     if bytes.starts_with(b"PK") {
         return read_xlsx(bytes);
@@ -209,37 +227,101 @@ pub fn read_table(bytes: &[u8]) -> Result<Vec<Vec<String>>, ReadError> {
     if text.contains('\0') {
         return Err(ReadError::Unreadable);
     }
-    Ok(parse_csv(&text))
+    parse_csv(&text)
+}
+
+/// Refuses a workbook whose parts unpack to more than the limit, from its zip directory alone
+/// (nothing is inflated to find out).
+fn check_unpacked_size(bytes: &[u8]) -> Result<(), ReadError> {
+    let mut archive =
+        zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|_| ReadError::Unreadable)?;
+    let mut total = 0u64;
+    for i in 0..archive.len() {
+        let entry = archive.by_index_raw(i).map_err(|_| ReadError::Unreadable)?;
+        total = total.saturating_add(entry.size());
+    }
+    if total > limits::UNPACKED_BYTES {
+        return Err(ReadError::TooLarge {
+            what: "bytes unpacked",
+            limit: limits::UNPACKED_BYTES,
+        });
+    }
+    Ok(())
+}
+
+/// Cells gathered into rows within the limits, as they arrive.
+#[derive(Default)]
+struct Rows {
+    rows: Vec<Vec<String>>,
+    cells: u64,
+}
+
+impl Rows {
+    fn put(&mut self, row: u64, column: u64, text: String) -> Result<(), ReadError> {
+        if row >= limits::ROWS {
+            return Err(ReadError::TooLarge {
+                what: "rows",
+                limit: limits::ROWS,
+            });
+        }
+        if column >= limits::COLUMNS {
+            return Err(ReadError::TooLarge {
+                what: "columns",
+                limit: limits::COLUMNS,
+            });
+        }
+        self.cells += 1;
+        if self.cells > limits::CELLS {
+            return Err(ReadError::TooLarge {
+                what: "cells",
+                limit: limits::CELLS,
+            });
+        }
+        // Both bounded by the limits just checked.
+        let (row, column) = (row as usize, column as usize);
+        if self.rows.len() <= row {
+            self.rows.resize_with(row + 1, Vec::new);
+        }
+        let cells = &mut self.rows[row];
+        if cells.len() <= column {
+            cells.resize(column + 1, String::new());
+        }
+        cells[column] = text;
+        Ok(())
+    }
 }
 
 fn read_xlsx(bytes: &[u8]) -> Result<Vec<Vec<String>>, ReadError> {
-    use calamine::{Data, Reader, Xlsx};
+    use calamine::{DataRef, Reader, Xlsx};
+    check_unpacked_size(bytes)?;
     let mut book: Xlsx<_> =
         Xlsx::new(std::io::Cursor::new(bytes)).map_err(|_| ReadError::Unreadable)?;
-    let range = book
-        .worksheet_range_at(0)
-        .ok_or(ReadError::Empty)?
+    let first = book
+        .sheet_names()
+        .first()
+        .cloned()
+        .ok_or(ReadError::Empty)?;
+    // Cell by cell rather than as a range: a range is as large as the box around every cell,
+    // so one cell at XFD1048576 would ask for seventeen billion.
+    let mut cells = book
+        .worksheet_cells_reader(&first)
         .map_err(|_| ReadError::Unreadable)?;
-    Ok(range
-        .rows()
-        .map(|row| {
-            row.iter()
-                .map(|cell| match cell {
-                    Data::Empty => String::new(),
-                    Data::String(s) => s.clone(),
-                    Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => {
-                        format!("{}", *f as i64)
-                    }
-                    Data::Float(f) => f.to_string(),
-                    Data::Int(i) => i.to_string(),
-                    Data::Bool(b) => b.to_string(),
-                    Data::DateTime(d) => excel_date(d.as_f64()),
-                    Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-                    Data::Error(_) => String::new(),
-                })
-                .collect()
-        })
-        .collect())
+    let mut rows = Rows::default();
+    while let Some(cell) = cells.next_cell().map_err(|_| ReadError::Unreadable)? {
+        let (row, column) = cell.get_position();
+        let text = match cell.get_value() {
+            DataRef::Empty | DataRef::Error(_) => continue,
+            DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.clone(),
+            DataRef::SharedString(s) => (*s).to_owned(),
+            DataRef::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+            DataRef::Float(f) => f.to_string(),
+            DataRef::Int(i) => i.to_string(),
+            DataRef::Bool(b) => b.to_string(),
+            DataRef::DateTime(d) => excel_date(d.as_f64()),
+        };
+        rows.put(u64::from(row), u64::from(column), text)?;
+    }
+    Ok(rows.rows)
 }
 
 /// An Excel serial date (days since 1899-12-30) as `YYYY-MM-DD`.
@@ -252,9 +334,9 @@ fn excel_date(serial: f64) -> String {
 }
 
 /// A small RFC 4180 reader: quoted fields may hold commas, quotes (doubled) and line breaks.
-fn parse_csv(text: &str) -> Vec<Vec<String>> {
-    let mut rows = Vec::new();
-    let mut row = Vec::new();
+fn parse_csv(text: &str) -> Result<Vec<Vec<String>>, ReadError> {
+    let mut rows = Rows::default();
+    let (mut row, mut column) = (0u64, 0u64);
     let mut field = String::new();
     let mut quoted = false;
     let mut chars = text.chars().peekable();
@@ -266,20 +348,23 @@ fn parse_csv(text: &str) -> Vec<Vec<String>> {
             }
             ('"', true) => quoted = false,
             ('"', false) if field.is_empty() => quoted = true,
-            (',', false) => row.push(std::mem::take(&mut field)),
+            (',', false) => {
+                rows.put(row, column, std::mem::take(&mut field))?;
+                column += 1;
+            }
             ('\r', false) => {}
             ('\n', false) => {
-                row.push(std::mem::take(&mut field));
-                rows.push(std::mem::take(&mut row));
+                rows.put(row, column, std::mem::take(&mut field))?;
+                row += 1;
+                column = 0;
             }
             (c, _) => field.push(c),
         }
     }
-    if !field.is_empty() || !row.is_empty() {
-        row.push(field);
-        rows.push(row);
+    if !field.is_empty() || column > 0 {
+        rows.put(row, column, field)?;
     }
-    rows
+    Ok(rows.rows)
 }
 
 /// An import template: a header row, and list validations on the columns that take one of a

@@ -38,6 +38,12 @@ pub enum WebError {
     /// An action the object's state or the account's part does not allow now (409).
     #[error("refused: {0}")]
     Refused(&'static str),
+    /// An import of this account's is still running (429): one at a time per account.
+    #[error("an import is running")]
+    ImportRunning,
+    /// The server is at its limit for this kind of work (503, with Retry-After).
+    #[error("busy")]
+    Busy { retry_after_secs: u64 },
     #[error("internal error")]
     Internal,
 }
@@ -52,7 +58,8 @@ impl WebError {
             WebError::Malformed(_) => StatusCode::BAD_REQUEST,
             WebError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             WebError::Refused(_) => StatusCode::CONFLICT,
-            WebError::LoginLocked { .. } => StatusCode::TOO_MANY_REQUESTS,
+            WebError::LoginLocked { .. } | WebError::ImportRunning => StatusCode::TOO_MANY_REQUESTS,
+            WebError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             WebError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -96,7 +103,22 @@ impl WebError {
                 field: Some("body".into()),
                 message: tr.t("error.too_large").to_owned(),
             }],
+            WebError::ImportRunning => vec![FieldMessage {
+                field: Some("file".into()),
+                message: tr.t("error.import_running").to_owned(),
+            }],
+            WebError::Busy { .. } => one("error.busy"),
             WebError::Internal => one("error.internal"),
+        }
+    }
+
+    /// When to ask again, for answers that say so (`Retry-After`).
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            WebError::Busy { retry_after_secs } => Some(*retry_after_secs),
+            WebError::ImportRunning => Some(5),
+            WebError::LoginLocked { minutes } => Some(u64::try_from(*minutes * 60).unwrap_or(900)),
+            _ => None,
         }
     }
 }
@@ -167,6 +189,11 @@ pub async fn api_faults(request: Request, next: Next) -> Response {
             }),
         )
             .into_response();
+        if let Some(secs) = error.retry_after() {
+            rendered
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, secs.into());
+        }
         if status == StatusCode::UNAUTHORIZED {
             rendered.headers_mut().insert(
                 axum::http::header::WWW_AUTHENTICATE,

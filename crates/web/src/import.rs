@@ -88,14 +88,11 @@ fn coded(
         .ok_or_else(|| Violation::new(field, key))
 }
 
-/// The rows read from a file, and what the reader itself refused (row number, reason).
-pub type ReadRows = (Vec<ImportRow>, Vec<(u32, Violation)>);
-
 /// Reads a table into import rows. The header row is the first of the top rows that names
 /// the unit's name column, so a merged title row above it is skipped; empty rows are skipped;
-/// values are normalised where that is unambiguous, and what cannot be read is reported with
-/// the row.
-pub fn rows(table: &[Vec<String>], sectors: &[Sector]) -> Result<ReadRows, Violation> {
+/// values are normalised where that is unambiguous, and what cannot be read goes with the row
+/// (`reader_errors`) to be reported beside the store's checks.
+pub fn rows(table: &[Vec<String>], sectors: &[Sector]) -> Result<Vec<ImportRow>, Violation> {
     let (header_at, fields) = table
         .iter()
         .take(10)
@@ -104,7 +101,6 @@ pub fn rows(table: &[Vec<String>], sectors: &[Sector]) -> Result<ReadRows, Viola
         .find(|(_, f)| f.contains(&Some("name")))
         .ok_or_else(|| Violation::new("file", "error.import_no_header"))?;
     let mut out = Vec::new();
-    let mut problems = Vec::new();
     for (i, row) in table.iter().enumerate().skip(header_at + 1) {
         let number = u32::try_from(i + 1).unwrap_or(u32::MAX);
         if row.iter().all(|c| clean(c).is_empty()) {
@@ -112,7 +108,8 @@ pub fn rows(table: &[Vec<String>], sectors: &[Sector]) -> Result<ReadRows, Viola
         }
         let mut unit = UnitInput::default();
         let mut departments = Vec::new();
-        let mut bad = |v: Violation| problems.push((number, v));
+        let mut reader_errors = Vec::new();
+        let mut bad = |v: Violation| reader_errors.push(v);
         for (cell, field) in row.iter().zip(&fields) {
             let Some(field) = field else { continue };
             let value = clean(cell);
@@ -195,7 +192,121 @@ pub fn rows(table: &[Vec<String>], sectors: &[Sector]) -> Result<ReadRows, Viola
             row: number,
             unit,
             departments,
+            reader_errors,
         });
     }
-    Ok((out, problems))
+    Ok(out)
+}
+
+/// Imports under way and the last import's whole error list, per account: one import at a
+/// time per account, and every error of a large file downloadable after the answer has shown
+/// the first ones.
+#[derive(Default)]
+pub struct ImportDesk {
+    running: std::sync::Mutex<std::collections::HashSet<i64>>,
+    reports: std::sync::Mutex<std::collections::VecDeque<(i64, Vec<crate::api::ImportRowError>)>>,
+}
+
+/// Accounts whose last error list is kept; the oldest goes first.
+const REPORTS_KEPT: usize = 50;
+
+/// Rows whose errors an import's answer lists; the rest are counted and downloadable.
+pub const ERROR_ROWS_SHOWN: usize = 1_000;
+
+/// An account's import under way: the account may start another once this is dropped.
+pub struct ImportTicket {
+    desk: std::sync::Arc<ImportDesk>,
+    account: i64,
+}
+
+impl Drop for ImportTicket {
+    fn drop(&mut self) {
+        self.desk
+            .running
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .remove(&self.account);
+    }
+}
+
+impl ImportDesk {
+    /// Starts an import for `account`, unless one of its imports is still running.
+    pub fn start(desk: &std::sync::Arc<Self>, account: i64) -> Option<ImportTicket> {
+        let fresh = desk
+            .running
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(account);
+        fresh.then(|| ImportTicket {
+            desk: desk.clone(),
+            account,
+        })
+    }
+
+    /// Keeps an account's whole error list, replacing its last one.
+    pub fn keep(&self, account: i64, errors: Vec<crate::api::ImportRowError>) {
+        let mut reports = self
+            .reports
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        reports.retain(|(a, _)| *a != account);
+        if reports.len() >= REPORTS_KEPT {
+            reports.pop_front();
+        }
+        reports.push_back((account, errors));
+    }
+
+    /// The account's last error list, as rows of a table.
+    pub fn report(&self, account: i64) -> Option<Vec<Vec<String>>> {
+        let reports = self
+            .reports
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        reports.iter().find(|(a, _)| *a == account).map(|(_, e)| {
+            e.iter()
+                .map(|e| vec![e.row.to_string(), e.field.clone(), e.message.clone()])
+                .collect()
+        })
+    }
+}
+
+#[cfg(test)]
+mod desk_tests {
+    use super::*;
+
+    #[test]
+    fn one_import_per_account_at_a_time() {
+        let desk = std::sync::Arc::new(ImportDesk::default());
+        let first = ImportDesk::start(&desk, 7).expect("the first starts");
+        assert!(ImportDesk::start(&desk, 7).is_none(), "not a second");
+        let other = ImportDesk::start(&desk, 8);
+        assert!(other.is_some(), "another account is not held up");
+        drop(first);
+        assert!(
+            ImportDesk::start(&desk, 7).is_some(),
+            "again once the first is done"
+        );
+    }
+
+    #[test]
+    fn error_lists_are_kept_per_account_and_bounded() {
+        let desk = ImportDesk::default();
+        let error = |row| crate::api::ImportRowError {
+            row,
+            field: "uscc".into(),
+            message: "x".into(),
+        };
+        desk.keep(1, vec![error(2), error(3)]);
+        desk.keep(1, vec![error(4)]);
+        assert_eq!(
+            desk.report(1).map(|r| r.len()),
+            Some(1),
+            "the last list only"
+        );
+        for account in 2..=(REPORTS_KEPT as i64 + 1) {
+            desk.keep(account, vec![error(2)]);
+        }
+        assert!(desk.report(1).is_none(), "the oldest list went first");
+        assert!(desk.report(REPORTS_KEPT as i64 + 1).is_some());
+    }
 }

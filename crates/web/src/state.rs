@@ -6,6 +6,8 @@ use std::sync::Arc;
 pub struct AppState {
     pub store: Store,
     pub config: Arc<WebConfig>,
+    /// Imports under way and their error lists.
+    pub imports: Arc<crate::import::ImportDesk>,
 }
 
 /// Settings of the web layer.
@@ -36,6 +38,7 @@ impl AppState {
         Self {
             store,
             config: Arc::new(config),
+            imports: Arc::default(),
         }
     }
 }

@@ -1263,6 +1263,9 @@ pub struct ImportRow {
     pub row: u32,
     pub unit: UnitInput,
     pub departments: Vec<String>,
+    /// What the file's reader already refused in this row (a sector or status it could not
+    /// read): reported with the row's other errors, and the row is never imported.
+    pub reader_errors: Vec<Violation>,
 }
 
 impl Store {
@@ -1334,33 +1337,17 @@ impl Store {
         let mut codes: Vec<String> = Vec::new();
         let mut good_rows: Vec<u32> = Vec::new();
         for row in rows {
+            // Every error of a row is reported at once: the reader's, the fields', and the
+            // checks against the county, whichever of them fail.
+            let mut ok = row.reader_errors.is_empty();
             let mut bad = |v: Violation| {
                 errors.push(RowError {
                     row: row.row,
                     violation: v,
                 })
             };
-            let checked = match check(&row.unit) {
-                Ok(c) => c,
-                Err(invalid) => {
-                    invalid.0.into_iter().for_each(&mut bad);
-                    continue;
-                }
-            };
-            let mut ok = true;
-            match &checked.region {
-                Some(code) if !villages.contains(code) => {
-                    bad(Violation::new("region", "error.region_unknown"));
-                    ok = false;
-                }
-                None if !matches!(&actor.scope, Scope::Region { root } if root.level() <= RegionLevel::County) =>
-                {
-                    bad(Violation::new("region", "error.required"));
-                    ok = false;
-                }
-                _ => {}
-            }
-            let mut supervising = checked.supervising.clone();
+            row.reader_errors.iter().cloned().for_each(&mut bad);
+            let mut supervising = Vec::new();
             for name in row
                 .departments
                 .iter()
@@ -1377,6 +1364,30 @@ impl Store {
                         );
                         ok = false;
                     }
+                }
+            }
+            let checked = match check(&row.unit) {
+                Ok(c) => c,
+                Err(invalid) => {
+                    invalid.0.into_iter().for_each(&mut bad);
+                    continue;
+                }
+            };
+            match &checked.region {
+                Some(code) if !villages.contains(code) => {
+                    bad(Violation::new("region", "error.region_unknown"));
+                    ok = false;
+                }
+                None if !matches!(&actor.scope, Scope::Region { root } if root.level() <= RegionLevel::County) =>
+                {
+                    bad(Violation::new("region", "error.required"));
+                    ok = false;
+                }
+                _ => {}
+            }
+            for id in &checked.supervising {
+                if !supervising.contains(id) {
+                    supervising.push(*id);
                 }
             }
             if let Scope::Department { department_id, .. } = actor.scope

@@ -63,6 +63,7 @@ pub fn router() -> Router<AppState> {
         .route("/units", get(units).post(create_unit))
         .route("/units/export", get(export_units))
         .route("/units/import/template", get(import_template))
+        .route("/units/import/errors", get(import_errors))
         .route(
             "/units/import",
             post(import_units).layer(axum::extract::DefaultBodyLimit::max(crate::IMPORT_LIMIT)),
@@ -1224,7 +1225,7 @@ pub(crate) async fn import_template_for(
     Ok(response)
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ImportRowError {
     pub row: u32,
     pub field: String,
@@ -1235,7 +1236,16 @@ pub struct ImportRowError {
 pub struct ImportAnswer {
     pub total_rows: u32,
     pub imported: u32,
+    /// The errors of the first 1,000 rows refused, in row order.
     pub errors: Vec<ImportRowError>,
+    /// Every error, of every row refused.
+    pub error_count: u64,
+    /// Rows refused.
+    pub refused_rows: u64,
+    /// Whether `errors` stops short of them all; the whole list is at `errors_download`.
+    pub errors_truncated: bool,
+    /// Where this account's last import's whole error list is downloaded (`format=xlsx|csv`).
+    pub errors_download: Option<String>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -1257,7 +1267,8 @@ pub(crate) async fn import_from(
     import_file(state, actor, t, mode, form.file.map(|f| f.bytes)).await
 }
 
-/// Imports a spreadsheet of units in the given mode, reporting every refused row.
+/// Imports a spreadsheet of units in the given mode, reporting every refused row. One import
+/// per account at a time; the file is read off the async threads within `office::limits`.
 pub(crate) async fn import_file(
     state: &AppState,
     actor: &safegrid_domain::access::Actor,
@@ -1267,55 +1278,144 @@ pub(crate) async fn import_file(
 ) -> Result<ImportAnswer, WebError> {
     let mode = safegrid_store::ImportMode::parse("mode", mode.as_deref())?;
     let bytes = file.ok_or_else(|| safegrid_domain::Violation::new("file", "error.required"))?;
+    let account = actor.account_id.unwrap_or_default();
+    let _ticket =
+        crate::import::ImportDesk::start(&state.imports, account).ok_or(WebError::ImportRunning)?;
     let started = std::time::Instant::now();
-    let table = safegrid_office::read_table(&bytes)
-        .map_err(|_| safegrid_domain::Violation::new("file", "error.import_unreadable"))?;
     let sectors = state.store.sectors().await?;
+    let rows = tokio::task::spawn_blocking(move || {
+        let table = safegrid_office::read_table(&bytes).map_err(|e| {
+            use safegrid_office::ReadError;
+            let limit = |key: &'static str, limit: u64| {
+                safegrid_domain::Violation::new("file", key).with("limit", limit)
+            };
+            match e {
+                ReadError::TooLarge {
+                    what: "rows",
+                    limit: n,
+                } => limit("error.import_rows", n),
+                ReadError::TooLarge {
+                    what: "columns",
+                    limit: n,
+                } => limit("error.import_columns", n),
+                ReadError::TooLarge {
+                    what: "cells",
+                    limit: n,
+                } => limit("error.import_cells", n),
+                ReadError::TooLarge { limit: n, .. } => limit("error.import_unpacked", n),
+                ReadError::Unreadable | ReadError::Empty => {
+                    safegrid_domain::Violation::new("file", "error.import_unreadable")
+                }
+            }
+        })?;
+        crate::import::rows(&table, &sectors)
+    })
+    .await
+    .map_err(|_| WebError::Internal)??;
     let read_ms = started.elapsed().as_millis();
-    let (rows, problems) = crate::import::rows(&table, &sectors)?;
-    drop(table);
-    let normalised_ms = started.elapsed().as_millis();
-    // Rows the reader already refused do not go to the store.
-    let refused: std::collections::HashSet<u32> = problems.iter().map(|(r, _)| *r).collect();
     let read_rows = u32::try_from(rows.len()).unwrap_or(u32::MAX);
-    let clean: Vec<_> = rows
-        .into_iter()
-        .filter(|r| !refused.contains(&r.row))
-        .collect();
-    let strict = mode == safegrid_store::ImportMode::AllOrNothing && !problems.is_empty();
+    // A row the reader refused is checked by the store all the same, so its every error is
+    // reported at once; it is never imported, and in all-or-nothing mode nothing is.
+    let strict = mode == safegrid_store::ImportMode::AllOrNothing
+        && rows.iter().any(|r| !r.reader_errors.is_empty());
     let store_mode = if strict {
         safegrid_store::ImportMode::DryRun
     } else {
         mode
     };
-    let report = state.store.import_units(actor, clean, store_mode).await?;
+    let report = state.store.import_units(actor, rows, store_mode).await?;
     tracing::info!(
         rows = read_rows,
         imported = report.imported,
         read_ms,
-        normalised_ms,
         stored_ms = started.elapsed().as_millis(),
         "unit import"
     );
-    let mut errors: Vec<ImportRowError> = problems
-        .into_iter()
-        .map(|(row, v)| ImportRowError {
-            row,
-            field: v.field.clone(),
-            message: crate::error::translate(t, &v),
-        })
-        .chain(report.errors.iter().map(|e| ImportRowError {
+    let mut errors: Vec<ImportRowError> = report
+        .errors
+        .iter()
+        .map(|e| ImportRowError {
             row: e.row,
             field: e.violation.field.clone(),
             message: crate::error::translate(t, &e.violation),
-        }))
+        })
         .collect();
     errors.sort_by_key(|e| e.row);
+    let error_count = errors.len() as u64;
+    let mut refused: Vec<u32> = errors.iter().map(|e| e.row).collect();
+    refused.dedup();
+    // The answer lists the errors of the first rows refused; the whole list is kept for the
+    // account to download.
+    let shown = match refused.get(crate::import::ERROR_ROWS_SHOWN) {
+        Some(first_hidden) => errors.partition_point(|e| e.row < *first_hidden),
+        None => errors.len(),
+    };
+    let errors_truncated = shown < errors.len();
+    let errors_download = (!errors.is_empty()).then(|| "/api/v1/units/import/errors".to_owned());
+    if !errors.is_empty() {
+        state.imports.keep(account, errors.clone());
+    }
+    errors.truncate(shown);
     Ok(ImportAnswer {
         total_rows: read_rows,
         imported: report.imported,
         errors,
+        error_count,
+        refused_rows: refused.len() as u64,
+        errors_truncated,
+        errors_download,
     })
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct ExportFormat {
+    /// xlsx (default) or csv
+    pub format: Option<String>,
+}
+
+/// The account's last import's whole error list, as a table.
+pub(crate) fn import_errors_for(
+    state: &AppState,
+    actor: &safegrid_domain::access::Actor,
+    t: &crate::i18n::Tr,
+    format: Option<&str>,
+) -> Result<axum::response::Response, WebError> {
+    let rows: Vec<Vec<String>> = state
+        .imports
+        .report(actor.account_id.unwrap_or_default())
+        .ok_or(WebError::NotFound)?
+        .into_iter()
+        .map(|mut r| {
+            // The field as the page names it (统一社会信用代码), not as the API does (uscc).
+            if let Some(field) = r.get_mut(1) {
+                *field = t.t(&format!("field.{field}")).to_owned();
+            }
+            r
+        })
+        .collect();
+    let headers: Vec<String> = ["import.row", "import.column", "import.problem"]
+        .iter()
+        .map(|k| t.t(k).to_owned())
+        .collect();
+    crate::export::table(
+        t.t("import.errors_title"),
+        &headers,
+        &rows,
+        format.unwrap_or("xlsx"),
+        "import-errors",
+    )
+}
+
+#[utoipa::path(get, path = "/api/v1/units/import/errors", tag = "units", params(ExportFormat), security(("bearer" = [])),
+    responses((status = 200, description = "the account's last import's every error: row, field, message (xlsx or csv)"),
+        (status = 401, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
+async fn import_errors(
+    State(state): State<AppState>,
+    user: ApiUser,
+    t: crate::i18n::Tr,
+    QueryArgs(q): QueryArgs<ExportFormat>,
+) -> Result<axum::response::Response, WebError> {
+    import_errors_for(&state, &user.actor, &t, q.format.as_deref())
 }
 
 #[utoipa::path(post, path = "/api/v1/units/import", tag = "units", params(ModeQuery), security(("bearer" = [])),

@@ -16,7 +16,7 @@ use utoipa::{Modify, OpenApi};
         super::appoint, super::replace, super::end_holding,
         super::people, super::create_person, super::leadership, super::ledger, super::audit,
         super::plans, super::file_plan, super::set_plan_deadline,
-        super::calc_gb18218, super::coverage, super::units, super::unit, super::create_unit, super::update_unit, super::export_units, super::import_template, super::import_units,
+        super::calc_gb18218, super::coverage, super::units, super::unit, super::create_unit, super::update_unit, super::export_units, super::import_template, super::import_units, super::import_errors,
         super::accounts, super::create_account, super::disable_account, super::enable_account, super::reset_password,
         super::unit_records::hazard_sources, super::unit_records::hazard_source, super::unit_records::create_hazard_source,
         super::unit_records::update_hazard_source, super::unit_records::retire_hazard_source, super::unit_records::substances, super::unit_records::export_hazard_sources,

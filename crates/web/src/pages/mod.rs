@@ -65,6 +65,7 @@ pub fn router() -> Router<AppState> {
                 .layer(DefaultBodyLimit::max(crate::IMPORT_LIMIT)),
         )
         .route("/units/import/template", get(units::import_template))
+        .route("/units/import/errors", get(units::import_errors))
         .route("/units/export", get(units::export))
         .route("/units/{id}", get(units::show).post(units::update))
         .route("/units/{id}/edit", get(units::edit_form))
@@ -338,7 +339,13 @@ async fn page_faults(request: Request, next: Next) -> Response {
         title: t.t(&format!("error.page.{}", status.as_u16())).to_owned(),
         messages: error.messages(&t).into_iter().map(|m| m.message).collect(),
     };
-    render_with(status, &page).unwrap_or_else(|_| status.into_response())
+    let mut rendered = render_with(status, &page).unwrap_or_else(|_| status.into_response());
+    if let Some(secs) = error.retry_after() {
+        rendered
+            .headers_mut()
+            .insert(axum::http::header::RETRY_AFTER, secs.into());
+    }
+    rendered
 }
 
 pub fn urlencode(s: &str) -> String {

@@ -617,7 +617,7 @@ impl ImportPage {
                 &[
                     ("total", a.total_rows.to_string()),
                     ("imported", a.imported.to_string()),
-                    ("errors", a.errors.len().to_string()),
+                    ("errors", a.error_count.to_string()),
                 ],
             ),
             None => String::new(),
@@ -628,12 +628,25 @@ impl ImportPage {
         self.t.t(&format!("field.{field}")).to_owned()
     }
 
-    /// Errors shown on the page: the first few hundred (the rest are in the count).
+    /// Errors shown on the page: those of the first refused rows (all are downloadable).
     pub fn shown_errors(&self) -> &[crate::api::ImportRowError] {
         match &self.answer {
-            Some(a) => &a.errors[..a.errors.len().min(500)],
+            Some(a) => &a.errors,
             None => &[],
         }
+    }
+
+    /// Says how many errors are not shown, when some are not.
+    pub fn truncated(&self) -> Option<String> {
+        let a = self.answer.as_ref().filter(|a| a.errors_truncated)?;
+        Some(self.t.f(
+            "import.truncated",
+            &[
+                ("shown", crate::import::ERROR_ROWS_SHOWN.to_string()),
+                ("rows", a.refused_rows.to_string()),
+                ("errors", a.error_count.to_string()),
+            ],
+        ))
     }
 }
 
@@ -686,6 +699,16 @@ pub async fn import(
             errors,
         },
     )
+}
+
+/// The account's last import's every error, as a spreadsheet.
+pub async fn import_errors(
+    State(state): State<AppState>,
+    t: Tr,
+    user: PageUser,
+    QueryArgs(q): QueryArgs<crate::api::ExportFormat>,
+) -> Result<Response, WebError> {
+    crate::api::import_errors_for(&state, &user.actor, &t, q.format.as_deref())
 }
 
 pub async fn import_template(
