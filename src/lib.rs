@@ -54,6 +54,8 @@ pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
         session_hours: 12,
         session_idle_minutes: config.session_idle_minutes,
         webhook_private_networks: config.webhook_private_networks,
+        // The demo's accounts share one printed password and need no authenticator app.
+        require_second_factor: !demo,
     };
     let app = safegrid_web::app(AppState::new(store.clone(), web));
     let listener = tokio::net::TcpListener::bind(&config.listen)

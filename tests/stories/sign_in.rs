@@ -58,7 +58,7 @@ story!(guessing_locks_the_name_however_it_is_written, |app| {
         .login_form(&[("username", " admin"), ("password", PASSWORD)])
         .await;
     assert_eq!(form.status, StatusCode::TOO_MANY_REQUESTS);
-    assert!(form.text().contains("15"), "says for how long");
+    assert!(form.text().contains("15"), "says for how long: {}", form.text());
 
     // Other accounts are not affected.
     app.token("chengguan").await;
@@ -233,4 +233,149 @@ story!(csv_exports_survive_compression, |app| {
         // Every row, the header apart (no field of the demo spans lines).
         assert_eq!(csv.lines().count() as i64 - 1, total, "{export}");
     }
+});
+
+story!(a_second_factor_is_enrolled_and_asked_for, |app| {
+    use safegrid_web::second_factor::{code_at, now_seconds};
+    let token = app.token("chengguan").await;
+    let begun = app
+        .post_json("/api/v1/me/totp", Some(&token), &json!({}))
+        .await;
+    assert_eq!(begun.status, StatusCode::OK, "{}", begun.text());
+    let secret = begun.json()["secret"].as_str().unwrap().to_owned();
+    let uri = begun.json()["otpauth_uri"].as_str().unwrap().to_owned();
+    assert!(
+        uri.starts_with("otpauth://totp/safegrid:chengguan?"),
+        "{uri}"
+    );
+    let wrong = app
+        .post_json(
+            "/api/v1/me/totp/confirm",
+            Some(&token),
+            &json!({"code": "000000"}),
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(wrong.first_error().0, "code");
+    let now = now_seconds();
+    let code = code_at(&secret, "chengguan", now).unwrap();
+    let on = app
+        .post_json(
+            "/api/v1/me/totp/confirm",
+            Some(&token),
+            &json!({"code": code}),
+        )
+        .await;
+    assert_eq!(on.status, StatusCode::NO_CONTENT, "{}", on.text());
+    assert_eq!(
+        app.get("/api/v1/me", Some(&token)).await.json()["totp_enabled"],
+        true
+    );
+
+    // From now on the password alone is not enough, and a code signs in once.
+    let app = &app;
+    let login = |totp: Option<String>| {
+        let mut body = json!({"username": "chengguan", "password": PASSWORD});
+        if let Some(t) = totp {
+            body["totp"] = t.into();
+        }
+        async move { app.post_json("/api/v1/auth/login", None, &body).await }
+    };
+    let without = login(None).await;
+    assert_eq!(without.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(without.first_error().0, "totp");
+    let used = login(Some(code.clone())).await;
+    assert_eq!(
+        used.status,
+        StatusCode::UNAUTHORIZED,
+        "the code that turned it on is spent"
+    );
+    assert_eq!(used.first_error().0, "totp");
+    let next = code_at(&secret, "chengguan", now + 30).unwrap();
+    assert_eq!(login(Some(next.clone())).await.status, StatusCode::OK);
+    assert_eq!(
+        login(Some(next)).await.status,
+        StatusCode::UNAUTHORIZED,
+        "not twice"
+    );
+    // Wrong codes count like wrong passwords: the name locks.
+    for _ in 0..3 {
+        login(Some("123456".into())).await;
+    }
+    assert_eq!(
+        login(Some(code_at(&secret, "chengguan", now + 60).unwrap()))
+            .await
+            .status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+
+    // The login page asks for it too.
+    let page = app
+        .login_form(&[("username", "xuanwo"), ("password", PASSWORD), ("totp", "")])
+        .await;
+    assert_eq!(
+        page.status,
+        StatusCode::SEE_OTHER,
+        "an account without one signs in"
+    );
+    let login_page = app.get("/login", None).await;
+    assert!(login_page.text().contains("name=\"totp\""));
+});
+
+story!(administrators_must_enrol_before_anything_else, |app| {
+    use safegrid_web::second_factor::{code_at, now_seconds};
+    let mut app = app;
+    app.reconfigure(|c| c.require_second_factor = true);
+    let admin = app.token("admin").await;
+    let me = app.get("/api/v1/me", Some(&admin)).await.json();
+    assert_eq!(me["totp_enrolment_required"], true);
+    let refused = app.get("/api/v1/units", Some(&admin)).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let browser = app.browser_login("sysadmin").await;
+    let page = app.page(&browser.cookie, "/accounts").await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(page.headers[header::LOCATION], "/me/security");
+    let security = app.page(&browser.cookie, "/me/security").await;
+    assert_eq!(security.status, StatusCode::OK);
+    // Enrolled from the page: the QR code and key, then a code from the app.
+    let begun = app.submit(&browser, "/me/security/totp", &[]).await;
+    assert_eq!(begun.status, StatusCode::OK);
+    let text = begun.text();
+    assert!(text.contains("data-testid=\"totp-qr\"") && text.contains("<svg"));
+    let marker = "data-testid=\"totp-secret\">";
+    let at = text.find(marker).unwrap() + marker.len();
+    let secret = text[at..].split('<').next().unwrap().to_owned();
+    let code = code_at(&secret, "sysadmin", now_seconds()).unwrap();
+    let confirmed = app
+        .submit(&browser, "/me/security/totp/confirm", &[("code", &code)])
+        .await;
+    assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.text());
+    assert!(confirmed.text().contains("data-testid=\"totp-on\""));
+    assert_eq!(
+        app.page(&browser.cookie, "/accounts").await.status,
+        StatusCode::OK
+    );
+    // A town's staff is not asked to.
+    let chengguan = app.token("chengguan").await;
+    assert_eq!(
+        app.get("/api/v1/units", Some(&chengguan)).await.status,
+        StatusCode::OK
+    );
+    // Nor the admin once enrolled through the API.
+    let begun = app
+        .post_json("/api/v1/me/totp", Some(&admin), &json!({}))
+        .await
+        .json();
+    let secret = begun["secret"].as_str().unwrap();
+    let code = code_at(secret, "admin", now_seconds()).unwrap();
+    app.post_json(
+        "/api/v1/me/totp/confirm",
+        Some(&admin),
+        &json!({"code": code}),
+    )
+    .await;
+    assert_eq!(
+        app.get("/api/v1/units", Some(&admin)).await.status,
+        StatusCode::OK
+    );
 });

@@ -64,6 +64,7 @@ pub fn test_config() -> WebConfig {
         session_hours: 12,
         session_idle_minutes: 30,
         webhook_private_networks: false,
+        require_second_factor: false,
     }
 }
 

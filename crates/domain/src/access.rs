@@ -222,6 +222,12 @@ pub fn may_keep_unit_records(role: Role, scope: &Scope) -> bool {
         )
 }
 
+/// Whether an account must sign in with a second factor (等保 level 3: two kinds of proof for
+/// those who administer): the county administrator and the three separated administrators.
+pub fn must_use_second_factor(role: Role) -> bool {
+    matches!(role, Role::CountyAdmin) || role.is_separated_admin()
+}
+
 /// Whether an account may read the audit log.
 pub fn may_read_audit(role: Role) -> bool {
     matches!(role, Role::AuditAdmin)
@@ -297,6 +303,19 @@ mod tests {
             assert_eq!(Role::parse("role", role.as_str()), Ok(role));
         }
         assert!(may_read_audit(Role::AuditAdmin));
+        let second: Vec<Role> = Role::ALL
+            .into_iter()
+            .filter(|r| must_use_second_factor(*r))
+            .collect();
+        assert_eq!(
+            second,
+            [
+                Role::CountyAdmin,
+                Role::SystemAdmin,
+                Role::SecurityAdmin,
+                Role::AuditAdmin
+            ]
+        );
         assert!(!may_read_audit(Role::SystemAdmin));
         assert!(!may_manage_accounts(Role::AuditAdmin));
         assert!(!may_manage_organisation(Role::Leader));

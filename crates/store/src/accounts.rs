@@ -30,6 +30,14 @@ pub struct Account {
     pub scope_unit_id: Option<i64>,
     pub person_id: Option<i64>,
     pub disabled: bool,
+    /// The second factor's secret (base32), while enrolling and once on; never shown again.
+    #[serde(skip)]
+    pub totp_secret: Option<String>,
+    /// When the second factor was turned on; none while it is off.
+    pub totp_enabled_at: Option<DateTime<Utc>>,
+    /// The last TOTP time step used to sign in, so one code signs in once.
+    #[serde(skip)]
+    pub totp_last_step: Option<i64>,
 }
 
 impl Account {
@@ -135,7 +143,7 @@ struct SessionRow {
 /// idle clock's resolution, and keeps reads from writing on every request.
 const SEEN_RESOLUTION_SECONDS: i64 = 60;
 
-const ACCOUNT_COLUMNS: [&str; 11] = [
+const ACCOUNT_COLUMNS: [&str; 14] = [
     "id",
     "username",
     "display_name",
@@ -147,6 +155,9 @@ const ACCOUNT_COLUMNS: [&str; 11] = [
     "scope_unit_id",
     "person_id",
     "disabled",
+    "totp_secret",
+    "totp_enabled_at",
+    "totp_last_step",
 ];
 
 fn account_select() -> SelectStatement {
@@ -692,6 +703,93 @@ impl Store {
         )
         .await?;
         tx.commit().await
+    }
+
+    /// Starts enrolling the actor's second factor with a new secret (base32). A second factor
+    /// that is already on stays on until the new one is confirmed.
+    pub async fn begin_totp(&self, actor: &Actor, secret: &str) -> Result<()> {
+        let id = actor.account_id.ok_or(StoreError::Forbidden)?;
+        let mut tx = self.write().await?;
+        let mut conn = tx.conn();
+        let account: Account = conn
+            .one(account_select().and_where(Expr::col("id").eq(id)))
+            .await?;
+        if account.totp_enabled_at.is_some() {
+            return Err(StoreError::Refused("totp.already_on"));
+        }
+        conn.update(
+            Query::update()
+                .table("accounts")
+                .value("totp_secret", secret)
+                .and_where(Expr::col("id").eq(id)),
+        )
+        .await?;
+        audit::record(
+            &mut conn,
+            actor,
+            Event {
+                chain: SYSTEM_CHAIN,
+                action: "account.totp_begin",
+                object_type: "account",
+                object_id: Some(id.to_string()),
+                detail: json!({}),
+                outcome: "ok",
+            },
+        )
+        .await?;
+        tx.commit().await
+    }
+
+    /// Turns the actor's second factor on, once a code from it was checked (`step` is that
+    /// code's time step).
+    pub async fn enable_totp(&self, actor: &Actor, step: i64) -> Result<()> {
+        let id = actor.account_id.ok_or(StoreError::Forbidden)?;
+        let mut tx = self.write().await?;
+        let mut conn = tx.conn();
+        conn.update(
+            Query::update()
+                .table("accounts")
+                .value("totp_enabled_at", now())
+                .value("totp_last_step", step)
+                .and_where(Expr::col("id").eq(id)),
+        )
+        .await?;
+        audit::record(
+            &mut conn,
+            actor,
+            Event {
+                chain: SYSTEM_CHAIN,
+                action: "account.totp_on",
+                object_type: "account",
+                object_id: Some(id.to_string()),
+                detail: json!({}),
+                outcome: "ok",
+            },
+        )
+        .await?;
+        tx.commit().await
+    }
+
+    /// Records the time step of a code just used to sign in, unless a code of that step or a
+    /// later one was used already: answers whether this one is fresh (a code signs in once).
+    pub async fn use_totp_step(&self, account_id: i64, step: i64) -> Result<bool> {
+        let mut tx = self.write().await?;
+        let n = tx
+            .conn()
+            .update(
+                Query::update()
+                    .table("accounts")
+                    .value("totp_last_step", step)
+                    .and_where(Expr::col("id").eq(account_id))
+                    .cond_where(
+                        sea_query::Cond::any()
+                            .add(Expr::col("totp_last_step").is_null())
+                            .add(Expr::col("totp_last_step").lt(step)),
+                    ),
+            )
+            .await?;
+        tx.commit().await?;
+        Ok(n == 1)
     }
 
     /// Removes expired sessions; answers how many.

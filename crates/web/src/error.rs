@@ -22,6 +22,16 @@ pub enum WebError {
     /// A sign-in with a wrong username or password (401, said so).
     #[error("wrong credentials")]
     WrongCredentials,
+    /// A right password for an account with a second factor, without its code (401 naming
+    /// `totp`).
+    #[error("second factor needed")]
+    TotpRequired,
+    /// A wrong or already used second-factor code (401 naming `totp`).
+    #[error("wrong second factor")]
+    WrongTotp,
+    /// An account that must have a second factor has none yet: it may only enrol (403).
+    #[error("second factor to enrol")]
+    EnrolSecondFactor,
     /// Too many refused sign-ins for this username lately (429).
     #[error("too many sign-in attempts")]
     LoginLocked { minutes: i64 },
@@ -52,7 +62,11 @@ impl WebError {
     pub fn status(&self) -> StatusCode {
         match self {
             WebError::NotFound => StatusCode::NOT_FOUND,
-            WebError::Unauthorized | WebError::WrongCredentials => StatusCode::UNAUTHORIZED,
+            WebError::Unauthorized
+            | WebError::WrongCredentials
+            | WebError::TotpRequired
+            | WebError::WrongTotp => StatusCode::UNAUTHORIZED,
+            WebError::EnrolSecondFactor => StatusCode::FORBIDDEN,
             WebError::Forbidden => StatusCode::FORBIDDEN,
             WebError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::Malformed(_) => StatusCode::BAD_REQUEST,
@@ -88,6 +102,15 @@ impl WebError {
             WebError::NotFound => one("error.not_found"),
             WebError::Unauthorized => one("error.unauthorized"),
             WebError::WrongCredentials => one("login.failed"),
+            WebError::TotpRequired => vec![FieldMessage {
+                field: Some("totp".into()),
+                message: tr.t("login.totp_required").to_owned(),
+            }],
+            WebError::WrongTotp => vec![FieldMessage {
+                field: Some("totp".into()),
+                message: tr.t("login.totp_wrong").to_owned(),
+            }],
+            WebError::EnrolSecondFactor => one("totp.enrol_first"),
             WebError::LoginLocked { minutes } => {
                 vec![FieldMessage {
                     field: Some("username".into()),

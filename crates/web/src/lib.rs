@@ -12,6 +12,7 @@ pub mod extract;
 pub mod i18n;
 pub mod import;
 pub mod pages;
+pub mod second_factor;
 pub mod state;
 pub mod upload;
 

@@ -24,6 +24,9 @@ pub struct WebConfig {
     /// Whether the county's webhook may point into a private network (an SMS gateway on the
     /// government intranet); off, only public addresses are accepted and posted to.
     pub webhook_private_networks: bool,
+    /// Whether the county administrator and the three administrators must enrol a second
+    /// factor at their next sign-in (on everywhere but in the demo).
+    pub require_second_factor: bool,
 }
 
 impl WebConfig {

@@ -93,6 +93,33 @@ pub async fn read(mut multipart: Multipart, file_field: &str) -> Result<Upload, 
     Ok(upload)
 }
 
+/// Photos decoded at once: each takes up to about three times
+/// `office::photo::MAX_DECODED_BYTES` while it is worked on, so this bounds their memory
+/// (about 1 GB) and leaves the other core to everyone else.
+const PHOTO_DECODES: usize = 2;
+
+/// How long an upload waits for a decoding slot before it is told to come back.
+const PHOTO_WAIT: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// Re-encodes a photo off the async threads, at most [`PHOTO_DECODES`] at once; one that
+/// cannot start within [`PHOTO_WAIT`] answers 503 with Retry-After.
+pub async fn reencode_photo(
+    bytes: Vec<u8>,
+) -> Result<Result<safegrid_office::photo::Photo, safegrid_office::photo::PhotoError>, WebError> {
+    static SLOTS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(PHOTO_DECODES);
+    let permit = tokio::time::timeout(PHOTO_WAIT, SLOTS.acquire())
+        .await
+        .map_err(|_| WebError::Busy {
+            retry_after_secs: 10,
+        })?
+        .map_err(|_| WebError::Internal)?;
+    let done = tokio::task::spawn_blocking(move || safegrid_office::photo::process(&bytes))
+        .await
+        .map_err(|_| WebError::Internal);
+    drop(permit);
+    done
+}
+
 /// A file name as people will see it again: without control characters (NUL among them) and
 /// without the bidirectional controls that make `exe.pdf` of `fdp.exe` (U+202E and its kin).
 pub fn clean_file_name(raw: &str) -> String {

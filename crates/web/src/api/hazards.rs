@@ -196,21 +196,18 @@ pub(crate) async fn new_photo(
         return Err(Violation::new("file", "error.photo_type").into());
     }
     let bytes = file.bytes.clone();
-    let processed = tokio::task::spawn_blocking(move || safegrid_office::photo::process(&bytes))
-        .await
-        .map_err(|_| WebError::Internal)?
-        .map_err(|e| match e {
-            safegrid_office::photo::PhotoError::TooManyPixels => {
-                WebError::from(Violation::new("file", "error.photo_pixels"))
-            }
-            safegrid_office::photo::PhotoError::NotAPicture => {
-                WebError::from(Violation::new("file", "error.photo_type"))
-            }
-            safegrid_office::photo::PhotoError::Encoding(why) => {
-                tracing::error!(%why, "photo encoding failed");
-                WebError::Internal
-            }
-        })?;
+    let processed = upload::reencode_photo(bytes).await?.map_err(|e| match e {
+        safegrid_office::photo::PhotoError::TooManyPixels => {
+            WebError::from(Violation::new("file", "error.photo_pixels"))
+        }
+        safegrid_office::photo::PhotoError::NotAPicture => {
+            WebError::from(Violation::new("file", "error.photo_type"))
+        }
+        safegrid_office::photo::PhotoError::Encoding(why) => {
+            tracing::error!(%why, "photo encoding failed");
+            WebError::Internal
+        }
+    })?;
     Ok((
         NewPhoto {
             hazard_id: hazard,

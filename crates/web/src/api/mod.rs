@@ -39,6 +39,8 @@ pub fn router() -> Router<AppState> {
         .route("/auth/logout", post(logout))
         .route("/me", get(me))
         .route("/me/password", post(own_password))
+        .route("/me/totp", post(totp_begin))
+        .route("/me/totp/confirm", post(totp_confirm))
         .route("/regions", get(regions).post(create_region))
         .route("/regions/{code}", get(region))
         .route("/departments", get(departments).post(create_department))
@@ -80,6 +82,8 @@ pub fn router() -> Router<AppState> {
 pub struct LoginRequest {
     pub username: String,
     pub password: String,
+    /// The six digits of the account's authenticator app, for accounts with a second factor.
+    pub totp: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -96,16 +100,22 @@ pub struct AccountView {
     pub display_name: String,
     pub role: String,
     pub scope: serde_json::Value,
+    /// Whether the account signs in with a second factor.
+    pub totp_enabled: bool,
+    /// Whether it must enrol one before anything else (`POST /api/v1/me/totp`).
+    pub totp_enrolment_required: bool,
 }
 
 impl AccountView {
-    fn of(user: &safegrid_store::Account) -> Self {
+    fn of(state: &AppState, user: &safegrid_store::Account) -> Self {
         let actor = user.actor(None);
         Self {
             username: user.username.clone(),
             display_name: user.display_name.clone(),
             role: user.role.clone(),
             scope: serde_json::to_value(&actor.scope).unwrap_or_default(),
+            totp_enabled: user.totp_enabled_at.is_some(),
+            totp_enrolment_required: auth::must_enrol(state, user),
         }
     }
 }
@@ -117,11 +127,14 @@ pub const LOGIN_ATTEMPTS: i64 = 5;
 pub const LOGIN_ATTEMPTS_PER_ADDRESS: i64 = 30;
 pub const LOGIN_WINDOW_MINUTES: i64 = 15;
 
-/// Checks a username and password; answers the account if they match.
+/// Checks a username and password, and the second factor's code for an account that has one;
+/// answers the account if they match. A wrong code counts as a refused sign-in, like a wrong
+/// password, so codes cannot be guessed either.
 pub(crate) async fn check_credentials(
     state: &AppState,
     username: &str,
     password: &str,
+    totp: Option<&str>,
     from: Option<String>,
 ) -> Result<safegrid_store::Account, WebError> {
     // The name is counted, locked and looked up in the one form the store gives it, so
@@ -145,11 +158,31 @@ pub(crate) async fn check_credentials(
         .map(|a| a.password_hash.clone())
         .unwrap_or_else(auth::dummy_hash);
     let ok = auth::verify_password(hash, password.to_owned()).await;
-    match account {
-        Some(a) if ok && !a.disabled => Ok(a),
+    let account = match account {
+        Some(a) if ok && !a.disabled => a,
         _ => {
             state.store.record_failed_login(&name, from).await?;
-            Err(WebError::WrongCredentials)
+            return Err(WebError::WrongCredentials);
+        }
+    };
+    let (Some(secret), Some(_)) = (&account.totp_secret, account.totp_enabled_at) else {
+        return Ok(account);
+    };
+    let code = totp.map(str::trim).filter(|c| !c.is_empty());
+    let Some(code) = code else {
+        return Err(WebError::TotpRequired);
+    };
+    let step = crate::second_factor::matching_step(
+        secret,
+        &account.username,
+        code,
+        crate::second_factor::now_seconds(),
+    );
+    match step {
+        Some(step) if state.store.use_totp_step(account.id, step).await? => Ok(account),
+        _ => {
+            state.store.record_failed_login(&name, from).await?;
+            Err(WebError::WrongTotp)
         }
     }
 }
@@ -162,7 +195,14 @@ async fn login(
     headers: axum::http::HeaderMap,
     JsonBody(input): JsonBody<LoginRequest>,
 ) -> ApiResult<LoginResponse> {
-    let account = check_credentials(&state, &input.username, &input.password, from.clone()).await?;
+    let account = check_credentials(
+        &state,
+        &input.username,
+        &input.password,
+        input.totp.as_deref(),
+        from.clone(),
+    )
+    .await?;
     let token = auth::new_token();
     let expires_at = Utc::now() + Duration::hours(state.config.session_hours.max(1));
     let agent = headers
@@ -181,7 +221,7 @@ async fn login(
     Ok(Json(LoginResponse {
         token,
         expires_at,
-        account: AccountView::of(&account),
+        account: AccountView::of(&state, &account),
     }))
 }
 
@@ -196,8 +236,83 @@ async fn logout(State(state): State<AppState>, user: ApiUser) -> Result<StatusCo
 }
 
 #[utoipa::path(get, path = "/api/v1/me", tag = "auth", security(("bearer" = [])), responses((status = 200, body = AccountView)))]
-async fn me(user: ApiUser) -> ApiResult<AccountView> {
-    Ok(Json(AccountView::of(&user.account)))
+async fn me(State(state): State<AppState>, user: ApiUser) -> ApiResult<AccountView> {
+    Ok(Json(AccountView::of(&state, &user.account)))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TotpEnrolment {
+    /// The new secret in base32, to type into an authenticator app.
+    pub secret: String,
+    /// The same as an `otpauth://totp/…` address (what the QR code holds).
+    pub otpauth_uri: String,
+}
+
+/// Starts enrolling the account's second factor: a new secret, on once a code from it is
+/// confirmed.
+pub(crate) async fn begin_totp(
+    state: &AppState,
+    user_account: &safegrid_store::Account,
+    actor: &safegrid_domain::access::Actor,
+) -> Result<TotpEnrolment, WebError> {
+    let secret = crate::second_factor::new_secret();
+    let otpauth_uri = crate::second_factor::otpauth_uri(&secret, &user_account.username)
+        .ok_or(WebError::Internal)?;
+    state.store.begin_totp(actor, &secret).await?;
+    Ok(TotpEnrolment {
+        secret,
+        otpauth_uri,
+    })
+}
+
+#[utoipa::path(post, path = "/api/v1/me/totp", tag = "auth", security(("bearer" = [])),
+    responses((status = 200, body = TotpEnrolment), (status = 401, body = crate::error::ErrorBody),
+        (status = 409, body = crate::error::ErrorBody, description = "a second factor is on already")))]
+async fn totp_begin(State(state): State<AppState>, user: ApiUser) -> ApiResult<TotpEnrolment> {
+    Ok(Json(begin_totp(&state, &user.account, &user.actor).await?))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct TotpConfirmation {
+    /// Six digits from the authenticator app.
+    pub code: String,
+}
+
+/// Turns the second factor on with a code from the secret being enrolled.
+pub(crate) async fn confirm_totp(
+    state: &AppState,
+    user_account: &safegrid_store::Account,
+    actor: &safegrid_domain::access::Actor,
+    code: &str,
+) -> Result<(), WebError> {
+    if user_account.totp_enabled_at.is_some() {
+        return Err(WebError::Refused("totp.already_on"));
+    }
+    let secret = user_account
+        .totp_secret
+        .as_deref()
+        .ok_or(WebError::Refused("totp.not_begun"))?;
+    let step = crate::second_factor::matching_step(
+        secret,
+        &user_account.username,
+        code,
+        crate::second_factor::now_seconds(),
+    )
+    .ok_or_else(|| safegrid_domain::Violation::new("code", "totp.code_wrong"))?;
+    state.store.enable_totp(actor, step).await?;
+    Ok(())
+}
+
+#[utoipa::path(post, path = "/api/v1/me/totp/confirm", tag = "auth", request_body = TotpConfirmation, security(("bearer" = [])),
+    responses((status = 204), (status = 401, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody),
+        (status = 422, body = crate::error::ErrorBody)))]
+async fn totp_confirm(
+    State(state): State<AppState>,
+    user: ApiUser,
+    JsonBody(input): JsonBody<TotpConfirmation>,
+) -> Result<StatusCode, WebError> {
+    confirm_totp(&state, &user.account, &user.actor, &input.code).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -9,7 +9,7 @@ use utoipa::{Modify, OpenApi};
         refused input, 400 for malformed JSON, 401 without a valid bearer token, 404 for missing or \
         out-of-scope objects; messages follow Accept-Language (zh-CN by default)."),
     paths(
-        super::login, super::logout, super::me, super::own_password,
+        super::login, super::logout, super::me, super::own_password, super::totp_begin, super::totp_confirm,
         super::regions, super::region, super::create_region,
         super::departments, super::department, super::create_department,
         super::grids, super::grid, super::grid_posts,

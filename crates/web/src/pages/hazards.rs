@@ -510,13 +510,14 @@ pub async fn report(
                 return report_page(&state, t, &user, unit_id, values, errors).await;
             }
             let bytes = file.bytes.clone();
-            match tokio::task::spawn_blocking(move || safegrid_office::photo::process(&bytes))
-                .await
-                .map_err(|_| WebError::Internal)?
-            {
+            match crate::upload::reencode_photo(bytes).await? {
                 Ok(p) => Some(p),
-                Err(_) => {
-                    let invalid = safegrid_domain::Invalid::one("file", "error.photo_type");
+                Err(e) => {
+                    let key = match e {
+                        safegrid_office::photo::PhotoError::TooManyPixels => "error.photo_pixels",
+                        _ => "error.photo_type",
+                    };
+                    let invalid = safegrid_domain::Invalid::one("file", key);
                     let errors = FormErrors::of(&t, &invalid);
                     return report_page(&state, t, &user, unit_id, values, errors).await;
                 }

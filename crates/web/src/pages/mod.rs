@@ -14,6 +14,7 @@ mod notifications;
 mod plans;
 mod regions;
 mod reports;
+mod security;
 mod session;
 mod unit_records;
 mod units;
@@ -37,6 +38,10 @@ pub fn router() -> Router<AppState> {
         .route("/", get(home::show))
         .route("/login", get(session::login_form).post(session::login))
         .route("/logout", post(session::logout))
+        .route("/me/security", get(security::show))
+        .route("/me/security/totp", post(security::begin_totp))
+        .route("/me/security/totp/confirm", post(security::confirm_totp))
+        .route("/me/security/password", post(security::change_password))
         .route("/lang/{tag}", get(session::switch_language))
         .route("/regions", get(regions::top))
         .route("/regions/{code}", get(regions::show))
@@ -331,6 +336,9 @@ async fn page_faults(request: Request, next: Next) -> Response {
             String::new()
         };
         return Redirect::to(&format!("/login{next_param}")).into_response();
+    }
+    if matches!(error, WebError::EnrolSecondFactor) {
+        return Redirect::to("/me/security").into_response();
     }
     let status = error.status();
     let page = ErrorPage {

@@ -156,6 +156,8 @@ pub struct LoginForm {
     #[serde(default)]
     csrf: String,
     next: Option<String>,
+    /// The second factor's code, for accounts that have one.
+    totp: Option<String>,
 }
 
 pub async fn login(
@@ -175,25 +177,36 @@ pub async fn login(
         let message = t.t("login.expired").to_owned();
         return login_page(&state, t, jar, next, form.username, Some(message)).await;
     }
-    let account =
-        match crate::api::check_credentials(&state, &form.username, &form.password, from.clone())
-            .await
-        {
-            Ok(a) => a,
-            Err(WebError::WrongCredentials) => {
-                let message = t.t("login.failed").to_owned();
-                return login_page(&state, t, jar, next, form.username, Some(message)).await;
-            }
-            Err(WebError::LoginLocked { minutes }) => {
-                // Locked names and addresses get the form again, saying for how long, as 429.
-                let message = t.f1("login.locked", "minutes", minutes);
-                let mut page =
-                    login_page(&state, t, jar, next, form.username, Some(message)).await?;
-                *page.status_mut() = StatusCode::TOO_MANY_REQUESTS;
-                return Ok(page);
-            }
-            Err(e) => return Err(e),
-        };
+    let checked = crate::api::check_credentials(
+        &state,
+        &form.username,
+        &form.password,
+        form.totp.as_deref(),
+        from.clone(),
+    )
+    .await;
+    let account = match checked {
+        Ok(a) => a,
+        // Refusals get the form again, saying why (and for how long, when locked), with
+        // their status: 401, or 429 for a locked name or address.
+        Err(
+            e @ (WebError::WrongCredentials
+            | WebError::TotpRequired
+            | WebError::WrongTotp
+            | WebError::LoginLocked { .. }),
+        ) => {
+            let message = e
+                .messages(&t)
+                .into_iter()
+                .next()
+                .map(|m| m.message)
+                .unwrap_or_default();
+            let mut page = login_page(&state, t, jar, next, form.username, Some(message)).await?;
+            *page.status_mut() = e.status();
+            return Ok(page);
+        }
+        Err(e) => return Err(e),
+    };
     let token = auth::new_token();
     let hours = state.config.session_hours.max(1);
     let agent = headers
