@@ -9,13 +9,13 @@ pub mod demo;
 mod demo_hazards;
 mod demo_records;
 mod demo_units;
+pub mod serve;
 pub mod webhook;
 
 use anyhow::Context;
 use config::Config;
 use safegrid_store::Store;
 use safegrid_web::{AppState, WebConfig};
-use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 /// Opens the database named by the configuration, creating the data directory for SQLite,
@@ -111,13 +111,7 @@ pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
         }
     });
 
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-    .context("serving")?;
+    serve::serve(listener, app, shutdown_signal()).await;
     store.close().await;
     Ok(())
 }

@@ -22,6 +22,39 @@ story!(health_and_openapi, |app| {
             "{path} missing from the OpenAPI description"
         );
     }
+    // Query parameters are declared in the query, path parameters are in the path, and the
+    // error answers are documented where they occur.
+    for (path, item) in &paths {
+        for (method, op) in item.as_object().unwrap() {
+            for p in op["parameters"].as_array().into_iter().flatten() {
+                let name = p["name"].as_str().unwrap();
+                match p["in"].as_str().unwrap() {
+                    "path" => assert!(
+                        path.contains(&format!("{{{name}}}")),
+                        "{method} {path}: {name}"
+                    ),
+                    "query" => assert!(
+                        !path.contains(&format!("{{{name}}}")),
+                        "{method} {path}: {name}"
+                    ),
+                    other => panic!("{method} {path}: {name} in {other}"),
+                }
+            }
+            let responses = op["responses"].as_object().unwrap();
+            if op["security"].as_array().is_some_and(|s| !s.is_empty()) {
+                assert!(responses.contains_key("401"), "{method} {path}: 401");
+            }
+            if path.contains('{') {
+                assert!(responses.contains_key("404"), "{method} {path}: 404");
+            }
+            if op.get("requestBody").is_some() {
+                assert!(responses.contains_key("422"), "{method} {path}: 422");
+                assert!(responses.contains_key("413"), "{method} {path}: 413");
+            }
+        }
+    }
+    let login = &paths["/api/v1/auth/login"]["post"]["responses"];
+    assert!(login.get("429").is_some());
 });
 
 story!(login_token_and_logout, |app| {

@@ -58,7 +58,11 @@ story!(guessing_locks_the_name_however_it_is_written, |app| {
         .login_form(&[("username", " admin"), ("password", PASSWORD)])
         .await;
     assert_eq!(form.status, StatusCode::TOO_MANY_REQUESTS);
-    assert!(form.text().contains("15"), "says for how long: {}", form.text());
+    assert!(
+        form.text().contains("15"),
+        "says for how long: {}",
+        form.text()
+    );
 
     // Other accounts are not affected.
     app.token("chengguan").await;

@@ -243,6 +243,18 @@ impl ImportDesk {
         })
     }
 
+    /// A place among the imports read at once on this server (two: one per core), waited for
+    /// a while; each takes up to about 150 MB while its file is read, so this bounds them all.
+    pub async fn slot() -> Result<tokio::sync::SemaphorePermit<'static>, crate::error::WebError> {
+        static SLOTS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+        tokio::time::timeout(std::time::Duration::from_secs(30), SLOTS.acquire())
+            .await
+            .map_err(|_| crate::error::WebError::Busy {
+                retry_after_secs: 30,
+            })?
+            .map_err(|_| crate::error::WebError::Internal)
+    }
+
     /// Keeps an account's whole error list, replacing its last one.
     pub fn keep(&self, account: i64, errors: Vec<crate::api::ImportRowError>) {
         let mut reports = self

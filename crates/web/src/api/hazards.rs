@@ -43,6 +43,7 @@ pub fn router() -> Router<AppState> {
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct HazardQuery {
     /// reported, rectifying, awaiting_verification, assessed, resumption_applied, closed, rejected
     pub state: Option<String>,
@@ -236,6 +237,7 @@ async fn add_photo(
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PhotoQuery {
     /// 1 for the thumbnail.
     pub thumb: Option<u8>,
@@ -270,6 +272,7 @@ async fn photo(
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct NotificationQuery {
     pub page: Option<u64>,
     pub per_page: Option<u64>,

@@ -316,6 +316,7 @@ async fn totp_confirm(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct RegionQuery {
     /// The parent division's 12-digit code; absent: the top of the caller's scope.
     pub parent: Option<String>,
@@ -438,6 +439,7 @@ pub(crate) fn parse_id(raw: &str) -> Result<i64, WebError> {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct GridQuery {
     /// Grids in this division's subtree (12-digit code).
     pub region: Option<String>,
@@ -520,6 +522,7 @@ async fn grid(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AsOfQuery {
     /// The date (YYYY-MM-DD); today when absent.
     pub as_of: Option<String>,
@@ -688,6 +691,7 @@ async fn end_holding(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PeopleQuery {
     /// Part of a name or phone number.
     pub q: Option<String>,
@@ -735,6 +739,7 @@ async fn leadership(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct LedgerQuery {
     pub region: Option<String>,
     pub department: Option<i64>,
@@ -796,6 +801,7 @@ async fn ledger(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PageQuery {
     pub page: Option<u64>,
     pub per_page: Option<u64>,
@@ -1120,6 +1126,7 @@ async fn calc_gb18218(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct UnitQuery {
     /// A substring of the name or address, a USCC, or the pinyin initials of the name.
     pub q: Option<String>,
@@ -1237,6 +1244,7 @@ async fn coverage(
 
 /// Which file an export answers with; every export, API and page, reads it.
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct FormatQuery {
     /// xlsx (default) or csv
     pub format: Option<String>,
@@ -1364,6 +1372,7 @@ pub struct ImportAnswer {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ModeQuery {
     /// dry_run, all_or_nothing (default) or valid_rows
     pub mode: Option<String>,
@@ -1483,6 +1492,7 @@ pub(crate) async fn import_file(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ExportFormat {
     /// xlsx (default) or csv
     pub format: Option<String>,

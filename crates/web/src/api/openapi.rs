@@ -30,7 +30,7 @@ use utoipa::{Modify, OpenApi};
         super::hazards::webhook, super::hazards::set_webhook, super::hazards::webhook_deliveries,
         super::reports::unit_report, super::reports::submit, super::reports::standings,
     ),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &ErrorAnswers),
     tags((name = "auth"), (name = "organisation"), (name = "accounts"), (name = "units"), (name = "hazard sources"), (name = "unit records"), (name = "hazards"), (name = "calculations"), (name = "audit"))
 )]
 pub struct ApiDoc;
@@ -44,5 +44,79 @@ impl Modify for BearerAuth {
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
+    }
+}
+
+/// Documents the error answers every operation can give, where it can give them, so a client
+/// (and a schema checker) knows them all: 401 where a token is needed, 403 where a role may
+/// be refused a change, 404 for an object named in the path, 400/413/422 for input, 429 for
+/// sign-in and imports, 503 for photo uploads. Each is `{errors: [{field, message}]}`.
+struct ErrorAnswers;
+
+impl Modify for ErrorAnswers {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder, path::ParameterIn};
+        let answer = |description: &str| {
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("ErrorBody")))
+                        .build(),
+                )
+                .build()
+        };
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            for (method, operation) in [
+                ("get", item.get.as_mut()),
+                ("post", item.post.as_mut()),
+                ("put", item.put.as_mut()),
+                ("patch", item.patch.as_mut()),
+                ("delete", item.delete.as_mut()),
+            ] {
+                let Some(op) = operation else { continue };
+                let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
+                let has_query = op
+                    .parameters
+                    .as_ref()
+                    .is_some_and(|ps| ps.iter().any(|p| p.parameter_in == ParameterIn::Query));
+                let has_body = op.request_body.is_some();
+                let mut add = |status: &str, description: &str| {
+                    op.responses
+                        .responses
+                        .entry(status.to_owned())
+                        .or_insert_with(|| answer(description).into());
+                };
+                if secured {
+                    add("401", "no valid bearer token (or the session ended)");
+                }
+                if secured && method != "get" {
+                    add("403", "the account's role may not do this");
+                }
+                if path.contains('{') {
+                    add("404", "no such object in the account's scope");
+                }
+                if has_body {
+                    add("400", "the body could not be read");
+                    add("413", "the body is too large");
+                }
+                if has_body || has_query || path.contains('{') {
+                    add("422", "input refused, each error naming its field");
+                }
+                if path == "/api/v1/auth/login" || path.ends_with("/import") {
+                    add(
+                        "429",
+                        "too many attempts, or an import of this account's still running",
+                    );
+                }
+                if path.ends_with("/photos") {
+                    add(
+                        "503",
+                        "photo decoding is at its limit; Retry-After says when to try again",
+                    );
+                }
+            }
+        }
     }
 }

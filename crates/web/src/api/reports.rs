@@ -77,6 +77,7 @@ async fn submit(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct StandingQuery {
     /// 2026Q3 or 2026; the last ended quarter when absent.
     pub period: Option<String>,

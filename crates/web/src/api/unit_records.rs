@@ -52,6 +52,7 @@ pub fn router() -> Router<AppState> {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct HazardSourceQuery {
     /// Sources of units in this division's subtree (a town's list).
     pub region: Option<String>,
