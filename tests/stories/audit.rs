@@ -95,3 +95,75 @@ story!(removing_the_newest_records_is_found, |app| {
     assert_eq!(broken.len(), 1, "{broken:?}");
     assert_eq!(broken[0].chain, COUNTY);
 });
+
+story!(the_audit_log_is_filtered_and_exported, |app| {
+    app.token("chengguan").await;
+    app.token("chengguan").await;
+    let _ = app
+        .post_json(
+            "/api/v1/auth/login",
+            None,
+            &json!({"username": "chengguan", "password": "wrong"}),
+        )
+        .await;
+    let auditor = app.token("auditor").await;
+    let today = safegrid_domain::time::today().to_string();
+    let path =
+        format!("/api/v1/audit?username=chengguan&action=auth.login&from={today}&to={today}");
+    let log = app.get(&path, Some(&auditor)).await;
+    assert_eq!(log.status, StatusCode::OK, "{}", log.text());
+    let log = log.json();
+    assert_eq!(log["total"], 3, "{log}");
+    assert!(
+        log["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["username"] == "chengguan" && e["action"] == "auth.login")
+    );
+    let yesterday = (safegrid_domain::time::today() - chrono::Days::new(1)).to_string();
+    let none = app
+        .get(
+            &format!("/api/v1/audit?username=chengguan&to={yesterday}"),
+            Some(&auditor),
+        )
+        .await
+        .json();
+    assert_eq!(none["total"], 0);
+    let bad = app
+        .get("/api/v1/audit?from=2026-13-01", Some(&auditor))
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad.first_error().0, "from");
+
+    let export = app
+        .get(
+            "/api/v1/audit/export?username=chengguan&action=auth.login&format=csv",
+            Some(&auditor),
+        )
+        .await;
+    assert_eq!(export.status, StatusCode::OK);
+    assert_eq!(
+        export.text().lines().count(),
+        4,
+        "a header and three records"
+    );
+    let xlsx = app.get("/api/v1/audit/export", Some(&auditor)).await;
+    assert_eq!(xlsx.status, StatusCode::OK);
+    assert_eq!(&xlsx.bytes[..2], b"PK");
+    // Only the audit administrator reads or exports it.
+    for other in ["admin", "sysadmin", "chengguan"] {
+        let token = app.token(other).await;
+        assert_eq!(
+            app.get("/api/v1/audit/export?format=csv", Some(&token))
+                .await
+                .status,
+            StatusCode::FORBIDDEN,
+            "{other}"
+        );
+    }
+    let browser = app.browser_login("auditor").await;
+    let page = app.page(&browser.cookie, "/audit?username=chengguan").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text().contains("data-testid=\"audit-export\""));
+});

@@ -21,6 +21,12 @@ pub fn today() -> NaiveDate {
     local_date(Utc::now())
 }
 
+/// The instant a day starts in China, as UTC: where a filter "from D" begins.
+pub fn start_of_local_day(day: NaiveDate) -> DateTime<Utc> {
+    let midnight = day.and_time(chrono::NaiveTime::MIN);
+    (midnight - chrono::Duration::seconds(i64::from(CHINA.local_minus_utc()))).and_utc()
+}
+
 /// `YYYY-MM-DD HH:MM` in China time, for screens and exports.
 pub fn format_local(at: DateTime<Utc>) -> String {
     at.with_timezone(&CHINA)
@@ -31,6 +37,16 @@ pub fn format_local(at: DateTime<Utc>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_local_day_starts_at_sixteen_hundred_utc_the_day_before() {
+        let day = NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
+        assert_eq!(
+            start_of_local_day(day).to_rfc3339(),
+            "2026-12-01T16:00:00+00:00"
+        );
+        assert_eq!(local_date(start_of_local_day(day)), day);
+    }
     use chrono::TimeZone;
 
     #[test]

@@ -175,6 +175,28 @@ pub fn login_name(raw: &str) -> String {
 /// The longest account name.
 pub const USERNAME_MAX: usize = 40;
 
+/// Audits a change an account made to itself (its second factor).
+async fn record_own(
+    conn: &mut crate::db::Conn<'_>,
+    actor: &Actor,
+    id: i64,
+    action: &'static str,
+) -> Result<()> {
+    audit::record(
+        conn,
+        actor,
+        Event {
+            chain: SYSTEM_CHAIN,
+            action,
+            object_type: "account",
+            object_id: Some(id.to_string()),
+            detail: json!({}),
+            outcome: "ok",
+        },
+    )
+    .await
+}
+
 impl Store {
     pub async fn account_by_username(&self, username: &str) -> Result<Option<Account>> {
         let mut c = self.read().await?;
@@ -724,19 +746,7 @@ impl Store {
                 .and_where(Expr::col("id").eq(id)),
         )
         .await?;
-        audit::record(
-            &mut conn,
-            actor,
-            Event {
-                chain: SYSTEM_CHAIN,
-                action: "account.totp_begin",
-                object_type: "account",
-                object_id: Some(id.to_string()),
-                detail: json!({}),
-                outcome: "ok",
-            },
-        )
-        .await?;
+        record_own(&mut conn, actor, id, "account.totp_begin").await?;
         tx.commit().await
     }
 
@@ -754,19 +764,7 @@ impl Store {
                 .and_where(Expr::col("id").eq(id)),
         )
         .await?;
-        audit::record(
-            &mut conn,
-            actor,
-            Event {
-                chain: SYSTEM_CHAIN,
-                action: "account.totp_on",
-                object_type: "account",
-                object_id: Some(id.to_string()),
-                detail: json!({}),
-                outcome: "ok",
-            },
-        )
-        .await?;
+        record_own(&mut conn, actor, id, "account.totp_on").await?;
         tx.commit().await
     }
 

@@ -144,6 +144,47 @@ pub(crate) async fn record(conn: &mut Conn<'_>, actor: &Actor, event: Event<'_>)
     Ok(())
 }
 
+/// Which audit records to show or export: by account name, by action, between two days
+/// (China time, both included).
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub username: Option<String>,
+    pub action: Option<String>,
+    pub from: Option<chrono::NaiveDate>,
+    pub to: Option<chrono::NaiveDate>,
+}
+
+impl AuditFilter {
+    fn condition(&self) -> sea_query::Cond {
+        use safegrid_domain::time::start_of_local_day;
+        let mut cond = sea_query::Cond::all();
+        if let Some(u) = &self.username {
+            cond = cond.add(Expr::col("username").eq(u.as_str()));
+        }
+        if let Some(a) = &self.action {
+            cond = cond.add(Expr::col("action").eq(a.as_str()));
+        }
+        if let Some(from) = self.from {
+            cond = cond.add(Expr::col("at").gte(start_of_local_day(from)));
+        }
+        if let Some(to) = self.to.and_then(|d| d.succ_opt()) {
+            cond = cond.add(Expr::col("at").lt(start_of_local_day(to)));
+        }
+        cond
+    }
+}
+
+/// Only the audit administrator (and the system itself) reads the log.
+fn may_read(actor: &Actor) -> Result<()> {
+    if safegrid_domain::access::may_read_audit(actor.role)
+        || actor.scope == safegrid_domain::access::Scope::All
+    {
+        Ok(())
+    } else {
+        Err(crate::StoreError::Forbidden)
+    }
+}
+
 /// Where a chain was found broken.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ChainBreak {
@@ -159,23 +200,49 @@ impl Store {
         tx.commit().await
     }
 
-    /// The audit log, newest first (the audit administrator's view).
-    pub async fn audit_log(&self, actor: &Actor, page: PageRequest) -> Result<Page<AuditEntry>> {
-        if !safegrid_domain::access::may_read_audit(actor.role)
-            && actor.scope != safegrid_domain::access::Scope::All
-        {
-            return Err(crate::StoreError::Forbidden);
-        }
+    /// The audit log matching `filter`, newest first (the audit administrator's view).
+    pub async fn audit_log(
+        &self,
+        actor: &Actor,
+        filter: &AuditFilter,
+        page: PageRequest,
+    ) -> Result<Page<AuditEntry>> {
+        may_read(actor)?;
         let mut c = self.read().await?;
         let mut conn = c.conn();
         conn.page(
             Query::select()
                 .columns(AUDIT_COLUMNS)
                 .from("audit_log")
+                .cond_where(filter.condition())
                 .order_by("id", Order::Desc),
             page,
         )
         .await
+    }
+
+    /// Up to `limit` records matching `filter` after record `after`, oldest first: the audit
+    /// log exported a batch at a time.
+    pub async fn audit_after(
+        &self,
+        actor: &Actor,
+        filter: &AuditFilter,
+        after: i64,
+        limit: u64,
+    ) -> Result<Vec<AuditEntry>> {
+        may_read(actor)?;
+        let mut c = self.read().await?;
+        c.conn()
+            .all(
+                Query::select()
+                    .columns(AUDIT_COLUMNS)
+                    .from("audit_log")
+                    .cond_where(filter.condition())
+                    .and_where(Expr::col("id").gt(after))
+                    .order_by("id", Order::Asc)
+                    .limit(limit),
+            )
+            .await
     }
 
     /// Walks every chain from its start and reports the first record whose hash or link is

@@ -7,6 +7,7 @@
 //! record in the same transaction.
 
 mod audit;
+pub use audit::{AuditFilter, ChainBreak};
 mod backup;
 mod cache;
 mod coverage;

@@ -8,6 +8,7 @@ use axum::body::{Body, Bytes};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use safegrid_domain::access::Actor;
+use safegrid_domain::time::format_local;
 use safegrid_store::{Sector, Store, StoreError, Unit, UnitFilter};
 use std::sync::Arc;
 
@@ -238,7 +239,6 @@ fn hazard_row(
     h: &safegrid_store::Hazard,
     timeline: &[safegrid_store::HazardEvent],
 ) -> Vec<String> {
-    use safegrid_domain::time::format_local;
     let step = |action: &str| {
         timeline
             .iter()
@@ -325,6 +325,68 @@ pub async fn hazards(
     let headers = HAZARD_COLUMNS.iter().map(|k| t.t(k).to_owned()).collect();
     let name = t.t("hazards.title").to_owned();
     batched(format, headers, ("hazards", &name), next).await
+}
+
+const AUDIT_COLUMNS: &[&str] = &[
+    "audit.at",
+    "audit.who",
+    "audit.action",
+    "audit.object",
+    "audit.from",
+    "audit.outcome",
+    "audit.detail",
+    "audit.chain",
+    "audit.hash",
+];
+
+/// The audit records matching the filter, oldest first, with each record's chain and hash so
+/// the file can be checked against the log.
+pub async fn audit(
+    store: Store,
+    actor: Actor,
+    t: Tr,
+    filter: safegrid_store::AuditFilter,
+    format: &str,
+) -> Result<Response, WebError> {
+    let filter = Arc::new(filter);
+    let next = move |after: i64| {
+        let (store, actor, filter) = (store.clone(), actor.clone(), filter.clone());
+        async move {
+            let batch = store.audit_after(&actor, &filter, after, BATCH).await?;
+            let rows = batch
+                .iter()
+                .map(|e| {
+                    vec![
+                        format_local(e.at),
+                        e.username.clone().unwrap_or_default(),
+                        t.label("audit_action", &e.action),
+                        format!(
+                            "{}{}",
+                            e.object_type,
+                            e.object_id
+                                .as_deref()
+                                .map(|o| format!(" #{o}"))
+                                .unwrap_or_default()
+                        ),
+                        e.ip.clone().unwrap_or_default(),
+                        t.t(if e.outcome == "ok" {
+                            "audit.ok"
+                        } else {
+                            "audit.denied"
+                        })
+                        .to_owned(),
+                        e.detail.clone().unwrap_or_default(),
+                        e.chain.clone(),
+                        e.hash.clone(),
+                    ]
+                })
+                .collect();
+            Ok((rows, batch.last().map(|e| e.id)))
+        }
+    };
+    let headers = AUDIT_COLUMNS.iter().map(|k| t.t(k).to_owned()).collect();
+    let name = t.t("nav.audit").to_owned();
+    batched(format, headers, ("audit", &name), next).await
 }
 
 /// A long list as a file, fetched a batch at a time by `next(after)`, which answers the

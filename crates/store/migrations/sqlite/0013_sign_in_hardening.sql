@@ -11,3 +11,8 @@ CREATE INDEX audit_log_login_ip ON audit_log(action, ip, at);
 ALTER TABLE accounts ADD COLUMN totp_secret TEXT;
 ALTER TABLE accounts ADD COLUMN totp_enabled_at TEXT;
 ALTER TABLE accounts ADD COLUMN totp_last_step INTEGER;
+
+-- The audit log is read newest first by account and by action over a span of days.
+CREATE INDEX audit_log_username_at ON audit_log(username, at);
+CREATE INDEX audit_log_action_at ON audit_log(action, at);
+CREATE INDEX audit_log_at ON audit_log(at);

@@ -72,6 +72,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/units/{id}", get(unit).patch(update_unit))
         .route("/audit", get(audit))
+        .route("/audit/export", get(export_audit))
         .merge(unit_records::router())
         .merge(hazards::router())
         .merge(reports::router())
@@ -807,19 +808,84 @@ pub struct PageQuery {
     pub per_page: Option<u64>,
 }
 
-#[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(PageQuery), security(("bearer" = [])),
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AuditQuery {
+    pub page: Option<u64>,
+    pub per_page: Option<u64>,
+    /// Records of this account name.
+    pub username: Option<String>,
+    /// Records of this action (`auth.login`, `hazard.transition` …).
+    pub action: Option<String>,
+    /// From this day (YYYY-MM-DD, China time), included.
+    pub from: Option<String>,
+    /// To this day, included.
+    pub to: Option<String>,
+    /// xlsx (default) or csv, for the export.
+    pub format: Option<String>,
+}
+
+impl AuditQuery {
+    /// The filter, with every mistyped field named at once.
+    pub fn filter(&self) -> Result<safegrid_store::AuditFilter, WebError> {
+        let mut errors = safegrid_domain::Invalid::default();
+        let text = |v: &Option<String>| {
+            v.as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(|s| s.chars().take(100).collect::<String>())
+        };
+        let mut date = |field: &str, v: &Option<String>| match text(v) {
+            None => None,
+            Some(raw) => parse_date(field, &raw).map_err(|e| errors.push(e)).ok(),
+        };
+        let filter = safegrid_store::AuditFilter {
+            username: text(&self.username),
+            action: text(&self.action),
+            from: date("from", &self.from),
+            to: date("to", &self.to),
+        };
+        errors.into_result()?;
+        Ok(filter)
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditQuery), security(("bearer" = [])),
     responses((status = 200, description = "`{items, total, page, per_page}` of audit records, newest first"), (status = 403)))]
 async fn audit(
     State(state): State<AppState>,
     user: ApiUser,
-    QueryArgs(q): QueryArgs<PageQuery>,
+    QueryArgs(q): QueryArgs<AuditQuery>,
 ) -> ApiResult<Page<safegrid_store::AuditEntry>> {
+    let filter = q.filter()?;
     Ok(Json(
         state
             .store
-            .audit_log(&user.actor, PageRequest::new(q.page, q.per_page))
+            .audit_log(&user.actor, &filter, PageRequest::new(q.page, q.per_page))
             .await?,
     ))
+}
+
+#[utoipa::path(get, path = "/api/v1/audit/export", tag = "audit", params(AuditQuery), security(("bearer" = [])),
+    responses((status = 200, description = "the matching audit records, oldest first, as xlsx or csv"), (status = 403)))]
+async fn export_audit(
+    State(state): State<AppState>,
+    user: ApiUser,
+    t: crate::i18n::Tr,
+    QueryArgs(q): QueryArgs<AuditQuery>,
+) -> Result<axum::response::Response, WebError> {
+    let filter = q.filter()?;
+    safegrid_domain::access::may_read_audit(user.actor.role)
+        .then_some(())
+        .ok_or(WebError::Forbidden)?;
+    crate::export::audit(
+        state.store.clone(),
+        user.actor,
+        t,
+        filter,
+        q.format.as_deref().unwrap_or("xlsx"),
+    )
+    .await
 }
 
 /// The plan board as a list: every department and town in scope with its plan state.

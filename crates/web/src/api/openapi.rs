@@ -14,7 +14,7 @@ use utoipa::{Modify, OpenApi};
         super::departments, super::department, super::create_department,
         super::grids, super::grid, super::grid_posts,
         super::appoint, super::replace, super::end_holding,
-        super::people, super::create_person, super::leadership, super::ledger, super::audit,
+        super::people, super::create_person, super::leadership, super::ledger, super::audit, super::export_audit,
         super::plans, super::file_plan, super::set_plan_deadline,
         super::calc_gb18218, super::coverage, super::units, super::unit, super::create_unit, super::update_unit, super::export_units, super::import_template, super::import_units, super::import_errors,
         super::accounts, super::create_account, super::disable_account, super::enable_account, super::reset_password,

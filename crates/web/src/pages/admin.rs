@@ -23,6 +23,9 @@ struct AuditPage {
     chrome: Chrome,
     entries: Vec<AuditEntry>,
     pager: Pager,
+    /// The filters as given, and as a query string (`username=…&`).
+    q: crate::api::AuditQuery,
+    query: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -30,23 +33,61 @@ pub struct PageQuery {
     page: Option<u64>,
 }
 
+/// The audit log with its filters (account, action, days) and their export.
 pub async fn audit(
     State(state): State<AppState>,
     t: Tr,
     user: PageUser,
-    QueryArgs(q): QueryArgs<PageQuery>,
+    QueryArgs(q): QueryArgs<crate::api::AuditQuery>,
 ) -> Result<Response, WebError> {
+    let filter = q.filter()?;
     let page = state
         .store
-        .audit_log(&user.actor, PageRequest::new(q.page, Some(100)))
+        .audit_log(&user.actor, &filter, PageRequest::new(q.page, Some(100)))
         .await?;
-    let pager = Pager::new(&page, String::new());
+    let query: String = [
+        ("username", &q.username),
+        ("action", &q.action),
+        ("from", &q.from),
+        ("to", &q.to),
+    ]
+    .iter()
+    .filter_map(|(k, v)| {
+        v.as_deref()
+            .filter(|v| !v.is_empty())
+            .map(|v| format!("{k}={}&", super::urlencode(v)))
+    })
+    .collect();
+    let pager = Pager::new(&page, query.clone());
     render(&AuditPage {
         chrome: Chrome::new(&t, &user, "audit"),
         t,
         entries: page.items,
         pager,
+        q,
+        query,
     })
+}
+
+/// The filtered audit log as a spreadsheet.
+pub async fn export_audit(
+    State(state): State<AppState>,
+    t: Tr,
+    user: PageUser,
+    QueryArgs(q): QueryArgs<crate::api::AuditQuery>,
+) -> Result<Response, WebError> {
+    let filter = q.filter()?;
+    if !safegrid_domain::access::may_read_audit(user.actor.role) {
+        return Err(WebError::Forbidden);
+    }
+    crate::export::audit(
+        state.store.clone(),
+        user.actor,
+        t,
+        filter,
+        q.format.as_deref().unwrap_or("xlsx"),
+    )
+    .await
 }
 
 #[derive(Template)]

@@ -142,6 +142,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/coverage", get(units::coverage))
         .route("/audit", get(admin::audit))
+        .route("/audit/export", get(admin::export_audit))
         .route(
             "/accounts",
             get(admin::accounts).post(admin::create_account),
