@@ -1131,3 +1131,33 @@ story!(a_major_hazard_grades_its_unit_a_for_a_year, |app| {
         "the change is in the unit's history"
     );
 });
+
+story!(the_ledger_filters_by_supervising_department, |app| {
+    let admin = app.token("admin").await;
+    let anjian = app.department_id(&admin, "县安监局").await;
+    for path in [
+        format!("/api/v1/hazards?department={anjian}"),
+        format!("/api/v1/hazards/counts?department={anjian}"),
+        "/api/v1/hazards?department=-9223372036854775808&overdue=true".to_owned(),
+    ] {
+        let reply = app.get(&path, Some(&admin)).await;
+        assert_eq!(reply.status, StatusCode::OK, "{path}: {}", reply.text());
+    }
+    // Those of the department are among the county's, the department's own view agrees.
+    let filtered = app
+        .get(
+            &format!("/api/v1/hazards?department={anjian}"),
+            Some(&admin),
+        )
+        .await
+        .json()["total"]
+        .as_i64()
+        .unwrap();
+    let own = app
+        .get("/api/v1/hazards", Some(&app.token("anjian").await))
+        .await
+        .json()["total"]
+        .as_i64()
+        .unwrap();
+    assert_eq!(filtered, own);
+});

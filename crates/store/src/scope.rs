@@ -82,6 +82,18 @@ pub(crate) fn supervised_by(department_id: i64) -> Expr {
     )
 }
 
+/// Hazards `h` whose unit a department supervises.
+pub(crate) fn hazard_unit_supervised_by(department_id: i64) -> Expr {
+    Expr::exists(
+        sea_query::Query::select()
+            .expr(Expr::val(1))
+            .from_as("unit_departments", "hd")
+            .and_where(Expr::col(("hd", "unit_id")).equals(("h", "unit_id")))
+            .and_where(Expr::col(("hd", "department_id")).eq(department_id))
+            .to_owned(),
+    )
+}
+
 /// Hazards `h` the scope may see: a county's all, a town's or village's by where they were
 /// found, a department's those it is responsible for or whose unit it supervises, a unit
 /// manager's own unit's.
@@ -99,14 +111,7 @@ pub(crate) fn hazards(scope: &Scope) -> Cond {
         Scope::Region { .. } => region_column(scope, ("h", "region_code")),
         Scope::Department { department_id, .. } => Cond::any()
             .add(Expr::col(("h", "department_id")).eq(*department_id))
-            .add(Expr::exists(
-                sea_query::Query::select()
-                    .expr(Expr::val(1))
-                    .from_as("unit_departments", "hd")
-                    .and_where(Expr::col(("hd", "unit_id")).equals(("h", "unit_id")))
-                    .and_where(Expr::col(("hd", "department_id")).eq(*department_id))
-                    .to_owned(),
-            )),
+            .add(hazard_unit_supervised_by(*department_id)),
         Scope::Unit { unit_id, .. } => Cond::all().add(Expr::col(("h", "unit_id")).eq(*unit_id)),
         Scope::Administration => nothing(),
     }

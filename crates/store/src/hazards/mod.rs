@@ -281,7 +281,7 @@ impl HazardFilter {
             c = c.add(
                 Cond::any()
                     .add(Expr::col(("h", "department_id")).eq(d))
-                    .add(scope::supervised_by(d)),
+                    .add(scope::hazard_unit_supervised_by(d)),
             );
         }
         if let Some(d) = self.deadline_by {
