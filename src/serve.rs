@@ -28,6 +28,16 @@ pub async fn serve(
     app: Router,
     shutdown: impl Future<Output = ()>,
 ) {
+    serve_with(listener, app, shutdown, HEADER_READ_TIMEOUT).await;
+}
+
+/// [`serve`] with another header-read (and idle) timeout.
+pub async fn serve_with(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    shutdown: impl Future<Output = ()>,
+    header_read_timeout: Duration,
+) {
     let (close, closing) = tokio::sync::watch::channel(());
     let mut connections = tokio::task::JoinSet::new();
     let mut shutdown = std::pin::pin!(shutdown);
@@ -58,12 +68,12 @@ pub async fn serve(
             builder
                 .http1()
                 .timer(TokioTimer::new())
-                .header_read_timeout(HEADER_READ_TIMEOUT);
+                .header_read_timeout(header_read_timeout);
             builder
                 .http2()
                 .timer(TokioTimer::new())
                 .keep_alive_interval(HTTP2_KEEP_ALIVE)
-                .keep_alive_timeout(HEADER_READ_TIMEOUT);
+                .keep_alive_timeout(header_read_timeout);
             let connection = builder.serve_connection_with_upgrades(
                 TokioIo::new(stream),
                 TowerToHyperService::new(service),

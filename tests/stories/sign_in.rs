@@ -383,3 +383,53 @@ story!(administrators_must_enrol_before_anything_else, |app| {
         StatusCode::OK
     );
 });
+
+story!(slow_and_idle_connections_are_closed, |app| {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(safegrid::serve::serve_with(
+        listener,
+        app.router.clone(),
+        async {
+            let _ = stopped.await;
+        },
+        std::time::Duration::from_millis(300),
+    ));
+    // Waits for the server to close the connection; a server that never does fails here.
+    async fn closed(stream: &mut tokio::net::TcpStream) -> Vec<u8> {
+        let mut seen = Vec::new();
+        let read = tokio::time::timeout(std::time::Duration::from_secs(20), async {
+            let mut buf = [0u8; 4096];
+            loop {
+                match stream.read(&mut buf).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => seen.extend_from_slice(&buf[..n]),
+                }
+            }
+        })
+        .await;
+        assert!(read.is_ok(), "the server kept the connection open");
+        seen
+    }
+    // Half a request's headers, then silence.
+    let mut slow = tokio::net::TcpStream::connect(address).await.unwrap();
+    slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+    assert!(closed(&mut slow).await.is_empty());
+    // One answered request, then an idle kept-alive connection.
+    let mut idle = tokio::net::TcpStream::connect(address).await.unwrap();
+    idle.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .unwrap();
+    let answered = closed(&mut idle).await;
+    assert!(
+        answered.starts_with(b"HTTP/1.1 200"),
+        "{}",
+        String::from_utf8_lossy(&answered)
+    );
+    let _ = stop.send(());
+    server.await.unwrap();
+});
