@@ -5,8 +5,8 @@
 # tests; `scripts/fuzz-api.sh target/release/safegrid` runs it on a release build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bin=${1:-target/debug/safegrid}
-venv=${SCHEMATHESIS_VENV:-target/schemathesis}
+bin=$(realpath "${1:-target/debug/safegrid}")
+venv=$(realpath -m "${SCHEMATHESIS_VENV:-target/schemathesis}")
 examples=${FUZZ_EXAMPLES:-5}
 if [ ! -x "$venv/bin/st" ]; then
   python3 -m venv "$venv"
@@ -27,6 +27,8 @@ for user in admin chengguan; do
     -d "{\"username\":\"$user\",\"password\":\"$password\"}" | sed -E 's/.*"token":"([^"]+)".*/\1/')
 done
 status=0
+# Schemathesis keeps its cache in the directory it runs from: the run's own, not the project's.
+cd "$work"
 for user in admin chengguan; do
   echo "== schemathesis as $user"
   # Signing out would end the token the run goes on with.
