@@ -339,16 +339,17 @@ const AUDIT_COLUMNS: &[&str] = &[
     "audit.hash",
 ];
 
-/// The audit records matching the filter, oldest first, with each record's chain and hash so
-/// the file can be checked against the log.
+/// The audit records matching the query's filters, oldest first, with each record's chain and
+/// hash so the file can be checked against the log. Only the audit administrator gets one: the
+/// store refuses the first batch, which is read before answering.
 pub async fn audit(
     store: Store,
     actor: Actor,
     t: Tr,
-    filter: safegrid_store::AuditFilter,
-    format: &str,
+    query: &crate::api::AuditQuery,
 ) -> Result<Response, WebError> {
-    let filter = Arc::new(filter);
+    let filter = Arc::new(query.filter()?);
+    let format = query.format.as_deref().unwrap_or("xlsx");
     let next = move |after: i64| {
         let (store, actor, filter) = (store.clone(), actor.clone(), filter.clone());
         async move {

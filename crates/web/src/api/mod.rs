@@ -874,18 +874,7 @@ async fn export_audit(
     t: crate::i18n::Tr,
     QueryArgs(q): QueryArgs<AuditQuery>,
 ) -> Result<axum::response::Response, WebError> {
-    let filter = q.filter()?;
-    safegrid_domain::access::may_read_audit(user.actor.role)
-        .then_some(())
-        .ok_or(WebError::Forbidden)?;
-    crate::export::audit(
-        state.store.clone(),
-        user.actor,
-        t,
-        filter,
-        q.format.as_deref().unwrap_or("xlsx"),
-    )
-    .await
+    crate::export::audit(state.store.clone(), user.actor, t, &q).await
 }
 
 /// The plan board as a list: every department and town in scope with its plan state.

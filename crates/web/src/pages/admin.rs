@@ -76,18 +76,7 @@ pub async fn export_audit(
     user: PageUser,
     QueryArgs(q): QueryArgs<crate::api::AuditQuery>,
 ) -> Result<Response, WebError> {
-    let filter = q.filter()?;
-    if !safegrid_domain::access::may_read_audit(user.actor.role) {
-        return Err(WebError::Forbidden);
-    }
-    crate::export::audit(
-        state.store.clone(),
-        user.actor,
-        t,
-        filter,
-        q.format.as_deref().unwrap_or("xlsx"),
-    )
-    .await
+    crate::export::audit(state.store.clone(), user.actor, t, &q).await
 }
 
 #[derive(Template)]
