@@ -9,6 +9,7 @@ pub mod demo;
 mod demo_hazards;
 mod demo_records;
 mod demo_units;
+pub mod jobs;
 pub mod serve;
 pub mod webhook;
 
@@ -16,7 +17,7 @@ use anyhow::Context;
 use config::Config;
 use safegrid_store::Store;
 use safegrid_web::{AppState, WebConfig};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// Opens the database named by the configuration, creating the data directory for SQLite,
 /// and brings its schema and reference data up to date.
@@ -67,51 +68,9 @@ pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
         started.elapsed().as_millis()
     );
 
-    // Deadlines: marked once each, whichever process gets there first (see sweep_deadlines).
-    let sweeper = store.clone();
-    tokio::spawn(async move {
-        let mut every = tokio::time::interval(Duration::from_secs(60));
-        loop {
-            every.tick().await;
-            match sweeper.sweep_deadlines(chrono::Utc::now()).await {
-                Ok(s) if s.overdue + s.due_soon > 0 => {
-                    tracing::info!(
-                        overdue = s.overdue,
-                        due_soon = s.due_soon,
-                        "deadlines swept"
-                    );
-                }
-                Ok(_) => {}
-                Err(e) => tracing::warn!(error = %e, "could not sweep deadlines"),
-            }
-        }
-    });
-
-    // The county's webhook: notices in the outbox are delivered, retried until they are.
-    let outbox = store.clone();
-    let client = webhook::client(config.webhook_private_networks)?;
-    tokio::spawn(async move {
-        let mut every = tokio::time::interval(Duration::from_secs(15));
-        loop {
-            every.tick().await;
-            if let Err(e) = webhook::deliver_due(&outbox, &client, chrono::Utc::now()).await {
-                tracing::warn!(error = %e, "could not deliver webhook notices");
-            }
-        }
-    });
-
-    let purger = store.clone();
-    tokio::spawn(async move {
-        let mut every = tokio::time::interval(Duration::from_secs(3600));
-        loop {
-            every.tick().await;
-            if let Err(e) = purger.purge_sessions().await {
-                tracing::warn!(error = %e, "could not purge expired sessions");
-            }
-        }
-    });
-
+    let jobs = jobs::Jobs::start(&store, webhook::client(config.webhook_private_networks)?);
     serve::serve(listener, app, shutdown_signal()).await;
+    jobs.stop().await;
     store.close().await;
     Ok(())
 }

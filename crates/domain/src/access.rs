@@ -3,7 +3,6 @@
 //! change within it. Out-of-scope objects are treated as missing by the layers above.
 
 use crate::invalid::Violation;
-use crate::org::GridKind;
 use crate::region::RegionCode;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
@@ -163,138 +162,15 @@ impl Scope {
     }
 }
 
-/// Just enough of a grid to decide who may change it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GridRef<'a> {
-    pub kind: GridKind,
-    pub region: &'a RegionCode,
-    pub department_id: Option<i64>,
-}
-
-/// Whether an account may change who holds the posts of a grid it can see.
-///
-/// County admins and the committee office manage every grid of their county; department staff
-/// manage their own department's grids; town staff the town, zone, park and village grids of
-/// their town (a department's grid in the town is the department's to staff). Leaders read only.
-pub fn may_manage_posts(role: Role, scope: &Scope, grid: &GridRef<'_>) -> bool {
-    match (role, scope) {
-        (_, Scope::All) => true,
-        (Role::CountyAdmin | Role::CommitteeOffice, Scope::Region { root }) => {
-            grid.region.is_within(root)
-        }
-        (Role::DepartmentStaff, Scope::Department { department_id, .. }) => {
-            grid.department_id == Some(*department_id)
-        }
-        (Role::TownStaff, Scope::Region { root }) => {
-            !grid.kind.belongs_to_department()
-                && grid.kind != GridKind::County
-                && grid.region.is_within(root)
-        }
-        _ => false,
-    }
-}
-
-/// Whether an account may add or edit divisions (towns, villages) and departments.
-pub fn may_manage_organisation(role: Role) -> bool {
-    matches!(role, Role::CountyAdmin | Role::CommitteeOffice)
-}
-
-/// Whether an account may register people (to appoint them to posts).
-pub fn may_register_people(role: Role) -> bool {
-    matches!(
-        role,
-        Role::CountyAdmin | Role::CommitteeOffice | Role::DepartmentStaff | Role::TownStaff
-    )
-}
-
-/// Whether an account may keep a unit's records in its scope — its major hazard sources, own
-/// grid, management systems and documents: supervisors, and the unit's own safety manager (the
-/// unit identifies its hazard sources and writes its systems). Leaders and village members read.
-pub fn may_keep_unit_records(role: Role, scope: &Scope) -> bool {
-    *scope == Scope::All
-        || matches!(
-            role,
-            Role::CountyAdmin
-                | Role::CommitteeOffice
-                | Role::DepartmentStaff
-                | Role::TownStaff
-                | Role::UnitManager
-        )
-}
-
 /// Whether an account must sign in with a second factor (等保 level 3: two kinds of proof for
 /// those who administer): the county administrator and the three separated administrators.
 pub fn must_use_second_factor(role: Role) -> bool {
     matches!(role, Role::CountyAdmin) || role.is_separated_admin()
 }
 
-/// Whether an account may read the audit log.
-pub fn may_read_audit(role: Role) -> bool {
-    matches!(role, Role::AuditAdmin)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn code(s: &str) -> RegionCode {
-        RegionCode::parse("c", s).unwrap()
-    }
-
-    #[test]
-    fn who_manages_which_grid() {
-        let county = code("610921000000");
-        let chengguan = code("610921100000");
-        let xuanwo = code("610921107000");
-        let village = code("610921100201");
-        let town_zone = GridRef {
-            kind: GridKind::TownZone,
-            region: &village,
-            department_id: None,
-        };
-        let dept_grid = GridRef {
-            kind: GridKind::DepartmentTown,
-            region: &chengguan,
-            department_id: Some(7),
-        };
-
-        let admin = Scope::Region {
-            root: county.clone(),
-        };
-        assert!(may_manage_posts(Role::CountyAdmin, &admin, &town_zone));
-        assert!(may_manage_posts(Role::CommitteeOffice, &admin, &dept_grid));
-        assert!(!may_manage_posts(Role::Leader, &admin, &town_zone));
-
-        let town = Scope::Region {
-            root: chengguan.clone(),
-        };
-        assert!(may_manage_posts(Role::TownStaff, &town, &town_zone));
-        assert!(!may_manage_posts(Role::TownStaff, &town, &dept_grid));
-        let other_town = Scope::Region { root: xuanwo };
-        assert!(!may_manage_posts(Role::TownStaff, &other_town, &town_zone));
-
-        let dept = Scope::Department {
-            county: county.clone(),
-            department_id: 7,
-        };
-        assert!(may_manage_posts(Role::DepartmentStaff, &dept, &dept_grid));
-        let other_dept = Scope::Department {
-            county,
-            department_id: 8,
-        };
-        assert!(!may_manage_posts(
-            Role::DepartmentStaff,
-            &other_dept,
-            &dept_grid
-        ));
-        assert!(!may_manage_posts(Role::DepartmentStaff, &dept, &town_zone));
-
-        assert!(!may_manage_posts(
-            Role::SystemAdmin,
-            &Scope::Administration,
-            &town_zone
-        ));
-    }
 
     #[test]
     fn the_three_administrators_see_no_supervision_data() {
@@ -302,7 +178,6 @@ mod tests {
             assert_eq!(role.is_separated_admin(), !role.sees_supervision_data());
             assert_eq!(Role::parse("role", role.as_str()), Ok(role));
         }
-        assert!(may_read_audit(Role::AuditAdmin));
         let second: Vec<Role> = Role::ALL
             .into_iter()
             .filter(|r| must_use_second_factor(*r))
@@ -316,9 +191,7 @@ mod tests {
                 Role::AuditAdmin
             ]
         );
-        assert!(!may_read_audit(Role::SystemAdmin));
         assert!(!may_manage_accounts(Role::AuditAdmin));
-        assert!(!may_manage_organisation(Role::Leader));
     }
 }
 
@@ -524,28 +397,6 @@ pub fn may_manage_accounts(role: Role) -> bool {
 #[cfg(test)]
 mod account_tests {
     use super::*;
-
-    #[test]
-    fn who_keeps_unit_records() {
-        let town = Scope::Region {
-            root: RegionCode::parse("c", "610921100000").unwrap(),
-        };
-        let keepers: Vec<Role> = Role::ALL
-            .into_iter()
-            .filter(|r| may_keep_unit_records(*r, &town))
-            .collect();
-        assert_eq!(
-            keepers,
-            [
-                Role::CountyAdmin,
-                Role::CommitteeOffice,
-                Role::DepartmentStaff,
-                Role::TownStaff,
-                Role::UnitManager
-            ]
-        );
-        assert!(may_keep_unit_records(Role::Leader, &Scope::All));
-    }
 
     fn refusal(password: &str, username: &str) -> Result<(), &'static str> {
         check_password("password", password, username).map_err(|v| {

@@ -8,6 +8,7 @@ pub mod hazard;
 pub mod invalid;
 pub mod org;
 pub mod plan;
+pub mod policy;
 pub mod region;
 pub mod tenure;
 pub mod time;

@@ -421,7 +421,7 @@ impl Store {
             _ => {}
         }
         errors.into_result()?;
-        let county = match (&input.scope_region_code, &input.county_code) {
+        let mut county = match (&input.scope_region_code, &input.county_code) {
             (Some(r), _) => RegionCode::parse("scope_region_code", r)?
                 .county()
                 .map(|c| c.to_string()),
@@ -439,17 +439,28 @@ impl Store {
                 return Err(Invalid::one("scope_region_code", "error.region_unknown").into());
             }
         }
+        // A department account works in its department's county.
         if let Some(id) = input.scope_department_id {
-            let known = conn
-                .scalar(
+            let found: Option<(String,)> = conn
+                .optional(
                     Query::select()
-                        .expr(Expr::col("id").count())
+                        .column("county_code")
                         .from("departments")
                         .and_where(Expr::col("id").eq(id)),
                 )
                 .await?;
-            if known == 0 {
-                return Err(Invalid::one("scope_department_id", "error.department_unknown").into());
+            match (found, &county) {
+                (Some((of_department,)), Some(given)) if of_department != *given => {
+                    return Err(
+                        Invalid::one("scope_department_id", "error.department_unknown").into(),
+                    );
+                }
+                (Some((of_department,)), _) => county = Some(of_department),
+                (None, _) => {
+                    return Err(
+                        Invalid::one("scope_department_id", "error.department_unknown").into(),
+                    );
+                }
             }
         }
         if role.is_separated_admin()

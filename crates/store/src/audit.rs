@@ -176,9 +176,8 @@ impl AuditFilter {
 
 /// Only the audit administrator (and the system itself) reads the log.
 fn may_read(actor: &Actor) -> Result<()> {
-    if safegrid_domain::access::may_read_audit(actor.role)
-        || actor.scope == safegrid_domain::access::Scope::All
-    {
+    use safegrid_domain::policy::{Object, Verb, may};
+    if may(actor, Verb::Read, Object::AuditLog) {
         Ok(())
     } else {
         Err(crate::StoreError::Forbidden)

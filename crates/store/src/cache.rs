@@ -366,7 +366,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_tally_too_old_is_not_handed_out_even_while_recounting() {
-        let (cache, recount, release, counted) = recounting_after(STALE_LIMIT).await;
+        let (cache, recount, release, _counted) = recounting_after(STALE_LIMIT).await;
         let waiting = {
             let cache = cache.clone();
             tokio::spawn(async move {

@@ -3,8 +3,8 @@
 
 use crate::{Page, PageRequest, Result, StoreError};
 use sea_query::{
-    Expr, InsertStatement, PostgresQueryBuilder, Query, SelectStatement, SqliteQueryBuilder,
-    UpdateStatement,
+    Expr, ExprTrait, InsertStatement, PostgresQueryBuilder, Query, SelectStatement,
+    SqliteQueryBuilder, UpdateStatement,
 };
 use sea_query_sqlx::SqlxBinder;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
@@ -283,29 +283,33 @@ impl Conn<'_> {
         }
     }
 
-    /// Inserts many `(text, id)` pairs into a two-column table: on PostgreSQL as two arrays in
-    /// one statement (`UNNEST`), on SQLite in multi-row statements. For derived rows such as
-    /// search terms, where hundreds of thousands arrive at once.
+    /// Inserts many `(text, id)` pairs of one county into a two-column table (with its
+    /// `county_code`): on PostgreSQL as two arrays in one statement (`UNNEST`), on SQLite in
+    /// multi-row statements. For derived rows such as search terms, where hundreds of
+    /// thousands arrive at once.
     pub(crate) async fn insert_pairs(
         &mut self,
         table: &'static str,
         columns: [&'static str; 2],
+        county: &str,
         rows: &[(String, i64)],
     ) -> Result<()> {
         match self {
             Conn::Sqlite(_) => {
                 for chunk in rows.chunks(10_000) {
                     let mut q = Query::insert();
-                    q.into_table(table).columns(columns);
+                    q.into_table(table)
+                        .columns([columns[0], columns[1], "county_code"]);
                     for (text, id) in chunk {
-                        q.values_panic([text.clone().into(), (*id).into()]);
+                        q.values_panic([text.clone().into(), (*id).into(), county.into()]);
                     }
                     self.insert(&q).await?;
                 }
             }
             Conn::Postgres(c) => {
                 let sql = format!(
-                    "INSERT INTO {table} ({}, {}) SELECT * FROM UNNEST($1::text[], $2::bigint[])",
+                    "INSERT INTO {table} ({}, {}, county_code) \
+                     SELECT r.*, $3 FROM UNNEST($1::text[], $2::bigint[]) AS r",
                     columns[0], columns[1]
                 );
                 for chunk in rows.chunks(100_000) {
@@ -314,6 +318,7 @@ impl Conn<'_> {
                     sqlx::query(AssertSqlSafe(sql.clone()))
                         .bind(texts)
                         .bind(ids)
+                        .bind(county)
                         .execute(&mut **c)
                         .await?;
                 }
@@ -471,4 +476,20 @@ impl Conn<'_> {
             Conn::Postgres(c) => sqlx::query(sql).execute(&mut **c).await?.rows_affected(),
         })
     }
+}
+
+/// The county of the row `id` of `table`, as a value to insert: a child row copies its
+/// parent's county key in the same statement, so the two cannot disagree.
+pub(crate) fn county_of(table: &'static str, id: i64) -> Expr {
+    Expr::SubQuery(
+        None,
+        Box::new(
+            Query::select()
+                .column("county_code")
+                .from(table)
+                .and_where(Expr::col("id").eq(id))
+                .to_owned()
+                .into(),
+        ),
+    )
 }

@@ -1,6 +1,7 @@
 //! Scope filters as query conditions: the one place that turns a `Scope` into SQL.
 
 use safegrid_domain::access::Scope;
+use safegrid_domain::region::{RegionCode, RegionLevel};
 use sea_query::{Cond, Expr, ExprTrait};
 
 /// Rows whose region column lies in the scope's region subtree.
@@ -47,24 +48,35 @@ pub(crate) fn nothing() -> Cond {
     Cond::all().add(Expr::val(1).eq(0))
 }
 
+/// Rows of a table keyed by `county_code`, `town_code` and `region_code` (units, hazards) that
+/// lie in a division's subtree: at county, town and village level one equality, so an index
+/// led by that key can also walk the rows in the ledger's order (a range over village codes
+/// cannot); above county level a range over county codes.
+pub(crate) fn division(root: &RegionCode, alias: &'static str) -> Cond {
+    let key = match root.level() {
+        RegionLevel::Province | RegionLevel::City => {
+            let (low, high) = root.subtree_bounds();
+            return Cond::all().add(Expr::col((alias, "county_code")).between(low, high));
+        }
+        RegionLevel::County => "county_code",
+        RegionLevel::Town => "town_code",
+        RegionLevel::Village => "region_code",
+    };
+    Cond::all().add(Expr::col((alias, key)).eq(root.as_str()))
+}
+
 /// Units the scope may see: a county's all (those not yet placed in a village too), a town's
 /// or village's by their village, a department's by supervision, a unit manager's own.
 pub(crate) fn units(scope: &Scope) -> Cond {
     match scope {
         Scope::All => Cond::all(),
-        Scope::Region { root } if root.level() <= safegrid_domain::region::RegionLevel::County => {
-            match root.county() {
-                Some(county) => {
-                    Cond::all().add(Expr::col(("u", "county_code")).eq(county.as_str()))
-                }
-                None => {
-                    let (low, high) = root.subtree_bounds();
-                    Cond::all().add(Expr::col(("u", "county_code")).between(low, high))
-                }
-            }
-        }
-        Scope::Region { .. } => region_column(scope, ("u", "region_code")),
-        Scope::Department { department_id, .. } => Cond::all().add(supervised_by(*department_id)),
+        Scope::Region { root } => division(root, "u"),
+        Scope::Department {
+            department_id,
+            county,
+        } => Cond::all()
+            .add(Expr::col(("u", "county_code")).eq(county.as_str()))
+            .add(supervised_by(*department_id)),
         Scope::Unit { unit_id, .. } => Cond::all().add(Expr::col(("u", "id")).eq(*unit_id)),
         Scope::Administration => nothing(),
     }
@@ -100,18 +112,19 @@ pub(crate) fn hazard_unit_supervised_by(department_id: i64) -> Expr {
 pub(crate) fn hazards(scope: &Scope) -> Cond {
     match scope {
         Scope::All => Cond::all(),
-        Scope::Region { root } if root.level() <= safegrid_domain::region::RegionLevel::County => {
-            match root.county() {
-                Some(county) => {
-                    Cond::all().add(Expr::col(("h", "county_code")).eq(county.as_str()))
-                }
-                None => region_column(scope, ("h", "region_code")),
-            }
-        }
-        Scope::Region { .. } => region_column(scope, ("h", "region_code")),
-        Scope::Department { department_id, .. } => Cond::any()
-            .add(Expr::col(("h", "department_id")).eq(*department_id))
-            .add(hazard_unit_supervised_by(*department_id)),
+        Scope::Region { root } => division(root, "h"),
+        // Within its county (so the county's indexes serve it): those it was referred, and
+        // those of the units it supervises.
+        Scope::Department {
+            department_id,
+            county,
+        } => Cond::all()
+            .add(Expr::col(("h", "county_code")).eq(county.as_str()))
+            .add(
+                Cond::any()
+                    .add(Expr::col(("h", "department_id")).eq(*department_id))
+                    .add(hazard_unit_supervised_by(*department_id)),
+            ),
         Scope::Unit { unit_id, .. } => Cond::all().add(Expr::col(("h", "unit_id")).eq(*unit_id)),
         Scope::Administration => nothing(),
     }

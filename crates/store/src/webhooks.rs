@@ -7,8 +7,9 @@ use crate::audit::{self, Event, now};
 use crate::db::{Conn, Store};
 use crate::{Result, StoreError, settings};
 use chrono::{DateTime, Utc};
-use safegrid_domain::access::{Actor, Role};
+use safegrid_domain::access::Actor;
 use safegrid_domain::invalid::{Invalid, Violation};
+use safegrid_domain::policy::{Object, Verb, may};
 use safegrid_domain::webhook::{MAX_ATTEMPTS, backoff, check_url, check_url_allowing_private};
 use sea_query::{Expr, ExprTrait, Order, Query};
 use serde::{Deserialize, Serialize};
@@ -98,14 +99,10 @@ pub(crate) async fn enqueue(
     Ok(())
 }
 
-fn may_set(actor: &Actor) -> bool {
-    matches!(actor.role, Role::CountyAdmin | Role::CommitteeOffice)
-}
-
 impl Store {
     /// The county's webhook, for those who may set it (its address is not for every account).
     pub async fn webhook_settings(&self, actor: &Actor) -> Result<WebhookSettings> {
-        if !may_set(actor) {
+        if !may(actor, Verb::Write, Object::Webhook) {
             return Err(StoreError::Forbidden);
         }
         let county = actor.scope.county().ok_or(StoreError::NotFound)?;
@@ -123,7 +120,7 @@ impl Store {
 
     /// Sets the county's webhook. The secret is required the first time and kept after.
     pub async fn set_webhook(&self, actor: &Actor, input: WebhookInput) -> Result<WebhookSettings> {
-        if !may_set(actor) {
+        if !may(actor, Verb::Write, Object::Webhook) {
             return Err(StoreError::Forbidden);
         }
         let county = actor.scope.county().ok_or(StoreError::Forbidden)?;
@@ -194,7 +191,7 @@ impl Store {
         actor: &Actor,
         limit: u64,
     ) -> Result<Vec<DeliveryRecord>> {
-        if !may_set(actor) {
+        if !may(actor, Verb::Write, Object::Webhook) {
             return Err(StoreError::Forbidden);
         }
         let county = actor.scope.county().ok_or(StoreError::Forbidden)?;

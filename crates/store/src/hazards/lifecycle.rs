@@ -4,7 +4,7 @@
 
 use super::{Hazard, detail, find};
 use crate::audit::{self, Event, now};
-use crate::db::{Conn, Store};
+use crate::db::{Conn, Store, county_of};
 use crate::units::find_unit;
 use crate::{Result, StoreError};
 use safegrid_domain::access::Actor;
@@ -91,6 +91,7 @@ pub(crate) async fn record_event(
                 "from_state",
                 "to_state",
                 "comment",
+                "county_code",
             ])
             .values_panic([
                 hazard.into(),
@@ -101,6 +102,7 @@ pub(crate) async fn record_event(
                 from.map(State::as_str).into(),
                 to.as_str().into(),
                 comment.into(),
+                county_of("hazards", hazard),
             ]),
     )
     .await?;
@@ -266,6 +268,7 @@ impl Store {
             values.extend(parts.into_iter().map(Expr::from));
             values.push(now().into());
             values.push(actor.account_id.into());
+            values.push(county_of("hazards", id));
             conn.insert(
                 Query::insert()
                     .into_table("hazard_plans")
@@ -279,6 +282,7 @@ impl Store {
                         "safety_measures",
                         "submitted_at",
                         "submitted_by",
+                        "county_code",
                     ])
                     .values_panic(values),
             )

@@ -30,6 +30,7 @@ use safegrid_domain::invalid::{Invalid, Violation, optional_text, required_text}
 use safegrid_domain::region::{RegionCode, RegionLevel};
 use safegrid_domain::tenure::parse_date;
 use safegrid_domain::time::local_date;
+use safegrid_domain::unit::grade::Grade;
 use sea_query::{Cond, Expr, ExprTrait, JoinType, Order, Query, SelectStatement};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -255,27 +256,33 @@ impl HazardFilter {
     fn condition(&self, today: NaiveDate) -> Result<Cond> {
         let mut c = Cond::all();
         let some = |v: &Option<String>| v.clone().filter(|s| !s.trim().is_empty());
+        // Every closed set is checked: an unknown value is refused, naming its field, rather
+        // than matching nothing.
         if let Some(s) = some(&self.state) {
-            c = c.add(Expr::col(("h", "state")).eq(s));
+            let state =
+                State::parse(s.trim()).ok_or_else(|| Violation::new("state", "error.choice"))?;
+            c = c.add(Expr::col(("h", "state")).eq(state.as_str()));
         }
         if let Some(l) = some(&self.level) {
-            c = c.add(Expr::col(("h", "level")).eq(l));
+            let level = HazardLevel::parse("level", &l)?;
+            c = c.add(Expr::col(("h", "level")).eq(level.as_str()));
         }
         if let Some(s) = some(&self.source) {
-            c = c.add(Expr::col(("h", "source")).eq(s));
+            let source = HazardSource::parse("source", &s)?;
+            c = c.add(Expr::col(("h", "source")).eq(source.as_str()));
         }
         if let Some(s) = some(&self.sector) {
-            c = c.add(Expr::col(("u", "sector_code")).eq(s));
+            c = c.add(Expr::col(("u", "sector_code")).eq(s.trim()));
         }
         if let Some(g) = some(&self.grade) {
-            c = c.add(Expr::col(("u", "supervision_grade")).eq(g));
+            let grade = Grade::parse("grade", &g)?;
+            c = c.add(Expr::col(("u", "supervision_grade")).eq(grade.as_str()));
         }
         if let Some(u) = self.unit {
             c = c.add(Expr::col(("h", "unit_id")).eq(u));
         }
         if let Some(r) = some(&self.region) {
-            let (low, high) = RegionCode::parse("region", &r)?.subtree_bounds();
-            c = c.add(Expr::col(("h", "region_code")).between(low, high));
+            c = c.add(scope::division(&RegionCode::parse("region", &r)?, "h"));
         }
         if let Some(d) = self.department {
             c = c.add(

@@ -13,7 +13,7 @@ use safegrid_domain::access::Actor;
 use safegrid_domain::hazard::lifecycle::State;
 use safegrid_domain::region::RegionCode;
 use safegrid_domain::time::local_date;
-use sea_query::{Cond, Expr, ExprTrait, JoinType, Order, Query};
+use sea_query::{Cond, Expr, ExprTrait, JoinType, Order, Query, SelectStatement};
 use serde::Serialize;
 use sqlx::FromRow;
 
@@ -82,19 +82,14 @@ pub(crate) async fn notify(
         .expr(Expr::val(h.id))
         .expr(Expr::val(kind))
         .expr(Expr::val(now()))
+        .expr(Expr::val(h.county_code.as_str()))
         .from("accounts")
         .and_where(Expr::col("disabled").eq(false))
         .cond_where(who);
     if let Some(me) = actor.account_id {
         recipients.and_where(Expr::col("id").ne(me));
     }
-    let insert = Query::insert()
-        .into_table("notifications")
-        .columns(["account_id", "hazard_id", "kind", "created_at"])
-        .select_from(recipients)
-        .map_err(|e| std::io::Error::other(e.to_string()))?
-        .to_owned();
-    conn.insert(&insert).await?;
+    insert_notifications(conn, recipients).await?;
     // And to the county's own platform, if it forwards notices.
     crate::webhooks::enqueue(
         conn,
@@ -129,16 +124,29 @@ pub(crate) async fn notify_reporter(
         .expr(Expr::val(hazard))
         .expr(Expr::val(kind))
         .expr(Expr::val(now()))
+        .column("county_code")
         .from("hazards")
         .and_where(Expr::col("id").eq(hazard))
         .and_where(Expr::col("reported_by").is_not_null());
     if let Some(me) = actor.account_id {
         reporter.and_where(Expr::col("reported_by").ne(me));
     }
+    insert_notifications(conn, reporter).await?;
+    Ok(())
+}
+
+/// Writes one notification per row of `rows`: (account, hazard, kind, created at, county).
+async fn insert_notifications(conn: &mut Conn<'_>, rows: SelectStatement) -> Result<()> {
     let insert = Query::insert()
         .into_table("notifications")
-        .columns(["account_id", "hazard_id", "kind", "created_at"])
-        .select_from(reporter)
+        .columns([
+            "account_id",
+            "hazard_id",
+            "kind",
+            "created_at",
+            "county_code",
+        ])
+        .select_from(rows)
         .map_err(|e| std::io::Error::other(e.to_string()))?
         .to_owned();
     conn.insert(&insert).await?;

@@ -121,6 +121,7 @@ impl Store {
                         "size_bytes",
                         "uploaded_at",
                         "uploaded_by",
+                        "county_code",
                     ])
                     .values_panic([
                         new.hazard_id.into(),
@@ -132,6 +133,7 @@ impl Store {
                         size.into(),
                         now().into(),
                         actor.account_id.into(),
+                        h.county_code.as_str().into(),
                     ])
                     .returning_col("id"),
             )

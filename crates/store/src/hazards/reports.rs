@@ -276,7 +276,11 @@ impl Store {
         conn.insert(
             Query::insert()
                 .into_table("hazard_reports")
-                .columns(REPORT_COLUMNS.into_iter().chain(["submitted_by"]))
+                .columns(
+                    REPORT_COLUMNS
+                        .into_iter()
+                        .chain(["submitted_by", "county_code"]),
+                )
                 .values_panic([
                     unit.into(),
                     period.code().into(),
@@ -290,6 +294,7 @@ impl Store {
                     principal.clone().into(),
                     now().into(),
                     actor.account_id.into(),
+                    u.county_code.as_str().into(),
                 ]),
         )
         .await
@@ -328,8 +333,7 @@ impl Store {
             .add(scope::units(&actor.scope))
             .add(Expr::col(("u", "status")).eq("operating"));
         if let Some(r) = filter.region.as_deref().filter(|r| !r.is_empty()) {
-            let (low, high) = RegionCode::parse("region", r)?.subtree_bounds();
-            base = base.add(Expr::col(("u", "region_code")).between(low, high));
+            base = base.add(scope::division(&RegionCode::parse("region", r)?, "u"));
         }
         if let Some(d) = filter.department {
             base = base.add(scope::supervised_by(d));

@@ -1,9 +1,10 @@
 use crate::audit::{self, Event, now};
 use crate::db::{Conn, Store};
 use crate::{Department, DepartmentSector, Result, StoreError, scope};
-use safegrid_domain::access::{Actor, may_manage_organisation};
+use safegrid_domain::access::Actor;
 use safegrid_domain::invalid::{Invalid, Violation, required_text};
 use safegrid_domain::org::GridKind;
+use safegrid_domain::policy::{Object, Verb, may};
 use safegrid_domain::region::{RegionCode, RegionLevel};
 use sea_query::{Expr, ExprTrait, JoinType, Order, Query, SelectStatement};
 use serde_json::json;
@@ -50,6 +51,21 @@ impl Store {
         c.conn().all(&q).await
     }
 
+    /// The departments an account administrator may give accounts to: those of every county
+    /// the deployment serves (its administrators set up the accounts of all of them), and to
+    /// nobody else.
+    pub async fn departments_to_assign(&self, actor: &Actor) -> Result<Vec<Department>> {
+        if !may(actor, Verb::Write, Object::Account) {
+            return Err(crate::StoreError::Forbidden);
+        }
+        let mut q = department_select();
+        q.order_by(("d", "county_code"), Order::Asc)
+            .order_by(("d", "sort_order"), Order::Asc)
+            .order_by(("d", "id"), Order::Asc);
+        let mut c = self.read().await?;
+        c.conn().all(&q).await
+    }
+
     pub async fn department(&self, actor: &Actor, id: i64) -> Result<Department> {
         let mut q = department_select();
         q.and_where(Expr::col(("d", "id")).eq(id))
@@ -89,7 +105,7 @@ impl Store {
         actor: &Actor,
         input: NewDepartment,
     ) -> Result<Department> {
-        if !may_manage_organisation(actor.role) {
+        if !may(actor, Verb::Write, Object::Organisation) {
             return Err(StoreError::Forbidden);
         }
         let mut errors = Invalid::default();
@@ -158,8 +174,8 @@ impl Store {
             conn.insert(
                 Query::insert()
                     .into_table("department_sectors")
-                    .columns(["department_id", "sector_code"])
-                    .values_panic([id.into(), sector.as_str().into()]),
+                    .columns(["department_id", "sector_code", "county_code"])
+                    .values_panic([id.into(), sector.as_str().into(), county.as_str().into()]),
             )
             .await?;
         }

@@ -340,13 +340,21 @@ pub(crate) async fn insert_grid(
         conn.insert(
             Query::insert()
                 .into_table("posts")
-                .columns(["grid_id", "kind", "required", "seats", "sort_order"])
+                .columns([
+                    "grid_id",
+                    "kind",
+                    "required",
+                    "seats",
+                    "sort_order",
+                    "county_code",
+                ])
                 .values_panic([
                     id.into(),
                     rule.post.as_str().into(),
                     rule.required.into(),
                     rule.seats.into(),
                     i32::try_from(i).unwrap_or(0).into(),
+                    county.into(),
                 ]),
         )
         .await?;

@@ -4,8 +4,9 @@
 use crate::audit::{self, Event};
 use crate::db::Store;
 use crate::{Leadership, LeadershipMember, LeadershipOffice, Portfolio, Result, StoreError, scope};
-use safegrid_domain::access::{Actor, may_manage_organisation};
+use safegrid_domain::access::Actor;
 use safegrid_domain::invalid::{Invalid, optional_text, required_text};
+use safegrid_domain::policy::{Object, Verb, may};
 use sea_query::{Expr, ExprTrait, JoinType, Order, Query};
 use serde_json::json;
 
@@ -120,7 +121,7 @@ impl Store {
         actor: &Actor,
         input: NewLeadershipMember,
     ) -> Result<i64> {
-        if !may_manage_organisation(actor.role) {
+        if !may(actor, Verb::Write, Object::Organisation) {
             return Err(StoreError::Forbidden);
         }
         let mut errors = Invalid::default();
@@ -179,8 +180,12 @@ impl Store {
             conn.insert(
                 Query::insert()
                     .into_table("portfolios")
-                    .columns(["member_id", "department_id"])
-                    .values_panic([id.into(), (*department).into()]),
+                    .columns(["member_id", "department_id", "county_code"])
+                    .values_panic([
+                        id.into(),
+                        (*department).into(),
+                        input.county_code.as_str().into(),
+                    ]),
             )
             .await?;
         }
@@ -203,7 +208,7 @@ impl Store {
 
     /// Sets the department that hosts the leadership group's office, and its director.
     pub async fn set_leadership_office(&self, actor: &Actor, input: NewOffice) -> Result<()> {
-        if !may_manage_organisation(actor.role) {
+        if !may(actor, Verb::Write, Object::Organisation) {
             return Err(StoreError::Forbidden);
         }
         let department =

@@ -1,8 +1,9 @@
 use crate::audit::{self, Event, now};
 use crate::db::{Conn, Store};
 use crate::{Page, PageRequest, Person, Result, StoreError, scope};
-use safegrid_domain::access::{Actor, Scope, may_register_people};
+use safegrid_domain::access::{Actor, Scope};
 use safegrid_domain::invalid::{Invalid, optional_phone, optional_text, required_text};
+use safegrid_domain::policy::{Object, Verb, may};
 use safegrid_domain::region::RegionCode;
 use sea_query::{Cond, Expr, ExprTrait, Order, Query, SelectStatement};
 use serde_json::json;
@@ -110,7 +111,7 @@ pub(crate) async fn insert_person(
     actor: &Actor,
     input: NewPerson,
 ) -> Result<i64> {
-    if !may_register_people(actor.role) && actor.scope != Scope::All {
+    if !may(actor, Verb::Write, Object::Person) {
         return Err(StoreError::Forbidden);
     }
     let mut errors = Invalid::default();

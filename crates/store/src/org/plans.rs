@@ -4,9 +4,10 @@ use crate::audit::{self, Event, now};
 use crate::db::Store;
 use crate::{Result, StoreError, scope};
 use chrono::NaiveDate;
-use safegrid_domain::access::{Actor, Role, Scope, may_manage_organisation};
+use safegrid_domain::access::{Actor, Role, Scope};
 use safegrid_domain::invalid::{Invalid, Violation, optional_text, required_text};
 use safegrid_domain::plan::plan_state;
+use safegrid_domain::policy::{Object, Verb, may};
 use safegrid_domain::region::{RegionCode, RegionLevel};
 use safegrid_domain::tenure::parse_date;
 use sea_query::{Expr, ExprTrait, OnConflict, Order, Query};
@@ -208,7 +209,8 @@ impl Store {
             (Scope::Region { root }, Role::TownStaff) if root.level() == RegionLevel::Town => {
                 (None, Some(root.to_string()))
             }
-            (_, role) if may_manage_organisation(role) || actor.scope == Scope::All => {
+            // The county files for any department or town.
+            _ if may(actor, Verb::Write, Object::Organisation) => {
                 match (
                     input.department_id,
                     input.region_code.as_deref().filter(|s| !s.is_empty()),
@@ -311,7 +313,7 @@ impl Store {
 
     /// Sets the county's deadline for filing grid plans.
     pub async fn set_plan_deadline(&self, actor: &Actor, due_on: &str) -> Result<NaiveDate> {
-        if !may_manage_organisation(actor.role) {
+        if !may(actor, Verb::Write, Object::PlanDeadline) {
             return Err(StoreError::Forbidden);
         }
         let due = parse_date("due_on", due_on)?;

@@ -4,12 +4,13 @@
 use super::grids::find_grid;
 use super::people::{NewPerson, find_person, insert_person};
 use crate::audit::{self, Event};
-use crate::db::{Conn, Store};
+use crate::db::{Conn, Store, county_of};
 use crate::{Grid, Holding, Post, Result, StoreError};
 use chrono::NaiveDate;
-use safegrid_domain::access::{Actor, GridRef, may_manage_posts};
+use safegrid_domain::access::Actor;
 use safegrid_domain::invalid::{Invalid, Violation, optional_text};
 use safegrid_domain::org::GridKind;
+use safegrid_domain::policy::{GridRef, may_manage_posts};
 use safegrid_domain::region::RegionCode;
 use safegrid_domain::tenure::{Tenure, parse_date};
 use sea_query::{Cond, Expr, ExprTrait, JoinType, LockType, Query};
@@ -75,7 +76,7 @@ async fn post_for_change(conn: &mut Conn<'_>, actor: &Actor, post_id: i64) -> Re
         region: &region,
         department_id: grid.department_id,
     };
-    if !may_manage_posts(actor.role, &actor.scope, &grid_ref) {
+    if !may_manage_posts(actor, &grid_ref) {
         return Err(StoreError::Forbidden);
     }
     Ok((post, grid))
@@ -145,6 +146,7 @@ async fn insert_holding(
                 "note",
                 "created_at",
                 "created_by",
+                "county_code",
             ])
             .values_panic([
                 post_id.into(),
@@ -154,6 +156,7 @@ async fn insert_holding(
                 note.into(),
                 audit::now().into(),
                 actor.account_id.into(),
+                county_of("posts", post_id),
             ])
             .returning_col("id"),
     )

@@ -1,9 +1,10 @@
 use crate::audit::{self, Event, now};
 use crate::db::{Conn, Store};
 use crate::{Region, RegionNode, Result, StoreError, scope};
-use safegrid_domain::access::{Actor, may_manage_organisation};
+use safegrid_domain::access::Actor;
 use safegrid_domain::invalid::{Invalid, required_text};
 use safegrid_domain::org::GridKind;
+use safegrid_domain::policy::{Object, Verb, may};
 use safegrid_domain::region::{RegionCode, RegionKind, RegionLevel, check_child};
 use sea_query::{Expr, ExprTrait, Order, Query, SelectStatement};
 use serde_json::json;
@@ -132,7 +133,7 @@ impl Store {
     /// Adds a division under its parent, with the grids such a division has (a town its town
     /// grid and the departments' grids for it; a village its village grid and town zone).
     pub async fn create_region(&self, actor: &Actor, input: NewRegion) -> Result<Region> {
-        if !may_manage_organisation(actor.role) {
+        if !may(actor, Verb::Write, Object::Organisation) {
             return Err(StoreError::Forbidden);
         }
         let mut errors = Invalid::default();

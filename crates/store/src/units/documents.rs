@@ -9,8 +9,9 @@ use crate::audit::{self, Event, now};
 use crate::db::{Conn, Store};
 use crate::{Result, StoreError, scope};
 use chrono::{DateTime, Utc};
-use safegrid_domain::access::{Actor, may_keep_unit_records};
+use safegrid_domain::access::Actor;
 use safegrid_domain::invalid::{Violation, optional_text, required_text};
+use safegrid_domain::policy::{Object, Verb, may};
 use safegrid_domain::unit::documents::{
     DocumentKind, accepted_extension, check_size, clean_file_name,
 };
@@ -143,7 +144,7 @@ impl Store {
 
     /// Puts a document on the unit's file.
     pub async fn add_document(&self, actor: &Actor, new: NewDocument) -> Result<Document> {
-        if !may_keep_unit_records(actor.role, &actor.scope) {
+        if !may(actor, Verb::Write, Object::UnitRecord) {
             return Err(StoreError::Forbidden);
         }
         let kind = DocumentKind::parse("kind", &new.kind)?;
@@ -206,6 +207,7 @@ impl Store {
                         "sha256",
                         "uploaded_at",
                         "uploaded_by",
+                        "county_code",
                     ])
                     .values_panic([
                         new.unit_id.into(),
@@ -220,6 +222,7 @@ impl Store {
                         sha.clone().into(),
                         now().into(),
                         actor.account_id.into(),
+                        unit.county_code.as_str().into(),
                     ])
                     .returning_col("id"),
             )
@@ -249,7 +252,7 @@ impl Store {
         id: i64,
         reason: Option<&str>,
     ) -> Result<Document> {
-        if !may_keep_unit_records(actor.role, &actor.scope) {
+        if !may(actor, Verb::Write, Object::UnitRecord) {
             return Err(StoreError::Forbidden);
         }
         let reason = required_text("reason", reason.unwrap_or_default(), 200)?;

@@ -6,10 +6,11 @@ use super::history;
 use crate::audit::{self, Event};
 use crate::db::{Conn, Store};
 use crate::{Result, StoreError};
-use safegrid_domain::access::{Actor, Role, Scope};
+use safegrid_domain::access::{Actor, Scope};
 use safegrid_domain::hazard::HazardLevel;
 use safegrid_domain::hazard::lifecycle::State;
 use safegrid_domain::invalid::{Invalid, Violation};
+use safegrid_domain::policy::{Object, Verb, may};
 use safegrid_domain::unit::grade::{Grade, GradeFacts, GradeRule, Reason, suggest};
 use sea_query::{Expr, ExprTrait, Query};
 use serde_json::json;
@@ -162,9 +163,8 @@ impl Store {
 
     /// Sets the county's grading rule and grades every unit of the county again by it.
     pub async fn set_grade_rule(&self, actor: &Actor, rule: GradeRule) -> Result<u64> {
-        if !matches!(actor.role, Role::CountyAdmin | Role::CommitteeOffice)
-            || matches!(actor.scope, Scope::All)
-        {
+        // The system has no county of its own to set a rule for.
+        if !may(actor, Verb::Write, Object::GradeRule) || matches!(actor.scope, Scope::All) {
             return Err(StoreError::Forbidden);
         }
         let county = actor.scope.county().ok_or(StoreError::Forbidden)?;

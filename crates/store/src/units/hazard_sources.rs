@@ -5,11 +5,12 @@
 
 use super::{find_unit, grading};
 use crate::audit::{self, Event, now};
-use crate::db::{Conn, Store};
+use crate::db::{Conn, Store, county_of};
 use crate::{Page, PageRequest, Result, StoreError, scope};
 use chrono::{DateTime, NaiveDate, Utc};
-use safegrid_domain::access::{Actor, may_keep_unit_records};
+use safegrid_domain::access::Actor;
 use safegrid_domain::invalid::{Invalid, Violation, optional_text, required_text};
+use safegrid_domain::policy::{Object, Verb, may};
 use safegrid_domain::region::RegionCode;
 use safegrid_domain::tenure::parse_date;
 use safegrid_domain::time::today;
@@ -282,8 +283,7 @@ fn check(input: &HazardSourceInput) -> Result<Checked, Invalid> {
 impl HazardSourceFilter {
     fn apply(&self, q: &mut SelectStatement) -> Result<()> {
         if let Some(region) = self.region.as_deref().filter(|s| !s.is_empty()) {
-            let (low, high) = RegionCode::parse("region", region)?.subtree_bounds();
-            q.and_where(Expr::col(("u", "region_code")).between(low, high));
+            q.cond_where(scope::division(&RegionCode::parse("region", region)?, "u"));
         }
         if let Some(d) = self.department {
             q.and_where(scope::supervised_by(d));
@@ -377,7 +377,7 @@ impl Store {
         actor: &Actor,
         input: HazardSourceInput,
     ) -> Result<HazardSourceDetail> {
-        if !may_keep_unit_records(actor.role, &actor.scope) {
+        if !may(actor, Verb::Write, Object::UnitRecord) {
             return Err(StoreError::Forbidden);
         }
         let unit_id = input
@@ -402,7 +402,8 @@ impl Store {
                         COLUMNS[1..]
                             .iter()
                             .copied()
-                            .filter(|c| !matches!(*c, "retired_at" | "retired_reason")),
+                            .filter(|c| !matches!(*c, "retired_at" | "retired_reason"))
+                            .chain(["county_code"]),
                     )
                     .values_panic([
                         unit_id.into(),
@@ -419,6 +420,7 @@ impl Store {
                         checked.measures.clone().into(),
                         at.into(),
                         at.into(),
+                        county_of("units", unit_id),
                     ])
                     .returning_col("id"),
             )
@@ -453,7 +455,7 @@ impl Store {
         patch: HazardSourceInput,
     ) -> Result<HazardSourceDetail> {
         let before = self.hazard_source(actor, id).await?;
-        if !may_keep_unit_records(actor.role, &actor.scope) {
+        if !may(actor, Verb::Write, Object::UnitRecord) {
             return Err(StoreError::Forbidden);
         }
         let old = &before.source;
@@ -550,7 +552,7 @@ impl Store {
         reason: Option<&str>,
     ) -> Result<HazardSourceDetail> {
         let before = self.hazard_source(actor, id).await?;
-        if !may_keep_unit_records(actor.role, &actor.scope) {
+        if !may(actor, Verb::Write, Object::UnitRecord) {
             return Err(StoreError::Forbidden);
         }
         if before.source.retired_at.is_some() {
@@ -624,6 +626,7 @@ async fn write_substances(conn: &mut Conn<'_>, id: i64, checked: &Checked) -> Re
         "q",
         "critical_q",
         "beta",
+        "county_code",
     ]);
     for (i, (name, cas, s)) in checked.substances.iter().enumerate() {
         q.values_panic([
@@ -634,6 +637,7 @@ async fn write_substances(conn: &mut Conn<'_>, id: i64, checked: &Checked) -> Re
             s.q.into(),
             s.critical_q.into(),
             s.beta.into(),
+            county_of("hazard_sources", id),
         ]);
     }
     conn.insert(&q).await?;

@@ -2,11 +2,12 @@
 //! unit, placed in its village and its departments' grids, graded A/B/C by the county's rule.
 
 use crate::audit::{self, Event, now};
-use crate::db::{Conn, Store};
+use crate::db::{Conn, Store, county_of};
 use crate::{Page, PageRequest, Result, StoreError, scope};
 use chrono::{DateTime, Utc};
-use safegrid_domain::access::{Actor, Role, Scope};
+use safegrid_domain::access::{Actor, Scope};
 use safegrid_domain::invalid::{Invalid, Violation, optional_phone, optional_text, required_text};
+use safegrid_domain::policy::{Object, Verb, may};
 use safegrid_domain::region::{RegionCode, RegionLevel};
 use safegrid_domain::unit::grade::{Grade, GradeRule, Reason};
 use safegrid_domain::unit::industry::parse_industry;
@@ -238,16 +239,7 @@ impl UnitFilter {
         }
         if let Some(region) = self.region.as_deref().filter(|s| !s.is_empty()) {
             match RegionCode::parse("region", region) {
-                Ok(code) if code.level() <= RegionLevel::County => {
-                    cond = cond.add(
-                        Expr::col(("u", "county_code"))
-                            .eq(code.county().map(|c| c.to_string()).unwrap_or_default()),
-                    )
-                }
-                Ok(code) => {
-                    let (low, high) = code.subtree_bounds();
-                    cond = cond.add(Expr::col(("u", "region_code")).between(low, high));
-                }
+                Ok(code) => cond = cond.add(scope::division(&code, "u")),
                 Err(_) => cond = cond.add(scope::nothing()),
             }
         }
@@ -268,15 +260,6 @@ impl UnitFilter {
         }
         cond
     }
-}
-
-/// Whether a role may add and change units in its scope.
-fn may_edit_units(actor: &Actor) -> bool {
-    actor.scope == Scope::All
-        || matches!(
-            actor.role,
-            Role::CountyAdmin | Role::CommitteeOffice | Role::DepartmentStaff | Role::TownStaff
-        )
 }
 
 /// The checked values of a unit, ready to store.
@@ -511,12 +494,12 @@ impl Store {
         let mut indexed = 0u64;
         let mut after = 0i64;
         loop {
-            let batch: Vec<(i64, String, Option<String>)> = {
+            let batch: Vec<(i64, String, Option<String>, String)> = {
                 let mut c = self.read().await?;
                 c.conn()
                     .all(
                         Query::select()
-                            .columns(["id", "name", "address"])
+                            .columns(["id", "name", "address", "county_code"])
                             .from_as("units", "u")
                             .and_where(Expr::col(("u", "id")).gt(after))
                             .and_where(
@@ -538,14 +521,18 @@ impl Store {
             after = last.0;
             let mut tx = self.write().await?;
             let mut conn = tx.conn();
-            let mut follow = FollowUps::default();
-            for (id, name, address) in &batch {
+            let mut by_county: std::collections::BTreeMap<&str, FollowUps> = Default::default();
+            for (id, name, address, county) in &batch {
                 let texts = [name.as_str(), address.as_deref().unwrap_or_default()];
-                follow
+                by_county
+                    .entry(county)
+                    .or_insert_with(|| FollowUps::new(county))
                     .terms
                     .extend(search_terms(&texts).into_iter().map(|t| (t, *id)));
             }
-            follow.flush(&mut conn, &Actor::system()).await?;
+            for follow in by_county.values_mut() {
+                follow.flush(&mut conn, &Actor::system()).await?;
+            }
             tx.commit().await?;
             indexed += batch.len() as u64;
         }
@@ -629,7 +616,7 @@ impl Store {
     /// Adds a unit to the census. Refuses a second unit with the same USCC, or with the same
     /// name at the same address.
     pub async fn create_unit(&self, actor: &Actor, input: UnitInput) -> Result<UnitDetail> {
-        if !may_edit_units(actor) {
+        if !may(actor, Verb::Write, Object::Unit) {
             return Err(StoreError::Forbidden);
         }
         let checked = check(&input)?;
@@ -665,7 +652,7 @@ impl Store {
         patch: UnitInput,
     ) -> Result<UnitDetail> {
         let before = self.unit(actor, id).await?;
-        if !may_edit_units(actor) {
+        if !may(actor, Verb::Write, Object::Unit) {
             return Err(StoreError::Forbidden);
         }
         let u = &before.unit;
@@ -774,18 +761,12 @@ impl Store {
                 .and_where(Expr::col("unit_id").eq(id)),
         )
         .await?;
-        let mut terms = FollowUps::default();
-        terms.add_terms(id, &checked);
-        terms.flush(&mut conn, actor).await?;
-        for d in &supervising {
-            conn.insert(
-                Query::insert()
-                    .into_table("unit_departments")
-                    .columns(["unit_id", "department_id"])
-                    .values_panic([id.into(), (*d).into()]),
-            )
-            .await?;
-        }
+        let mut follow = FollowUps::new(&u.county_code);
+        follow.add_terms(id, &checked);
+        follow
+            .departments
+            .extend(supervising.iter().map(|d| (id, *d)));
+        follow.flush(&mut conn, actor).await?;
         if status_changed {
             history(
                 &mut conn,
@@ -941,14 +922,24 @@ async fn insert_unit_row(
 
 /// The rows that follow a unit's insert (its departments, its first history), gathered so an
 /// import writes them a few hundred at a time.
-#[derive(Default)]
 struct FollowUps {
+    /// The county of every unit gathered (a flush writes one county's rows).
+    county: String,
     departments: Vec<(i64, i64)>,
     history: Vec<(i64, &'static str, String, Option<String>)>,
     terms: Vec<(String, i64)>,
 }
 
 impl FollowUps {
+    fn new(county: &str) -> Self {
+        Self {
+            county: county.to_owned(),
+            departments: Vec::new(),
+            history: Vec::new(),
+            terms: Vec::new(),
+        }
+    }
+
     fn add(&mut self, id: i64, checked: &Checked, supervising: &[i64], grade: Grade) {
         self.add_terms(id, checked);
         self.departments
@@ -984,9 +975,13 @@ impl FollowUps {
         for chunk in self.departments.chunks(5_000) {
             let mut q = Query::insert();
             q.into_table("unit_departments")
-                .columns(["unit_id", "department_id"]);
+                .columns(["unit_id", "department_id", "county_code"]);
             for (unit, department) in chunk {
-                q.values_panic([(*unit).into(), (*department).into()]);
+                q.values_panic([
+                    (*unit).into(),
+                    (*department).into(),
+                    self.county.as_str().into(),
+                ]);
             }
             conn.insert(&q).await?;
         }
@@ -1000,6 +995,7 @@ impl FollowUps {
                 "reason",
                 "at",
                 "account_id",
+                "county_code",
             ]);
             for (unit, field, value, reason) in chunk {
                 q.values_panic([
@@ -1009,11 +1005,12 @@ impl FollowUps {
                     reason.clone().into(),
                     at.into(),
                     actor.account_id.into(),
+                    self.county.as_str().into(),
                 ]);
             }
             conn.insert(&q).await?;
         }
-        conn.insert_pairs("unit_terms", ["term", "unit_id"], &self.terms)
+        conn.insert_pairs("unit_terms", ["term", "unit_id"], &self.county, &self.terms)
             .await?;
         self.departments.clear();
         self.history.clear();
@@ -1033,7 +1030,7 @@ async fn insert_unit(
 ) -> Result<i64> {
     let rule = grading::grade_rule(conn, county).await?;
     let (id, grade) = insert_unit_row(conn, county, &rule, checked).await?;
-    let mut follow = FollowUps::default();
+    let mut follow = FollowUps::new(county);
     follow.add(id, checked, supervising, grade);
     follow.flush(conn, actor).await?;
     Ok(id)
@@ -1051,7 +1048,7 @@ async fn insert_units(
     const PER_STATEMENT: usize = 500;
     let rule = grading::grade_rule(conn, county).await?;
     let ids = conn.reserve_ids("units", rows.len()).await?;
-    let mut follow = FollowUps::default();
+    let mut follow = FollowUps::new(county);
     for (chunk, chunk_ids) in rows.chunks(PER_STATEMENT).zip(ids.chunks(PER_STATEMENT)) {
         let mut q = Query::insert();
         q.into_table("units")
@@ -1206,7 +1203,15 @@ pub(crate) async fn history(
     conn.insert(
         Query::insert()
             .into_table("unit_history")
-            .columns(["unit_id", "field", "value", "reason", "at", "account_id"])
+            .columns([
+                "unit_id",
+                "field",
+                "value",
+                "reason",
+                "at",
+                "account_id",
+                "county_code",
+            ])
             .values_panic([
                 unit.into(),
                 field.into(),
@@ -1214,6 +1219,7 @@ pub(crate) async fn history(
                 reason.into(),
                 now().into(),
                 actor.account_id.into(),
+                county_of("units", unit),
             ]),
     )
     .await?;
@@ -1278,7 +1284,7 @@ impl Store {
         rows: Vec<ImportRow>,
         mode: ImportMode,
     ) -> Result<ImportReport> {
-        if !may_edit_units(actor) || actor.scope == Scope::All {
+        if !may(actor, Verb::Write, Object::Unit) || actor.scope == Scope::All {
             return Err(StoreError::Forbidden);
         }
         let county = actor.scope.county().ok_or(StoreError::Forbidden)?;

@@ -4,11 +4,12 @@
 
 use super::find_unit;
 use crate::audit::{self, Event, now};
-use crate::db::{Conn, Store};
+use crate::db::{Conn, Store, county_of};
 use crate::{Result, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
-use safegrid_domain::access::{Actor, may_keep_unit_records};
+use safegrid_domain::access::Actor;
 use safegrid_domain::invalid::{Invalid, Violation, optional_phone, optional_text, required_text};
+use safegrid_domain::policy::{Object, Verb, may};
 use safegrid_domain::tenure::parse_date;
 use safegrid_domain::time::today;
 use safegrid_domain::unit::own_grid::{NodeKind, check_placement};
@@ -103,7 +104,7 @@ impl Store {
         unit: i64,
         input: GridNodeInput,
     ) -> Result<GridNode> {
-        if !may_keep_unit_records(actor.role, &actor.scope) {
+        if !may(actor, Verb::Write, Object::UnitRecord) {
             return Err(StoreError::Forbidden);
         }
         let mut errors = Invalid::default();
@@ -161,6 +162,7 @@ impl Store {
                         "duties",
                         "created_at",
                         "updated_at",
+                        "county_code",
                     ])
                     .values_panic([
                         unit.into(),
@@ -172,6 +174,7 @@ impl Store {
                         duties.clone().into(),
                         at.into(),
                         at.into(),
+                        county_of("units", unit),
                     ])
                     .returning_col("id"),
             )
@@ -204,7 +207,7 @@ impl Store {
 
     /// Takes a node off the unit's grid once nothing hangs under it.
     pub async fn retire_grid_node(&self, actor: &Actor, unit: i64, id: i64) -> Result<()> {
-        if !may_keep_unit_records(actor.role, &actor.scope) {
+        if !may(actor, Verb::Write, Object::UnitRecord) {
             return Err(StoreError::Forbidden);
         }
         let mut tx = self.write().await?;
@@ -289,7 +292,7 @@ impl Store {
         unit: i64,
         input: SystemInput,
     ) -> Result<SystemEntry> {
-        if !may_keep_unit_records(actor.role, &actor.scope) {
+        if !may(actor, Verb::Write, Object::UnitRecord) {
             return Err(StoreError::Forbidden);
         }
         let mut errors = Invalid::default();
@@ -327,6 +330,7 @@ impl Store {
                     "adopted_on",
                     "note",
                     "updated_at",
+                    "county_code",
                 ])
                 .values_panic([
                     unit.into(),
@@ -335,6 +339,7 @@ impl Store {
                     adopted_on.into(),
                     note.clone().into(),
                     at.into(),
+                    u.county_code.as_str().into(),
                 ])
                 .on_conflict(
                     OnConflict::columns(["unit_id", "system"])

@@ -982,23 +982,6 @@ pub(crate) async fn create_account_from(
     }
     safegrid_domain::access::check_password("password", &input.password, &input.username)?;
     let hash = auth::hash_password_blocking(input.password).await?;
-    let county_code = match (input.county_code, input.scope_department_id) {
-        (Some(c), _) => Some(c),
-        (None, Some(d)) => Some(
-            state
-                .store
-                .department(&safegrid_domain::access::Actor::system(), d)
-                .await
-                .map(|d| d.county_code)
-                .map_err(|_| {
-                    safegrid_domain::Violation::new(
-                        "scope_department_id",
-                        "error.department_unknown",
-                    )
-                })?,
-        ),
-        (None, None) => None,
-    };
     Ok(state
         .store
         .create_account(
@@ -1010,7 +993,8 @@ pub(crate) async fn create_account_from(
                 role: input.role,
                 scope_region_code: input.scope_region_code,
                 scope_department_id: input.scope_department_id,
-                county_code,
+                // The store takes a department account's county from its department.
+                county_code: input.county_code,
                 ..Default::default()
             },
         )

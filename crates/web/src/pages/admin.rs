@@ -12,7 +12,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use safegrid_domain::access::{Actor, Role, may_lock_accounts};
+use safegrid_domain::access::{Role, may_lock_accounts};
 use safegrid_store::{Account, AuditEntry, PageRequest};
 use serde::Deserialize;
 
@@ -133,7 +133,7 @@ async fn accounts_page(
     // Department names for the scope choice come from every county the accounts serve.
     let departments = state
         .store
-        .departments(&Actor::system())
+        .departments_to_assign(&user.actor)
         .await?
         .into_iter()
         .map(|d| (d.id, d.name))

@@ -13,8 +13,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
-use safegrid_domain::access::{GridRef, may_manage_posts};
 use safegrid_domain::org::{GridKind, StaffingGap};
+use safegrid_domain::policy::{GridRef, may_manage_posts};
 use safegrid_domain::region::RegionCode;
 use safegrid_domain::tenure::parse_date;
 use safegrid_domain::time::today;
@@ -153,8 +153,7 @@ async fn grid_page(
     let region = RegionCode::parse("region", &grid.region_code)?;
     let kind = GridKind::parse("kind", &grid.kind)?;
     let can_manage = may_manage_posts(
-        user.actor.role,
-        &user.actor.scope,
+        &user.actor,
         &GridRef {
             kind,
             region: &region,

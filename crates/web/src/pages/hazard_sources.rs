@@ -14,7 +14,7 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use safegrid_domain::Violation;
-use safegrid_domain::access::may_keep_unit_records;
+use safegrid_domain::policy::{Object, Verb, may};
 use safegrid_domain::time::today;
 use safegrid_domain::unit::gb18218::{self, NAMED_SUBSTANCES, NamedSubstance};
 use safegrid_store::{
@@ -157,7 +157,7 @@ pub(crate) async fn detail_page(
         status,
         &DetailPage {
             chrome: Chrome::new(&t, user, "hazard_sources"),
-            can_edit: may_keep_unit_records(user.actor.role, &user.actor.scope),
+            can_edit: may(&user.actor, Verb::Write, Object::UnitRecord),
             t,
             d,
             documents,

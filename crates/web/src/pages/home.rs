@@ -8,6 +8,7 @@ use crate::state::AppState;
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
+use safegrid_domain::policy::{Object, Verb, allowed};
 use safegrid_store::{GridFilter, GridListItem, PageRequest};
 
 #[derive(Template)]
@@ -28,7 +29,7 @@ pub async fn show(
 ) -> Result<Response, WebError> {
     let role = user.actor.role;
     if !role.sees_supervision_data() {
-        let to = if safegrid_domain::access::may_read_audit(role) {
+        let to = if allowed(role, Verb::Read, Object::AuditLog) {
             "/audit"
         } else {
             "/accounts"

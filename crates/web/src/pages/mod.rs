@@ -31,7 +31,7 @@ use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use safegrid_domain::Invalid;
-use safegrid_domain::access::Role;
+use safegrid_domain::policy::{Object, Verb, allowed};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -184,32 +184,36 @@ impl Chrome {
                 label: t.t(&format!("nav.{key}")).to_owned(),
             })
         };
-        if role.sees_supervision_data() {
+        // The menu shows what the policy lets the role read (and, for settings, write).
+        let reads = |object| allowed(role, Verb::Read, object);
+        if reads(Object::Hazard) {
             add("home", "/");
             add("hazards", "/hazards");
-            if role != Role::UnitManager && role != Role::VillageMember {
-                add("reports", "/reports");
-            }
+        }
+        if reads(Object::HazardReport) && reads(Object::Organisation) {
+            add("reports", "/reports");
+        }
+        if reads(Object::Unit) {
             add("units", "/units");
             add("hazard_sources", "/hazard-sources");
-            if role != Role::UnitManager {
-                add("regions", "/regions");
-                add("grids", "/grids");
-                add("departments", "/departments");
-                add("leadership", "/leadership");
-                add("ledger", "/ledger");
-                add("plans", "/plans");
-                add("coverage", "/coverage");
-                add("grade_rule", "/settings/grade-rule");
-                if matches!(role, Role::CountyAdmin | Role::CommitteeOffice) {
-                    add("webhook", "/settings/webhook");
-                }
-            }
         }
-        if safegrid_domain::access::may_read_audit(role) {
+        if reads(Object::Organisation) {
+            add("regions", "/regions");
+            add("grids", "/grids");
+            add("departments", "/departments");
+            add("leadership", "/leadership");
+            add("ledger", "/ledger");
+            add("plans", "/plans");
+            add("coverage", "/coverage");
+            add("grade_rule", "/settings/grade-rule");
+        }
+        if allowed(role, Verb::Write, Object::Webhook) {
+            add("webhook", "/settings/webhook");
+        }
+        if reads(Object::AuditLog) {
             add("audit", "/audit");
         }
-        if safegrid_domain::access::may_manage_accounts(role) {
+        if reads(Object::Account) {
             add("accounts", "/accounts");
         }
         let other_lang = match t.locale {

@@ -12,7 +12,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
-use safegrid_domain::access::{Role, may_manage_organisation};
+use safegrid_domain::access::Role;
+use safegrid_domain::policy::{Object, Verb, allowed};
 use safegrid_domain::time::today;
 use safegrid_store::{NewPlan, PlanOwner};
 use serde::Deserialize;
@@ -89,7 +90,7 @@ async fn page(
             due_on: board.due_on,
             owners: board.owners,
             files_own: matches!(role, Role::DepartmentStaff | Role::TownStaff),
-            county: may_manage_organisation(role),
+            county: allowed(role, Verb::Write, Object::PlanDeadline),
             today: today(),
             errors,
             form,

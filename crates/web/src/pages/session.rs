@@ -65,6 +65,9 @@ fn other_lang(t: &Tr) -> (&'static str, &'static str) {
     }
 }
 
+// The demo's login page lists its accounts to sign in as: the one place the web layer acts as
+// the system, and only in demo mode.
+#[allow(clippy::disallowed_methods)]
 async fn demo_accounts(state: &AppState, t: &Tr) -> Vec<DemoAccount> {
     if !state.config.demo {
         return Vec::new();

@@ -14,7 +14,7 @@ use crate::upload;
 use askama::Template;
 use axum::extract::{Multipart, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use safegrid_domain::access::may_keep_unit_records;
+use safegrid_domain::policy::{Object, Verb, may};
 use safegrid_domain::unit::own_grid::NodeKind;
 use safegrid_store::{
     Document, GridNode, GridNodeInput, StoreError, SystemEntry, SystemInput, Unit,
@@ -110,7 +110,7 @@ async fn grid_tab(
         status,
         &GridTab {
             chrome: Chrome::new(&t, user, "units"),
-            can_edit: may_keep_unit_records(user.actor.role, &user.actor.scope),
+            can_edit: may(&user.actor, Verb::Write, Object::UnitRecord),
             t,
             unit,
             tab: "grid",
@@ -222,7 +222,7 @@ async fn systems_tab(
         status,
         &SystemsTab {
             chrome: Chrome::new(&t, user, "units"),
-            can_edit: may_keep_unit_records(user.actor.role, &user.actor.scope),
+            can_edit: may(&user.actor, Verb::Write, Object::UnitRecord),
             t,
             unit,
             tab: "systems",
@@ -291,7 +291,7 @@ async fn archive_tab(
         status,
         &ArchiveTab {
             chrome: Chrome::new(&t, user, "units"),
-            can_edit: may_keep_unit_records(user.actor.role, &user.actor.scope),
+            can_edit: may(&user.actor, Verb::Write, Object::UnitRecord),
             t,
             unit,
             tab: "archive",

@@ -14,7 +14,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use safegrid_domain::Violation;
-use safegrid_domain::access::{Actor, Role};
+use safegrid_domain::policy::{Object, Verb, may};
 use safegrid_store::{
     CoverageItem, Department, PageRequest, RegionNode, Sector, Unit, UnitDetail, UnitInput,
 };
@@ -25,13 +25,6 @@ fn grades(t: &Tr) -> Vec<(&'static str, String)> {
         .into_iter()
         .map(|g| (g, t.label("grade", g)))
         .collect()
-}
-
-fn may_edit(actor: &Actor) -> bool {
-    matches!(
-        actor.role,
-        Role::CountyAdmin | Role::CommitteeOffice | Role::DepartmentStaff | Role::TownStaff
-    )
 }
 
 fn sector_label(t: &Tr, sectors: &[Sector], code: &str) -> String {
@@ -172,7 +165,7 @@ pub async fn list(
         towns: towns(&state, &user).await?,
         departments: state.store.departments(&user.actor).await?,
         sectors: sector_options(&t, &all_sectors),
-        can_edit: may_edit(&user.actor),
+        can_edit: may(&user.actor, Verb::Write, Object::Unit),
         grades: grades(&t),
         t,
         units: page.items,
@@ -262,11 +255,8 @@ pub async fn show(
     render(&UnitPage {
         chrome: Chrome::new(&t, &user, "units"),
         warnings,
-        can_edit: may_edit(&user.actor),
-        can_keep: safegrid_domain::access::may_keep_unit_records(
-            user.actor.role,
-            &user.actor.scope,
-        ),
+        can_edit: may(&user.actor, Verb::Write, Object::Unit),
+        can_keep: may(&user.actor, Verb::Write, Object::UnitRecord),
         approving,
         unit: d.unit.clone(),
         tab: "info",
@@ -417,7 +407,7 @@ async fn form_page(
     errors: FormErrors,
     status: StatusCode,
 ) -> Result<Response, WebError> {
-    if !may_edit(&user.actor) {
+    if !may(&user.actor, Verb::Write, Object::Unit) {
         return Err(WebError::Forbidden);
     }
     let all_sectors = state.store.sectors().await?;
@@ -651,7 +641,7 @@ impl ImportPage {
 }
 
 pub async fn import_form(t: Tr, user: PageUser) -> Result<Response, WebError> {
-    if !may_edit(&user.actor) {
+    if !may(&user.actor, Verb::Write, Object::Unit) {
         return Err(WebError::Forbidden);
     }
     render(&ImportPage {
@@ -741,10 +731,6 @@ impl GradeRulePage {
     }
 }
 
-fn may_set_rule(actor: &Actor) -> bool {
-    matches!(actor.role, Role::CountyAdmin | Role::CommitteeOffice)
-}
-
 async fn grade_rule_page(
     state: &AppState,
     t: Tr,
@@ -770,7 +756,7 @@ async fn grade_rule_page(
         status,
         &GradeRulePage {
             chrome: Chrome::new(&t, user, "grade_rule"),
-            can_edit: may_set_rule(&user.actor),
+            can_edit: may(&user.actor, Verb::Write, Object::GradeRule),
             t,
             rule,
             sectors,
