@@ -52,7 +52,14 @@ CREATE INDEX hazards_region_state_found ON hazards(region_code, state, found_at,
 DROP INDEX hazards_region;
 CREATE INDEX hazards_region_found ON hazards(region_code, found_at, id);
 CREATE INDEX units_town_name ON units(town_code, name);
--- A department's ledger: the hazards of the units it supervises, by state, newest first.
+-- A department's ledger walks its county's in order and keeps the hazards of the units it
+-- supervises (or referred to it): with the unit and department in the county's indexes, the
+-- rows it passes over are not read.
+DROP INDEX hazards_county_state_found;
+CREATE INDEX hazards_county_state_found ON hazards(county_code, state, found_at, id, deadline, unit_id, department_id);
+DROP INDEX hazards_county_found;
+CREATE INDEX hazards_county_found ON hazards(county_code, found_at, id, unit_id, department_id);
+-- A unit's ledger of one state, newest first.
 CREATE INDEX hazards_unit_state_found ON hazards(unit_id, state, found_at, id);
 -- Unit search looks up terms within one county.
 CREATE INDEX unit_terms_county_term ON unit_terms(county_code, term);
