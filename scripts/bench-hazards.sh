@@ -66,7 +66,7 @@ run() {
   token=$(login admin)
   echo "counts: $(curl -fs -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/hazards/counts")"
   # Each scope's ledger beside the county's: admin (county), chengguan (a town's station),
-  # cunwang (a village grid member), anjian (a department). One line per request:
+  # cunwang (a village grid member), anjian (a department), qiye (a unit). One line per request:
   # account, path, requests/s, p50, p99, and requests/s as a share of the county ledger's.
   local county_rps=""
   printf '%-10s %-45s %10s %9s %9s %7s\n' account path "req/s" p50 p99 "county"
@@ -74,7 +74,8 @@ run() {
                "admin hazards/counts" "admin hazards/counts?region=610921100000" \
                "chengguan hazards?state=rectifying" "chengguan hazards" "chengguan hazards/counts" \
                "cunwang hazards?state=rectifying" "cunwang hazards/counts" \
-               "anjian hazards?state=rectifying" "anjian hazards" "anjian hazards/counts"; do
+               "anjian hazards?state=rectifying" "anjian hazards" "anjian hazards/counts" \
+               "qiye hazards?state=rectifying" "qiye hazards/counts"; do
     set -- $probe
     local who=$1 path=$2 t out rps p50 p99
     t=$(login "$who")

@@ -455,6 +455,19 @@ story!(hazard_input_is_checked_field_by_field, |app| {
     assert_eq!(bad_action.first_error().0, "action");
     let bad_filter = app.get("/api/v1/hazards?state=lost", Some(&qiye)).await;
     assert_eq!(bad_filter.first_error().0, "state");
+    // Every closed set in the filter is checked, in the list and in its counts.
+    for (query, field) in [
+        ("level=severe", "level"),
+        ("source=rumour", "source"),
+        ("grade=Z", "grade"),
+        ("state=closed%00", "state"),
+    ] {
+        for path in ["/api/v1/hazards", "/api/v1/hazards/counts"] {
+            let reply = app.get(&format!("{path}?{query}"), Some(&qiye)).await;
+            assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{path}?{query}");
+            assert_eq!(reply.first_error().0, field, "{path}?{query}");
+        }
+    }
 });
 
 story!(hazard_photos_are_pictures_and_stay_in_scope, |app| {
