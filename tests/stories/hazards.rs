@@ -464,7 +464,11 @@ story!(hazard_input_is_checked_field_by_field, |app| {
     ] {
         for path in ["/api/v1/hazards", "/api/v1/hazards/counts"] {
             let reply = app.get(&format!("{path}?{query}"), Some(&qiye)).await;
-            assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{path}?{query}");
+            assert_eq!(
+                reply.status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{path}?{query}"
+            );
             assert_eq!(reply.first_error().0, field, "{path}?{query}");
         }
     }
