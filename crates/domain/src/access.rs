@@ -4,72 +4,38 @@
 
 use crate::invalid::Violation;
 use crate::region::RegionCode;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
-/// The roles of the county plan, plus the three separated administrators (三员).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// 县级管理员: runs the county's supervision data.
-    CountyAdmin,
-    /// 安委办: the safety committee office, county-wide.
-    CommitteeOffice,
-    /// 部门人员: staff of one county department.
-    DepartmentStaff,
-    /// 镇安监站: staff of a town's safety station.
-    TownStaff,
-    /// 村网格员: a village grid member.
-    VillageMember,
-    /// 企业安全管理员: the safety manager of one unit.
-    UnitManager,
-    /// 县领导: a county leader, reading everything, changing nothing.
-    Leader,
-    /// 系统管理员: accounts and settings, no supervision data.
-    SystemAdmin,
-    /// 安全管理员 (三员): disables and enables ordinary accounts, no supervision data.
-    SecurityAdmin,
-    /// 审计管理员: reads the audit log, nothing else.
-    AuditAdmin,
+crate::closed_set! {
+    invalid = "error.role";
+    /// The roles of the county plan, plus the three separated administrators (三员).
+    pub enum Role {
+        /// 县级管理员: runs the county's supervision data.
+        CountyAdmin = "county_admin",
+        /// 安委办: the safety committee office, county-wide.
+        CommitteeOffice = "committee_office",
+        /// 部门人员: staff of one county department.
+        DepartmentStaff = "department_staff",
+        /// 镇安监站: staff of a town's safety station.
+        TownStaff = "town_staff",
+        /// 村网格员: a village grid member.
+        VillageMember = "village_member",
+        /// 企业安全管理员: the safety manager of one unit.
+        UnitManager = "unit_manager",
+        /// 县领导: a county leader, reading everything, changing nothing.
+        Leader = "leader",
+        /// 系统管理员: accounts and settings, no supervision data.
+        SystemAdmin = "system_admin",
+        /// 安全管理员 (三员): disables and enables ordinary accounts, no supervision data.
+        SecurityAdmin = "security_admin",
+        /// 审计管理员: reads the audit log, nothing else.
+        AuditAdmin = "audit_admin",
+    }
 }
 
 impl Role {
-    pub const ALL: [Role; 10] = [
-        Self::CountyAdmin,
-        Self::CommitteeOffice,
-        Self::DepartmentStaff,
-        Self::TownStaff,
-        Self::VillageMember,
-        Self::UnitManager,
-        Self::Leader,
-        Self::SystemAdmin,
-        Self::SecurityAdmin,
-        Self::AuditAdmin,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::CountyAdmin => "county_admin",
-            Self::CommitteeOffice => "committee_office",
-            Self::DepartmentStaff => "department_staff",
-            Self::TownStaff => "town_staff",
-            Self::VillageMember => "village_member",
-            Self::UnitManager => "unit_manager",
-            Self::Leader => "leader",
-            Self::SystemAdmin => "system_admin",
-            Self::SecurityAdmin => "security_admin",
-            Self::AuditAdmin => "audit_admin",
-        }
-    }
-
-    pub fn parse(field: &str, s: &str) -> Result<Self, Violation> {
-        Self::ALL
-            .into_iter()
-            .find(|r| r.as_str() == s.trim())
-            .ok_or_else(|| Violation::new(field, "error.role"))
-    }
-
     /// The three administrators, kept apart: no person may hold two of them.
     pub fn is_separated_admin(self) -> bool {
         matches!(
@@ -158,6 +124,17 @@ impl Scope {
             Scope::Region { root } => root.county(),
             Scope::Department { county, .. } | Scope::Unit { county, .. } => Some(county.clone()),
             Scope::Administration | Scope::All => None,
+        }
+    }
+
+    /// Whether something outside the census (a hazard at an unregistered site) may be placed
+    /// in `division` by this scope: a region's own subtree, a department's county.
+    pub fn may_place_in(&self, division: &RegionCode) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Region { root } => division.is_within(root),
+            Scope::Department { county, .. } => division.is_within(county),
+            Scope::Unit { .. } | Scope::Administration => false,
         }
     }
 }
@@ -269,39 +246,17 @@ pub fn check_password(field: &str, password: &str, username: &str) -> Result<(),
     Ok(())
 }
 
-/// What one account may do to another (三员分立).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AccountAction {
-    Create,
-    /// Sets a new password without knowing the old one (changing one's own password with the
-    /// old one is a separate operation, open to every account).
-    ResetPassword,
-    Disable,
-    Enable,
-    ChangeRole,
-    ChangeScope,
-}
-
-impl AccountAction {
-    pub const ALL: [AccountAction; 6] = [
-        Self::Create,
-        Self::ResetPassword,
-        Self::Disable,
-        Self::Enable,
-        Self::ChangeRole,
-        Self::ChangeScope,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Create => "create",
-            Self::ResetPassword => "reset_password",
-            Self::Disable => "disable",
-            Self::Enable => "enable",
-            Self::ChangeRole => "change_role",
-            Self::ChangeScope => "change_scope",
-        }
+crate::closed_set! {
+    /// What one account may do to another (三员分立).
+    pub enum AccountAction {
+        Create = "create",
+        /// Sets a new password without knowing the old one (changing one's own password with the
+        /// old one is a separate operation, open to every account).
+        ResetPassword = "reset_password",
+        Disable = "disable",
+        Enable = "enable",
+        ChangeRole = "change_role",
+        ChangeScope = "change_scope",
     }
 }
 

@@ -91,6 +91,14 @@ pub fn optional_text(
     }
 }
 
+/// An optional sum of money or quantity: finite and not negative.
+pub fn optional_amount(field: &str, value: Option<f64>) -> Result<Option<f64>, Violation> {
+    match value {
+        Some(v) if !(v.is_finite() && v >= 0.0) => Err(Violation::new(field, "error.not_negative")),
+        other => Ok(other),
+    }
+}
+
 /// A mainland mobile or fixed-line phone number: digits, with optional `+86`, spaces and dashes.
 pub fn optional_phone(field: &str, value: Option<&str>) -> Result<Option<String>, Violation> {
     let Some(raw) = value.map(str::trim).filter(|v| !v.is_empty()) else {

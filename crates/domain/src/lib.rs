@@ -4,6 +4,8 @@
 //! rules (`shared/spec`). The store and the web layer call into this crate; it calls nothing.
 
 pub mod access;
+pub mod closed_set;
+pub mod geo;
 pub mod hazard;
 pub mod invalid;
 pub mod org;

@@ -2,54 +2,28 @@
 //! staffing each kind of grid needs (R-GRID-1..7, R-PRIN-2).
 
 use crate::invalid::Violation;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-/// The kinds of grid the county plan sets up.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
-#[serde(rename_all = "snake_case")]
-pub enum GridKind {
-    /// Level 1: the county government and its safety committee (一级网格).
-    County,
-    /// Level 1: a county department's supervision grid for one town (行业监管网格, R-GRID-5).
-    DepartmentTown,
-    /// Level 2: a town government (二级网格).
-    Town,
-    /// Level 2: a town's responsibility zone covering one village (安全管理责任区, R-GRID-6).
-    TownZone,
-    /// Level 2: an industrial or agricultural park area (园区).
-    Park,
-    /// Level 3: a village or community committee (三级网格, R-GRID-7).
-    Village,
+crate::closed_set! {
+    invalid = "error.grid_kind";
+    /// The kinds of grid the county plan sets up.
+    pub enum GridKind {
+        /// Level 1: the county government and its safety committee (一级网格).
+        County = "county",
+        /// Level 1: a county department's supervision grid for one town (行业监管网格, R-GRID-5).
+        DepartmentTown = "department_town",
+        /// Level 2: a town government (二级网格).
+        Town = "town",
+        /// Level 2: a town's responsibility zone covering one village (安全管理责任区, R-GRID-6).
+        TownZone = "town_zone",
+        /// Level 2: an industrial or agricultural park area (园区).
+        Park = "park",
+        /// Level 3: a village or community committee (三级网格, R-GRID-7).
+        Village = "village",
+    }
 }
 
 impl GridKind {
-    pub const ALL: [GridKind; 6] = [
-        Self::County,
-        Self::DepartmentTown,
-        Self::Town,
-        Self::TownZone,
-        Self::Park,
-        Self::Village,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::County => "county",
-            Self::DepartmentTown => "department_town",
-            Self::Town => "town",
-            Self::TownZone => "town_zone",
-            Self::Park => "park",
-            Self::Village => "village",
-        }
-    }
-
-    pub fn parse(field: &str, s: &str) -> Result<Self, Violation> {
-        Self::ALL
-            .into_iter()
-            .find(|k| k.as_str() == s.trim())
-            .ok_or_else(|| Violation::new(field, "error.grid_kind"))
-    }
-
     /// The grid level (一级 … 三级) of this kind.
     pub fn level(self) -> i32 {
         match self {
@@ -65,74 +39,28 @@ impl GridKind {
     }
 }
 
-/// The posts people hold in grids.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    PartialOrd,
-    Ord,
-    utoipa::ToSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum PostKind {
-    /// 第一责任人: the head of the government or committee.
-    FirstResponsible,
-    /// 分管领导: the leader in charge.
-    LeaderInCharge,
-    /// 安全监管责任人: a department's supervisor for the grid.
-    Supervisor,
-    /// 安监站站长: the head of the town's safety station.
-    StationHead,
-    /// 包村站所长: the town station chief assigned to the village.
-    StationChief,
-    /// 安全检查员: the safety inspector of a zone.
-    SafetyInspector,
-    /// 网格长: the head of a village grid.
-    GridHead,
-    /// 网格员: a village grid member.
-    GridMember,
-    /// 联络员: a liaison (optional in every grid).
-    Liaison,
-}
-
-impl PostKind {
-    pub const ALL: [PostKind; 9] = [
-        Self::FirstResponsible,
-        Self::LeaderInCharge,
-        Self::Supervisor,
-        Self::StationHead,
-        Self::StationChief,
-        Self::SafetyInspector,
-        Self::GridHead,
-        Self::GridMember,
-        Self::Liaison,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::FirstResponsible => "first_responsible",
-            Self::LeaderInCharge => "leader_in_charge",
-            Self::Supervisor => "supervisor",
-            Self::StationHead => "station_head",
-            Self::StationChief => "station_chief",
-            Self::SafetyInspector => "safety_inspector",
-            Self::GridHead => "grid_head",
-            Self::GridMember => "grid_member",
-            Self::Liaison => "liaison",
-        }
-    }
-
-    pub fn parse(field: &str, s: &str) -> Result<Self, Violation> {
-        Self::ALL
-            .into_iter()
-            .find(|k| k.as_str() == s.trim())
-            .ok_or_else(|| Violation::new(field, "error.post_kind"))
+crate::closed_set! {
+    invalid = "error.post_kind";
+    /// The posts people hold in grids.
+    pub enum PostKind {
+        /// 第一责任人: the head of the government or committee.
+        FirstResponsible = "first_responsible",
+        /// 分管领导: the leader in charge.
+        LeaderInCharge = "leader_in_charge",
+        /// 安全监管责任人: a department's supervisor for the grid.
+        Supervisor = "supervisor",
+        /// 安监站站长: the head of the town's safety station.
+        StationHead = "station_head",
+        /// 包村站所长: the town station chief assigned to the village.
+        StationChief = "station_chief",
+        /// 安全检查员: the safety inspector of a zone.
+        SafetyInspector = "safety_inspector",
+        /// 网格长: the head of a village grid.
+        GridHead = "grid_head",
+        /// 网格员: a village grid member.
+        GridMember = "grid_member",
+        /// 联络员: a liaison (optional in every grid).
+        Liaison = "liaison",
     }
 }
 

@@ -2,32 +2,22 @@
 //! the county office sets the deadline and sees who has filed, late or not at all.
 
 use chrono::NaiveDate;
-use serde::Serialize;
 
-/// Where an owner stands with its plan.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PlanState {
-    /// Filed on or before the deadline (or with no deadline set).
-    Filed,
-    /// Filed after the deadline.
-    FiledLate,
-    /// Not filed, and the deadline has passed.
-    Missing,
-    /// Not filed yet, the deadline still ahead (or none set).
-    Pending,
+crate::closed_set! {
+    /// Where an owner stands with its plan.
+    pub enum PlanState {
+        /// Filed on or before the deadline (or with no deadline set).
+        Filed = "filed",
+        /// Filed after the deadline.
+        FiledLate = "filed_late",
+        /// Not filed, and the deadline has passed.
+        Missing = "missing",
+        /// Not filed yet, the deadline still ahead (or none set).
+        Pending = "pending",
+    }
 }
 
 impl PlanState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PlanState::Filed => "filed",
-            PlanState::FiledLate => "filed_late",
-            PlanState::Missing => "missing",
-            PlanState::Pending => "pending",
-        }
-    }
-
     /// Needs the county office's attention.
     pub fn is_problem(self) -> bool {
         matches!(self, PlanState::Missing | PlanState::FiledLate)

@@ -73,53 +73,23 @@ impl RegionLevel {
     }
 }
 
-/// What a division is, beyond its level: a town-level division can be a town, a street office
-/// or a park; a village-level one a village or an urban community.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RegionKind {
-    Province,
-    City,
-    County,
-    Town,
-    Street,
-    Park,
-    Village,
-    Community,
+crate::closed_set! {
+    invalid = "error.region_kind";
+    /// What a division is, beyond its level: a town-level division can be a town, a street office
+    /// or a park; a village-level one a village or an urban community.
+    pub enum RegionKind {
+        Province = "province",
+        City = "city",
+        County = "county",
+        Town = "town",
+        Street = "street",
+        Park = "park",
+        Village = "village",
+        Community = "community",
+    }
 }
 
 impl RegionKind {
-    pub const ALL: [RegionKind; 8] = [
-        Self::Province,
-        Self::City,
-        Self::County,
-        Self::Town,
-        Self::Street,
-        Self::Park,
-        Self::Village,
-        Self::Community,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Province => "province",
-            Self::City => "city",
-            Self::County => "county",
-            Self::Town => "town",
-            Self::Street => "street",
-            Self::Park => "park",
-            Self::Village => "village",
-            Self::Community => "community",
-        }
-    }
-
-    pub fn parse(field: &str, s: &str) -> Result<Self, Violation> {
-        Self::ALL
-            .into_iter()
-            .find(|k| k.as_str() == s.trim())
-            .ok_or_else(|| Violation::new(field, "error.region_kind"))
-    }
-
     /// The level a division of this kind sits at.
     pub fn level(self) -> RegionLevel {
         match self {

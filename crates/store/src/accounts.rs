@@ -23,7 +23,8 @@ pub struct Account {
     pub display_name: String,
     #[serde(skip)]
     pub password_hash: String,
-    pub role: String,
+    #[sqlx(try_from = "String")]
+    pub role: Role,
     pub county_code: Option<String>,
     pub scope_region_code: Option<String>,
     pub scope_department_id: Option<i64>,
@@ -44,7 +45,7 @@ impl Account {
     /// The account as an actor, with its role and scope checked. An account whose stored
     /// scope does not fit its role acts with no scope at all rather than a guessed one.
     pub fn actor(&self, from: Option<String>) -> Actor {
-        let role = Role::parse("role", &self.role).ok();
+        let role = Some(self.role);
         let county = self
             .county_code
             .as_deref()
@@ -71,8 +72,8 @@ impl Account {
         Actor {
             account_id: Some(self.id),
             username: self.username.clone(),
-            // An unknown role reads as a leader's (read-only) and a broken scope as none at all.
-            role: role.unwrap_or(Role::Leader),
+            // A broken scope acts as none at all (an unknown role fails to load).
+            role: self.role,
             scope: scope.unwrap_or(Scope::Administration),
             from,
         }
@@ -238,8 +239,7 @@ impl Store {
         let account = self.account(id).await?;
         let target = AccountTarget {
             id,
-            // A role that no longer parses is treated as an administrator's: hands off.
-            role: Role::parse("role", &account.role).unwrap_or(Role::SecurityAdmin),
+            role: account.role,
         };
         if !may_act_on(actor, action, target) {
             return Err(if actor.account_id == Some(id) {
@@ -474,9 +474,12 @@ impl Store {
                         .and_where(Expr::col("person_id").eq(person)),
                 )
                 .await?;
-            if others
+            let others = others
                 .iter()
-                .filter_map(|(r,)| Role::parse("role", r).ok())
+                .map(|(r,)| r.parse::<Role>())
+                .collect::<std::result::Result<Vec<_>, _>>()?;
+            if others
+                .into_iter()
                 .any(|r| r.is_separated_admin() && r != role)
             {
                 return Err(Invalid::one("role", "error.separated_admin").into());

@@ -17,6 +17,9 @@ pub enum StoreError {
     Refused(&'static str),
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
+    /// A stored word outside its closed set: the data is damaged, never read as a default.
+    #[error("stored value: {0}")]
+    Corrupt(#[from] safegrid_domain::closed_set::Unknown),
     #[error("migration: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("files: {0}")]

@@ -11,7 +11,7 @@ use axum::http::header::{AUTHORIZATION, COOKIE, USER_AGENT};
 use axum::http::request::Parts;
 use base64::Engine;
 use rand::RngCore;
-use safegrid_domain::access::{Actor, Role};
+use safegrid_domain::access::Actor;
 use safegrid_store::{Account, SessionKind};
 use sha2::{Digest, Sha256};
 
@@ -125,9 +125,7 @@ pub fn cookie_value(parts: &Parts, name: &str) -> Option<String> {
 pub fn must_enrol(state: &AppState, account: &Account) -> bool {
     state.config.require_second_factor
         && account.totp_enabled_at.is_none()
-        && Role::parse("role", &account.role)
-            .map(safegrid_domain::access::must_use_second_factor)
-            .unwrap_or(true)
+        && safegrid_domain::access::must_use_second_factor(account.role)
 }
 
 /// What an account that must enrol may still reach: its own account and enrolment, and

@@ -82,8 +82,8 @@ pub fn row(t: &Tr, sectors: &[Sector], u: &Unit) -> Vec<String> {
             .as_deref()
             .map(|s| t.label("standardisation", s))
             .unwrap_or_default(),
-        t.label("unit_status", &u.status),
-        u.supervision_grade.clone(),
+        t.label("unit_status", u.status),
+        u.supervision_grade.to_string(),
         if u.is_key {
             t.t("units.bool.true").to_owned()
         } else {
@@ -186,7 +186,7 @@ pub async fn hazard_sources(
                 s.region.clone().unwrap_or_default(),
                 s.name.clone(),
                 match s.level {
-                    Some(l) => t.label("hazard_level", &l.to_string()),
+                    Some(l) => t.label("hazard_level", l.to_string()),
                     None => t.t("hazard_sources.not_major").to_owned(),
                 },
                 s.people_within_500m.to_string(),
@@ -275,8 +275,8 @@ fn hazard_row(
         h.id.to_string(),
         h.unit_name.clone().unwrap_or_default(),
         h.region_name.clone().unwrap_or_default(),
-        t.label("hazard_source_name", &h.source),
-        t.label("hazard_level_name", &h.level),
+        t.label("hazard_source_name", h.source),
+        t.label("hazard_level_name", h.level),
         h.category.clone().unwrap_or_default(),
         h.description.clone(),
         format_local(h.found_at),
@@ -284,7 +284,7 @@ fn hazard_row(
         h.deadline.map(|d| d.to_string()).unwrap_or_default(),
         h.measures.clone().unwrap_or_default(),
         h.cost_yuan.map(|c| c.to_string()).unwrap_or_default(),
-        t.label("hazard_state", &h.state),
+        t.label("hazard_state", h.state),
         yes_no(h.overdue),
         step("report"),
         step("accept"),

@@ -131,8 +131,9 @@ impl Tr {
     }
 
     /// A label for an enum value: `t(prefix.value)`.
-    pub fn label(&self, prefix: &str, value: &str) -> String {
-        self.t(&format!("{prefix}.{value}")).to_owned()
+    /// The name of a value of a closed set (`label("role", Role::Leader)`) or of a listed word.
+    pub fn label(&self, prefix: &str, value: impl AsRef<str>) -> String {
+        self.t(&format!("{prefix}.{}", value.as_ref())).to_owned()
     }
 
     pub fn tag(&self) -> &'static str {

@@ -20,114 +20,60 @@ use super::{HazardLevel, HazardSource};
 use crate::access::Role;
 use serde::Serialize;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum State {
-    /// Reported, waiting for the supervisor to accept, refer or reject it.
-    Reported,
-    Rectifying,
-    AwaitingVerification,
-    /// A listed major hazard, rectified and assessed.
-    Assessed,
-    /// A listed major hazard whose unit applied to resume production.
-    ResumptionApplied,
-    /// Verified and closed (销号).
-    Closed,
-    /// Not a hazard, or not one for this county to handle (with a reason).
-    Rejected,
+crate::closed_set! {
+    invalid = "error.choice";
+    /// Where a hazard stands in its life.
+    pub enum State {
+        /// Reported, waiting for the supervisor to accept, refer or reject it.
+        Reported = "reported",
+        Rectifying = "rectifying",
+        AwaitingVerification = "awaiting_verification",
+        /// A listed major hazard, rectified and assessed.
+        Assessed = "assessed",
+        /// A listed major hazard whose unit applied to resume production.
+        ResumptionApplied = "resumption_applied",
+        /// Verified and closed (销号).
+        Closed = "closed",
+        /// Not a hazard, or not one for this county to handle (with a reason).
+        Rejected = "rejected",
+    }
 }
 
 impl State {
-    pub const ALL: [State; 7] = [
-        State::Reported,
-        State::Rectifying,
-        State::AwaitingVerification,
-        State::Assessed,
-        State::ResumptionApplied,
-        State::Closed,
-        State::Rejected,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            State::Reported => "reported",
-            State::Rectifying => "rectifying",
-            State::AwaitingVerification => "awaiting_verification",
-            State::Assessed => "assessed",
-            State::ResumptionApplied => "resumption_applied",
-            State::Closed => "closed",
-            State::Rejected => "rejected",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.as_str() == raw)
-    }
-
     /// Still to be dealt with: can become overdue.
     pub fn is_open(self) -> bool {
         !matches!(self, State::Closed | State::Rejected)
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Action {
-    /// Confirms the hazard and sets it to be rectified (by whom, by when).
-    Accept,
-    /// Refuses a report, with a reason.
-    Reject,
-    /// Hands the hazard to another department.
-    Refer,
-    /// Files the six-part rectification plan of a major hazard.
-    SubmitPlan,
-    /// Lists a major hazard for supervision by the county (挂牌督办).
-    List,
-    /// Reports the rectification done, asking for verification.
-    Complete,
-    /// Files the assessment of a listed hazard's rectification.
-    SubmitAssessment,
-    /// Applies to resume production after a listed hazard's assessment.
-    ApplyResumption,
-    /// Checks the rectification on site and closes the hazard (销号).
-    Verify,
-    /// Sends the hazard back for more rectification, with a reason.
-    Return,
+crate::closed_set! {
+    invalid = "error.choice";
+    /// What can be done to a hazard.
+    pub enum Action {
+        /// Confirms the hazard and sets it to be rectified (by whom, by when).
+        Accept = "accept",
+        /// Refuses a report, with a reason.
+        Reject = "reject",
+        /// Hands the hazard to another department.
+        Refer = "refer",
+        /// Files the six-part rectification plan of a major hazard.
+        SubmitPlan = "submit_plan",
+        /// Lists a major hazard for supervision by the county (挂牌督办).
+        List = "list",
+        /// Reports the rectification done, asking for verification.
+        Complete = "complete",
+        /// Files the assessment of a listed hazard's rectification.
+        SubmitAssessment = "submit_assessment",
+        /// Applies to resume production after a listed hazard's assessment.
+        ApplyResumption = "apply_resumption",
+        /// Checks the rectification on site and closes the hazard (销号).
+        Verify = "verify",
+        /// Sends the hazard back for more rectification, with a reason.
+        Return = "return",
+    }
 }
 
 impl Action {
-    pub const ALL: [Action; 10] = [
-        Action::Accept,
-        Action::Reject,
-        Action::Refer,
-        Action::SubmitPlan,
-        Action::List,
-        Action::Complete,
-        Action::SubmitAssessment,
-        Action::ApplyResumption,
-        Action::Verify,
-        Action::Return,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Action::Accept => "accept",
-            Action::Reject => "reject",
-            Action::Refer => "refer",
-            Action::SubmitPlan => "submit_plan",
-            Action::List => "list",
-            Action::Complete => "complete",
-            Action::SubmitAssessment => "submit_assessment",
-            Action::ApplyResumption => "apply_resumption",
-            Action::Verify => "verify",
-            Action::Return => "return",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|a| a.as_str() == raw.trim())
-    }
-
     /// Whether the action must say why.
     pub fn needs_reason(self) -> bool {
         matches!(self, Action::Reject | Action::Return | Action::Refer)

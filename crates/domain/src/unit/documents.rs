@@ -4,46 +4,17 @@
 //! by the name the file came with.
 
 use crate::invalid::Violation;
-use serde::Serialize;
 
 /// Files larger than this are refused (scanned contracts run to a few megabytes).
 pub const MAX_DOCUMENT_BYTES: usize = 20 * 1024 * 1024;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DocumentKind {
-    Archive,
-    System,
-    Letter,
-    Procedure,
-    HazardSource,
-}
-
-impl DocumentKind {
-    pub const ALL: [DocumentKind; 5] = [
-        DocumentKind::Archive,
-        DocumentKind::System,
-        DocumentKind::Letter,
-        DocumentKind::Procedure,
-        DocumentKind::HazardSource,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DocumentKind::Archive => "archive",
-            DocumentKind::System => "system",
-            DocumentKind::Letter => "letter",
-            DocumentKind::Procedure => "procedure",
-            DocumentKind::HazardSource => "hazard_source",
-        }
-    }
-
-    pub fn parse(field: &str, raw: &str) -> Result<Self, Violation> {
-        let raw = raw.trim();
-        Self::ALL
-            .into_iter()
-            .find(|k| k.as_str() == raw)
-            .ok_or_else(|| Violation::new(field, "error.choice"))
+crate::closed_set! {
+    pub enum DocumentKind {
+        Archive = "archive",
+        System = "system",
+        Letter = "letter",
+        Procedure = "procedure",
+        HazardSource = "hazard_source",
     }
 }
 

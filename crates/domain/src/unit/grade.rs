@@ -6,29 +6,25 @@
 use crate::invalid::Violation;
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub enum Grade {
-    A,
-    B,
-    C,
+crate::closed_set! {
+    invalid = "error.grade";
+    pub enum Grade {
+        A = "A",
+        B = "B",
+        C = "C",
+    }
 }
 
 impl Grade {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Grade::A => "A",
-            Grade::B => "B",
-            Grade::C => "C",
-        }
-    }
-
-    pub fn parse(field: &str, raw: &str) -> Result<Self, Violation> {
-        match raw.trim().to_ascii_uppercase().as_str() {
-            "A" | "Ａ" => Ok(Grade::A),
-            "B" | "Ｂ" => Ok(Grade::B),
-            "C" | "Ｃ" => Ok(Grade::C),
-            _ => Err(Violation::new(field, "error.grade")),
-        }
+    /// A grade as people type it in a form or a census sheet: `b` and the full-width `Ｂ` count.
+    pub fn parse_written(field: &str, raw: &str) -> Result<Self, Violation> {
+        let letter = match raw.trim() {
+            "Ａ" | "ａ" => "A",
+            "Ｂ" | "ｂ" => "B",
+            "Ｃ" | "ｃ" => "C",
+            other => other,
+        };
+        Self::parse(field, &letter.to_ascii_uppercase())
     }
 }
 
@@ -228,8 +224,12 @@ mod tests {
 
     #[test]
     fn grades_parse_as_typed() {
-        assert_eq!(Grade::parse("g", " b "), Ok(Grade::B));
-        assert_eq!(Grade::parse("g", "Ａ"), Ok(Grade::A));
-        assert!(Grade::parse("g", "D").is_err());
+        assert_eq!(Grade::parse_written("g", " b "), Ok(Grade::B));
+        assert_eq!(Grade::parse_written("g", "Ａ"), Ok(Grade::A));
+        assert!(Grade::parse_written("g", "D").is_err());
+        assert!(
+            Grade::parse("g", "b").is_err(),
+            "stored and API values are exact"
+        );
     }
 }

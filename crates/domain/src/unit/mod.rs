@@ -5,6 +5,7 @@ pub mod documents;
 pub mod gb18218;
 pub mod grade;
 pub mod industry;
+pub mod input;
 pub mod own_grid;
 pub mod record;
 pub mod systems;

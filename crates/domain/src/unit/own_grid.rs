@@ -3,57 +3,22 @@
 //! for — an area, place, part, link, piece of equipment or process — each with a named person.
 
 use crate::invalid::Violation;
-use serde::Serialize;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum NodeKind {
-    Company,
-    Workshop,
-    Team,
-    Area,
-    Place,
-    Part,
-    Link,
-    Equipment,
-    Process,
+crate::closed_set! {
+    pub enum NodeKind {
+        Company = "company",
+        Workshop = "workshop",
+        Team = "team",
+        Area = "area",
+        Place = "place",
+        Part = "part",
+        Link = "link",
+        Equipment = "equipment",
+        Process = "process",
+    }
 }
 
 impl NodeKind {
-    pub const ALL: [NodeKind; 9] = [
-        NodeKind::Company,
-        NodeKind::Workshop,
-        NodeKind::Team,
-        NodeKind::Area,
-        NodeKind::Place,
-        NodeKind::Part,
-        NodeKind::Link,
-        NodeKind::Equipment,
-        NodeKind::Process,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            NodeKind::Company => "company",
-            NodeKind::Workshop => "workshop",
-            NodeKind::Team => "team",
-            NodeKind::Area => "area",
-            NodeKind::Place => "place",
-            NodeKind::Part => "part",
-            NodeKind::Link => "link",
-            NodeKind::Equipment => "equipment",
-            NodeKind::Process => "process",
-        }
-    }
-
-    pub fn parse(field: &str, raw: &str) -> Result<Self, Violation> {
-        let raw = raw.trim();
-        Self::ALL
-            .into_iter()
-            .find(|k| k.as_str() == raw)
-            .ok_or_else(|| Violation::new(field, "error.choice"))
-    }
-
     /// Company, workshop and team are the tiers of the grid; the rest are responsibilities.
     pub fn is_tier(self) -> bool {
         matches!(

@@ -3,35 +3,15 @@
 
 use crate::invalid::Violation;
 use pinyin::ToPinyin;
-use serde::Serialize;
 
-/// Whether a unit is operating (its history is kept: status changes never overwrite).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum UnitStatus {
-    Operating,
-    Suspended,
-    Closed,
-    Moved,
-}
-
-impl UnitStatus {
-    pub const ALL: [UnitStatus; 4] = [Self::Operating, Self::Suspended, Self::Closed, Self::Moved];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Operating => "operating",
-            Self::Suspended => "suspended",
-            Self::Closed => "closed",
-            Self::Moved => "moved",
-        }
-    }
-
-    pub fn parse(field: &str, raw: &str) -> Result<Self, Violation> {
-        Self::ALL
-            .into_iter()
-            .find(|s| s.as_str() == raw.trim())
-            .ok_or_else(|| Violation::new(field, "error.unit_status"))
+crate::closed_set! {
+    invalid = "error.unit_status";
+    /// Whether a unit is operating (its history is kept: status changes never overwrite).
+    pub enum UnitStatus {
+        Operating = "operating",
+        Suspended = "suspended",
+        Closed = "closed",
+        Moved = "moved",
     }
 }
 

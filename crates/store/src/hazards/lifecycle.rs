@@ -9,64 +9,22 @@ use crate::units::find_unit;
 use crate::{Result, StoreError};
 use safegrid_domain::access::Actor;
 use safegrid_domain::hazard::HazardLevel;
+use safegrid_domain::hazard::input::{HazardChange, TransitionInput};
 use safegrid_domain::hazard::lifecycle::{Action, Facts, Party, State, decide};
-use safegrid_domain::invalid::{Invalid, Violation, optional_text, required_text};
-use safegrid_domain::tenure::parse_date;
+use safegrid_domain::invalid::{Invalid, Violation};
 use safegrid_domain::time::local_date;
 use sea_query::{Expr, ExprTrait, Query};
-use serde::Deserialize;
 use serde_json::json;
 
-/// The six parts of a major hazard's rectification plan (Art. 15).
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-pub struct PlanInput {
-    /// 治理的目标和任务
-    pub goals: Option<String>,
-    /// 采取的方法和措施
-    pub methods: Option<String>,
-    /// 经费和物资的落实
-    pub funds: Option<String>,
-    /// 负责治理的机构和人员
-    pub organisation: Option<String>,
-    /// 治理的时限和要求
-    pub timeline: Option<String>,
-    /// 安全措施和应急预案
-    pub safety_measures: Option<String>,
-}
-
-/// An action on a hazard with what it brings.
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-pub struct TransitionInput {
-    /// accept, reject, refer, submit_plan, list, complete, submit_assessment,
-    /// apply_resumption, verify, return
-    pub action: Option<String>,
-    /// Why (required to reject, return or refer).
-    pub comment: Option<String>,
-    /// accept: the rectification deadline (YYYY-MM-DD), if not set already.
-    pub deadline: Option<String>,
-    /// accept: who rectifies.
-    pub responsible_person: Option<String>,
-    /// accept: the registered unit a village's report turned out to be about.
-    pub unit_id: Option<i64>,
-    /// refer: the department taking it over.
-    pub department_id: Option<i64>,
-    /// submit_plan: the six parts.
-    pub plan: Option<PlanInput>,
-    /// complete: what was done, and what it cost.
-    pub measures: Option<String>,
-    pub cost_yuan: Option<f64>,
-}
-
-/// What the lifecycle table needs to know about the hazard and the reader; `None` for a
-/// hazard in a state the table does not know (never written by this code).
-pub(crate) fn facts(actor: &Actor, h: &Hazard, has_plan: bool) -> Option<Facts> {
-    Some(Facts {
-        state: State::parse(&h.state)?,
-        level: HazardLevel::parse("level", &h.level).ok()?,
+/// What the lifecycle table needs to know about the hazard and the reader.
+pub(crate) fn facts(actor: &Actor, h: &Hazard, has_plan: bool) -> Facts {
+    Facts {
+        state: h.state,
+        level: h.level,
         listed: h.listed,
         has_plan,
         party: Party::of(actor.role),
-    })
+    }
 }
 
 /// A row of the hazard's timeline.
@@ -118,8 +76,7 @@ impl Store {
         id: i64,
         input: TransitionInput,
     ) -> Result<super::HazardDetail> {
-        let action = Action::parse(input.action.as_deref().unwrap_or_default())
-            .ok_or_else(|| Violation::new("action", "error.choice"))?;
+        let action = input.action()?;
         let mut tx = self.write().await?;
         let mut conn = tx.conn();
         let hazard = find(&mut conn, actor, id).await?;
@@ -132,43 +89,23 @@ impl Store {
             )
             .await?
             > 0;
-        let facts = facts(actor, &hazard, has_plan).ok_or(StoreError::NotFound)?;
+        let facts = facts(actor, &hazard, has_plan);
         let to = decide(action, facts).map_err(|r| StoreError::Refused(r.0))?;
 
-        let mut errors = Invalid::default();
-        let comment = errors.keep(optional_text("comment", input.comment.as_deref(), 500));
-        if action.needs_reason() && comment.as_ref().is_none_or(|c| c.is_none()) {
-            errors.push(Violation::new("comment", "error.reason_required"));
-        }
         let today = local_date(chrono::Utc::now());
-        let deadline = match input.deadline.as_deref().map(str::trim) {
-            None | Some("") => None,
-            Some(raw) => errors.keep(parse_date("deadline", raw).and_then(|d| {
-                if d < today {
-                    Err(Violation::new("deadline", "error.past_date"))
-                } else {
-                    Ok(d)
-                }
-            })),
-        };
+        let change = HazardChange::parse(action, &input, hazard.deadline.is_some(), today)?;
         let mut changes: Vec<(&'static str, Expr)> =
             vec![("state", to.as_str().into()), ("updated_at", now().into())];
+        let mut errors = Invalid::default();
         match action {
             Action::Accept => {
-                if deadline.is_none() && hazard.deadline.is_none() {
-                    errors.push(Violation::new("deadline", "error.required"));
-                }
-                if let Some(d) = deadline {
+                if let Some(d) = change.deadline {
                     changes.push(("deadline", d.into()));
                 }
-                if let Some(Some(p)) = errors.keep(optional_text(
-                    "responsible_person",
-                    input.responsible_person.as_deref(),
-                    40,
-                )) {
-                    changes.push(("responsible_person", p.into()));
+                if let Some(p) = &change.responsible_person {
+                    changes.push(("responsible_person", p.clone().into()));
                 }
-                if let Some(unit) = input.unit_id {
+                if let Some(unit) = change.unit_id {
                     match find_unit(&mut conn, actor, unit).await {
                         Ok(u) => {
                             changes.push(("unit_id", unit.into()));
@@ -183,9 +120,8 @@ impl Store {
                     }
                 }
             }
-            Action::Refer => match input.department_id {
-                None => errors.push(Violation::new("department_id", "error.required")),
-                Some(d) => {
+            Action::Refer => {
+                if let Some(d) = change.department_id {
                     let known = conn
                         .scalar(
                             Query::select()
@@ -204,50 +140,25 @@ impl Store {
                         errors.push(Violation::new("department_id", "error.department_unknown"));
                     }
                 }
-            },
+            }
             Action::List => {
                 changes.push(("listed", true.into()));
                 changes.push(("listed_at", now().into()));
             }
             Action::Complete | Action::SubmitAssessment => {
-                if let Some(Some(m)) =
-                    errors.keep(optional_text("measures", input.measures.as_deref(), 2000))
-                {
-                    changes.push(("measures", m.into()));
+                if let Some(m) = &change.measures {
+                    changes.push(("measures", m.clone().into()));
                 }
-                if let Some(c) = input.cost_yuan {
-                    if c.is_finite() && c >= 0.0 {
-                        changes.push(("cost_yuan", c.into()));
-                    } else {
-                        errors.push(Violation::new("cost_yuan", "error.not_negative"));
-                    }
+                if let Some(c) = change.cost_yuan {
+                    changes.push(("cost_yuan", c.into()));
                 }
             }
             Action::Verify => changes.push(("closed_at", now().into())),
             Action::Reject | Action::SubmitPlan | Action::ApplyResumption | Action::Return => {}
         }
-        let plan = if action == Action::SubmitPlan {
-            let p = input.plan.clone().unwrap_or_default();
-            let mut part = |field: &str, v: &Option<String>| {
-                errors.keep(required_text(
-                    &format!("plan.{field}"),
-                    v.as_deref().unwrap_or_default(),
-                    2000,
-                ))
-            };
-            Some([
-                part("goals", &p.goals),
-                part("methods", &p.methods),
-                part("funds", &p.funds),
-                part("organisation", &p.organisation),
-                part("timeline", &p.timeline),
-                part("safety_measures", &p.safety_measures),
-            ])
-        } else {
-            None
-        };
         errors.into_result()?;
-        let comment = comment.flatten();
+        let plan = change.plan;
+        let comment = change.comment;
 
         conn.update(
             Query::update()
@@ -257,7 +168,6 @@ impl Store {
         )
         .await?;
         if let Some(parts) = plan {
-            let parts: Vec<String> = parts.into_iter().flatten().collect();
             conn.delete(
                 Query::delete()
                     .from_table("hazard_plans")

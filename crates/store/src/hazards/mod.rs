@@ -8,12 +8,12 @@ mod notify;
 mod photos;
 mod reports;
 
-pub use lifecycle::{PlanInput, TransitionInput};
 pub use notify::{Notification, Sweep};
 pub use photos::{HazardPhoto, NewPhoto};
 pub use reports::{
     HazardReport, HazardStatistics, ReportInput, ReportStanding, StandingCounts, StandingFilter,
 };
+pub use safegrid_domain::hazard::input::{HazardInput, PlanInput, TransitionInput};
 
 use crate::audit::{self, Event, now};
 use crate::db::{Conn, Store};
@@ -21,49 +21,19 @@ use crate::units::find_unit;
 use crate::{Page, PageRequest, Result, StoreError, scope};
 use chrono::{DateTime, NaiveDate, Utc};
 use safegrid_domain::access::{Actor, Scope};
+use safegrid_domain::geo::Location;
 use safegrid_domain::hazard::deadline::is_overdue;
-use safegrid_domain::hazard::lifecycle::{
-    Action, Party, State, available, initial_state, may_report,
-};
+use safegrid_domain::hazard::input::{NewHazard, ReportRefused, Subject};
+use safegrid_domain::hazard::lifecycle::{Action, Party, State, available};
 use safegrid_domain::hazard::{HazardLevel, HazardSource};
-use safegrid_domain::invalid::{Invalid, Violation, optional_text, required_text};
-use safegrid_domain::region::{RegionCode, RegionLevel};
-use safegrid_domain::tenure::parse_date;
+use safegrid_domain::invalid::Violation;
+use safegrid_domain::region::RegionCode;
 use safegrid_domain::time::local_date;
 use safegrid_domain::unit::grade::Grade;
 use sea_query::{Cond, Expr, ExprTrait, JoinType, Order, Query, SelectStatement};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sqlx::FromRow;
-
-/// A hazard as reported through a form or the API.
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-pub struct HazardInput {
-    pub unit_id: Option<i64>,
-    /// A unit not in the census, described by the reporter (name, what it does, where).
-    pub unregistered_unit: Option<String>,
-    /// The village where it was found (12 digits); taken from the unit when there is one.
-    pub region: Option<String>,
-    /// Where in the unit: a node of its own grid.
-    pub node_id: Option<i64>,
-    pub place: Option<String>,
-    pub longitude: Option<f64>,
-    pub latitude: Option<f64>,
-    /// self_check, inspection, village_report, public_report
-    pub source: Option<String>,
-    /// general or major
-    pub level: Option<String>,
-    pub category: Option<String>,
-    pub description: Option<String>,
-    pub found_by: Option<String>,
-    pub responsible_person: Option<String>,
-    /// YYYY-MM-DD; needed at once for hazards rectified from the start.
-    pub deadline: Option<String>,
-    pub measures: Option<String>,
-    pub cost_yuan: Option<f64>,
-    /// Made known to the workers (Safety Law Art. 41).
-    pub made_known: Option<bool>,
-}
 
 /// A hazard in a ledger.
 #[derive(Debug, Clone, FromRow, Serialize, utoipa::ToSchema)]
@@ -83,8 +53,10 @@ pub struct Hazard {
     pub place: Option<String>,
     pub longitude: Option<f64>,
     pub latitude: Option<f64>,
-    pub source: String,
-    pub level: String,
+    #[sqlx(try_from = "String")]
+    pub source: HazardSource,
+    #[sqlx(try_from = "String")]
+    pub level: HazardLevel,
     pub category: Option<String>,
     pub description: String,
     pub found_at: DateTime<Utc>,
@@ -95,7 +67,8 @@ pub struct Hazard {
     pub cost_yuan: Option<f64>,
     pub made_known: bool,
     pub reported_to_supervisor_at: Option<DateTime<Utc>>,
-    pub state: String,
+    #[sqlx(try_from = "String")]
+    pub state: State,
     pub listed: bool,
     pub listed_at: Option<DateTime<Utc>>,
     pub closed_at: Option<DateTime<Utc>>,
@@ -259,8 +232,7 @@ impl HazardFilter {
         // Every closed set is checked: an unknown value is refused, naming its field, rather
         // than matching nothing.
         if let Some(s) = some(&self.state) {
-            let state =
-                State::parse(s.trim()).ok_or_else(|| Violation::new("state", "error.choice"))?;
+            let state = State::parse("state", &s)?;
             c = c.add(Expr::col(("h", "state")).eq(state.as_str()));
         }
         if let Some(l) = some(&self.level) {
@@ -304,7 +276,7 @@ impl HazardFilter {
 }
 
 fn with_overdue(mut h: Hazard, at: DateTime<Utc>) -> Hazard {
-    let open = State::parse(&h.state).is_some_and(State::is_open);
+    let open = h.state.is_open();
     h.overdue = open && h.deadline.is_some_and(|d| is_overdue(d, at));
     h
 }
@@ -612,107 +584,17 @@ impl Store {
     /// Reports a hazard.
     pub async fn report_hazard(&self, actor: &Actor, input: HazardInput) -> Result<HazardDetail> {
         let party = Party::of(actor.role);
-        let mut errors = Invalid::default();
-        let source = errors.keep(HazardSource::parse(
-            "source",
-            input.source.as_deref().unwrap_or_default(),
-        ));
-        let level = errors.keep(HazardLevel::parse(
-            "level",
-            input.level.as_deref().unwrap_or_default(),
-        ));
-        let description = errors.keep(required_text(
-            "description",
-            input.description.as_deref().unwrap_or_default(),
-            2000,
-        ));
-        let category = errors.keep(optional_text("category", input.category.as_deref(), 40));
-        let place = errors.keep(optional_text("place", input.place.as_deref(), 100));
-        let found_by = errors.keep(optional_text("found_by", input.found_by.as_deref(), 40));
-        let responsible = errors.keep(optional_text(
-            "responsible_person",
-            input.responsible_person.as_deref(),
-            40,
-        ));
-        let measures = errors.keep(optional_text("measures", input.measures.as_deref(), 2000));
-        let unregistered = errors.keep(optional_text(
-            "unregistered_unit",
-            input.unregistered_unit.as_deref(),
-            200,
-        ));
         let today = local_date(Utc::now());
-        let deadline = match input.deadline.as_deref().map(str::trim) {
-            None | Some("") => Some(None),
-            Some(raw) => errors.keep(parse_date("deadline", raw).and_then(|d| {
-                if d < today {
-                    Err(Violation::new("deadline", "error.past_date"))
-                } else {
-                    Ok(Some(d))
-                }
-            })),
-        };
-        if input.cost_yuan.is_some_and(|c| !c.is_finite() || c < 0.0) {
-            errors.push(Violation::new("cost_yuan", "error.not_negative"));
-        }
-        if let (Some(lon), Some(lat)) = (input.longitude, input.latitude)
-            && !((-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat))
-        {
-            errors.push(Violation::new("longitude", "error.coordinate"));
-        }
-        if let Some(s) = source
-            && !may_report(party, s)
-        {
-            if party == Party::Reader {
-                return Err(StoreError::Forbidden);
-            }
-            errors.push(Violation::new("source", "error.hazard_source_role"));
-        }
-        let initial = match (source, level) {
-            (Some(s), Some(l)) => Some(initial_state(s, l)),
-            _ => None,
-        };
-        if initial == Some(State::Rectifying) && deadline == Some(None) {
-            errors.push(Violation::new("deadline", "error.required"));
-        }
-        if input.unit_id.is_none() && unregistered.as_ref().is_none_or(|u| u.is_none()) {
-            errors.push(Violation::new("unit_id", "error.unit_or_description"));
-        }
-        errors.into_result()?;
-        let (
-            Some(source),
-            Some(level),
-            Some(description),
-            Some(category),
-            Some(place),
-            Some(found_by),
-            Some(responsible),
-            Some(measures),
-            Some(unregistered),
-            Some(deadline),
-            Some(initial),
-        ) = (
-            source,
-            level,
-            description,
-            category,
-            place,
-            found_by,
-            responsible,
-            measures,
-            unregistered,
-            deadline,
-            initial,
-        )
-        else {
-            return Err(Invalid::one("body", "error.body_unreadable").into());
-        };
-
+        let new = NewHazard::parse(&input, party, today).map_err(|r| match r {
+            ReportRefused::NotAReporter => StoreError::Forbidden,
+            ReportRefused::Invalid(e) => e.into(),
+        })?;
         let mut tx = self.write().await?;
         let mut conn = tx.conn();
         // Where: the unit's village, or a village in the reporter's scope.
-        let (county, region, unit_id) = match input.unit_id {
-            Some(unit) => {
-                let u = find_unit(&mut conn, actor, unit)
+        let (county, region, unit_id, unregistered) = match &new.subject {
+            Subject::Unit(unit) => {
+                let u = find_unit(&mut conn, actor, *unit)
                     .await
                     .map_err(|e| match e {
                         StoreError::NotFound => {
@@ -724,31 +606,25 @@ impl Store {
                     .region
                     .clone()
                     .ok_or_else(|| Violation::new("unit_id", "error.unit_without_village"))?;
-                (u.county_code.clone(), region, Some(unit))
+                (u.county_code.clone(), region, Some(*unit), None)
             }
-            None => {
-                let raw = input
-                    .region
-                    .as_deref()
-                    .ok_or_else(|| Violation::new("region", "error.required"))?;
-                let code = RegionCode::parse("region", raw)?;
-                if code.level() != RegionLevel::Village {
-                    return Err(Violation::new("region", "error.unit_region_village").into());
-                }
-                let in_scope = match &actor.scope {
-                    Scope::All => true,
-                    Scope::Region { root } => code.is_within(root),
-                    Scope::Department { county, .. } => code.is_within(county),
-                    Scope::Unit { .. } | Scope::Administration => false,
-                };
-                let county = code
+            Subject::Unregistered {
+                description,
+                village,
+            } => {
+                let county = village
                     .county()
-                    .filter(|_| in_scope)
+                    .filter(|_| actor.scope.may_place_in(village))
                     .ok_or_else(|| Violation::new("region", "error.region_unknown"))?;
-                (county.as_str().to_owned(), code.as_str().to_owned(), None)
+                (
+                    county.as_str().to_owned(),
+                    village.as_str().to_owned(),
+                    None,
+                    Some(description.clone()),
+                )
             }
         };
-        if let Some(node) = input.node_id {
+        if let Some(node) = new.node_id {
             let ok = match unit_id {
                 Some(u) => {
                     conn.scalar(
@@ -809,36 +685,36 @@ impl Store {
                         unit_id.into(),
                         unregistered.into(),
                         department.into(),
-                        input.node_id.into(),
-                        place.into(),
-                        input.longitude.into(),
-                        input.latitude.into(),
-                        source.as_str().into(),
-                        level.as_str().into(),
-                        category.into(),
-                        description.clone().into(),
+                        new.node_id.into(),
+                        new.place.into(),
+                        Location::longitude(new.location).into(),
+                        Location::latitude(new.location).into(),
+                        new.source.as_str().into(),
+                        new.level.as_str().into(),
+                        new.category.into(),
+                        new.description.into(),
                         at.into(),
-                        found_by.into(),
+                        new.found_by.into(),
                         actor.account_id.into(),
-                        responsible.into(),
-                        deadline.into(),
-                        measures.into(),
-                        input.cost_yuan.into(),
-                        input.made_known.unwrap_or(false).into(),
+                        new.responsible_person.into(),
+                        new.deadline.into(),
+                        new.measures.into(),
+                        new.cost_yuan.into(),
+                        new.made_known.into(),
                         // A unit's own major hazard goes to its supervisors at once (Art. 41).
-                        (party == Party::Unit && level == HazardLevel::Major)
+                        (party == Party::Unit && new.level == HazardLevel::Major)
                             .then_some(at)
                             .into(),
-                        initial.as_str().into(),
+                        new.initial.as_str().into(),
                         at.into(),
                         at.into(),
                     ])
                     .returning_col("id"),
             )
             .await?;
-        lifecycle::record_event(&mut conn, actor, id, "report", None, initial, None).await?;
+        lifecycle::record_event(&mut conn, actor, id, "report", None, new.initial, None).await?;
         let made = find(&mut conn, actor, id).await?;
-        let (kind, audience) = if initial == State::Rectifying {
+        let (kind, audience) = if new.initial == State::Rectifying {
             ("assigned", notify::Audience::Unit)
         } else {
             ("reported", notify::Audience::Supervisors)
@@ -852,12 +728,12 @@ impl Store {
                 action: "hazard.report",
                 object_type: "hazard",
                 object_id: Some(id.to_string()),
-                detail: json!({ "unit": unit_id, "source": source.as_str(), "level": level.as_str(), "state": initial.as_str() }),
+                detail: json!({ "unit": unit_id, "source": new.source.as_str(), "level": new.level.as_str(), "state": new.initial.as_str() }),
                 outcome: "ok",
             },
         )
         .await?;
-        if level == HazardLevel::Major
+        if new.level == HazardLevel::Major
             && let Some(unit) = unit_id
         {
             // A major hazard grades its unit A for a year (the rule's 12-month clause).
@@ -925,10 +801,7 @@ async fn detail_of(conn: &mut Conn<'_>, actor: &Actor, hazard: Hazard) -> Result
         .await?;
     let photos = photos::of_hazard(conn, id).await?;
     let facts = lifecycle::facts(actor, &hazard, plan.is_some());
-    let actions = match facts {
-        Some(f) => available(f).into_iter().map(Action::as_str).collect(),
-        None => Vec::new(),
-    };
+    let actions = available(facts).into_iter().map(Action::as_str).collect();
     Ok(HazardDetail {
         hazard,
         timeline,

@@ -10,7 +10,6 @@ use crate::db::{Conn, Store};
 use crate::{Page, PageRequest, Result};
 use chrono::{DateTime, Utc};
 use safegrid_domain::access::Actor;
-use safegrid_domain::hazard::lifecycle::State;
 use safegrid_domain::region::RegionCode;
 use safegrid_domain::time::local_date;
 use sea_query::{Cond, Expr, ExprTrait, JoinType, Order, Query, SelectStatement};
@@ -293,7 +292,7 @@ impl Store {
                         continue;
                     }
                     let h = find(&mut conn, &system, *id).await?;
-                    let state = State::parse(&h.state).unwrap_or(State::Rectifying);
+                    let state = h.state;
                     if overdue {
                         super::lifecycle::record_event(
                             &mut conn,

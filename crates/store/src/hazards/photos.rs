@@ -8,7 +8,7 @@ use crate::db::{Conn, Store};
 use crate::{Result, StoreError, scope};
 use chrono::{DateTime, Utc};
 use safegrid_domain::access::Actor;
-use safegrid_domain::hazard::lifecycle::{Party, State};
+use safegrid_domain::hazard::lifecycle::Party;
 use safegrid_domain::invalid::Violation;
 use sea_query::{Expr, ExprTrait, JoinType, Order, Query};
 use serde::Serialize;
@@ -84,7 +84,7 @@ impl Store {
             let mut c = self.read().await?;
             let mut conn = c.conn();
             let h = find(&mut conn, actor, new.hazard_id).await?;
-            if !State::parse(&h.state).is_some_and(State::is_open) {
+            if !h.state.is_open() {
                 return Err(StoreError::Refused("hazard.refused.finished"));
             }
             let n = conn

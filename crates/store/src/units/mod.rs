@@ -6,14 +6,14 @@ use crate::db::{Conn, Store, county_of};
 use crate::{Page, PageRequest, Result, StoreError, scope};
 use chrono::{DateTime, Utc};
 use safegrid_domain::access::{Actor, Scope};
-use safegrid_domain::invalid::{Invalid, Violation, optional_phone, optional_text, required_text};
+use safegrid_domain::geo::Location;
+use safegrid_domain::invalid::{Invalid, Violation, optional_text};
 use safegrid_domain::policy::{Object, Verb, may};
 use safegrid_domain::region::{RegionCode, RegionLevel};
 use safegrid_domain::unit::grade::{Grade, GradeRule, Reason};
-use safegrid_domain::unit::industry::parse_industry;
-use safegrid_domain::unit::record::{
-    UnitStatus, bigrams, initials, parse_standardisation, search_terms,
-};
+use safegrid_domain::unit::input::NewUnit;
+pub use safegrid_domain::unit::input::UnitInput;
+use safegrid_domain::unit::record::{UnitStatus, bigrams, initials, search_terms};
 use safegrid_domain::unit::uscc::{Uscc, normalise};
 use sea_query::{Cond, Expr, ExprTrait, JoinType, Order, Query, SelectStatement};
 use serde::{Deserialize, Serialize};
@@ -31,42 +31,6 @@ pub use hazard_sources::{
     SubstanceRow,
 };
 pub use own_grid::{GridNode, GridNodeInput, SystemEntry, SystemInput};
-
-/// A unit as typed into a form, an API call or a spreadsheet row.
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-pub struct UnitInput {
-    pub name: Option<String>,
-    pub uscc: Option<String>,
-    /// Why a unit has no code (an individual business …); required when `uscc` is empty.
-    pub no_uscc_reason: Option<String>,
-    pub legal_rep: Option<String>,
-    pub principal: Option<String>,
-    pub safety_manager: Option<String>,
-    pub phone: Option<String>,
-    pub address: Option<String>,
-    /// The village or community (12-digit code).
-    pub region: Option<String>,
-    pub longitude: Option<f64>,
-    pub latitude: Option<f64>,
-    /// GB/T 4754 code (division, group or class).
-    pub industry: Option<String>,
-    /// Key sector code.
-    pub sector: Option<String>,
-    pub approving_department_id: Option<i64>,
-    pub supervising_department_ids: Option<Vec<i64>>,
-    pub employees: Option<i64>,
-    /// level1, level2, level3, none
-    pub standardisation: Option<String>,
-    /// operating, suspended, closed, moved
-    pub status: Option<String>,
-    /// Why the status changed.
-    pub status_reason: Option<String>,
-    /// A, B or C to override the suggested grade, with `grade_reason`.
-    pub supervision_grade: Option<String>,
-    pub grade_reason: Option<String>,
-    pub is_key: Option<bool>,
-    pub key_reason: Option<String>,
-}
 
 #[derive(Debug, Clone, FromRow, Serialize, utoipa::ToSchema)]
 pub struct Unit {
@@ -91,9 +55,12 @@ pub struct Unit {
     pub approving_department_id: Option<i64>,
     pub employees: Option<i32>,
     pub standardisation: Option<String>,
-    pub status: String,
-    pub supervision_grade: String,
-    pub suggested_grade: String,
+    #[sqlx(try_from = "String")]
+    pub status: UnitStatus,
+    #[sqlx(try_from = "String")]
+    pub supervision_grade: Grade,
+    #[sqlx(try_from = "String")]
+    pub suggested_grade: Grade,
     pub grade_override_reason: Option<String>,
     pub is_key: bool,
     pub key_reason: Option<String>,
@@ -232,16 +199,15 @@ fn search(q: &str) -> Cond {
 }
 
 impl UnitFilter {
-    fn condition(&self) -> Cond {
+    /// The filter as a condition; a value outside its set is refused naming its field, never
+    /// read as "nothing".
+    fn condition(&self) -> Result<Cond> {
         let mut cond = Cond::all();
         if let Some(q) = self.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             cond = cond.add(search(q));
         }
         if let Some(region) = self.region.as_deref().filter(|s| !s.is_empty()) {
-            match RegionCode::parse("region", region) {
-                Ok(code) => cond = cond.add(scope::division(&code, "u")),
-                Err(_) => cond = cond.add(scope::nothing()),
-            }
+            cond = cond.add(scope::division(&RegionCode::parse("region", region)?, "u"));
         }
         if let Some(d) = self.department {
             cond = cond.add(scope::supervised_by(d));
@@ -250,48 +216,18 @@ impl UnitFilter {
             cond = cond.add(Expr::col(("u", "sector_code")).eq(s));
         }
         if let Some(g) = self.grade.as_deref().filter(|s| !s.is_empty()) {
-            cond = cond.add(Expr::col(("u", "supervision_grade")).eq(g.to_ascii_uppercase()));
+            let grade = Grade::parse_written("grade", g)?;
+            cond = cond.add(Expr::col(("u", "supervision_grade")).eq(grade.as_str()));
         }
         if let Some(k) = self.key {
             cond = cond.add(Expr::col(("u", "is_key")).eq(k));
         }
         if let Some(s) = self.status.as_deref().filter(|s| !s.is_empty()) {
-            cond = cond.add(Expr::col(("u", "status")).eq(s));
+            let status = UnitStatus::parse("status", s)?;
+            cond = cond.add(Expr::col(("u", "status")).eq(status.as_str()));
         }
-        cond
+        Ok(cond)
     }
-}
-
-/// The checked values of a unit, ready to store.
-struct Checked {
-    name: String,
-    uscc: Option<String>,
-    no_uscc_reason: Option<String>,
-    legal_rep: Option<String>,
-    principal: Option<String>,
-    safety_manager: Option<String>,
-    phone: Option<String>,
-    address: Option<String>,
-    region: Option<String>,
-    longitude: Option<f64>,
-    latitude: Option<f64>,
-    industry: Option<String>,
-    sector: Option<String>,
-    approving_department_id: Option<i64>,
-    supervising: Vec<i64>,
-    employees: Option<i32>,
-    standardisation: Option<String>,
-    status: UnitStatus,
-    grade_override: Option<(Grade, String)>,
-    is_key: bool,
-    key_reason: Option<String>,
-}
-
-fn text(field: &str, v: &Option<String>, max: usize, errors: &mut Invalid) -> Option<String> {
-    optional_text(field, v.as_deref(), max)
-        .map_err(|e| errors.push(e))
-        .ok()
-        .flatten()
 }
 
 /// Warnings about a unit as recorded: its USCC registered in another province than its county
@@ -312,159 +248,6 @@ fn unit_warnings(unit: &Unit) -> Vec<Violation> {
     }
 }
 
-/// Checks every field, collecting every violation (so an import row reports them all).
-fn check(input: &UnitInput) -> Result<Checked, Invalid> {
-    let mut e = Invalid::default();
-    let name = required_text("name", input.name.as_deref().unwrap_or_default(), 100)
-        .map_err(|v| e.push(v))
-        .ok();
-    let uscc = match input
-        .uscc
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        Some(raw) => Uscc::parse("uscc", raw)
-            .map(|u| Some(u.to_string()))
-            .map_err(|v| e.push(v))
-            .ok()
-            .flatten(),
-        None => None,
-    };
-    let no_uscc_reason = text("no_uscc_reason", &input.no_uscc_reason, 200, &mut e);
-    if input.uscc.as_deref().is_none_or(|s| s.trim().is_empty()) && no_uscc_reason.is_none() {
-        e.push(Violation::new(
-            "no_uscc_reason",
-            "error.uscc.reason_required",
-        ));
-    }
-    let region = match input
-        .region
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        Some(raw) => match RegionCode::parse("region", raw) {
-            Ok(c) if c.level() == RegionLevel::Village => Some(c.to_string()),
-            Ok(_) => {
-                e.push(Violation::new("region", "error.unit_region_village"));
-                None
-            }
-            Err(v) => {
-                e.push(v);
-                None
-            }
-        },
-        None => None,
-    };
-    let industry = match input
-        .industry
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        Some(raw) => parse_industry("industry", raw).map_err(|v| e.push(v)).ok(),
-        None => None,
-    };
-    let employees = match input.employees {
-        Some(n) if !(0..=1_000_000).contains(&n) => {
-            e.push(Violation::new("employees", "error.not_negative"));
-            None
-        }
-        Some(n) => i32::try_from(n).ok(),
-        None => None,
-    };
-    let standardisation = match input
-        .standardisation
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        Some(raw) => parse_standardisation("standardisation", raw)
-            .map_err(|v| e.push(v))
-            .ok(),
-        None => None,
-    };
-    let status = match input
-        .status
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        Some(raw) => UnitStatus::parse("status", raw).map_err(|v| e.push(v)).ok(),
-        None => Some(UnitStatus::Operating),
-    };
-    let grade_override = match input
-        .supervision_grade
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        Some(raw) => match (
-            Grade::parse("supervision_grade", raw),
-            text("grade_reason", &input.grade_reason, 200, &mut e),
-        ) {
-            (Ok(g), Some(reason)) => Some((g, reason)),
-            (Ok(_), None) => {
-                e.push(Violation::new(
-                    "grade_reason",
-                    "error.grade_reason_required",
-                ));
-                None
-            }
-            (Err(v), _) => {
-                e.push(v);
-                None
-            }
-        },
-        None => None,
-    };
-    let is_key = input.is_key.unwrap_or(false);
-    let key_reason = text("key_reason", &input.key_reason, 200, &mut e);
-    if is_key && key_reason.is_none() {
-        e.push(Violation::new("key_reason", "error.key_reason_required"));
-    }
-    for (field, v) in [("longitude", input.longitude), ("latitude", input.latitude)] {
-        let range = if field == "longitude" {
-            73.0..=136.0
-        } else {
-            3.0..=54.0
-        };
-        if let Some(x) = v
-            && !(x.is_finite() && range.contains(&x))
-        {
-            e.push(Violation::new(field, "error.coordinate"));
-        }
-    }
-    let checked = Checked {
-        name: name.unwrap_or_default(),
-        uscc,
-        no_uscc_reason,
-        legal_rep: text("legal_rep", &input.legal_rep, 40, &mut e),
-        principal: text("principal", &input.principal, 40, &mut e),
-        safety_manager: text("safety_manager", &input.safety_manager, 40, &mut e),
-        phone: optional_phone("phone", input.phone.as_deref())
-            .map_err(|v| e.push(v))
-            .ok()
-            .flatten(),
-        address: text("address", &input.address, 200, &mut e),
-        region,
-        longitude: input.longitude,
-        latitude: input.latitude,
-        industry,
-        sector: input.sector.clone().filter(|s| !s.trim().is_empty()),
-        approving_department_id: input.approving_department_id,
-        supervising: input.supervising_department_ids.clone().unwrap_or_default(),
-        employees,
-        standardisation,
-        status: status.unwrap_or(UnitStatus::Operating),
-        grade_override,
-        is_key,
-        key_reason,
-    };
-    e.into_result().map(|()| checked)
-}
-
 impl Store {
     /// Units in scope matching the filter, a page at a time.
     pub async fn units(
@@ -475,7 +258,7 @@ impl Store {
     ) -> Result<Page<Unit>> {
         let cond = Cond::all()
             .add(scope::units(&actor.scope))
-            .add(filter.condition());
+            .add(filter.condition()?);
         let mut q = unit_select();
         q.cond_where(cond.clone())
             .order_by(("u", "name"), Order::Asc)
@@ -550,7 +333,7 @@ impl Store {
     ) -> Result<Vec<Unit>> {
         let mut q = unit_select();
         q.cond_where(scope::units(&actor.scope))
-            .cond_where(filter.condition())
+            .cond_where(filter.condition()?)
             .and_where(Expr::col(("u", "id")).gt(after))
             .order_by(("u", "id"), Order::Asc)
             .limit(limit);
@@ -619,7 +402,7 @@ impl Store {
         if !may(actor, Verb::Write, Object::Unit) {
             return Err(StoreError::Forbidden);
         }
-        let checked = check(&input)?;
+        let checked = NewUnit::parse(&input)?;
         let mut tx = self.write().await?;
         let mut conn = tx.conn();
         let (county, supervising) = place(&mut conn, actor, &checked).await?;
@@ -683,15 +466,15 @@ impl Store {
             }),
             employees: patch.employees.or(u.employees.map(i64::from)),
             standardisation: keep(&patch.standardisation, &u.standardisation),
-            status: keep(&patch.status, &Some(u.status.clone())),
+            status: keep(&patch.status, &Some(u.status.as_str().to_owned())),
             status_reason: patch.status_reason.clone(),
             supervision_grade: patch.supervision_grade.clone(),
             grade_reason: patch.grade_reason.clone(),
             is_key: patch.is_key.or(Some(u.is_key)),
             key_reason: keep(&patch.key_reason, &u.key_reason),
         };
-        let checked = check(&merged)?;
-        let status_changed = checked.status.as_str() != u.status;
+        let checked = NewUnit::parse(&merged)?;
+        let status_changed = checked.status != u.status;
         let status_reason = optional_text("status_reason", patch.status_reason.as_deref(), 200)?;
         if status_changed && status_reason.is_none() {
             return Err(Invalid::one("status_reason", "error.status_reason_required").into());
@@ -707,10 +490,7 @@ impl Store {
         // A grade set by hand stays until changed by hand; otherwise it follows the rule.
         let (grade, grade_reason) = match (&checked.grade_override, &u.grade_override_reason) {
             (Some((g, r)), _) => (*g, Some(r.clone())),
-            (None, Some(r)) => (
-                Grade::parse("grade", &u.supervision_grade).unwrap_or(suggested),
-                Some(r.clone()),
-            ),
+            (None, Some(r)) => (u.supervision_grade, Some(r.clone())),
             (None, None) => (suggested, None),
         };
         conn.update(
@@ -727,8 +507,8 @@ impl Store {
                     ("phone", checked.phone.clone().into()),
                     ("address", checked.address.clone().into()),
                     ("region_code", checked.region.clone().into()),
-                    ("longitude", checked.longitude.into()),
-                    ("latitude", checked.latitude.into()),
+                    ("longitude", Location::longitude(checked.location).into()),
+                    ("latitude", Location::latitude(checked.location).into()),
                     ("industry_code", checked.industry.clone().into()),
                     ("sector_code", checked.sector.clone().into()),
                     (
@@ -778,7 +558,7 @@ impl Store {
             )
             .await?;
         }
-        if grade.as_str() != u.supervision_grade {
+        if grade != u.supervision_grade {
             history(&mut conn, actor, id, "grade", grade.as_str(), grade_reason).await?;
         }
         if checked.is_key != u.is_key {
@@ -855,7 +635,7 @@ const INSERT_COLUMNS: [&str; 26] = [
 
 /// A unit's row in the order of [`INSERT_COLUMNS`], graded by the rule unless a grade was set
 /// by hand.
-fn unit_row(county: &str, rule: &GradeRule, checked: &Checked) -> (Vec<Expr>, Grade) {
+fn unit_row(county: &str, rule: &GradeRule, checked: &NewUnit) -> (Vec<Expr>, Grade) {
     let (suggested, _) = grading::suggestion(
         rule,
         checked.sector.as_deref(),
@@ -880,8 +660,8 @@ fn unit_row(county: &str, rule: &GradeRule, checked: &Checked) -> (Vec<Expr>, Gr
         checked.phone.clone().into(),
         checked.address.clone().into(),
         checked.region.clone().into(),
-        checked.longitude.into(),
-        checked.latitude.into(),
+        Location::longitude(checked.location).into(),
+        Location::latitude(checked.location).into(),
         checked.industry.clone().into(),
         checked.sector.clone().into(),
         checked.approving_department_id.into(),
@@ -904,7 +684,7 @@ async fn insert_unit_row(
     conn: &mut Conn<'_>,
     county: &str,
     rule: &GradeRule,
-    checked: &Checked,
+    checked: &NewUnit,
 ) -> Result<(i64, Grade)> {
     let (values, grade) = unit_row(county, rule, checked);
     let id = conn
@@ -940,7 +720,7 @@ impl FollowUps {
         }
     }
 
-    fn add(&mut self, id: i64, checked: &Checked, supervising: &[i64], grade: Grade) {
+    fn add(&mut self, id: i64, checked: &NewUnit, supervising: &[i64], grade: Grade) {
         self.add_terms(id, checked);
         self.departments
             .extend(supervising.iter().map(|d| (id, *d)));
@@ -958,7 +738,7 @@ impl FollowUps {
         }
     }
 
-    fn add_terms(&mut self, id: i64, checked: &Checked) {
+    fn add_terms(&mut self, id: i64, checked: &NewUnit) {
         let texts = [
             checked.name.as_str(),
             checked.address.as_deref().unwrap_or_default(),
@@ -1025,7 +805,7 @@ async fn insert_unit(
     conn: &mut Conn<'_>,
     actor: &Actor,
     county: &str,
-    checked: &Checked,
+    checked: &NewUnit,
     supervising: &[i64],
 ) -> Result<i64> {
     let rule = grading::grade_rule(conn, county).await?;
@@ -1042,7 +822,7 @@ async fn insert_units(
     conn: &mut Conn<'_>,
     actor: &Actor,
     county: &str,
-    rows: &[(Checked, Vec<i64>)],
+    rows: &[(NewUnit, Vec<i64>)],
 ) -> Result<u32> {
     /// Rows per statement: 27 values each stays well inside both databases' limits.
     const PER_STATEMENT: usize = 500;
@@ -1083,7 +863,7 @@ pub(crate) async fn find_unit(conn: &mut Conn<'_>, actor: &Actor, id: i64) -> Re
 async fn place(
     conn: &mut Conn<'_>,
     actor: &Actor,
-    checked: &Checked,
+    checked: &NewUnit,
 ) -> Result<(String, Vec<i64>)> {
     let mut supervising = checked.supervising.clone();
     if let Scope::Department { department_id, .. } = actor.scope
@@ -1162,7 +942,7 @@ async fn place(
 }
 
 /// Refuses a unit that is already in the census: same USCC, or same name and address.
-async fn duplicates(conn: &mut Conn<'_>, checked: &Checked, except: Option<i64>) -> Result<()> {
+async fn duplicates(conn: &mut Conn<'_>, checked: &NewUnit, except: Option<i64>) -> Result<()> {
     let not_self = |q: &mut SelectStatement| {
         if let Some(id) = except {
             q.and_where(Expr::col("id").ne(id));
@@ -1337,7 +1117,7 @@ impl Store {
             .collect();
 
         let mut errors: Vec<RowError> = Vec::new();
-        let mut good: Vec<(Checked, Vec<i64>)> = Vec::new();
+        let mut good: Vec<(NewUnit, Vec<i64>)> = Vec::new();
         let mut seen_uscc = std::collections::HashSet::new();
         let mut seen_place = std::collections::HashSet::new();
         let mut codes: Vec<String> = Vec::new();
@@ -1372,7 +1152,7 @@ impl Store {
                     }
                 }
             }
-            let checked = match check(&row.unit) {
+            let checked = match NewUnit::parse(&row.unit) {
                 Ok(c) => c,
                 Err(invalid) => {
                     invalid.0.into_iter().for_each(&mut bad);

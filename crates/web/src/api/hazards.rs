@@ -75,10 +75,8 @@ impl HazardQuery {
             Some(raw) => Some(parse_date("deadline_by", &raw)?),
             None => None,
         };
-        if let Some(s) = some(&self.state)
-            && safegrid_domain::hazard::lifecycle::State::parse(&s).is_none()
-        {
-            return Err(Violation::new("state", "error.choice").into());
+        if let Some(s) = some(&self.state) {
+            safegrid_domain::hazard::lifecycle::State::parse("state", &s)?;
         }
         if let Some(r) = some(&self.region) {
             safegrid_domain::region::RegionCode::parse("region", &r)?;

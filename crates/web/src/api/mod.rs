@@ -99,7 +99,7 @@ pub struct LoginResponse {
 pub struct AccountView {
     pub username: String,
     pub display_name: String,
-    pub role: String,
+    pub role: safegrid_domain::access::Role,
     pub scope: serde_json::Value,
     /// Whether the account signs in with a second factor.
     pub totp_enabled: bool,
@@ -113,7 +113,7 @@ impl AccountView {
         Self {
             username: user.username.clone(),
             display_name: user.display_name.clone(),
-            role: user.role.clone(),
+            role: user.role,
             scope: serde_json::to_value(&actor.scope).unwrap_or_default(),
             totp_enabled: user.totp_enabled_at.is_some(),
             totp_enrolment_required: auth::must_enrol(state, user),

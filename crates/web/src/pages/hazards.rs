@@ -234,7 +234,7 @@ async fn detail_page(
 ) -> Result<Response, WebError> {
     let d = state.store.hazard(&user.actor, id).await?;
     let status = super::status_of(&errors);
-    let open = HazardState::parse(&d.hazard.state).is_some_and(HazardState::is_open);
+    let open = d.hazard.state.is_open();
     render_with(
         status,
         &DetailPage {

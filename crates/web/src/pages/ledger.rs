@@ -154,7 +154,7 @@ pub async fn export(
         .iter()
         .map(|l| {
             vec![
-                t.label("grid_level", &l.grid_level.to_string()),
+                t.label("grid_level", l.grid_level.to_string()),
                 t.label("grid_kind", &l.grid_kind),
                 l.region_name.clone(),
                 l.grid_name.clone(),

@@ -84,7 +84,7 @@ async fn demo_accounts(state: &AppState, t: &Tr) -> Vec<DemoAccount> {
             .items
             .into_iter()
             .map(|a| DemoAccount {
-                role_label: t.label("role", &a.role),
+                role_label: t.label("role", a.role),
                 username: a.username,
                 display_name: a.display_name,
             })

@@ -308,7 +308,7 @@ impl UnitForm {
                 u.employees.map(|n| n.to_string()).unwrap_or_default(),
             ),
             ("standardisation".into(), opt(&u.standardisation)),
-            ("status".into(), u.status.clone()),
+            ("status".into(), u.status.to_string()),
             (
                 "is_key".into(),
                 if u.is_key { "1".into() } else { String::new() },
