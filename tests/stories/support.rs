@@ -342,6 +342,24 @@ impl TestApp {
         self.send(request).await
     }
 
+    /// A raw POST from a browser session (for bodies `submit` cannot build).
+    pub async fn post_raw_with_cookie(
+        &self,
+        path: &str,
+        cookie: &str,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> Reply {
+        let request = Request::builder()
+            .method(Method::POST)
+            .uri(path)
+            .header(header::CONTENT_TYPE, content_type)
+            .header(header::COOKIE, cookie)
+            .body(Body::from(body))
+            .unwrap();
+        self.send(request).await
+    }
+
     pub async fn submit(&self, browser: &Browser, path: &str, fields: &[(&str, &str)]) -> Reply {
         let mut pairs: Vec<(&str, &str)> = vec![("csrf", &browser.csrf)];
         pairs.extend_from_slice(fields);

@@ -34,8 +34,8 @@ pub use error::StoreError;
 pub use files::FileStore;
 pub use hazards::{
     Hazard, HazardCounts, HazardDetail, HazardEvent, HazardFilter, HazardInput, HazardPhoto,
-    HazardPlan, HazardReport, HazardStatistics, NewPhoto, Notification, PlanInput, ReportInput,
-    ReportStanding, StandingCounts, StandingFilter, Sweep, TransitionInput,
+    HazardPlan, HazardReport, HazardStatistics, NewPhoto, Notification, PhotoFile, PlanInput,
+    ReportInput, ReportStanding, StandingCounts, StandingFilter, Sweep, TransitionInput,
 };
 pub use model::*;
 pub use org::*;

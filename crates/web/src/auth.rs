@@ -211,20 +211,18 @@ pub struct PageUser {
 
 impl PageUser {
     /// Refuses a form whose CSRF token is not this session's.
-    pub fn check_csrf(&self, token: &str) -> Result<(), WebError> {
-        if same_secret(&self.csrf, token) {
+    fn check_csrf(&self, token: Option<&str>) -> Result<(), WebError> {
+        if same_secret(&self.csrf, token.unwrap_or_default()) {
             Ok(())
         } else {
             Err(WebError::Forbidden)
         }
     }
-
-    /// Checks the `csrf` field of a posted form.
-    pub fn check_form(&self, form: &crate::extract::FormPairs) -> Result<(), WebError> {
-        self.check_csrf(&form.get("csrf").unwrap_or_default())
-    }
 }
 
+/// CSRF is structural: on a page, only a safe request (GET, HEAD) yields a [`PageUser`] by
+/// itself. A request that changes something gets its user from [`CsrfForm`] or
+/// [`CsrfUpload`], which check the form's `csrf` field first, so a handler cannot forget it.
 impl FromRequestParts<AppState> for PageUser {
     type Rejection = WebError;
 
@@ -232,6 +230,70 @@ impl FromRequestParts<AppState> for PageUser {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
+        if !parts.method.is_safe() {
+            return Err(WebError::Forbidden);
+        }
+        session_user(parts, state).await
+    }
+}
+
+/// A form posted by a signed-in person, its CSRF token checked: `T` is the form's type
+/// (the API's input type, or [`crate::extract::FormPairs`] for forms with repeated names).
+pub struct CsrfForm<T> {
+    pub user: PageUser,
+    pub form: T,
+}
+
+impl<T: serde::de::DeserializeOwned> axum::extract::FromRequest<AppState> for CsrfForm<T> {
+    type Rejection = WebError;
+
+    async fn from_request(req: axum::extract::Request, state: &AppState) -> Result<Self, WebError> {
+        let (mut parts, body) = req.into_parts();
+        let user = session_user(&mut parts, state).await?;
+        let req = axum::extract::Request::from_parts(parts, body);
+        let crate::extract::FormPairs(pairs) =
+            crate::extract::FormPairs::from_request(req, state).await?;
+        let token = pairs
+            .iter()
+            .find(|(k, _)| k == "csrf")
+            .map(|(_, v)| v.as_str());
+        user.check_csrf(token)?;
+        let form = crate::extract::form_from_pairs(&pairs)?;
+        Ok(Self { user, form })
+    }
+}
+
+/// A multipart form (a file and fields) posted by a signed-in person, its CSRF token checked.
+/// The file is read from the field `file`, within the route's body limit.
+pub struct CsrfUpload {
+    pub user: PageUser,
+    pub upload: crate::upload::Upload,
+}
+
+impl axum::extract::FromRequest<AppState> for CsrfUpload {
+    type Rejection = WebError;
+
+    async fn from_request(req: axum::extract::Request, state: &AppState) -> Result<Self, WebError> {
+        let (mut parts, body) = req.into_parts();
+        let user = session_user(&mut parts, state).await?;
+        let req = axum::extract::Request::from_parts(parts, body);
+        let multipart = axum::extract::Multipart::from_request(req, state)
+            .await
+            .map_err(|_| {
+                WebError::Malformed(safegrid_domain::Violation::new(
+                    "body",
+                    "error.form_unreadable",
+                ))
+            })?;
+        let upload = crate::upload::read(multipart, "file").await?;
+        user.check_csrf(upload.field("csrf").as_deref())?;
+        Ok(Self { user, upload })
+    }
+}
+
+/// The person signed in with the session cookie, whatever the method.
+async fn session_user(parts: &mut Parts, state: &AppState) -> Result<PageUser, WebError> {
+    {
         let token = cookie_value(parts, SESSION_COOKIE).ok_or(WebError::Unauthorized)?;
         let hash = token_hash(&token);
         let session = state

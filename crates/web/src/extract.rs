@@ -257,7 +257,32 @@ fn form_urlencoded_parse(query: &str) -> form_urlencoded::Parse<'_> {
     form_urlencoded::parse(query.as_bytes())
 }
 
+/// A form's pairs read into `T` (the API's input type, or [`FormPairs`] itself); a value of
+/// the wrong type is refused naming its field. Empty values count as absent, as a person
+/// leaving a box blank means.
+pub fn form_from_pairs<T: DeserializeOwned>(pairs: &[(String, String)]) -> Result<T, WebError> {
+    let kept = pairs
+        .iter()
+        .filter(|(_, v)| !v.trim().is_empty())
+        .map(|(k, v)| (k.as_str(), v.trim()));
+    let encoded = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(kept)
+        .finish();
+    let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(encoded.as_bytes()));
+    serde_path_to_error::deserialize::<_, T>(de).map_err(|e| {
+        let field = e.path().to_string();
+        let field = if field == "." {
+            "body".to_owned()
+        } else {
+            field
+        };
+        WebError::Invalid(Violation::new(field, "error.number").into())
+    })
+}
+
 /// A form body as its name–value pairs in order, for forms with repeated names (checkboxes).
+#[derive(serde::Deserialize)]
+#[serde(transparent)]
 pub struct FormPairs(pub Vec<(String, String)>);
 
 impl FormPairs {

@@ -190,3 +190,64 @@ mod tests {
         assert_eq!(clean_file_name("隐患照片.jpg"), "隐患照片.jpg");
     }
 }
+
+/// The photo in an upload's `file` field, checked to be a picture by its content and
+/// re-encoded off the async threads (dropping its metadata), with its thumbnail; `None` when
+/// the form has no file. The one place a photo is taken in, for the API and the pages alike.
+pub async fn photo_file(upload: &Upload) -> Result<Option<safegrid_store::PhotoFile>, WebError> {
+    let Some(file) = upload.file.as_ref() else {
+        return Ok(None);
+    };
+    if !matches!(
+        file.media_type.as_deref(),
+        Some("image/jpeg" | "image/png" | "image/webp")
+    ) {
+        return Err(Violation::new("file", "error.photo_type").into());
+    }
+    let processed = reencode_photo(file.bytes.clone())
+        .await?
+        .map_err(|e| match e {
+            safegrid_office::photo::PhotoError::TooManyPixels => {
+                WebError::from(Violation::new("file", "error.photo_pixels"))
+            }
+            safegrid_office::photo::PhotoError::NotAPicture => {
+                WebError::from(Violation::new("file", "error.photo_type"))
+            }
+            safegrid_office::photo::PhotoError::Encoding(why) => {
+                tracing::error!(%why, "photo encoding failed");
+                WebError::Internal
+            }
+        })?;
+    Ok(Some(safegrid_store::PhotoFile {
+        image: processed.jpeg,
+        thumbnail: processed.thumbnail,
+        width: processed.width,
+        height: processed.height,
+    }))
+}
+
+/// A photo to add to hazard `hazard`: the `file` (required) at the `stage` field (before by
+/// default).
+pub async fn new_photo(hazard: i64, upload: &Upload) -> Result<safegrid_store::NewPhoto, WebError> {
+    let file = photo_file(upload)
+        .await?
+        .ok_or_else(|| Violation::new("file", "error.required"))?;
+    Ok(safegrid_store::NewPhoto {
+        hazard_id: hazard,
+        stage: upload.field("stage").unwrap_or_else(|| "before".to_owned()),
+        file,
+    })
+}
+
+impl Upload {
+    /// The text fields read into `T` (the API's input type); blank fields count as absent.
+    pub fn form<T: serde::de::DeserializeOwned>(&self) -> Result<T, WebError> {
+        let pairs: Vec<(String, String)> = self
+            .fields
+            .iter()
+            .filter(|(k, v)| k.as_str() != "csrf" && !v.trim().is_empty())
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        crate::extract::form_from_pairs(&pairs)
+    }
+}

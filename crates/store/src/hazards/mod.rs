@@ -9,7 +9,7 @@ mod photos;
 mod reports;
 
 pub use notify::{Notification, Sweep};
-pub use photos::{HazardPhoto, NewPhoto};
+pub use photos::{HazardPhoto, NewPhoto, PhotoFile};
 pub use reports::{
     HazardReport, HazardStatistics, ReportInput, ReportStanding, StandingCounts, StandingFilter,
 };
@@ -583,12 +583,34 @@ impl Store {
 
     /// Reports a hazard.
     pub async fn report_hazard(&self, actor: &Actor, input: HazardInput) -> Result<HazardDetail> {
+        self.report_hazard_with_photos(actor, input, Vec::new())
+            .await
+    }
+
+    /// Reports a hazard with the photos taken when it was found (stage `before`): the hazard,
+    /// its photos, its timeline, notices and audit commit together or not at all.
+    pub async fn report_hazard_with_photos(
+        &self,
+        actor: &Actor,
+        input: HazardInput,
+        photos: Vec<PhotoFile>,
+    ) -> Result<HazardDetail> {
         let party = Party::of(actor.role);
         let today = local_date(Utc::now());
         let new = NewHazard::parse(&input, party, today).map_err(|r| match r {
             ReportRefused::NotAReporter => StoreError::Forbidden,
             ReportRefused::Invalid(e) => e.into(),
         })?;
+        if photos.len() > photos::MAX_PHOTOS {
+            return Err(Violation::new("file", "error.too_many")
+                .with("max", photos::MAX_PHOTOS)
+                .into());
+        }
+        let mut kept = Vec::with_capacity(photos.len());
+        for p in photos {
+            let size = (p.width, p.height);
+            kept.push((self.keep_photo_files(p.image, p.thumbnail).await?, size));
+        }
         let mut tx = self.write().await?;
         let mut conn = tx.conn();
         // Where: the unit's village, or a village in the reporter's scope.
@@ -714,6 +736,9 @@ impl Store {
             .await?;
         lifecycle::record_event(&mut conn, actor, id, "report", None, new.initial, None).await?;
         let made = find(&mut conn, actor, id).await?;
+        for (files, size) in &kept {
+            photos::insert(&mut conn, actor, &made, "before", files, *size).await?;
+        }
         let (kind, audience) = if new.initial == State::Rectifying {
             ("assigned", notify::Audience::Unit)
         } else {

@@ -17,7 +17,7 @@ use sqlx::FromRow;
 use std::path::PathBuf;
 
 /// The most photos one hazard keeps.
-const MAX_PHOTOS: i64 = 30;
+pub(crate) const MAX_PHOTOS: usize = 30;
 
 #[derive(Debug, Clone, FromRow, Serialize, utoipa::ToSchema)]
 pub struct HazardPhoto {
@@ -33,13 +33,19 @@ pub struct HazardPhoto {
 
 /// A photo ready to keep: re-encoded without metadata, with its thumbnail.
 #[derive(Debug, Clone)]
-pub struct NewPhoto {
-    pub hazard_id: i64,
-    pub stage: String,
+pub struct PhotoFile {
     pub image: Vec<u8>,
     pub thumbnail: Vec<u8>,
     pub width: u32,
     pub height: u32,
+}
+
+/// A photo to add to a hazard already reported, before or after its rectification.
+#[derive(Debug, Clone)]
+pub struct NewPhoto {
+    pub hazard_id: i64,
+    pub stage: String,
+    pub file: PhotoFile,
 }
 
 pub(crate) async fn of_hazard(conn: &mut Conn<'_>, hazard: i64) -> Result<Vec<HazardPhoto>> {
@@ -71,7 +77,85 @@ pub(crate) async fn of_hazard(conn: &mut Conn<'_>, hazard: i64) -> Result<Vec<Ha
     .await
 }
 
+/// A photo's files, kept by content hash before the rows that name them are written (a file
+/// whose row then fails to commit is an orphan the store can drop, never a row without a file).
+pub(crate) struct KeptFiles {
+    sha256: String,
+    thumb_sha256: String,
+    size_bytes: i64,
+}
+
+/// The row of a photo of `hazard` and its audit record, inside the caller's transaction.
+pub(crate) async fn insert(
+    conn: &mut Conn<'_>,
+    actor: &Actor,
+    hazard: &super::Hazard,
+    stage: &str,
+    kept: &KeptFiles,
+    (width, height): (u32, u32),
+) -> Result<i64> {
+    let id = conn
+        .insert_id(
+            Query::insert()
+                .into_table("hazard_photos")
+                .columns([
+                    "hazard_id",
+                    "stage",
+                    "sha256",
+                    "thumb_sha256",
+                    "width",
+                    "height",
+                    "size_bytes",
+                    "uploaded_at",
+                    "uploaded_by",
+                    "county_code",
+                ])
+                .values_panic([
+                    hazard.id.into(),
+                    stage.into(),
+                    kept.sha256.as_str().into(),
+                    kept.thumb_sha256.as_str().into(),
+                    i64::from(width).into(),
+                    i64::from(height).into(),
+                    kept.size_bytes.into(),
+                    now().into(),
+                    actor.account_id.into(),
+                    hazard.county_code.as_str().into(),
+                ])
+                .returning_col("id"),
+        )
+        .await?;
+    audit::record(
+        conn,
+        actor,
+        Event {
+            chain: &hazard.county_code,
+            action: "hazard.photo",
+            object_type: "hazard",
+            object_id: Some(hazard.id.to_string()),
+            detail: json!({ "photo": id, "stage": stage, "sha256": kept.sha256 }),
+            outcome: "ok",
+        },
+    )
+    .await?;
+    Ok(id)
+}
+
 impl Store {
+    /// Puts a photo's image and thumbnail into the file store.
+    pub(crate) async fn keep_photo_files(
+        &self,
+        image: Vec<u8>,
+        thumbnail: Vec<u8>,
+    ) -> Result<KeptFiles> {
+        let size_bytes = i64::try_from(image.len()).unwrap_or(i64::MAX);
+        Ok(KeptFiles {
+            sha256: self.files().put(image).await?,
+            thumb_sha256: self.files().put(thumbnail).await?,
+            size_bytes,
+        })
+    }
+
     /// Keeps a photo of a hazard in scope.
     pub async fn add_hazard_photo(&self, actor: &Actor, new: NewPhoto) -> Result<HazardPhoto> {
         if Party::of(actor.role) == Party::Reader {
@@ -95,62 +179,20 @@ impl Store {
                         .and_where(Expr::col("hazard_id").eq(new.hazard_id)),
                 )
                 .await?;
-            if n >= MAX_PHOTOS {
+            if usize::try_from(n).unwrap_or(usize::MAX) >= MAX_PHOTOS {
                 return Err(Violation::new("file", "error.too_many")
                     .with("max", MAX_PHOTOS)
                     .into());
             }
         }
-        let size = new.image.len() as i64;
-        let sha = self.files().put(new.image).await?;
-        let thumb = self.files().put(new.thumbnail).await?;
+        let kept = self
+            .keep_photo_files(new.file.image, new.file.thumbnail)
+            .await?;
         let mut tx = self.write().await?;
         let mut conn = tx.conn();
         let h = find(&mut conn, actor, new.hazard_id).await?;
-        let id = conn
-            .insert_id(
-                Query::insert()
-                    .into_table("hazard_photos")
-                    .columns([
-                        "hazard_id",
-                        "stage",
-                        "sha256",
-                        "thumb_sha256",
-                        "width",
-                        "height",
-                        "size_bytes",
-                        "uploaded_at",
-                        "uploaded_by",
-                        "county_code",
-                    ])
-                    .values_panic([
-                        new.hazard_id.into(),
-                        new.stage.clone().into(),
-                        sha.clone().into(),
-                        thumb.into(),
-                        i64::from(new.width).into(),
-                        i64::from(new.height).into(),
-                        size.into(),
-                        now().into(),
-                        actor.account_id.into(),
-                        h.county_code.as_str().into(),
-                    ])
-                    .returning_col("id"),
-            )
-            .await?;
-        audit::record(
-            &mut conn,
-            actor,
-            Event {
-                chain: &h.county_code,
-                action: "hazard.photo",
-                object_type: "hazard",
-                object_id: Some(new.hazard_id.to_string()),
-                detail: json!({ "photo": id, "stage": new.stage, "sha256": sha }),
-                outcome: "ok",
-            },
-        )
-        .await?;
+        let size = (new.file.width, new.file.height);
+        let id = insert(&mut conn, actor, &h, &new.stage, &kept, size).await?;
         let photo = of_hazard(&mut conn, new.hazard_id)
             .await?
             .into_iter()

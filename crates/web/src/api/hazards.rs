@@ -12,11 +12,10 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use safegrid_domain::Violation;
 use safegrid_domain::tenure::parse_date;
 use safegrid_store::{
-    Hazard, HazardCounts, HazardDetail, HazardFilter, HazardInput, HazardPhoto, NewPhoto, Page,
-    PageRequest, TransitionInput,
+    Hazard, HazardCounts, HazardDetail, HazardFilter, HazardInput, HazardPhoto, Page, PageRequest,
+    TransitionInput,
 };
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -178,48 +177,6 @@ async fn transition(
     ))
 }
 
-/// Reads a photo upload, checks it is a picture, and re-encodes it off the async threads.
-pub(crate) async fn new_photo(
-    hazard: i64,
-    multipart: Multipart,
-) -> Result<(NewPhoto, Option<String>), WebError> {
-    let form = upload::read(multipart, "file").await?;
-    let file = form
-        .file
-        .as_ref()
-        .ok_or_else(|| Violation::new("file", "error.required"))?;
-    if !matches!(
-        file.media_type.as_deref(),
-        Some("image/jpeg" | "image/png" | "image/webp")
-    ) {
-        return Err(Violation::new("file", "error.photo_type").into());
-    }
-    let bytes = file.bytes.clone();
-    let processed = upload::reencode_photo(bytes).await?.map_err(|e| match e {
-        safegrid_office::photo::PhotoError::TooManyPixels => {
-            WebError::from(Violation::new("file", "error.photo_pixels"))
-        }
-        safegrid_office::photo::PhotoError::NotAPicture => {
-            WebError::from(Violation::new("file", "error.photo_type"))
-        }
-        safegrid_office::photo::PhotoError::Encoding(why) => {
-            tracing::error!(%why, "photo encoding failed");
-            WebError::Internal
-        }
-    })?;
-    Ok((
-        NewPhoto {
-            hazard_id: hazard,
-            stage: form.field("stage").unwrap_or_else(|| "before".to_owned()),
-            image: processed.jpeg,
-            thumbnail: processed.thumbnail,
-            width: processed.width,
-            height: processed.height,
-        },
-        form.field("csrf"),
-    ))
-}
-
 #[utoipa::path(post, path = "/api/v1/hazards/{id}/photos", tag = "hazards", params(("id" = i64, Path)), security(("bearer" = [])),
     request_body(content_type = "multipart/form-data", description = "`file`: a JPEG, PNG or WebP picture (by content, up to 15 MB); `stage`: before (default) or after. Stored re-encoded without metadata, with a thumbnail"),
     responses((status = 201, body = HazardPhoto), (status = 422, body = crate::error::ErrorBody), (status = 404), (status = 413)))]
@@ -229,7 +186,8 @@ async fn add_photo(
     Path(id): Path<String>,
     multipart: Multipart,
 ) -> Result<impl IntoResponse, WebError> {
-    let (new, _) = new_photo(parse_id(&id)?, multipart).await?;
+    let form = upload::read(multipart, "file").await?;
+    let new = upload::new_photo(parse_id(&id)?, &form).await?;
     let photo = state.store.add_hazard_photo(&user.actor, new).await?;
     Ok((StatusCode::CREATED, Json(photo)))
 }

@@ -6,8 +6,8 @@ mod openapi;
 mod reports;
 mod unit_records;
 
+pub(crate) use hazards::serve_photo;
 pub use hazards::{HazardQuery, PHOTO_LIMIT, PhotoQuery};
-pub(crate) use hazards::{new_photo, serve_photo};
 pub use openapi::ApiDoc;
 pub use reports::StandingQuery;
 pub use unit_records::HazardSourceQuery;

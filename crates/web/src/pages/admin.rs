@@ -3,9 +3,10 @@
 
 use super::{Chrome, FormErrors, Pager, render, render_with};
 use crate::api::parse_id;
+use crate::auth::CsrfForm;
 use crate::auth::PageUser;
 use crate::error::WebError;
-use crate::extract::{FormBody, QueryArgs};
+use crate::extract::QueryArgs;
 use crate::i18n::Tr;
 use crate::state::AppState;
 use askama::Template;
@@ -100,8 +101,6 @@ struct AccountsPage {
 #[derive(Deserialize, Default, Clone)]
 pub struct AccountForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     username: String,
     #[serde(default)]
     display_name: String,
@@ -181,10 +180,8 @@ pub async fn accounts(
 pub async fn create_account(
     State(state): State<AppState>,
     t: Tr,
-    user: PageUser,
-    FormBody(form): FormBody<AccountForm>,
+    CsrfForm { user, form }: CsrfForm<AccountForm>,
 ) -> Result<Response, WebError> {
-    user.check_csrf(&form.csrf)?;
     let result = crate::api::create_account_from(
         &state,
         &user.actor,
@@ -226,18 +223,14 @@ pub async fn create_account(
 #[derive(Deserialize, Default)]
 pub struct LockForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     disabled: String,
 }
 
 pub async fn lock_account(
     State(state): State<AppState>,
-    user: PageUser,
     Path(id): Path<String>,
-    FormBody(form): FormBody<LockForm>,
+    CsrfForm { user, form }: CsrfForm<LockForm>,
 ) -> Result<Response, WebError> {
-    user.check_csrf(&form.csrf)?;
     let id = parse_id(&id)?;
     state
         .store
@@ -249,19 +242,15 @@ pub async fn lock_account(
 #[derive(Deserialize, Default)]
 pub struct PasswordForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     password: String,
 }
 
 pub async fn reset_password(
     State(state): State<AppState>,
     t: Tr,
-    user: PageUser,
     Path(id): Path<String>,
-    FormBody(form): FormBody<PasswordForm>,
+    CsrfForm { user, form }: CsrfForm<PasswordForm>,
 ) -> Result<Response, WebError> {
-    user.check_csrf(&form.csrf)?;
     let id = parse_id(&id)?;
     match crate::api::reset_password_of(&state, &user.actor, id, &form.password).await {
         Ok(()) => Ok(Redirect::to("/accounts").into_response()),

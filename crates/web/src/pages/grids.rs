@@ -3,9 +3,10 @@
 
 use super::{Chrome, FormErrors, Pager, query_base, render, render_with};
 use crate::api::parse_id;
+use crate::auth::CsrfForm;
 use crate::auth::PageUser;
 use crate::error::WebError;
-use crate::extract::{FormBody, QueryArgs};
+use crate::extract::QueryArgs;
 use crate::i18n::Tr;
 use crate::state::AppState;
 use askama::Template;
@@ -245,8 +246,6 @@ pub async fn show(
 #[derive(Deserialize, Default, Clone)]
 pub struct PersonForm {
     #[serde(default)]
-    pub csrf: String,
-    #[serde(default)]
     pub person_id: String,
     #[serde(default)]
     pub person_name: String,
@@ -309,7 +308,6 @@ where
     F: FnOnce(PersonForm) -> Fut,
     Fut: std::future::Future<Output = Result<(), WebError>>,
 {
-    user.check_csrf(&form.csrf)?;
     match run(form.clone()).await {
         Ok(()) => Ok(
             Redirect::to(&format!("/grids/{}?done={}", target.grid_id, target.done))
@@ -355,9 +353,8 @@ async fn check_holding_in_grid(
 pub async fn appoint(
     State(state): State<AppState>,
     t: Tr,
-    user: PageUser,
     Path((id, post)): Path<(String, String)>,
-    FormBody(form): FormBody<PersonForm>,
+    CsrfForm { user, form }: CsrfForm<PersonForm>,
 ) -> Result<Response, WebError> {
     let (grid_id, post_id) = (parse_id(&id)?, parse_id(&post)?);
     let detail = state.store.grid(&user.actor, grid_id, today()).await?;
@@ -396,9 +393,8 @@ pub async fn appoint(
 pub async fn replace(
     State(state): State<AppState>,
     t: Tr,
-    user: PageUser,
     Path((id, holding)): Path<(String, String)>,
-    FormBody(form): FormBody<PersonForm>,
+    CsrfForm { user, form }: CsrfForm<PersonForm>,
 ) -> Result<Response, WebError> {
     let (grid_id, holding_id) = (parse_id(&id)?, parse_id(&holding)?);
     check_holding_in_grid(&state, &user, grid_id, holding_id).await?;
@@ -433,9 +429,8 @@ pub async fn replace(
 pub async fn end(
     State(state): State<AppState>,
     t: Tr,
-    user: PageUser,
     Path((id, holding)): Path<(String, String)>,
-    FormBody(form): FormBody<PersonForm>,
+    CsrfForm { user, form }: CsrfForm<PersonForm>,
 ) -> Result<Response, WebError> {
     let (grid_id, holding_id) = (parse_id(&id)?, parse_id(&holding)?);
     check_holding_in_grid(&state, &user, grid_id, holding_id).await?;

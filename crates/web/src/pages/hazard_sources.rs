@@ -4,6 +4,7 @@
 use super::{Chrome, FormErrors, Pager, filled, query_base, render, render_with};
 use crate::api::HazardSourceQuery;
 use crate::api::parse_id;
+use crate::auth::CsrfForm;
 use crate::auth::PageUser;
 use crate::error::WebError;
 use crate::extract::{FormPairs, QueryArgs};
@@ -377,7 +378,6 @@ async fn save(
     id: Option<i64>,
     pairs: FormPairs,
 ) -> Result<Response, WebError> {
-    user.check_form(&pairs)?;
     let form = SourceForm {
         values: pairs.0.clone(),
     };
@@ -423,8 +423,7 @@ async fn save(
 pub async fn create(
     State(state): State<AppState>,
     t: Tr,
-    user: PageUser,
-    pairs: FormPairs,
+    CsrfForm { user, form: pairs }: CsrfForm<FormPairs>,
 ) -> Result<Response, WebError> {
     save(&state, t, &user, None, pairs).await
 }
@@ -432,9 +431,8 @@ pub async fn create(
 pub async fn update(
     State(state): State<AppState>,
     t: Tr,
-    user: PageUser,
     Path(id): Path<String>,
-    pairs: FormPairs,
+    CsrfForm { user, form: pairs }: CsrfForm<FormPairs>,
 ) -> Result<Response, WebError> {
     let id = parse_id(&id)?;
     save(&state, t, &user, Some(id), pairs).await
@@ -443,11 +441,9 @@ pub async fn update(
 pub async fn retire(
     State(state): State<AppState>,
     t: Tr,
-    user: PageUser,
     Path(id): Path<String>,
-    pairs: FormPairs,
+    CsrfForm { user, form: pairs }: CsrfForm<FormPairs>,
 ) -> Result<Response, WebError> {
-    user.check_form(&pairs)?;
     let id = parse_id(&id)?;
     match state
         .store

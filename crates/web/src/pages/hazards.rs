@@ -6,12 +6,13 @@ use super::{Chrome, FormErrors, Pager, filled, query_base, render, render_with};
 use crate::api::HazardQuery;
 use crate::api::parse_id;
 use crate::auth::PageUser;
+use crate::auth::{CsrfForm, CsrfUpload};
 use crate::error::WebError;
 use crate::extract::{FormPairs, QueryArgs};
 use crate::i18n::Tr;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use safegrid_domain::hazard::lifecycle::{Party, State as HazardState};
 use safegrid_store::{
@@ -277,11 +278,9 @@ async fn or_refused(
 pub async fn act(
     State(state): State<AppState>,
     t: Tr,
-    user: PageUser,
     Path(id): Path<String>,
-    pairs: FormPairs,
+    CsrfForm { user, form: pairs }: CsrfForm<FormPairs>,
 ) -> Result<Response, WebError> {
-    user.check_form(&pairs)?;
     let id = parse_id(&id)?;
     let plan = pairs.get("goals").map(|goals| PlanInput {
         goals: Some(goals),
@@ -311,12 +310,11 @@ pub async fn act(
 pub async fn add_photo(
     State(state): State<AppState>,
     t: Tr,
-    user: PageUser,
     Path(id): Path<String>,
-    multipart: Multipart,
+    CsrfUpload { user, upload }: CsrfUpload,
 ) -> Result<Response, WebError> {
     let id = parse_id(&id)?;
-    let (new, csrf) = match crate::api::new_photo(id, multipart).await {
+    let new = match crate::upload::new_photo(id, &upload).await {
         Ok(x) => x,
         Err(WebError::Invalid(invalid)) => {
             let errors = FormErrors::of(&t, &invalid);
@@ -324,7 +322,6 @@ pub async fn add_photo(
         }
         Err(e) => return Err(e),
     };
-    user.check_csrf(&csrf.unwrap_or_default())?;
     match state.store.add_hazard_photo(&user.actor, new).await {
         Ok(_) => Ok(Redirect::to(&format!("/hazards/{id}")).into_response()),
         Err(e) => or_refused(&state, t, &user, id, e).await,
@@ -453,101 +450,38 @@ pub async fn report_form(
     report_page(&state, t, &user, unit, Vec::new(), FormErrors::default()).await
 }
 
-/// Takes the report form (multipart: the fields and, from phones, a photo).
+/// Takes the report form (multipart: the fields and, from phones, a photo). The form reads
+/// into the API's input type, and the hazard and its photo are kept in one transaction.
 pub async fn report(
     State(state): State<AppState>,
     t: Tr,
-    user: PageUser,
-    multipart: Multipart,
+    CsrfUpload { user, upload }: CsrfUpload,
 ) -> Result<Response, WebError> {
-    let form = crate::upload::read(multipart, "file").await?;
-    user.check_csrf(&form.field("csrf").unwrap_or_default())?;
-    let values: Vec<(String, String)> = form
+    let values: Vec<(String, String)> = upload
         .fields
         .iter()
         .filter(|(k, _)| k.as_str() != "csrf")
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
-    let number = |name: &str| form.field(name).and_then(|v| v.parse::<f64>().ok());
-    let (unit_id, node_id) = match (form.id("unit_id"), form.id("node_id")) {
-        (Ok(unit), Ok(node)) => (unit, node),
-        (Err(WebError::Invalid(invalid)), _) | (_, Err(WebError::Invalid(invalid))) => {
-            let errors = FormErrors::of(&t, &invalid);
-            return report_page(&state, t, &user, None, values, errors).await;
-        }
-        (Err(e), _) | (_, Err(e)) => return Err(e),
-    };
-    let input = HazardInput {
-        unit_id,
-        node_id,
-        unregistered_unit: form.field("unregistered_unit"),
-        region: form.field("region"),
-        place: form.field("place"),
-        longitude: number("longitude"),
-        latitude: number("latitude"),
-        source: form.field("source"),
-        level: form.field("level").or_else(|| Some("general".to_owned())),
-        category: form.field("category"),
-        description: form.field("description"),
-        found_by: form.field("found_by"),
-        responsible_person: form.field("responsible_person"),
-        deadline: form.field("deadline"),
-        measures: form.field("measures"),
-        cost_yuan: number("cost_yuan"),
-        made_known: Some(form.field("made_known").is_some()),
-    };
-    // Check the photo before anything is stored, so a bad photo does not leave a hazard
-    // behind without it.
-    let photo = match &form.file {
-        None => None,
-        Some(file) => {
-            if !matches!(
-                file.media_type.as_deref(),
-                Some("image/jpeg" | "image/png" | "image/webp")
-            ) {
-                let invalid = safegrid_domain::Invalid::one("file", "error.photo_type");
-                let errors = FormErrors::of(&t, &invalid);
-                return report_page(&state, t, &user, unit_id, values, errors).await;
-            }
-            let bytes = file.bytes.clone();
-            match crate::upload::reencode_photo(bytes).await? {
-                Ok(p) => Some(p),
-                Err(e) => {
-                    let key = match e {
-                        safegrid_office::photo::PhotoError::TooManyPixels => "error.photo_pixels",
-                        _ => "error.photo_type",
-                    };
-                    let invalid = safegrid_domain::Invalid::one("file", key);
-                    let errors = FormErrors::of(&t, &invalid);
-                    return report_page(&state, t, &user, unit_id, values, errors).await;
-                }
-            }
-        }
-    };
-    let made = match state.store.report_hazard(&user.actor, input).await {
-        Ok(d) => d,
-        Err(StoreError::Invalid(invalid)) => {
-            let errors = FormErrors::of(&t, &invalid);
-            return report_page(&state, t, &user, unit_id, values, errors).await;
-        }
-        Err(e) => return Err(e.into()),
-    };
-    let id = made.hazard.id;
-    if let Some(p) = photo {
-        state
-            .store
-            .add_hazard_photo(
-                &user.actor,
-                safegrid_store::NewPhoto {
-                    hazard_id: id,
-                    stage: "before".to_owned(),
-                    image: p.jpeg,
-                    thumbnail: p.thumbnail,
-                    width: p.width,
-                    height: p.height,
-                },
-            )
-            .await?;
+    let unit = upload.id("unit_id").ok().flatten();
+    let refused = |invalid: &safegrid_domain::Invalid| FormErrors::of(&t, invalid);
+    let made = async {
+        let input: HazardInput = upload.form()?;
+        let photo = crate::upload::photo_file(&upload).await?;
+        Ok::<_, WebError>(
+            state
+                .store
+                .report_hazard_with_photos(&user.actor, input, photo.into_iter().collect())
+                .await?,
+        )
     }
-    Ok(Redirect::to(&format!("/hazards/{id}")).into_response())
+    .await;
+    match made {
+        Ok(made) => Ok(Redirect::to(&format!("/hazards/{}", made.hazard.id)).into_response()),
+        Err(WebError::Invalid(invalid)) => {
+            let errors = refused(&invalid);
+            report_page(&state, t, &user, unit, values, errors).await
+        }
+        Err(e) => Err(e),
+    }
 }

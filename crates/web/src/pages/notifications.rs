@@ -3,6 +3,7 @@
 
 use super::{Chrome, Pager, render};
 use crate::api::parse_id;
+use crate::auth::CsrfForm;
 use crate::auth::PageUser;
 use crate::error::WebError;
 use crate::extract::{FormPairs, QueryArgs};
@@ -48,10 +49,8 @@ pub async fn list(
 
 pub async fn read_all(
     State(state): State<AppState>,
-    user: PageUser,
-    pairs: FormPairs,
+    CsrfForm { user, form: _pairs }: CsrfForm<FormPairs>,
 ) -> Result<Response, WebError> {
-    user.check_form(&pairs)?;
     state
         .store
         .mark_notifications_read(&user.actor, None)
@@ -133,10 +132,8 @@ pub async fn webhook(
 pub async fn set_webhook(
     State(state): State<AppState>,
     t: Tr,
-    user: PageUser,
-    pairs: FormPairs,
+    CsrfForm { user, form: pairs }: CsrfForm<FormPairs>,
 ) -> Result<Response, WebError> {
-    user.check_form(&pairs)?;
     let input = safegrid_store::WebhookInput {
         url: pairs.get("url"),
         secret: pairs.get("secret"),

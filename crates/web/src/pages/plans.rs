@@ -2,9 +2,9 @@
 //! department or town, and the county office's deadline.
 
 use super::{Chrome, FormErrors, render_with};
+use crate::auth::CsrfForm;
 use crate::auth::PageUser;
 use crate::error::WebError;
-use crate::extract::FormBody;
 use crate::i18n::Tr;
 use crate::state::AppState;
 use askama::Template;
@@ -42,8 +42,6 @@ impl PlansPage {
 
 #[derive(Deserialize, Default, Clone)]
 pub struct PlanForm {
-    #[serde(default)]
-    csrf: String,
     /// `d:<id>` or `r:<code>` when the county office files for an owner.
     #[serde(default)]
     owner: String,
@@ -117,10 +115,8 @@ pub async fn show(
 pub async fn file(
     State(state): State<AppState>,
     t: Tr,
-    user: PageUser,
-    FormBody(form): FormBody<PlanForm>,
+    CsrfForm { user, form }: CsrfForm<PlanForm>,
 ) -> Result<Response, WebError> {
-    user.check_csrf(&form.csrf)?;
     let (department_id, region_code) = match form.owner.split_once(':') {
         Some(("d", id)) => (id.parse().ok(), None),
         Some(("r", code)) => (None, Some(code.to_owned())),
@@ -154,10 +150,8 @@ pub async fn file(
 pub async fn deadline(
     State(state): State<AppState>,
     t: Tr,
-    user: PageUser,
-    FormBody(form): FormBody<PlanForm>,
+    CsrfForm { user, form }: CsrfForm<PlanForm>,
 ) -> Result<Response, WebError> {
-    user.check_csrf(&form.csrf)?;
     match state
         .store
         .set_plan_deadline(&user.actor, &form.due_on)

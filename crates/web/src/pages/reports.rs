@@ -5,6 +5,7 @@
 use super::{Chrome, FormErrors, Pager, filled, query_base, render, render_with};
 use crate::api::StandingQuery;
 use crate::api::parse_id;
+use crate::auth::CsrfForm;
 use crate::auth::PageUser;
 use crate::error::WebError;
 use crate::extract::{FormPairs, QueryArgs};
@@ -152,11 +153,9 @@ pub async fn unit_reports(
 pub async fn submit(
     State(state): State<AppState>,
     t: Tr,
-    user: PageUser,
     Path(id): Path<String>,
-    pairs: FormPairs,
+    CsrfForm { user, form: pairs }: CsrfForm<FormPairs>,
 ) -> Result<Response, WebError> {
-    user.check_form(&pairs)?;
     let id = parse_id(&id)?;
     let input = ReportInput {
         period: pairs.get("period"),

@@ -2,6 +2,7 @@
 //! and the password, changed with the old one. The operations are the API's.
 
 use super::{Chrome, FormErrors, render_with, status_of};
+use crate::auth::CsrfForm;
 use crate::auth::PageUser;
 use crate::error::WebError;
 use crate::extract::FormPairs;
@@ -79,10 +80,8 @@ pub async fn show(t: Tr, user: PageUser) -> Result<Response, WebError> {
 pub async fn begin_totp(
     State(state): State<AppState>,
     t: Tr,
-    user: PageUser,
-    pairs: FormPairs,
+    CsrfForm { user, form: _pairs }: CsrfForm<FormPairs>,
 ) -> Result<Response, WebError> {
-    user.check_form(&pairs)?;
     let begun = crate::api::begin_totp(&state, &user.account, &user.actor).await?;
     let enrolment = enrolment_of(&begun.secret, &user.account.username);
     page(t, &user, false, enrolment, None, FormErrors::default())
@@ -91,10 +90,8 @@ pub async fn begin_totp(
 pub async fn confirm_totp(
     State(state): State<AppState>,
     t: Tr,
-    user: PageUser,
-    pairs: FormPairs,
+    CsrfForm { user, form: pairs }: CsrfForm<FormPairs>,
 ) -> Result<Response, WebError> {
-    user.check_form(&pairs)?;
     let code = pairs.get("code").unwrap_or_default();
     match crate::api::confirm_totp(&state, &user.account, &user.actor, &code).await {
         Ok(()) => page(
@@ -127,10 +124,8 @@ pub async fn confirm_totp(
 pub async fn change_password(
     State(state): State<AppState>,
     t: Tr,
-    user: PageUser,
-    pairs: FormPairs,
+    CsrfForm { user, form: pairs }: CsrfForm<FormPairs>,
 ) -> Result<Response, WebError> {
-    user.check_form(&pairs)?;
     let input = crate::api::OwnPasswordRequest {
         current_password: pairs.get("current_password").unwrap_or_default(),
         new_password: pairs.get("new_password").unwrap_or_default(),

@@ -1,6 +1,7 @@
 //! Signing in and out, and choosing the language.
 
-use crate::auth::{self, PageUser, SESSION_COOKIE};
+use crate::auth::CsrfForm;
+use crate::auth::{self, SESSION_COOKIE};
 use crate::error::WebError;
 use crate::extract::{FormBody, QueryArgs};
 use crate::i18n::{Locale, Tr};
@@ -237,19 +238,11 @@ pub async fn login(
     Ok((jar, Redirect::to(&next)).into_response())
 }
 
-#[derive(Deserialize)]
-pub struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
-}
-
 pub async fn logout(
     State(state): State<AppState>,
-    user: PageUser,
     jar: CookieJar,
-    FormBody(form): FormBody<CsrfForm>,
+    CsrfForm { user, .. }: CsrfForm<crate::extract::FormPairs>,
 ) -> Result<Response, WebError> {
-    user.check_csrf(&form.csrf)?;
     state
         .store
         .end_session(&user.actor, &user.token_hash)

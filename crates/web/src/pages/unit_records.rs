@@ -6,13 +6,14 @@
 use super::{Chrome, FormErrors, render_with};
 use crate::api::parse_id;
 use crate::auth::PageUser;
+use crate::auth::{CsrfForm, CsrfUpload};
 use crate::error::WebError;
 use crate::extract::FormPairs;
 use crate::i18n::Tr;
 use crate::state::AppState;
 use crate::upload;
 use askama::Template;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use safegrid_domain::policy::{Object, Verb, may};
 use safegrid_domain::unit::own_grid::NodeKind;
@@ -135,11 +136,9 @@ pub async fn grid(
 pub async fn add_node(
     State(state): State<AppState>,
     t: Tr,
-    user: PageUser,
     Path(id): Path<String>,
-    pairs: FormPairs,
+    CsrfForm { user, form: pairs }: CsrfForm<FormPairs>,
 ) -> Result<Response, WebError> {
-    user.check_form(&pairs)?;
     let id = parse_id(&id)?;
     let parent_id = match pairs.get("parent_id") {
         None => None,
@@ -162,11 +161,9 @@ pub async fn add_node(
 pub async fn retire_node(
     State(state): State<AppState>,
     t: Tr,
-    user: PageUser,
     Path((id, node)): Path<(String, String)>,
-    pairs: FormPairs,
+    CsrfForm { user, form: _pairs }: CsrfForm<FormPairs>,
 ) -> Result<Response, WebError> {
-    user.check_form(&pairs)?;
     let id = parse_id(&id)?;
     let result = state
         .store
@@ -246,11 +243,9 @@ pub async fn systems(
 pub async fn set_system(
     State(state): State<AppState>,
     t: Tr,
-    user: PageUser,
     Path(id): Path<String>,
-    pairs: FormPairs,
+    CsrfForm { user, form: pairs }: CsrfForm<FormPairs>,
 ) -> Result<Response, WebError> {
-    user.check_form(&pairs)?;
     let id = parse_id(&id)?;
     let system = pairs.get("system");
     let input = SystemInput {
@@ -355,13 +350,10 @@ async fn refused(
 pub async fn upload_document(
     State(state): State<AppState>,
     t: Tr,
-    user: PageUser,
     Path(id): Path<String>,
-    multipart: Multipart,
+    CsrfUpload { user, upload: form }: CsrfUpload,
 ) -> Result<Response, WebError> {
     let id = parse_id(&id)?;
-    let form = upload::read(multipart, "file").await?;
-    user.check_csrf(&form.field("csrf").unwrap_or_default())?;
     let back = back_to(form.field("back"), format!("/units/{id}/archive"));
     let new = match &form.file {
         Some(file) => safegrid_store::NewDocument {
@@ -400,11 +392,9 @@ pub async fn download(
 pub async fn withdraw(
     State(state): State<AppState>,
     t: Tr,
-    user: PageUser,
     Path(id): Path<String>,
-    pairs: FormPairs,
+    CsrfForm { user, form: pairs }: CsrfForm<FormPairs>,
 ) -> Result<Response, WebError> {
-    user.check_form(&pairs)?;
     let id = parse_id(&id)?;
     let (doc, _) = state.store.document_file(&user.actor, id).await?;
     let back = back_to(pairs.get("back"), format!("/units/{}/archive", doc.unit_id));

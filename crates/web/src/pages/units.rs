@@ -5,6 +5,7 @@ use super::{Chrome, FormErrors, Pager, filled, query_base, render, render_with};
 use crate::api::UnitQuery;
 use crate::api::parse_id;
 use crate::auth::PageUser;
+use crate::auth::{CsrfForm, CsrfUpload};
 use crate::error::WebError;
 use crate::extract::{FormPairs, QueryArgs};
 use crate::i18n::Tr;
@@ -493,7 +494,6 @@ async fn save(
     id: Option<i64>,
     pairs: FormPairs,
 ) -> Result<Response, WebError> {
-    user.check_form(&pairs)?;
     let form = read_form(&pairs);
     let result = match form.input(id.is_some()) {
         Ok(input) => match id {
@@ -532,8 +532,7 @@ async fn save(
 pub async fn create(
     State(state): State<AppState>,
     t: Tr,
-    user: PageUser,
-    pairs: FormPairs,
+    CsrfForm { user, form: pairs }: CsrfForm<FormPairs>,
 ) -> Result<Response, WebError> {
     save(&state, t, &user, None, pairs).await
 }
@@ -541,9 +540,8 @@ pub async fn create(
 pub async fn update(
     State(state): State<AppState>,
     t: Tr,
-    user: PageUser,
     Path(id): Path<String>,
-    pairs: FormPairs,
+    CsrfForm { user, form: pairs }: CsrfForm<FormPairs>,
 ) -> Result<Response, WebError> {
     let id = parse_id(&id)?;
     save(&state, t, &user, Some(id), pairs).await
@@ -656,11 +654,8 @@ pub async fn import_form(t: Tr, user: PageUser) -> Result<Response, WebError> {
 pub async fn import(
     State(state): State<AppState>,
     t: Tr,
-    user: PageUser,
-    multipart: axum::extract::Multipart,
+    CsrfUpload { user, upload: form }: CsrfUpload,
 ) -> Result<Response, WebError> {
-    let form = crate::upload::read(multipart, "file").await?;
-    user.check_csrf(&form.field("csrf").unwrap_or_default())?;
     let mode = form.field("mode").unwrap_or_else(|| "dry_run".to_owned());
     let result = crate::api::import_file(
         &state,
@@ -778,10 +773,8 @@ pub async fn grade_rule(
 pub async fn set_grade_rule(
     State(state): State<AppState>,
     t: Tr,
-    user: PageUser,
-    pairs: FormPairs,
+    CsrfForm { user, form: pairs }: CsrfForm<FormPairs>,
 ) -> Result<Response, WebError> {
-    user.check_form(&pairs)?;
     let employees = pairs.get("employees_for_b").unwrap_or_default();
     let rule = safegrid_domain::unit::grade::GradeRule {
         high_risk_sectors: pairs.all("high_risk"),
