@@ -29,7 +29,6 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
-use utoipa::OpenApi;
 
 /// Largest request body accepted (forms and JSON); larger ones answer 413.
 pub const BODY_LIMIT: usize = 256 * 1024;
@@ -39,12 +38,20 @@ pub const IMPORT_LIMIT: usize = 64 * 1024 * 1024;
 
 /// The whole application.
 pub fn app(state: AppState) -> Router {
-    let api = api::router().layer(middleware::from_fn(error::api_faults));
+    let (api, description) = api::router_and_description();
+    let api = api.layer(middleware::from_fn(error::api_faults));
+    let description = std::sync::Arc::new(description);
     let request_id = HeaderName::from_static("x-request-id");
     Router::new()
         .merge(pages::router())
-        .nest("/api/v1", api)
-        .route("/api/openapi.json", get(|| async { Json(api::ApiDoc::openapi()) }))
+        .merge(api)
+        .route(
+            "/api/openapi.json",
+            get(move || {
+                let description = description.clone();
+                async move { Json(description.as_ref().clone()) }
+            }),
+        )
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/static/{*path}", get(assets::serve))

@@ -7,11 +7,10 @@ use crate::error::WebError;
 use crate::extract::{JsonBody, QueryArgs};
 use crate::state::AppState;
 use crate::upload;
+use axum::Json;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use safegrid_domain::tenure::parse_date;
 use safegrid_store::{
     Hazard, HazardCounts, HazardDetail, HazardFilter, HazardInput, HazardPhoto, Page, PageRequest,
@@ -19,26 +18,25 @@ use safegrid_store::{
 };
 use serde::Deserialize;
 use utoipa::IntoParams;
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
+use utoipa_axum::routes;
 
 /// Largest photo upload: phones send a few megabytes; the page shrinks them before sending.
 pub const PHOTO_LIMIT: usize = 15 * 1024 * 1024;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/hazards", get(hazards).post(report))
-        .route("/hazards/counts", get(counts))
-        .route("/hazards/export", get(export))
-        .route("/hazards/{id}", get(hazard))
-        .route("/hazards/{id}/transitions", post(transition))
-        .route(
-            "/hazards/{id}/photos",
-            post(add_photo).layer(DefaultBodyLimit::max(PHOTO_LIMIT)),
-        )
-        .route("/hazard-photos/{id}", get(photo))
-        .route("/notifications", get(notifications))
-        .route("/notifications/read", post(read_notifications))
-        .route("/settings/webhook", get(webhook).put(set_webhook))
-        .route("/settings/webhook/deliveries", get(webhook_deliveries))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(hazards, report))
+        .routes(routes!(counts))
+        .routes(routes!(export))
+        .routes(routes!(hazard))
+        .routes(routes!(transition))
+        .routes(routes!(add_photo).layer(DefaultBodyLimit::max(PHOTO_LIMIT)))
+        .routes(routes!(photo))
+        .routes(routes!(notifications))
+        .routes(routes!(read_notifications))
+        .routes(routes!(webhook, set_webhook))
+        .routes(routes!(webhook_deliveries))
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -95,7 +93,7 @@ impl HazardQuery {
     }
 }
 
-#[utoipa::path(get, path = "/api/v1/hazards", tag = "hazards", params(HazardQuery), security(("bearer" = [])),
+#[utoipa::path(get, path = "/hazards", tag = "hazards", params(HazardQuery), security(("bearer" = [])),
     responses((status = 200, description = "`{items, total, page, per_page}` of hazards in scope, newest finding first; each with `state` and `overdue`")))]
 async fn hazards(
     State(state): State<AppState>,
@@ -111,7 +109,7 @@ async fn hazards(
     ))
 }
 
-#[utoipa::path(get, path = "/api/v1/hazards/counts", tag = "hazards", params(HazardQuery), security(("bearer" = [])),
+#[utoipa::path(get, path = "/hazards/counts", tag = "hazards", params(HazardQuery), security(("bearer" = [])),
     responses((status = 200, body = HazardCounts, description = "Hazards in scope per state and overdue, with the other filters applied")))]
 async fn counts(
     State(state): State<AppState>,
@@ -122,7 +120,7 @@ async fn counts(
     Ok(Json(state.store.hazard_counts(&user.actor, &filter).await?))
 }
 
-#[utoipa::path(get, path = "/api/v1/hazards/export", tag = "hazards", params(HazardQuery, super::FormatQuery), security(("bearer" = [])),
+#[utoipa::path(get, path = "/hazards/export", tag = "hazards", params(HazardQuery, super::FormatQuery), security(("bearer" = [])),
     responses((status = 200, description = "The ledger in scope matching the filters with each hazard's whole way (each step's time and person), as .xlsx or .csv")))]
 async fn export(
     State(state): State<AppState>,
@@ -135,7 +133,7 @@ async fn export(
     crate::export::hazards(state.store.clone(), user.actor, t, filter, f.format()).await
 }
 
-#[utoipa::path(get, path = "/api/v1/hazards/{id}", tag = "hazards", params(("id" = i64, Path)), security(("bearer" = [])),
+#[utoipa::path(get, path = "/hazards/{id}", tag = "hazards", params(("id" = i64, Path)), security(("bearer" = [])),
     responses((status = 200, body = HazardDetail, description = "The hazard, its timeline (who, when, what, why), plan, photos and `actions` the caller may take now"),
         (status = 404, body = crate::error::ErrorBody)))]
 async fn hazard(
@@ -146,7 +144,7 @@ async fn hazard(
     Ok(Json(state.store.hazard(&user.actor, parse_id(&id)?).await?))
 }
 
-#[utoipa::path(post, path = "/api/v1/hazards", tag = "hazards", request_body = HazardInput, security(("bearer" = [])),
+#[utoipa::path(post, path = "/hazards", tag = "hazards", request_body = HazardInput, security(("bearer" = [])),
     responses((status = 201, body = HazardDetail, description = "Reported: `id` and `state` (rectifying for a general hazard from a self-check or inspection, reported otherwise)"),
         (status = 422, body = crate::error::ErrorBody), (status = 403)))]
 async fn report(
@@ -158,7 +156,7 @@ async fn report(
     Ok((StatusCode::CREATED, Json(hazard)))
 }
 
-#[utoipa::path(post, path = "/api/v1/hazards/{id}/transitions", tag = "hazards", params(("id" = i64, Path)), request_body = TransitionInput,
+#[utoipa::path(post, path = "/hazards/{id}/transitions", tag = "hazards", params(("id" = i64, Path)), request_body = TransitionInput,
     security(("bearer" = [])),
     responses((status = 200, body = HazardDetail, description = "Actions: `accept` (deadline, responsible_person, unit_id), `reject` (comment), `refer` (department_id, comment), `submit_plan` (plan: goals, methods, funds, organisation, timeline, safety_measures), `list` (county only, major hazards), `complete` (measures, cost_yuan), `submit_assessment`, `apply_resumption` (listed major hazards), `verify` (closes), `return` (comment)"),
         (status = 409, body = crate::error::ErrorBody, description = "The action is not allowed now; the message says why"),
@@ -177,7 +175,7 @@ async fn transition(
     ))
 }
 
-#[utoipa::path(post, path = "/api/v1/hazards/{id}/photos", tag = "hazards", params(("id" = i64, Path)), security(("bearer" = [])),
+#[utoipa::path(post, path = "/hazards/{id}/photos", tag = "hazards", params(("id" = i64, Path)), security(("bearer" = [])),
     request_body(content_type = "multipart/form-data", description = "`file`: a JPEG, PNG or WebP picture (by content, up to 15 MB); `stage`: before (default) or after. Stored re-encoded without metadata, with a thumbnail"),
     responses((status = 201, body = HazardPhoto), (status = 422, body = crate::error::ErrorBody), (status = 404), (status = 413)))]
 async fn add_photo(
@@ -216,7 +214,7 @@ pub(crate) async fn serve_photo(
     Ok(response)
 }
 
-#[utoipa::path(get, path = "/api/v1/hazard-photos/{id}", tag = "hazards", params(("id" = i64, Path), PhotoQuery), security(("bearer" = [])),
+#[utoipa::path(get, path = "/hazard-photos/{id}", tag = "hazards", params(("id" = i64, Path), PhotoQuery), security(("bearer" = [])),
     responses((status = 200, description = "The photo as JPEG (nosniff, sandboxed)"), (status = 404)))]
 async fn photo(
     State(state): State<AppState>,
@@ -242,7 +240,7 @@ pub struct NotificationList {
     pub unread: i64,
 }
 
-#[utoipa::path(get, path = "/api/v1/notifications", tag = "hazards", params(NotificationQuery), security(("bearer" = [])),
+#[utoipa::path(get, path = "/notifications", tag = "hazards", params(NotificationQuery), security(("bearer" = [])),
     responses((status = 200, body = NotificationList, description = "The caller's notifications, newest first, and how many are unread")))]
 async fn notifications(
     State(state): State<AppState>,
@@ -267,7 +265,7 @@ pub struct ReadRequest {
     pub id: Option<i64>,
 }
 
-#[utoipa::path(post, path = "/api/v1/notifications/read", tag = "hazards", request_body = ReadRequest, security(("bearer" = [])),
+#[utoipa::path(post, path = "/notifications/read", tag = "hazards", request_body = ReadRequest, security(("bearer" = [])),
     responses((status = 204)))]
 async fn read_notifications(
     State(state): State<AppState>,
@@ -281,7 +279,7 @@ async fn read_notifications(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(get, path = "/api/v1/settings/webhook", tag = "hazards", security(("bearer" = [])),
+#[utoipa::path(get, path = "/settings/webhook", tag = "hazards", security(("bearer" = [])),
     responses((status = 200, body = safegrid_store::WebhookSettings, description = "The county's outgoing webhook (the secret is never shown)")))]
 async fn webhook(
     State(state): State<AppState>,
@@ -290,7 +288,7 @@ async fn webhook(
     Ok(Json(state.store.webhook_settings(&user.actor).await?))
 }
 
-#[utoipa::path(put, path = "/api/v1/settings/webhook", tag = "hazards", request_body = safegrid_store::WebhookInput, security(("bearer" = [])),
+#[utoipa::path(put, path = "/settings/webhook", tag = "hazards", request_body = safegrid_store::WebhookInput, security(("bearer" = [])),
     responses((status = 200, body = safegrid_store::WebhookSettings, description = "Each notice is then POSTed as JSON with `X-Safegrid-Delivery`, `X-Safegrid-Timestamp` and `X-Safegrid-Signature: sha256=<hex HMAC-SHA256(secret, \"<timestamp>.<body>\")>`, retried with growing pauses (1 min … 6 h, 8 attempts)"),
         (status = 422, body = crate::error::ErrorBody), (status = 403)))]
 async fn set_webhook(
@@ -302,7 +300,7 @@ async fn set_webhook(
     Ok(Json(state.store.set_webhook(&user.actor, input).await?))
 }
 
-#[utoipa::path(get, path = "/api/v1/settings/webhook/deliveries", tag = "hazards", security(("bearer" = [])),
+#[utoipa::path(get, path = "/settings/webhook/deliveries", tag = "hazards", security(("bearer" = [])),
     responses((status = 200, body = Vec<safegrid_store::DeliveryRecord>, description = "The latest 100 deliveries, newest first"), (status = 403)))]
 async fn webhook_deliveries(
     State(state): State<AppState>,

@@ -8,7 +8,7 @@ mod unit_records;
 
 pub(crate) use hazards::serve_photo;
 pub use hazards::{HazardQuery, PHOTO_LIMIT, PhotoQuery};
-pub use openapi::ApiDoc;
+pub use openapi::{ApiDoc, router_and_description};
 pub use reports::StandingQuery;
 pub use unit_records::HazardSourceQuery;
 
@@ -16,11 +16,10 @@ use crate::auth::{self, ApiUser};
 use crate::error::WebError;
 use crate::extract::{JsonBody, QueryArgs};
 use crate::state::AppState;
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use chrono::{Duration, NaiveDate, Utc};
 use safegrid_domain::tenure::parse_date;
 use safegrid_domain::time::today;
@@ -30,49 +29,50 @@ use safegrid_store::{
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
+use utoipa_axum::routes;
 
 pub(crate) type ApiResult<T> = Result<Json<T>, WebError>;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/auth/login", post(login))
-        .route("/auth/logout", post(logout))
-        .route("/me", get(me))
-        .route("/me/password", post(own_password))
-        .route("/me/totp", post(totp_begin))
-        .route("/me/totp/confirm", post(totp_confirm))
-        .route("/regions", get(regions).post(create_region))
-        .route("/regions/{code}", get(region))
-        .route("/departments", get(departments).post(create_department))
-        .route("/departments/{id}", get(department))
-        .route("/grids", get(grids))
-        .route("/grids/{id}", get(grid))
-        .route("/grids/{id}/posts", get(grid_posts))
-        .route("/posts/{id}/holdings", post(appoint))
-        .route("/holdings/{id}/replace", post(replace))
-        .route("/holdings/{id}/end", post(end_holding))
-        .route("/people", get(people).post(create_person))
-        .route("/leadership", get(leadership))
-        .route("/ledger", get(ledger))
-        .route("/plans", get(plans).post(file_plan))
-        .route("/plans/deadline", axum::routing::put(set_plan_deadline))
-        .route("/accounts", get(accounts).post(create_account))
-        .route("/accounts/{id}/disable", post(disable_account))
-        .route("/accounts/{id}/enable", post(enable_account))
-        .route("/accounts/{id}/password", post(reset_password))
-        .route("/calc/gb18218", post(calc_gb18218))
-        .route("/coverage", get(coverage))
-        .route("/units", get(units).post(create_unit))
-        .route("/units/export", get(export_units))
-        .route("/units/import/template", get(import_template))
-        .route("/units/import/errors", get(import_errors))
-        .route(
-            "/units/import",
-            post(import_units).layer(axum::extract::DefaultBodyLimit::max(crate::IMPORT_LIMIT)),
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(login))
+        .routes(routes!(logout))
+        .routes(routes!(me))
+        .routes(routes!(own_password))
+        .routes(routes!(totp_begin))
+        .routes(routes!(totp_confirm))
+        .routes(routes!(regions, create_region))
+        .routes(routes!(region))
+        .routes(routes!(departments, create_department))
+        .routes(routes!(department))
+        .routes(routes!(grids))
+        .routes(routes!(grid))
+        .routes(routes!(grid_posts))
+        .routes(routes!(appoint))
+        .routes(routes!(replace))
+        .routes(routes!(end_holding))
+        .routes(routes!(people, create_person))
+        .routes(routes!(leadership))
+        .routes(routes!(ledger))
+        .routes(routes!(plans, file_plan))
+        .routes(routes!(set_plan_deadline))
+        .routes(routes!(accounts, create_account))
+        .routes(routes!(disable_account))
+        .routes(routes!(enable_account))
+        .routes(routes!(reset_password))
+        .routes(routes!(calc_gb18218))
+        .routes(routes!(coverage))
+        .routes(routes!(units, create_unit))
+        .routes(routes!(export_units))
+        .routes(routes!(import_template))
+        .routes(routes!(import_errors))
+        .routes(
+            routes!(import_units).layer(axum::extract::DefaultBodyLimit::max(crate::IMPORT_LIMIT)),
         )
-        .route("/units/{id}", get(unit).patch(update_unit))
-        .route("/audit", get(audit))
-        .route("/audit/export", get(export_audit))
+        .routes(routes!(unit, update_unit))
+        .routes(routes!(audit))
+        .routes(routes!(export_audit))
         .merge(unit_records::router())
         .merge(hazards::router())
         .merge(reports::router())
@@ -188,7 +188,7 @@ pub(crate) async fn check_credentials(
     }
 }
 
-#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
+#[utoipa::path(post, path = "/auth/login", tag = "auth", request_body = LoginRequest,
     responses((status = 200, body = LoginResponse), (status = 401, body = crate::error::ErrorBody)))]
 async fn login(
     State(state): State<AppState>,
@@ -226,7 +226,7 @@ async fn login(
     }))
 }
 
-#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", security(("bearer" = [])),
+#[utoipa::path(post, path = "/auth/logout", tag = "auth", security(("bearer" = [])),
     responses((status = 204)))]
 async fn logout(State(state): State<AppState>, user: ApiUser) -> Result<StatusCode, WebError> {
     state
@@ -236,7 +236,7 @@ async fn logout(State(state): State<AppState>, user: ApiUser) -> Result<StatusCo
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(get, path = "/api/v1/me", tag = "auth", security(("bearer" = [])), responses((status = 200, body = AccountView)))]
+#[utoipa::path(get, path = "/me", tag = "auth", security(("bearer" = [])), responses((status = 200, body = AccountView)))]
 async fn me(State(state): State<AppState>, user: ApiUser) -> ApiResult<AccountView> {
     Ok(Json(AccountView::of(&state, &user.account)))
 }
@@ -266,7 +266,7 @@ pub(crate) async fn begin_totp(
     })
 }
 
-#[utoipa::path(post, path = "/api/v1/me/totp", tag = "auth", security(("bearer" = [])),
+#[utoipa::path(post, path = "/me/totp", tag = "auth", security(("bearer" = [])),
     responses((status = 200, body = TotpEnrolment), (status = 401, body = crate::error::ErrorBody),
         (status = 409, body = crate::error::ErrorBody, description = "a second factor is on already")))]
 async fn totp_begin(State(state): State<AppState>, user: ApiUser) -> ApiResult<TotpEnrolment> {
@@ -304,7 +304,7 @@ pub(crate) async fn confirm_totp(
     Ok(())
 }
 
-#[utoipa::path(post, path = "/api/v1/me/totp/confirm", tag = "auth", request_body = TotpConfirmation, security(("bearer" = [])),
+#[utoipa::path(post, path = "/me/totp/confirm", tag = "auth", request_body = TotpConfirmation, security(("bearer" = [])),
     responses((status = 204), (status = 401, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody),
         (status = 422, body = crate::error::ErrorBody)))]
 async fn totp_confirm(
@@ -333,7 +333,7 @@ fn whole<T>(items: Vec<T>) -> Page<T> {
     }
 }
 
-#[utoipa::path(get, path = "/api/v1/regions", tag = "organisation", params(RegionQuery), security(("bearer" = [])),
+#[utoipa::path(get, path = "/regions", tag = "organisation", params(RegionQuery), security(("bearer" = [])),
     responses((status = 200, description = "`{items, total, page, per_page}` of divisions with `code`, `name`, `kind`, `level`, `children`, `grids`")))]
 async fn regions(
     State(state): State<AppState>,
@@ -350,7 +350,7 @@ async fn regions(
     )))
 }
 
-#[utoipa::path(get, path = "/api/v1/regions/{code}", tag = "organisation", security(("bearer" = [])),
+#[utoipa::path(get, path = "/regions/{code}", tag = "organisation", security(("bearer" = [])),
     params(("code" = String, Path, description = "12-digit division code")),
     responses((status = 200, body = safegrid_store::Region), (status = 404, body = crate::error::ErrorBody)))]
 async fn region(
@@ -361,7 +361,7 @@ async fn region(
     Ok(Json(state.store.region(&user.actor, &code).await?))
 }
 
-#[utoipa::path(post, path = "/api/v1/regions", tag = "organisation", security(("bearer" = [])),
+#[utoipa::path(post, path = "/regions", tag = "organisation", security(("bearer" = [])),
     request_body(content = serde_json::Value, description = "`{code, parent_code, name, kind}`; kind one of province, city, county, town, street, park, village, community"),
     responses((status = 201, body = safegrid_store::Region), (status = 422, body = crate::error::ErrorBody)))]
 async fn create_region(
@@ -399,7 +399,7 @@ async fn department_views(
         .collect())
 }
 
-#[utoipa::path(get, path = "/api/v1/departments", tag = "organisation", security(("bearer" = [])),
+#[utoipa::path(get, path = "/departments", tag = "organisation", security(("bearer" = [])),
     responses((status = 200, description = "`{items, total, page, per_page}` of departments with their sectors")))]
 async fn departments(
     State(state): State<AppState>,
@@ -409,7 +409,7 @@ async fn departments(
     Ok(Json(whole(department_views(&state, list).await?)))
 }
 
-#[utoipa::path(get, path = "/api/v1/departments/{id}", tag = "organisation", security(("bearer" = [])),
+#[utoipa::path(get, path = "/departments/{id}", tag = "organisation", security(("bearer" = [])),
     params(("id" = i64, Path)), responses((status = 200, body = DepartmentView), (status = 404, body = crate::error::ErrorBody)))]
 async fn department(
     State(state): State<AppState>,
@@ -422,7 +422,7 @@ async fn department(
     views.pop().map(Json).ok_or(WebError::NotFound)
 }
 
-#[utoipa::path(post, path = "/api/v1/departments", tag = "organisation", security(("bearer" = [])),
+#[utoipa::path(post, path = "/departments", tag = "organisation", security(("bearer" = [])),
     request_body(content = serde_json::Value, description = "`{county_code, name, short_name, is_committee_office, sectors: [code]}`"),
     responses((status = 201, body = safegrid_store::Department), (status = 422, body = crate::error::ErrorBody)))]
 async fn create_department(
@@ -454,7 +454,7 @@ pub struct GridQuery {
     pub per_page: Option<u64>,
 }
 
-#[utoipa::path(get, path = "/api/v1/grids", tag = "organisation", params(GridQuery), security(("bearer" = [])),
+#[utoipa::path(get, path = "/grids", tag = "organisation", params(GridQuery), security(("bearer" = [])),
     responses((status = 200, description = "`{items, total, page, per_page}` of grids, each with its staffing `gaps`")))]
 async fn grids(
     State(state): State<AppState>,
@@ -497,7 +497,7 @@ pub struct GridView {
     pub gaps: Vec<safegrid_domain::org::StaffingGap>,
 }
 
-#[utoipa::path(get, path = "/api/v1/grids/{id}", tag = "organisation", security(("bearer" = [])),
+#[utoipa::path(get, path = "/grids/{id}", tag = "organisation", security(("bearer" = [])),
     params(("id" = i64, Path)), responses((status = 200, body = GridView), (status = 404, body = crate::error::ErrorBody)))]
 async fn grid(
     State(state): State<AppState>,
@@ -538,7 +538,7 @@ pub struct PostsAsOf {
     pub per_page: u64,
 }
 
-#[utoipa::path(get, path = "/api/v1/grids/{id}/posts", tag = "organisation", security(("bearer" = [])),
+#[utoipa::path(get, path = "/grids/{id}/posts", tag = "organisation", security(("bearer" = [])),
     params(("id" = i64, Path), AsOfQuery),
     responses((status = 200, body = PostsAsOf), (status = 422, body = crate::error::ErrorBody)))]
 async fn grid_posts(
@@ -609,7 +609,7 @@ pub struct AppointRequest {
     pub note: Option<String>,
 }
 
-#[utoipa::path(post, path = "/api/v1/posts/{id}/holdings", tag = "organisation", security(("bearer" = [])),
+#[utoipa::path(post, path = "/posts/{id}/holdings", tag = "organisation", security(("bearer" = [])),
     params(("id" = i64, Path)), request_body = AppointRequest,
     responses((status = 201, body = Holding), (status = 422, body = crate::error::ErrorBody), (status = 403), (status = 404)))]
 async fn appoint(
@@ -640,7 +640,7 @@ pub struct ReplaceRequest {
     pub note: Option<String>,
 }
 
-#[utoipa::path(post, path = "/api/v1/holdings/{id}/replace", tag = "organisation", security(("bearer" = [])),
+#[utoipa::path(post, path = "/holdings/{id}/replace", tag = "organisation", security(("bearer" = [])),
     params(("id" = i64, Path)), request_body = ReplaceRequest,
     responses((status = 201, body = Holding), (status = 422, body = crate::error::ErrorBody)))]
 async fn replace(
@@ -668,7 +668,7 @@ pub struct EndRequest {
     pub note: Option<String>,
 }
 
-#[utoipa::path(post, path = "/api/v1/holdings/{id}/end", tag = "organisation", security(("bearer" = [])),
+#[utoipa::path(post, path = "/holdings/{id}/end", tag = "organisation", security(("bearer" = [])),
     params(("id" = i64, Path)), request_body = EndRequest,
     responses((status = 200, body = Holding), (status = 422, body = crate::error::ErrorBody)))]
 async fn end_holding(
@@ -700,7 +700,7 @@ pub struct PeopleQuery {
     pub per_page: Option<u64>,
 }
 
-#[utoipa::path(get, path = "/api/v1/people", tag = "organisation", params(PeopleQuery), security(("bearer" = [])),
+#[utoipa::path(get, path = "/people", tag = "organisation", params(PeopleQuery), security(("bearer" = [])),
     responses((status = 200, description = "`{items, total, page, per_page}` of people in scope")))]
 async fn people(
     State(state): State<AppState>,
@@ -719,7 +719,7 @@ async fn people(
     ))
 }
 
-#[utoipa::path(post, path = "/api/v1/people", tag = "organisation", security(("bearer" = [])),
+#[utoipa::path(post, path = "/people", tag = "organisation", security(("bearer" = [])),
     request_body = PersonInput, responses((status = 201, body = safegrid_store::Person), (status = 422, body = crate::error::ErrorBody)))]
 async fn create_person(
     State(state): State<AppState>,
@@ -730,7 +730,7 @@ async fn create_person(
     Ok((StatusCode::CREATED, Json(person)))
 }
 
-#[utoipa::path(get, path = "/api/v1/leadership", tag = "organisation", security(("bearer" = [])),
+#[utoipa::path(get, path = "/leadership", tag = "organisation", security(("bearer" = [])),
     responses((status = 200, body = safegrid_store::Leadership)))]
 async fn leadership(
     State(state): State<AppState>,
@@ -780,7 +780,7 @@ impl LedgerQuery {
     }
 }
 
-#[utoipa::path(get, path = "/api/v1/ledger", tag = "organisation", params(LedgerQuery), security(("bearer" = [])),
+#[utoipa::path(get, path = "/ledger", tag = "organisation", params(LedgerQuery), security(("bearer" = [])),
     responses((status = 200, description = "`{items, total, page, per_page}` of ledger lines: grid, post, holder on the date")))]
 async fn ledger(
     State(state): State<AppState>,
@@ -850,7 +850,7 @@ impl AuditQuery {
     }
 }
 
-#[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditQuery), security(("bearer" = [])),
+#[utoipa::path(get, path = "/audit", tag = "audit", params(AuditQuery), security(("bearer" = [])),
     responses((status = 200, description = "`{items, total, page, per_page}` of audit records, newest first"), (status = 403)))]
 async fn audit(
     State(state): State<AppState>,
@@ -866,7 +866,7 @@ async fn audit(
     ))
 }
 
-#[utoipa::path(get, path = "/api/v1/audit/export", tag = "audit", params(AuditQuery), security(("bearer" = [])),
+#[utoipa::path(get, path = "/audit/export", tag = "audit", params(AuditQuery), security(("bearer" = [])),
     responses((status = 200, description = "the matching audit records, oldest first, as xlsx or csv"), (status = 403)))]
 async fn export_audit(
     State(state): State<AppState>,
@@ -888,7 +888,7 @@ pub struct PlanList {
     pub per_page: u64,
 }
 
-#[utoipa::path(get, path = "/api/v1/plans", tag = "organisation", security(("bearer" = [])),
+#[utoipa::path(get, path = "/plans", tag = "organisation", security(("bearer" = [])),
     responses((status = 200, body = PlanList, description = "each owner's `state`: filed, filed_late, missing or pending")))]
 async fn plans(State(state): State<AppState>, user: ApiUser) -> ApiResult<PlanList> {
     let board = state.store.plan_board(&user.actor, today()).await?;
@@ -902,7 +902,7 @@ async fn plans(State(state): State<AppState>, user: ApiUser) -> ApiResult<PlanLi
     }))
 }
 
-#[utoipa::path(post, path = "/api/v1/plans", tag = "organisation", security(("bearer" = [])),
+#[utoipa::path(post, path = "/plans", tag = "organisation", security(("bearer" = [])),
     request_body(content = serde_json::Value, description = "`{title, filed_on, note}`; the county office adds `department_id` or `region_code` (a town)"),
     responses((status = 201, body = safegrid_store::GridPlan), (status = 422, body = crate::error::ErrorBody), (status = 403)))]
 async fn file_plan(
@@ -920,7 +920,7 @@ pub struct DeadlineRequest {
     pub due_on: String,
 }
 
-#[utoipa::path(put, path = "/api/v1/plans/deadline", tag = "organisation", security(("bearer" = [])),
+#[utoipa::path(put, path = "/plans/deadline", tag = "organisation", security(("bearer" = [])),
     request_body = DeadlineRequest, responses((status = 200, body = DeadlineRequest), (status = 422, body = crate::error::ErrorBody), (status = 403)))]
 async fn set_plan_deadline(
     State(state): State<AppState>,
@@ -936,7 +936,7 @@ async fn set_plan_deadline(
     }))
 }
 
-#[utoipa::path(get, path = "/api/v1/accounts", tag = "accounts", params(PageQuery), security(("bearer" = [])),
+#[utoipa::path(get, path = "/accounts", tag = "accounts", params(PageQuery), security(("bearer" = [])),
     responses((status = 200, description = "`{items, total, page, per_page}` of accounts"), (status = 403)))]
 async fn accounts(
     State(state): State<AppState>,
@@ -1001,7 +1001,7 @@ pub(crate) async fn create_account_from(
         .await?)
 }
 
-#[utoipa::path(post, path = "/api/v1/accounts", tag = "accounts", request_body = NewAccountRequest, security(("bearer" = [])),
+#[utoipa::path(post, path = "/accounts", tag = "accounts", request_body = NewAccountRequest, security(("bearer" = [])),
     responses((status = 201, body = safegrid_store::Account), (status = 422, body = crate::error::ErrorBody), (status = 403)))]
 async fn create_account(
     State(state): State<AppState>,
@@ -1012,7 +1012,7 @@ async fn create_account(
     Ok((StatusCode::CREATED, Json(account)))
 }
 
-#[utoipa::path(post, path = "/api/v1/accounts/{id}/disable", tag = "accounts", params(("id" = i64, Path)), security(("bearer" = [])),
+#[utoipa::path(post, path = "/accounts/{id}/disable", tag = "accounts", params(("id" = i64, Path)), security(("bearer" = [])),
     responses((status = 200, body = safegrid_store::Account), (status = 403), (status = 404)))]
 async fn disable_account(
     State(state): State<AppState>,
@@ -1027,7 +1027,7 @@ async fn disable_account(
     ))
 }
 
-#[utoipa::path(post, path = "/api/v1/accounts/{id}/enable", tag = "accounts", params(("id" = i64, Path)), security(("bearer" = [])),
+#[utoipa::path(post, path = "/accounts/{id}/enable", tag = "accounts", params(("id" = i64, Path)), security(("bearer" = [])),
     responses((status = 200, body = safegrid_store::Account), (status = 403), (status = 404)))]
 async fn enable_account(
     State(state): State<AppState>,
@@ -1104,7 +1104,7 @@ pub(crate) async fn change_own_password(
     Ok(())
 }
 
-#[utoipa::path(post, path = "/api/v1/me/password", tag = "auth", request_body = OwnPasswordRequest,
+#[utoipa::path(post, path = "/me/password", tag = "auth", request_body = OwnPasswordRequest,
     security(("bearer" = [])), responses((status = 204), (status = 401, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 async fn own_password(
     State(state): State<AppState>,
@@ -1115,7 +1115,7 @@ async fn own_password(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(post, path = "/api/v1/accounts/{id}/password", tag = "accounts", params(("id" = i64, Path)), request_body = PasswordRequest,
+#[utoipa::path(post, path = "/accounts/{id}/password", tag = "accounts", params(("id" = i64, Path)), request_body = PasswordRequest,
     security(("bearer" = [])), responses((status = 204), (status = 422, body = crate::error::ErrorBody), (status = 403), (status = 404)))]
 async fn reset_password(
     State(state): State<AppState>,
@@ -1148,7 +1148,7 @@ pub struct Gb18218Response {
     pub level: Option<u8>,
 }
 
-#[utoipa::path(post, path = "/api/v1/calc/gb18218", tag = "calculations", request_body = Gb18218Request, security(("bearer" = [])),
+#[utoipa::path(post, path = "/calc/gb18218", tag = "calculations", request_body = Gb18218Request, security(("bearer" = [])),
     responses((status = 200, body = Gb18218Response), (status = 422, body = crate::error::ErrorBody)))]
 async fn calc_gb18218(
     _user: ApiUser,
@@ -1201,7 +1201,7 @@ impl UnitQuery {
     }
 }
 
-#[utoipa::path(get, path = "/api/v1/units", tag = "units", params(UnitQuery), security(("bearer" = [])),
+#[utoipa::path(get, path = "/units", tag = "units", params(UnitQuery), security(("bearer" = [])),
     responses((status = 200, description = "`{items, total, page, per_page}` of units (`id`, `name`, `uscc`, `region`, `supervision_grade`, …)")))]
 async fn units(
     State(state): State<AppState>,
@@ -1217,7 +1217,7 @@ async fn units(
     ))
 }
 
-#[utoipa::path(get, path = "/api/v1/units/{id}", tag = "units", params(("id" = i64, Path)), security(("bearer" = [])),
+#[utoipa::path(get, path = "/units/{id}", tag = "units", params(("id" = i64, Path)), security(("bearer" = [])),
     responses((status = 200, body = safegrid_store::UnitDetail), (status = 404, body = crate::error::ErrorBody)))]
 async fn unit(
     State(state): State<AppState>,
@@ -1227,7 +1227,7 @@ async fn unit(
     Ok(Json(state.store.unit(&user.actor, parse_id(&id)?).await?))
 }
 
-#[utoipa::path(post, path = "/api/v1/units", tag = "units", request_body = safegrid_store::UnitInput, security(("bearer" = [])),
+#[utoipa::path(post, path = "/units", tag = "units", request_body = safegrid_store::UnitInput, security(("bearer" = [])),
     responses((status = 201, body = safegrid_store::UnitDetail), (status = 422, body = crate::error::ErrorBody), (status = 403)))]
 async fn create_unit(
     State(state): State<AppState>,
@@ -1238,7 +1238,7 @@ async fn create_unit(
     Ok((StatusCode::CREATED, Json(unit)))
 }
 
-#[utoipa::path(patch, path = "/api/v1/units/{id}", tag = "units", params(("id" = i64, Path)), request_body = safegrid_store::UnitInput,
+#[utoipa::path(patch, path = "/units/{id}", tag = "units", params(("id" = i64, Path)), request_body = safegrid_store::UnitInput,
     security(("bearer" = [])),
     responses((status = 200, body = safegrid_store::UnitDetail), (status = 422, body = crate::error::ErrorBody), (status = 404)))]
 async fn update_unit(
@@ -1255,7 +1255,7 @@ async fn update_unit(
     ))
 }
 
-#[utoipa::path(get, path = "/api/v1/coverage", tag = "units", params(PageQuery), security(("bearer" = [])),
+#[utoipa::path(get, path = "/coverage", tag = "units", params(PageQuery), security(("bearer" = [])),
     responses((status = 200, description = "`{items, total, page, per_page}`; each item has `kind` (unit_without_village, unit_without_department, grid_understaffed), `object` {type, id, name} and `reason`")))]
 async fn coverage(
     State(state): State<AppState>,
@@ -1295,7 +1295,7 @@ impl FormatQuery {
     }
 }
 
-#[utoipa::path(get, path = "/api/v1/units/export", tag = "units", params(UnitQuery, FormatQuery), security(("bearer" = [])),
+#[utoipa::path(get, path = "/units/export", tag = "units", params(UnitQuery, FormatQuery), security(("bearer" = [])),
     responses((status = 200, description = "the units in scope matching the filters, as .xlsx or .csv (streamed)")))]
 async fn export_units(
     State(state): State<AppState>,
@@ -1308,7 +1308,7 @@ async fn export_units(
     crate::export::units(state.store.clone(), user.actor, t, filter, f.format()).await
 }
 
-#[utoipa::path(get, path = "/api/v1/units/import/template", tag = "units", security(("bearer" = [])),
+#[utoipa::path(get, path = "/units/import/template", tag = "units", security(("bearer" = [])),
     responses((status = 200, description = "an .xlsx template with Chinese headers and value lists")))]
 async fn import_template(
     State(state): State<AppState>,
@@ -1570,7 +1570,7 @@ pub(crate) fn import_errors_for(
     )
 }
 
-#[utoipa::path(get, path = "/api/v1/units/import/errors", tag = "units", params(ExportFormat), security(("bearer" = [])),
+#[utoipa::path(get, path = "/units/import/errors", tag = "units", params(ExportFormat), security(("bearer" = [])),
     responses((status = 200, description = "the account's last import's every error: row, field, message (xlsx or csv)"),
         (status = 401, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
 async fn import_errors(
@@ -1582,7 +1582,7 @@ async fn import_errors(
     import_errors_for(&state, &user.actor, &t, q.format.as_deref())
 }
 
-#[utoipa::path(post, path = "/api/v1/units/import", tag = "units", params(ModeQuery), security(("bearer" = [])),
+#[utoipa::path(post, path = "/units/import", tag = "units", params(ModeQuery), security(("bearer" = [])),
     request_body(content_type = "multipart/form-data", description = "field `file`: .xlsx or .csv; optional field `mode`"),
     responses((status = 200, body = ImportAnswer), (status = 422, body = crate::error::ErrorBody)))]
 async fn import_units(

@@ -6,11 +6,10 @@ use crate::auth::ApiUser;
 use crate::error::WebError;
 use crate::extract::{JsonBody, QueryArgs};
 use crate::state::AppState;
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use axum::routing::get;
-use axum::{Json, Router};
 use safegrid_domain::hazard::report::Period;
 use safegrid_store::{
     HazardReport, HazardStatistics, PageRequest, ReportInput, ReportStanding, StandingCounts,
@@ -18,12 +17,14 @@ use safegrid_store::{
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
+use utoipa_axum::routes;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/units/{id}/hazard-reports", axum::routing::post(submit))
-        .route("/units/{id}/hazard-reports/{period}", get(unit_report))
-        .route("/hazard-reports", get(standings))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(submit))
+        .routes(routes!(unit_report))
+        .routes(routes!(standings))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -37,7 +38,7 @@ pub struct UnitReport {
     pub submitted: Option<HazardReport>,
 }
 
-#[utoipa::path(get, path = "/api/v1/units/{id}/hazard-reports/{period}", tag = "hazards", params(("id" = i64, Path), ("period" = String, Path, description = "2026Q3 or 2026")),
+#[utoipa::path(get, path = "/units/{id}/hazard-reports/{period}", tag = "hazards", params(("id" = i64, Path), ("period" = String, Path, description = "2026Q3 or 2026")),
     security(("bearer" = [])), responses((status = 200, body = UnitReport), (status = 404), (status = 422, body = crate::error::ErrorBody)))]
 async fn unit_report(
     State(state): State<AppState>,
@@ -59,7 +60,7 @@ async fn unit_report(
     }))
 }
 
-#[utoipa::path(post, path = "/api/v1/units/{id}/hazard-reports", tag = "hazards", params(("id" = i64, Path)), request_body = ReportInput,
+#[utoipa::path(post, path = "/units/{id}/hazard-reports", tag = "hazards", params(("id" = i64, Path)), request_body = ReportInput,
     security(("bearer" = [])),
     responses((status = 201, body = HazardReport, description = "Submitted over the principal's name; the figures are frozen as of now"),
         (status = 422, body = crate::error::ErrorBody), (status = 404)))]
@@ -118,7 +119,7 @@ pub struct StandingList {
     pub per_page: u64,
 }
 
-#[utoipa::path(get, path = "/api/v1/hazard-reports", tag = "hazards", params(StandingQuery), security(("bearer" = [])),
+#[utoipa::path(get, path = "/hazard-reports", tag = "hazards", params(StandingQuery), security(("bearer" = [])),
     responses((status = 200, body = StandingList, description = "Operating units in scope and whether each reported the period on time, late, or not at all")))]
 async fn standings(
     State(state): State<AppState>,

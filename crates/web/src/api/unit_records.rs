@@ -7,11 +7,10 @@ use crate::error::WebError;
 use crate::extract::{JsonBody, QueryArgs};
 use crate::state::AppState;
 use crate::upload;
+use axum::Json;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use chrono::NaiveDate;
 use safegrid_domain::Violation;
 use safegrid_domain::tenure::parse_date;
@@ -23,32 +22,23 @@ use safegrid_store::{
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
+use utoipa_axum::routes;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/hazard-sources",
-            get(hazard_sources).post(create_hazard_source),
-        )
-        .route(
-            "/hazard-sources/{id}",
-            get(hazard_source).patch(update_hazard_source),
-        )
-        .route("/hazard-sources/{id}/retire", post(retire_hazard_source))
-        .route("/hazard-sources/export", get(export_hazard_sources))
-        .route("/calc/substances", get(substances))
-        .route(
-            "/units/{id}/documents",
-            get(documents)
-                .post(add_document)
-                .layer(DefaultBodyLimit::max(upload::UPLOAD_LIMIT)),
-        )
-        .route("/documents/{id}/file", get(document_file))
-        .route("/documents/{id}/withdraw", post(withdraw_document))
-        .route("/units/{id}/grid", get(grid_nodes).post(add_grid_node))
-        .route("/units/{id}/grid/{node}/retire", post(retire_grid_node))
-        .route("/units/{id}/systems", get(systems).put(set_system))
-        .route("/settings/grade-rule", get(grade_rule).put(set_grade_rule))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(hazard_sources, create_hazard_source))
+        .routes(routes!(hazard_source, update_hazard_source))
+        .routes(routes!(retire_hazard_source))
+        .routes(routes!(export_hazard_sources))
+        .routes(routes!(substances))
+        .routes(routes!(documents, add_document).layer(DefaultBodyLimit::max(upload::UPLOAD_LIMIT)))
+        .routes(routes!(document_file))
+        .routes(routes!(withdraw_document))
+        .routes(routes!(grid_nodes, add_grid_node))
+        .routes(routes!(retire_grid_node))
+        .routes(routes!(systems, set_system))
+        .routes(routes!(grade_rule, set_grade_rule))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -94,7 +84,7 @@ impl HazardSourceQuery {
     }
 }
 
-#[utoipa::path(get, path = "/api/v1/hazard-sources", tag = "hazard sources", params(HazardSourceQuery), security(("bearer" = [])),
+#[utoipa::path(get, path = "/hazard-sources", tag = "hazard sources", params(HazardSourceQuery), security(("bearer" = [])),
     responses((status = 200, description = "`{items, total, page, per_page}` of hazard sources in scope, level 1 first")))]
 async fn hazard_sources(
     State(state): State<AppState>,
@@ -110,7 +100,7 @@ async fn hazard_sources(
     ))
 }
 
-#[utoipa::path(get, path = "/api/v1/hazard-sources/export", tag = "hazard sources", params(HazardSourceQuery, super::FormatQuery), security(("bearer" = [])),
+#[utoipa::path(get, path = "/hazard-sources/export", tag = "hazard sources", params(HazardSourceQuery, super::FormatQuery), security(("bearer" = [])),
     responses((status = 200, description = "The register in scope matching the filters, as .xlsx or .csv")))]
 async fn export_hazard_sources(
     State(state): State<AppState>,
@@ -123,7 +113,7 @@ async fn export_hazard_sources(
     crate::export::hazard_sources(&state.store, &user.actor, &t, &filter, f.format()).await
 }
 
-#[utoipa::path(get, path = "/api/v1/hazard-sources/{id}", tag = "hazard sources", params(("id" = i64, Path)), security(("bearer" = [])),
+#[utoipa::path(get, path = "/hazard-sources/{id}", tag = "hazard sources", params(("id" = i64, Path)), security(("bearer" = [])),
     responses((status = 200, body = HazardSourceDetail), (status = 404, body = crate::error::ErrorBody)))]
 async fn hazard_source(
     State(state): State<AppState>,
@@ -138,7 +128,7 @@ async fn hazard_source(
     ))
 }
 
-#[utoipa::path(post, path = "/api/v1/hazard-sources", tag = "hazard sources", request_body = HazardSourceInput, security(("bearer" = [])),
+#[utoipa::path(post, path = "/hazard-sources", tag = "hazard sources", request_body = HazardSourceInput, security(("bearer" = [])),
     responses((status = 201, body = HazardSourceDetail, description = "S, α, R, whether major and the level are worked out by GB 18218; the unit is graded again"),
         (status = 422, body = crate::error::ErrorBody), (status = 403)))]
 async fn create_hazard_source(
@@ -150,7 +140,7 @@ async fn create_hazard_source(
     Ok((StatusCode::CREATED, Json(source)))
 }
 
-#[utoipa::path(patch, path = "/api/v1/hazard-sources/{id}", tag = "hazard sources", params(("id" = i64, Path)), request_body = HazardSourceInput,
+#[utoipa::path(patch, path = "/hazard-sources/{id}", tag = "hazard sources", params(("id" = i64, Path)), request_body = HazardSourceInput,
     security(("bearer" = [])),
     responses((status = 200, body = HazardSourceDetail), (status = 422, body = crate::error::ErrorBody), (status = 404)))]
 async fn update_hazard_source(
@@ -172,7 +162,7 @@ pub struct ReasonRequest {
     pub reason: Option<String>,
 }
 
-#[utoipa::path(post, path = "/api/v1/hazard-sources/{id}/retire", tag = "hazard sources", params(("id" = i64, Path)), request_body = ReasonRequest,
+#[utoipa::path(post, path = "/hazard-sources/{id}/retire", tag = "hazard sources", params(("id" = i64, Path)), request_body = ReasonRequest,
     security(("bearer" = [])),
     responses((status = 200, body = HazardSourceDetail), (status = 422, body = crate::error::ErrorBody), (status = 404)))]
 async fn retire_hazard_source(
@@ -195,7 +185,7 @@ pub struct SubstanceList {
     pub items: &'static [NamedSubstance],
 }
 
-#[utoipa::path(get, path = "/api/v1/calc/substances", tag = "calculations", security(("bearer" = [])),
+#[utoipa::path(get, path = "/calc/substances", tag = "calculations", security(("bearer" = [])),
     responses((status = 200, body = SubstanceList, description = "Substances of GB 18218 Table 1 with their critical quantity and β")))]
 async fn substances(_user: ApiUser) -> ApiResult<SubstanceList> {
     Ok(Json(SubstanceList {
@@ -203,7 +193,7 @@ async fn substances(_user: ApiUser) -> ApiResult<SubstanceList> {
     }))
 }
 
-#[utoipa::path(get, path = "/api/v1/units/{id}/documents", tag = "unit records", params(("id" = i64, Path)), security(("bearer" = [])),
+#[utoipa::path(get, path = "/units/{id}/documents", tag = "unit records", params(("id" = i64, Path)), security(("bearer" = [])),
     responses((status = 200, body = Vec<Document>), (status = 404, body = crate::error::ErrorBody)))]
 async fn documents(
     State(state): State<AppState>,
@@ -235,7 +225,7 @@ pub(crate) async fn new_document(unit: i64, multipart: Multipart) -> Result<NewD
     })
 }
 
-#[utoipa::path(post, path = "/api/v1/units/{id}/documents", tag = "unit records", params(("id" = i64, Path)), security(("bearer" = [])),
+#[utoipa::path(post, path = "/units/{id}/documents", tag = "unit records", params(("id" = i64, Path)), security(("bearer" = [])),
     request_body(content_type = "multipart/form-data", description = "`file` (PDF, JPEG, PNG, WebP, Word or Excel, by content; up to 20 MB), `kind` = archive | system | letter | procedure | hazard_source, optional `title`, `system` (for kind system), `node_id` (a node of the unit's grid), `hazard_source_id` (for kind hazard_source)"),
     responses((status = 201, body = Document), (status = 422, body = crate::error::ErrorBody), (status = 404), (status = 413)))]
 async fn add_document(
@@ -249,7 +239,7 @@ async fn add_document(
     Ok((StatusCode::CREATED, Json(doc)))
 }
 
-#[utoipa::path(get, path = "/api/v1/documents/{id}/file", tag = "unit records", params(("id" = i64, Path)), security(("bearer" = [])),
+#[utoipa::path(get, path = "/documents/{id}/file", tag = "unit records", params(("id" = i64, Path)), security(("bearer" = [])),
     responses((status = 200, description = "The file, with the type sniffed at upload"), (status = 404, body = crate::error::ErrorBody)))]
 async fn document_file(
     State(state): State<AppState>,
@@ -263,7 +253,7 @@ async fn document_file(
     upload::serve(&path, &doc.media_type, &doc.file_name).await
 }
 
-#[utoipa::path(post, path = "/api/v1/documents/{id}/withdraw", tag = "unit records", params(("id" = i64, Path)), request_body = ReasonRequest,
+#[utoipa::path(post, path = "/documents/{id}/withdraw", tag = "unit records", params(("id" = i64, Path)), request_body = ReasonRequest,
     security(("bearer" = [])),
     responses((status = 200, body = Document), (status = 422, body = crate::error::ErrorBody), (status = 404)))]
 async fn withdraw_document(
@@ -280,7 +270,7 @@ async fn withdraw_document(
     ))
 }
 
-#[utoipa::path(get, path = "/api/v1/units/{id}/grid", tag = "unit records", params(("id" = i64, Path)), security(("bearer" = [])),
+#[utoipa::path(get, path = "/units/{id}/grid", tag = "unit records", params(("id" = i64, Path)), security(("bearer" = [])),
     responses((status = 200, body = Vec<GridNode>, description = "The unit's own grid: company → workshop → team, and the responsibilities under them"), (status = 404)))]
 async fn grid_nodes(
     State(state): State<AppState>,
@@ -292,7 +282,7 @@ async fn grid_nodes(
     ))
 }
 
-#[utoipa::path(post, path = "/api/v1/units/{id}/grid", tag = "unit records", params(("id" = i64, Path)), request_body = GridNodeInput,
+#[utoipa::path(post, path = "/units/{id}/grid", tag = "unit records", params(("id" = i64, Path)), request_body = GridNodeInput,
     security(("bearer" = [])),
     responses((status = 201, body = GridNode, description = "`kind`: company (top), workshop (under a company), team (under a workshop), or area, place, part, link, equipment, process (under any of those)"),
         (status = 422, body = crate::error::ErrorBody), (status = 404)))]
@@ -309,7 +299,7 @@ async fn add_grid_node(
     Ok((StatusCode::CREATED, Json(node)))
 }
 
-#[utoipa::path(post, path = "/api/v1/units/{id}/grid/{node}/retire", tag = "unit records", params(("id" = i64, Path), ("node" = i64, Path)),
+#[utoipa::path(post, path = "/units/{id}/grid/{node}/retire", tag = "unit records", params(("id" = i64, Path), ("node" = i64, Path)),
     security(("bearer" = [])),
     responses((status = 204), (status = 422, body = crate::error::ErrorBody), (status = 404)))]
 async fn retire_grid_node(
@@ -324,7 +314,7 @@ async fn retire_grid_node(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(get, path = "/api/v1/units/{id}/systems", tag = "unit records", params(("id" = i64, Path)), security(("bearer" = [])),
+#[utoipa::path(get, path = "/units/{id}/systems", tag = "unit records", params(("id" = i64, Path)), security(("bearer" = [])),
     responses((status = 200, body = Vec<SystemEntry>, description = "The sixteen management systems and whether the unit has each"), (status = 404)))]
 async fn systems(
     State(state): State<AppState>,
@@ -339,7 +329,7 @@ async fn systems(
     ))
 }
 
-#[utoipa::path(put, path = "/api/v1/units/{id}/systems", tag = "unit records", params(("id" = i64, Path)), request_body = SystemInput,
+#[utoipa::path(put, path = "/units/{id}/systems", tag = "unit records", params(("id" = i64, Path)), request_body = SystemInput,
     security(("bearer" = [])),
     responses((status = 200, body = SystemEntry), (status = 422, body = crate::error::ErrorBody), (status = 404)))]
 async fn set_system(
@@ -356,7 +346,7 @@ async fn set_system(
     ))
 }
 
-#[utoipa::path(get, path = "/api/v1/settings/grade-rule", tag = "units", security(("bearer" = [])),
+#[utoipa::path(get, path = "/settings/grade-rule", tag = "units", security(("bearer" = [])),
     responses((status = 200, description = "The county's A/B/C grading rule: `high_risk_sectors`, `key_sectors`, `employees_for_b`")))]
 async fn grade_rule(State(state): State<AppState>, user: ApiUser) -> ApiResult<GradeRule> {
     Ok(Json(state.store.grade_rule(&user.actor).await?))
@@ -368,7 +358,7 @@ pub struct RegradeAnswer {
     pub units: u64,
 }
 
-#[utoipa::path(put, path = "/api/v1/settings/grade-rule", tag = "units", security(("bearer" = [])),
+#[utoipa::path(put, path = "/settings/grade-rule", tag = "units", security(("bearer" = [])),
     request_body(content = Object, description = "`{high_risk_sectors: [...], key_sectors: [...], employees_for_b}`"),
     responses((status = 200, body = RegradeAnswer), (status = 422, body = crate::error::ErrorBody), (status = 403)))]
 async fn set_grade_rule(
