@@ -529,7 +529,7 @@ story!(ledger_lists_posts_and_vacancies, |app| {
 });
 
 story!(password_guessing_is_slowed, |app| {
-    for _ in 0..safegrid_web::api::LOGIN_ATTEMPTS {
+    for _ in 0..safegrid_web::accounts::LOGIN_ATTEMPTS {
         let wrong = app
             .post_json(
                 "/api/v1/auth/login",

@@ -3,20 +3,23 @@
 //! `app(state)` builds the whole application; `main` serves it and the tests drive it.
 //! Only HTTP lives here: rules are in `safegrid-domain`, SQL in `safegrid-store`.
 
-pub mod api;
-pub mod assets;
-pub mod auth;
-pub mod error;
-pub mod export;
-pub mod extract;
-pub mod i18n;
-pub mod import;
-pub mod pages;
-pub mod second_factor;
-pub mod state;
-pub mod upload;
+// The features, each with its API (`api.rs`), its pages and the operations both share.
+pub mod accounts;
+pub mod audit;
+pub mod hazards;
+pub mod organisation;
+pub mod reports;
+pub mod unit_records;
+pub mod units;
 
-pub use state::{AppState, WebConfig};
+// What the features stand on.
+pub mod api;
+pub mod http;
+pub mod ops;
+pub mod pages;
+
+pub use http::state::{AppState, WebConfig};
+pub use http::{auth, second_factor};
 
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
@@ -39,7 +42,7 @@ pub const IMPORT_LIMIT: usize = 64 * 1024 * 1024;
 /// The whole application.
 pub fn app(state: AppState) -> Router {
     let (api, description) = api::router_and_description();
-    let api = api.layer(middleware::from_fn(error::api_faults));
+    let api = api.layer(middleware::from_fn(http::error::api_faults));
     let description = std::sync::Arc::new(description);
     let request_id = HeaderName::from_static("x-request-id");
     Router::new()
@@ -54,7 +57,7 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
-        .route("/static/{*path}", get(assets::serve))
+        .route("/static/{*path}", get(http::assets::serve))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,

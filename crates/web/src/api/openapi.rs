@@ -3,7 +3,7 @@ use utoipa::{Modify, OpenApi};
 
 /// The API's router and its description, built together.
 pub fn router_and_description() -> (
-    axum::Router<crate::state::AppState>,
+    axum::Router<crate::http::state::AppState>,
     utoipa::openapi::OpenApi,
 ) {
     let (router, mut description) =

@@ -1,10 +1,10 @@
 //! The start page: what needs attention in the user's part of the county.
 
 use super::{Chrome, render};
-use crate::auth::PageUser;
-use crate::error::WebError;
-use crate::i18n::Tr;
-use crate::state::AppState;
+use crate::http::auth::PageUser;
+use crate::http::error::WebError;
+use crate::http::i18n::Tr;
+use crate::http::state::AppState;
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};

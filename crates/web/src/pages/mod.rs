@@ -2,27 +2,22 @@
 //! links quicker. Each handler gets the signed-in user, asks the store with the user's actor,
 //! and renders an askama template with a translator `t` and the page `chrome`.
 
-mod admin;
-mod departments;
-mod grids;
-mod hazard_sources;
-mod hazards;
 mod home;
-mod leadership;
-mod ledger;
-mod notifications;
-mod plans;
-mod regions;
-mod reports;
-mod security;
-mod session;
-mod unit_records;
-mod units;
 
-use crate::auth::PageUser;
-use crate::error::{Fault, WebError, translate};
-use crate::i18n::{Tr, locale_of};
-use crate::state::AppState;
+// Each feature keeps its pages; the router below names them by feature.
+pub(crate) use crate::accounts::pages::{admin, security, session};
+pub(crate) use crate::hazards::pages::{ledger as hazards, notifications};
+pub(crate) use crate::organisation::pages::{
+    departments, grids, leadership, ledger, plans, regions,
+};
+pub(crate) use crate::reports::pages as reports;
+pub(crate) use crate::unit_records::pages::{hazard_sources, records as unit_records};
+pub(crate) use crate::units::pages as units;
+
+use crate::http::auth::PageUser;
+use crate::http::error::{Fault, WebError, translate};
+use crate::http::i18n::{Tr, locale_of};
+use crate::http::state::AppState;
 use askama::Template;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request};
@@ -90,7 +85,7 @@ pub fn router() -> Router<AppState> {
         .route(
             "/units/{id}/documents",
             post(unit_records::upload_document)
-                .layer(DefaultBodyLimit::max(crate::upload::UPLOAD_LIMIT)),
+                .layer(DefaultBodyLimit::max(crate::ops::upload::UPLOAD_LIMIT)),
         )
         .route("/documents/{id}", get(unit_records::download))
         .route("/documents/{id}/withdraw", post(unit_records::withdraw))
@@ -117,12 +112,12 @@ pub fn router() -> Router<AppState> {
             "/hazards/new",
             get(hazards::report_form)
                 .post(hazards::report)
-                .layer(DefaultBodyLimit::max(crate::api::PHOTO_LIMIT)),
+                .layer(DefaultBodyLimit::max(crate::hazards::api::PHOTO_LIMIT)),
         )
         .route("/hazards/{id}", get(hazards::show).post(hazards::act))
         .route(
             "/hazards/{id}/photos",
-            post(hazards::add_photo).layer(DefaultBodyLimit::max(crate::api::PHOTO_LIMIT)),
+            post(hazards::add_photo).layer(DefaultBodyLimit::max(crate::hazards::api::PHOTO_LIMIT)),
         )
         .route("/hazard-photos/{id}", get(hazards::photo))
         .route(
@@ -217,8 +212,8 @@ impl Chrome {
             add("accounts", "/accounts");
         }
         let other_lang = match t.locale {
-            crate::i18n::Locale::ZhCn => ("en", "English"),
-            crate::i18n::Locale::En => ("zh-CN", "中文"),
+            crate::http::i18n::Locale::ZhCn => ("en", "English"),
+            crate::http::i18n::Locale::En => ("zh-CN", "中文"),
         };
         Self {
             user_name: user.account.display_name.clone(),

@@ -1,0 +1,272 @@
+//! The administrators' pages: the audit log (audit administrator) and the accounts (system
+//! and security administrators). Neither shows supervision data.
+
+use crate::http::answer::parse_id;
+use crate::http::auth::CsrfForm;
+use crate::http::auth::PageUser;
+use crate::http::error::WebError;
+use crate::http::extract::QueryArgs;
+use crate::http::i18n::Tr;
+use crate::http::state::AppState;
+use crate::pages::{Chrome, FormErrors, Pager, render, render_with};
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use safegrid_domain::access::{Role, may_lock_accounts};
+use safegrid_store::{Account, AuditEntry, PageRequest};
+use serde::Deserialize;
+
+#[derive(Template)]
+#[template(path = "audit.html")]
+struct AuditPage {
+    t: Tr,
+    chrome: Chrome,
+    entries: Vec<AuditEntry>,
+    pager: Pager,
+    /// The filters as given, and as a query string (`username=…&`).
+    q: crate::audit::api::AuditQuery,
+    query: String,
+}
+
+#[derive(Deserialize, Default)]
+pub struct PageQuery {
+    page: Option<u64>,
+}
+
+/// The audit log with its filters (account, action, days) and their export.
+pub async fn audit(
+    State(state): State<AppState>,
+    t: Tr,
+    user: PageUser,
+    QueryArgs(q): QueryArgs<crate::audit::api::AuditQuery>,
+) -> Result<Response, WebError> {
+    let filter = q.filter()?;
+    let page = state
+        .store
+        .audit_log(&user.actor, &filter, PageRequest::new(q.page, Some(100)))
+        .await?;
+    let query: String = [
+        ("username", &q.username),
+        ("action", &q.action),
+        ("from", &q.from),
+        ("to", &q.to),
+    ]
+    .iter()
+    .filter_map(|(k, v)| {
+        v.as_deref()
+            .filter(|v| !v.is_empty())
+            .map(|v| format!("{k}={}&", crate::pages::urlencode(v)))
+    })
+    .collect();
+    let pager = Pager::new(&page, query.clone());
+    render(&AuditPage {
+        chrome: Chrome::new(&t, &user, "audit"),
+        t,
+        entries: page.items,
+        pager,
+        q,
+        query,
+    })
+}
+
+/// The filtered audit log as a spreadsheet.
+pub async fn export_audit(
+    State(state): State<AppState>,
+    t: Tr,
+    user: PageUser,
+    QueryArgs(q): QueryArgs<crate::audit::api::AuditQuery>,
+) -> Result<Response, WebError> {
+    crate::ops::export::audit(state.store.clone(), user.actor, t, &q).await
+}
+
+#[derive(Template)]
+#[template(path = "accounts.html")]
+struct AccountsPage {
+    t: Tr,
+    chrome: Chrome,
+    accounts: Vec<Account>,
+    pager: Pager,
+    /// The system administrator creates accounts and resets passwords.
+    creates: bool,
+    /// The security administrator disables and enables them.
+    locks: bool,
+    roles: Vec<(&'static str, String)>,
+    departments: Vec<(i64, String)>,
+    errors: FormErrors,
+    form: AccountForm,
+    own_id: i64,
+}
+
+#[derive(Deserialize, Default, Clone)]
+pub struct AccountForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    scope_region_code: String,
+    #[serde(default)]
+    scope_department_id: String,
+}
+
+async fn accounts_page(
+    state: &AppState,
+    t: Tr,
+    user: &PageUser,
+    page: Option<u64>,
+    status: StatusCode,
+    errors: FormErrors,
+    form: AccountForm,
+) -> Result<Response, WebError> {
+    let list = state
+        .store
+        .accounts(&user.actor, PageRequest::new(page, Some(100)))
+        .await?;
+    let pager = Pager::new(&list, String::new());
+    let role = user.actor.role;
+    // Department names for the scope choice come from every county the accounts serve.
+    let departments = state
+        .store
+        .departments_to_assign(&user.actor)
+        .await?
+        .into_iter()
+        .map(|d| (d.id, d.name))
+        .collect();
+    render_with(
+        status,
+        &AccountsPage {
+            chrome: Chrome::new(&t, user, "accounts"),
+            roles: Role::ALL
+                .iter()
+                .filter(|r| !r.is_separated_admin())
+                .map(|r| (r.as_str(), t.label("role", r.as_str())))
+                .collect(),
+            t,
+            accounts: list.items,
+            pager,
+            creates: role == Role::SystemAdmin,
+            locks: may_lock_accounts(role),
+            departments,
+            errors,
+            form,
+            own_id: user.account.id,
+        },
+    )
+}
+
+pub async fn accounts(
+    State(state): State<AppState>,
+    t: Tr,
+    user: PageUser,
+    QueryArgs(q): QueryArgs<PageQuery>,
+) -> Result<Response, WebError> {
+    accounts_page(
+        &state,
+        t,
+        &user,
+        q.page,
+        StatusCode::OK,
+        FormErrors::default(),
+        AccountForm::default(),
+    )
+    .await
+}
+
+pub async fn create_account(
+    State(state): State<AppState>,
+    t: Tr,
+    CsrfForm { user, form }: CsrfForm<AccountForm>,
+) -> Result<Response, WebError> {
+    let result = crate::accounts::create_account_from(
+        &state,
+        &user.actor,
+        crate::accounts::NewAccountRequest {
+            username: form.username.clone(),
+            display_name: form.display_name.clone(),
+            password: form.password.clone(),
+            role: form.role.clone(),
+            scope_region_code: Some(form.scope_region_code.clone())
+                .filter(|s| !s.trim().is_empty()),
+            scope_department_id: form.scope_department_id.parse().ok(),
+            county_code: None,
+        },
+    )
+    .await;
+    match result {
+        Ok(_) => Ok(Redirect::to("/accounts").into_response()),
+        Err(WebError::Invalid(invalid)) => {
+            let errors = FormErrors::of(&t, &invalid);
+            let kept = AccountForm {
+                password: String::new(),
+                ..form
+            };
+            accounts_page(
+                &state,
+                t,
+                &user,
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                errors,
+                kept,
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct LockForm {
+    #[serde(default)]
+    disabled: String,
+}
+
+pub async fn lock_account(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    CsrfForm { user, form }: CsrfForm<LockForm>,
+) -> Result<Response, WebError> {
+    let id = parse_id(&id)?;
+    state
+        .store
+        .set_account_disabled(&user.actor, id, form.disabled == "1")
+        .await?;
+    Ok(Redirect::to("/accounts").into_response())
+}
+
+#[derive(Deserialize, Default)]
+pub struct PasswordForm {
+    #[serde(default)]
+    password: String,
+}
+
+pub async fn reset_password(
+    State(state): State<AppState>,
+    t: Tr,
+    Path(id): Path<String>,
+    CsrfForm { user, form }: CsrfForm<PasswordForm>,
+) -> Result<Response, WebError> {
+    let id = parse_id(&id)?;
+    match crate::accounts::reset_password_of(&state, &user.actor, id, &form.password).await {
+        Ok(()) => Ok(Redirect::to("/accounts").into_response()),
+        Err(WebError::Invalid(invalid)) => {
+            let errors = FormErrors::of(&t, &invalid);
+            accounts_page(
+                &state,
+                t,
+                &user,
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                errors,
+                AccountForm::default(),
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}

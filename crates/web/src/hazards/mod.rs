@@ -1,0 +1,5 @@
+//! The hidden-hazard ledger: reports, the lifecycle, photos, notifications and the webhook —
+//! API and pages.
+
+pub mod api;
+pub mod pages;

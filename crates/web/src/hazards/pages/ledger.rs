@@ -1,0 +1,487 @@
+//! The hidden-hazard ledger's pages: the ledger with its counts (refreshed in place), one
+//! hazard with its photos, timeline and the actions the reader may take, the report form, and
+//! the phone page a village member reports from.
+
+use crate::hazards::api::HazardQuery;
+use crate::http::answer::parse_id;
+use crate::http::auth::PageUser;
+use crate::http::auth::{CsrfForm, CsrfUpload};
+use crate::http::error::WebError;
+use crate::http::extract::{FormPairs, QueryArgs};
+use crate::http::i18n::Tr;
+use crate::http::state::AppState;
+use crate::pages::{Chrome, FormErrors, Pager, filled, query_base, render, render_with};
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use safegrid_domain::hazard::lifecycle::{Party, State as HazardState};
+use safegrid_store::{
+    Department, Hazard, HazardCounts, HazardDetail, HazardInput, PageRequest, PlanInput,
+    RegionNode, StoreError, TransitionInput, Unit, UnitFilter,
+};
+use serde::Deserialize;
+
+#[derive(Deserialize, Default, Clone)]
+pub struct LedgerQuery {
+    #[serde(default)]
+    pub state: String,
+    #[serde(default)]
+    pub level: String,
+    #[serde(default)]
+    pub source: String,
+    #[serde(default)]
+    pub sector: String,
+    #[serde(default)]
+    pub grade: String,
+    #[serde(default)]
+    pub region: String,
+    #[serde(default)]
+    pub department: String,
+    #[serde(default)]
+    pub unit: String,
+    #[serde(default)]
+    pub deadline_by: String,
+    #[serde(default)]
+    pub overdue: String,
+    pub page: Option<u64>,
+}
+
+impl LedgerQuery {
+    /// How many filters beyond the state are set (the counts above pick the state).
+    pub fn filtered(&self) -> usize {
+        [
+            &self.level,
+            &self.source,
+            &self.sector,
+            &self.grade,
+            &self.region,
+            &self.department,
+            &self.deadline_by,
+        ]
+        .iter()
+        .filter(|v| !v.trim().is_empty())
+        .count()
+    }
+
+    fn api(&self) -> HazardQuery {
+        HazardQuery {
+            state: filled(&self.state),
+            level: filled(&self.level),
+            source: filled(&self.source),
+            sector: filled(&self.sector),
+            grade: filled(&self.grade),
+            region: filled(&self.region),
+            department: self.department.parse().ok(),
+            deadline_by: filled(&self.deadline_by),
+            unit: self.unit.parse().ok(),
+            overdue: (self.overdue == "1").then_some(true),
+            page: self.page,
+            per_page: Some(50),
+        }
+    }
+
+    fn base(&self) -> String {
+        query_base(&[
+            ("state", filled(&self.state)),
+            ("level", filled(&self.level)),
+            ("source", filled(&self.source)),
+            ("sector", filled(&self.sector)),
+            ("grade", filled(&self.grade)),
+            ("region", filled(&self.region)),
+            ("department", filled(&self.department)),
+            ("unit", filled(&self.unit)),
+            ("deadline_by", filled(&self.deadline_by)),
+            ("overdue", filled(&self.overdue)),
+        ])
+    }
+}
+
+#[derive(Template)]
+#[template(path = "hazards.html")]
+struct LedgerPage {
+    t: Tr,
+    chrome: Chrome,
+    hazards: Vec<Hazard>,
+    counts: HazardCounts,
+    pager: Pager,
+    q: LedgerQuery,
+    /// The filters except the state, for the count links.
+    base_without_state: String,
+    /// The filters as a query string, for the export links.
+    export_query: String,
+    towns: Vec<RegionNode>,
+    departments: Vec<Department>,
+    sectors: Vec<(String, String)>,
+    states: Vec<(&'static str, String)>,
+    can_report: bool,
+}
+
+impl LedgerPage {
+    pub fn count(&self, state: &str) -> i64 {
+        self.counts.by_state.get(state).copied().unwrap_or(0)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "partials/hazard_counts.html")]
+struct CountsPartial {
+    t: Tr,
+    counts: HazardCounts,
+    q: LedgerQuery,
+    base_without_state: String,
+    states: Vec<(&'static str, String)>,
+}
+
+impl CountsPartial {
+    pub fn count(&self, state: &str) -> i64 {
+        self.counts.by_state.get(state).copied().unwrap_or(0)
+    }
+}
+
+fn states(t: &Tr) -> Vec<(&'static str, String)> {
+    HazardState::ALL
+        .into_iter()
+        .map(|s| (s.as_str(), t.label("hazard_state", s.as_str())))
+        .collect()
+}
+
+pub async fn ledger(
+    State(state): State<AppState>,
+    t: Tr,
+    user: PageUser,
+    QueryArgs(q): QueryArgs<LedgerQuery>,
+) -> Result<Response, WebError> {
+    let filter = q.api().filter()?;
+    let page = state
+        .store
+        .hazards(&user.actor, &filter, PageRequest::new(q.page, Some(50)))
+        .await?;
+    let counts = state.store.hazard_counts(&user.actor, &filter).await?;
+    let base_without_state = LedgerQuery {
+        state: String::new(),
+        overdue: String::new(),
+        ..q.clone()
+    }
+    .base();
+    render(&LedgerPage {
+        chrome: Chrome::new(&t, &user, "hazards"),
+        pager: Pager::new(&page, q.base()),
+        hazards: page.items,
+        counts,
+        towns: crate::pages::units::towns(&state, &user).await?,
+        departments: state.store.departments(&user.actor).await?,
+        sectors: crate::pages::units::sector_options(&t, &state.store.sectors().await?),
+        states: states(&t),
+        can_report: Party::of(user.actor.role) != Party::Reader,
+        base_without_state,
+        export_query: q.base(),
+        t,
+        q,
+    })
+}
+
+pub async fn export(
+    State(state): State<AppState>,
+    t: Tr,
+    user: PageUser,
+    QueryArgs(q): QueryArgs<LedgerQuery>,
+    QueryArgs(f): QueryArgs<crate::http::answer::FormatQuery>,
+) -> Result<Response, WebError> {
+    let filter = q.api().filter()?;
+    crate::ops::export::hazards(state.store.clone(), user.actor, t, filter, f.format()).await
+}
+
+/// The counts alone, for the ledger to refresh them in place.
+pub async fn counts(
+    State(state): State<AppState>,
+    t: Tr,
+    user: PageUser,
+    QueryArgs(q): QueryArgs<LedgerQuery>,
+) -> Result<Response, WebError> {
+    let filter = q.api().filter()?;
+    let counts = state.store.hazard_counts(&user.actor, &filter).await?;
+    let base_without_state = LedgerQuery {
+        state: String::new(),
+        overdue: String::new(),
+        ..q.clone()
+    }
+    .base();
+    render(&CountsPartial {
+        states: states(&t),
+        t,
+        counts,
+        q,
+        base_without_state,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "hazard.html")]
+struct DetailPage {
+    t: Tr,
+    chrome: Chrome,
+    d: HazardDetail,
+    departments: Vec<Department>,
+    errors: FormErrors,
+    can_add_photos: bool,
+}
+
+async fn detail_page(
+    state: &AppState,
+    t: Tr,
+    user: &PageUser,
+    id: i64,
+    errors: FormErrors,
+) -> Result<Response, WebError> {
+    let d = state.store.hazard(&user.actor, id).await?;
+    let status = crate::pages::status_of(&errors);
+    let open = d.hazard.state.is_open();
+    render_with(
+        status,
+        &DetailPage {
+            chrome: Chrome::new(&t, user, "hazards"),
+            departments: state.store.departments(&user.actor).await?,
+            can_add_photos: open && Party::of(user.actor.role) != Party::Reader,
+            t,
+            d,
+            errors,
+        },
+    )
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    t: Tr,
+    user: PageUser,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    detail_page(&state, t, &user, parse_id(&id)?, FormErrors::default()).await
+}
+
+/// Shows a refusal or bad input on the hazard's page; anything else goes up.
+async fn or_refused(
+    state: &AppState,
+    t: Tr,
+    user: &PageUser,
+    id: i64,
+    error: StoreError,
+) -> Result<Response, WebError> {
+    let invalid = match error {
+        StoreError::Invalid(invalid) => invalid,
+        StoreError::Refused(key) => safegrid_domain::Invalid::one("action", key),
+        other => return Err(other.into()),
+    };
+    let errors = FormErrors::of(&t, &invalid);
+    detail_page(state, t, user, id, errors).await
+}
+
+pub async fn act(
+    State(state): State<AppState>,
+    t: Tr,
+    Path(id): Path<String>,
+    CsrfForm { user, form: pairs }: CsrfForm<FormPairs>,
+) -> Result<Response, WebError> {
+    let id = parse_id(&id)?;
+    let plan = pairs.get("goals").map(|goals| PlanInput {
+        goals: Some(goals),
+        methods: pairs.get("methods"),
+        funds: pairs.get("funds"),
+        organisation: pairs.get("organisation"),
+        timeline: pairs.get("timeline"),
+        safety_measures: pairs.get("safety_measures"),
+    });
+    let input = TransitionInput {
+        action: pairs.get("action"),
+        comment: pairs.get("comment"),
+        deadline: pairs.get("deadline"),
+        responsible_person: pairs.get("responsible_person"),
+        unit_id: pairs.number("unit_id")?,
+        department_id: pairs.number("department_id")?,
+        plan,
+        measures: pairs.get("measures"),
+        cost_yuan: pairs.number("cost_yuan")?,
+    };
+    match state.store.transition_hazard(&user.actor, id, input).await {
+        Ok(_) => Ok(Redirect::to(&format!("/hazards/{id}")).into_response()),
+        Err(e) => or_refused(&state, t, &user, id, e).await,
+    }
+}
+
+pub async fn add_photo(
+    State(state): State<AppState>,
+    t: Tr,
+    Path(id): Path<String>,
+    CsrfUpload { user, upload }: CsrfUpload,
+) -> Result<Response, WebError> {
+    let id = parse_id(&id)?;
+    let new = match crate::ops::upload::new_photo(id, &upload).await {
+        Ok(x) => x,
+        Err(WebError::Invalid(invalid)) => {
+            let errors = FormErrors::of(&t, &invalid);
+            return detail_page(&state, t, &user, id, errors).await;
+        }
+        Err(e) => return Err(e),
+    };
+    match state.store.add_hazard_photo(&user.actor, new).await {
+        Ok(_) => Ok(Redirect::to(&format!("/hazards/{id}")).into_response()),
+        Err(e) => or_refused(&state, t, &user, id, e).await,
+    }
+}
+
+pub async fn photo(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<String>,
+    QueryArgs(q): QueryArgs<crate::hazards::api::PhotoQuery>,
+) -> Result<Response, WebError> {
+    crate::hazards::api::serve_photo(&state, &user.actor, parse_id(&id)?, q.thumb == Some(1)).await
+}
+
+/// The report form, for supervisors and units (the full form) and village members (the phone
+/// page): the same fields, the village page with fewer of them.
+#[derive(Template)]
+#[template(path = "hazard_report.html")]
+struct ReportPage {
+    t: Tr,
+    chrome: Chrome,
+    party: &'static str,
+    units: Vec<Unit>,
+    unit: Option<Unit>,
+    /// The unit's own grid, to say where in the unit.
+    nodes: Vec<safegrid_store::GridNode>,
+    sources: Vec<(&'static str, String)>,
+    values: Vec<(String, String)>,
+    errors: FormErrors,
+    village: Option<String>,
+}
+
+impl ReportPage {
+    pub fn v(&self, name: &str) -> String {
+        self.values
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct ReportQuery {
+    pub unit: Option<String>,
+}
+
+async fn report_page(
+    state: &AppState,
+    t: Tr,
+    user: &PageUser,
+    unit: Option<i64>,
+    values: Vec<(String, String)>,
+    errors: FormErrors,
+) -> Result<Response, WebError> {
+    let party = Party::of(user.actor.role);
+    if party == Party::Reader {
+        return Err(WebError::Forbidden);
+    }
+    let unit = match unit {
+        Some(id) => Some(state.store.unit(&user.actor, id).await?.unit),
+        None => None,
+    };
+    let nodes = match &unit {
+        Some(u) => state.store.grid_nodes(&user.actor, u.id).await?,
+        None => Vec::new(),
+    };
+    // A village member picks from the village's units; others come from a unit's page or
+    // give its number.
+    let units = if party == Party::Village || party == Party::Unit {
+        state
+            .store
+            .units(
+                &user.actor,
+                &UnitFilter::default(),
+                PageRequest::new(Some(1), Some(PageRequest::MAX_PER_PAGE)),
+            )
+            .await?
+            .items
+    } else {
+        Vec::new()
+    };
+    let sources = safegrid_domain::hazard::HazardSource::ALL
+        .into_iter()
+        .filter(|s| safegrid_domain::hazard::lifecycle::may_report(party, *s))
+        .map(|s| (s.as_str(), t.label("hazard_source_name", s.as_str())))
+        .collect();
+    let village = match &user.actor.scope {
+        safegrid_domain::access::Scope::Region { root }
+            if root.level() == safegrid_domain::region::RegionLevel::Village =>
+        {
+            Some(root.as_str().to_owned())
+        }
+        _ => None,
+    };
+    let status = crate::pages::status_of(&errors);
+    render_with(
+        status,
+        &ReportPage {
+            chrome: Chrome::new(&t, user, "hazards"),
+            party: match party {
+                Party::Village => "village",
+                Party::Unit => "unit",
+                _ => "supervisor",
+            },
+            t,
+            units,
+            unit,
+            nodes,
+            sources,
+            values,
+            errors,
+            village,
+        },
+    )
+}
+
+pub async fn report_form(
+    State(state): State<AppState>,
+    t: Tr,
+    user: PageUser,
+    QueryArgs(q): QueryArgs<ReportQuery>,
+) -> Result<Response, WebError> {
+    let unit = q.unit.as_deref().and_then(|u| u.parse().ok());
+    report_page(&state, t, &user, unit, Vec::new(), FormErrors::default()).await
+}
+
+/// Takes the report form (multipart: the fields and, from phones, a photo). The form reads
+/// into the API's input type, and the hazard and its photo are kept in one transaction.
+pub async fn report(
+    State(state): State<AppState>,
+    t: Tr,
+    CsrfUpload { user, upload }: CsrfUpload,
+) -> Result<Response, WebError> {
+    let values: Vec<(String, String)> = upload
+        .fields
+        .iter()
+        .filter(|(k, _)| k.as_str() != "csrf")
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let unit = upload.id("unit_id").ok().flatten();
+    let refused = |invalid: &safegrid_domain::Invalid| FormErrors::of(&t, invalid);
+    let made = async {
+        let input: HazardInput = upload.form()?;
+        let photo = crate::ops::upload::photo_file(&upload).await?;
+        Ok::<_, WebError>(
+            state
+                .store
+                .report_hazard_with_photos(&user.actor, input, photo.into_iter().collect())
+                .await?,
+        )
+    }
+    .await;
+    match made {
+        Ok(made) => Ok(Redirect::to(&format!("/hazards/{}", made.hazard.id)).into_response()),
+        Err(WebError::Invalid(invalid)) => {
+            let errors = refused(&invalid);
+            report_page(&state, t, &user, unit, values, errors).await
+        }
+        Err(e) => Err(e),
+    }
+}

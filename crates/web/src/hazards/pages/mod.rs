@@ -1,0 +1,4 @@
+//! The hazard ledger's pages and the notifications.
+
+pub mod ledger;
+pub mod notifications;

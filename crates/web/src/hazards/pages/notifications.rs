@@ -1,0 +1,151 @@
+//! The bell's page: the account's notifications, newest first; opening one marks it read and
+//! goes to its hazard.
+
+use crate::http::answer::parse_id;
+use crate::http::auth::CsrfForm;
+use crate::http::auth::PageUser;
+use crate::http::error::WebError;
+use crate::http::extract::{FormPairs, QueryArgs};
+use crate::http::i18n::Tr;
+use crate::http::state::AppState;
+use crate::pages::{Chrome, Pager, render};
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use safegrid_store::{Notification, PageRequest};
+use serde::Deserialize;
+
+#[derive(Template)]
+#[template(path = "notifications.html")]
+struct ListPage {
+    t: Tr,
+    chrome: Chrome,
+    items: Vec<Notification>,
+    pager: Pager,
+}
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    pub page: Option<u64>,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    t: Tr,
+    user: PageUser,
+    QueryArgs(q): QueryArgs<ListQuery>,
+) -> Result<Response, WebError> {
+    let page = state
+        .store
+        .notifications(&user.actor, PageRequest::new(q.page, Some(50)))
+        .await?;
+    render(&ListPage {
+        chrome: Chrome::new(&t, &user, "notifications"),
+        pager: Pager::new(&page, String::new()),
+        items: page.items,
+        t,
+    })
+}
+
+pub async fn read_all(
+    State(state): State<AppState>,
+    CsrfForm { user, form: _pairs }: CsrfForm<FormPairs>,
+) -> Result<Response, WebError> {
+    state
+        .store
+        .mark_notifications_read(&user.actor, None)
+        .await?;
+    Ok(Redirect::to("/notifications").into_response())
+}
+
+/// Opens a notification: marks it read and shows its hazard. A link, so it is a GET; marking
+/// one's own notification read is harmless to repeat.
+pub async fn open(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let id = parse_id(&id)?;
+    state
+        .store
+        .mark_notifications_read(&user.actor, Some(id))
+        .await?;
+    let page = state
+        .store
+        .notifications(
+            &user.actor,
+            PageRequest::new(Some(1), Some(PageRequest::MAX_PER_PAGE)),
+        )
+        .await?;
+    let target = page
+        .items
+        .iter()
+        .find(|n| n.id == id)
+        .and_then(|n| n.hazard_id)
+        .map(|h| format!("/hazards/{h}"))
+        .unwrap_or_else(|| "/notifications".to_owned());
+    Ok(Redirect::to(&target).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "webhook.html")]
+struct WebhookPage {
+    t: Tr,
+    chrome: Chrome,
+    settings: safegrid_store::WebhookSettings,
+    deliveries: Vec<safegrid_store::DeliveryRecord>,
+    errors: crate::pages::FormErrors,
+    saved: bool,
+}
+
+async fn webhook_page(
+    state: &AppState,
+    t: Tr,
+    user: &PageUser,
+    errors: crate::pages::FormErrors,
+    saved: bool,
+) -> Result<Response, WebError> {
+    let settings = state.store.webhook_settings(&user.actor).await?;
+    let deliveries = state.store.webhook_deliveries(&user.actor, 20).await?;
+    let status = crate::pages::status_of(&errors);
+    crate::pages::render_with(
+        status,
+        &WebhookPage {
+            chrome: Chrome::new(&t, user, "webhook"),
+            t,
+            settings,
+            deliveries,
+            errors,
+            saved,
+        },
+    )
+}
+
+pub async fn webhook(
+    State(state): State<AppState>,
+    t: Tr,
+    user: PageUser,
+) -> Result<Response, WebError> {
+    webhook_page(&state, t, &user, crate::pages::FormErrors::default(), false).await
+}
+
+pub async fn set_webhook(
+    State(state): State<AppState>,
+    t: Tr,
+    CsrfForm { user, form: pairs }: CsrfForm<FormPairs>,
+) -> Result<Response, WebError> {
+    let input = safegrid_store::WebhookInput {
+        url: pairs.get("url"),
+        secret: pairs.get("secret"),
+        enabled: Some(pairs.get("enabled").is_some()),
+        private_networks: state.config.webhook_private_networks,
+    };
+    match state.store.set_webhook(&user.actor, input).await {
+        Ok(_) => webhook_page(&state, t, &user, crate::pages::FormErrors::default(), true).await,
+        Err(safegrid_store::StoreError::Invalid(invalid)) => {
+            let errors = crate::pages::FormErrors::of(&t, &invalid);
+            webhook_page(&state, t, &user, errors, false).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}

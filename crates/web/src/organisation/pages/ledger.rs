@@ -1,0 +1,205 @@
+//! The responsibility ledger (监管责任台账): every post of every grid in scope with its holder
+//! on a date, filtered as on screen, and the same rows as an Excel workbook.
+
+use crate::http::auth::PageUser;
+use crate::http::error::WebError;
+use crate::http::extract::QueryArgs;
+use crate::http::i18n::Tr;
+use crate::http::state::AppState;
+use crate::organisation::api::LedgerQuery;
+use crate::pages::{Chrome, Pager, filled, query_base, render};
+use askama::Template;
+use axum::extract::State;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
+use safegrid_domain::org::{GridKind, PostKind};
+use safegrid_store::{Department, LedgerLine, PageRequest};
+use serde::Deserialize;
+
+/// Rows an export may hold; a county's ledger is a few thousand lines.
+const EXPORT_LIMIT: u64 = 100_000;
+
+#[derive(Deserialize, Default, Clone)]
+pub struct LedgerForm {
+    #[serde(default)]
+    pub region: String,
+    #[serde(default)]
+    pub department: String,
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub post: String,
+    #[serde(default)]
+    pub q: String,
+    #[serde(default)]
+    pub gaps_only: String,
+    #[serde(default)]
+    pub as_of: String,
+    pub page: Option<u64>,
+}
+
+impl LedgerForm {
+    fn query(&self) -> LedgerQuery {
+        LedgerQuery {
+            region: filled(&self.region),
+            department: self.department.parse().ok(),
+            kind: filled(&self.kind),
+            level: None,
+            post: filled(&self.post),
+            q: filled(&self.q),
+            gaps_only: Some(!self.gaps_only.is_empty()),
+            as_of: filled(&self.as_of),
+            page: self.page,
+            per_page: Some(100),
+        }
+    }
+
+    fn base(&self) -> String {
+        query_base(&[
+            ("region", Some(self.region.clone())),
+            ("department", Some(self.department.clone())),
+            ("kind", Some(self.kind.clone())),
+            ("post", Some(self.post.clone())),
+            ("q", Some(self.q.clone())),
+            ("gaps_only", Some(self.gaps_only.clone())),
+            ("as_of", Some(self.as_of.clone())),
+        ])
+    }
+}
+
+#[derive(Template)]
+#[template(path = "ledger.html")]
+struct LedgerPage {
+    t: Tr,
+    chrome: Chrome,
+    lines: Vec<LedgerLine>,
+    pager: Pager,
+    form: LedgerForm,
+    departments: Vec<Department>,
+    grid_kinds: Vec<(&'static str, String)>,
+    post_kinds: Vec<(&'static str, String)>,
+    as_of: NaiveDate,
+    export_query: String,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    t: Tr,
+    user: PageUser,
+    QueryArgs(form): QueryArgs<LedgerForm>,
+) -> Result<Response, WebError> {
+    let query = form.query();
+    let (filter, as_of) = query.filter()?;
+    let page = state
+        .store
+        .ledger(
+            &user.actor,
+            &filter,
+            as_of,
+            PageRequest::new(form.page, Some(100)),
+        )
+        .await?;
+    let pager = Pager::new(&page, form.base());
+    render(&LedgerPage {
+        chrome: Chrome::new(&t, &user, "ledger"),
+        departments: state.store.departments(&user.actor).await?,
+        grid_kinds: GridKind::ALL
+            .iter()
+            .map(|k| (k.as_str(), t.label("grid_kind", k.as_str())))
+            .collect(),
+        post_kinds: PostKind::ALL
+            .iter()
+            .map(|k| (k.as_str(), t.label("post", k.as_str())))
+            .collect(),
+        export_query: form.base(),
+        t,
+        lines: page.items,
+        pager,
+        form,
+        as_of,
+    })
+}
+
+/// `GET /ledger/export?format=xlsx|csv&…filters`: the filtered ledger as a file.
+pub async fn export(
+    State(state): State<AppState>,
+    t: Tr,
+    user: PageUser,
+    QueryArgs(form): QueryArgs<LedgerForm>,
+    QueryArgs(format): QueryArgs<crate::http::answer::FormatQuery>,
+) -> Result<Response, WebError> {
+    let (filter, as_of) = form.query().filter()?;
+    let lines = state
+        .store
+        .ledger_all(&user.actor, &filter, as_of, EXPORT_LIMIT)
+        .await?;
+    let headers: Vec<String> = [
+        "ledger.col.level",
+        "ledger.col.grid_kind",
+        "ledger.col.region",
+        "ledger.col.grid",
+        "ledger.col.department",
+        "ledger.col.post",
+        "ledger.col.person",
+        "ledger.col.job_title",
+        "ledger.col.phone",
+        "ledger.col.since",
+        "ledger.col.duties",
+    ]
+    .iter()
+    .map(|k| t.t(k).to_owned())
+    .collect();
+    let rows: Vec<Vec<String>> = lines
+        .iter()
+        .map(|l| {
+            vec![
+                t.label("grid_level", l.grid_level.to_string()),
+                t.label("grid_kind", &l.grid_kind),
+                l.region_name.clone(),
+                l.grid_name.clone(),
+                l.department_name.clone().unwrap_or_default(),
+                t.label("post", &l.post_kind),
+                l.person_name
+                    .clone()
+                    .unwrap_or_else(|| t.t("ledger.vacant").to_owned()),
+                l.job_title.clone().unwrap_or_default(),
+                l.phone.clone().unwrap_or_default(),
+                l.started_on.map(|d| d.to_string()).unwrap_or_default(),
+                l.post_duties
+                    .clone()
+                    .unwrap_or_else(|| t.label("duty", &l.post_kind)),
+            ]
+        })
+        .collect();
+    let title = t.f("ledger.export_title", &[("date", as_of.to_string())]);
+    let (body, mime, ext) = if format.format() == "csv" {
+        (
+            safegrid_office::table_csv(&headers, &rows),
+            "text/csv; charset=utf-8",
+            "csv",
+        )
+    } else {
+        let bytes = safegrid_office::table_xlsx(&title, &headers, &rows).map_err(|e| {
+            tracing::error!(error = %e, "ledger export failed");
+            WebError::Internal
+        })?;
+        (
+            bytes,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+        )
+    };
+    let filename = format!("{}-{as_of}.{ext}", t.t("ledger.file_name"));
+    let disposition = format!(
+        "attachment; filename=\"ledger-{as_of}.{ext}\"; filename*=UTF-8''{}",
+        crate::pages::urlencode(&filename)
+    );
+    let mut response = body.into_response();
+    let h = response.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    Ok(response)
+}

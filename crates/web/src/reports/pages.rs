@@ -1,0 +1,328 @@
+//! Hidden-hazard statistics reports on the pages: a unit's own tab (its figures per period,
+//! and the form to submit them over its principal's name), and the towns' and departments'
+//! view of who reported on time, late, or not at all.
+
+use crate::http::answer::parse_id;
+use crate::http::auth::CsrfForm;
+use crate::http::auth::PageUser;
+use crate::http::error::WebError;
+use crate::http::extract::{FormPairs, QueryArgs};
+use crate::http::i18n::Tr;
+use crate::http::state::AppState;
+use crate::pages::{Chrome, FormErrors, Pager, filled, query_base, render, render_with};
+use crate::reports::api::StandingQuery;
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use safegrid_domain::hazard::report::{Period, Standing};
+use safegrid_domain::time::today;
+use safegrid_store::{
+    Department, HazardReport, HazardStatistics, PageRequest, RegionNode, ReportInput,
+    ReportStanding, StandingCounts, StoreError, Unit,
+};
+use serde::Deserialize;
+
+/// The periods offered: the last four quarters and the last two years, newest first.
+fn recent_periods() -> Vec<Period> {
+    let (mut quarter, year) = Period::latest(today());
+    let mut out = Vec::new();
+    for _ in 0..4 {
+        out.push(quarter);
+        quarter = match quarter {
+            Period::Quarter { year, quarter: 1 } => Period::Quarter {
+                year: year - 1,
+                quarter: 4,
+            },
+            Period::Quarter { year, quarter } => Period::Quarter {
+                year,
+                quarter: quarter - 1,
+            },
+            other => other,
+        };
+    }
+    if let Period::Year { year } = year {
+        out.push(Period::Year { year });
+        out.push(Period::Year { year: year - 1 });
+    }
+    out
+}
+
+/// A period's name for people: "2026 年第 3 季度", "2025 年度".
+pub fn period_label(t: &Tr, p: &Period) -> String {
+    match p {
+        Period::Quarter { year, quarter } => t.f(
+            "reports.quarter",
+            &[("year", year.to_string()), ("quarter", quarter.to_string())],
+        ),
+        Period::Year { year } => t.f1("reports.year", "year", year),
+    }
+}
+
+pub struct PeriodRow {
+    pub period: Period,
+    pub label: String,
+    pub due: String,
+    pub figures: HazardStatistics,
+    pub submitted: Option<HazardReport>,
+    pub standing: &'static str,
+}
+
+impl PeriodRow {
+    /// The figures as submitted, or as the ledger has them now.
+    pub fn shown(&self) -> &HazardStatistics {
+        self.submitted
+            .as_ref()
+            .map_or(&self.figures, |s| &s.figures)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "unit_reports.html")]
+struct UnitTab {
+    t: Tr,
+    chrome: Chrome,
+    unit: Unit,
+    tab: &'static str,
+    rows: Vec<PeriodRow>,
+    can_submit: bool,
+    errors: FormErrors,
+}
+
+async fn unit_tab(
+    state: &AppState,
+    t: Tr,
+    user: &PageUser,
+    id: i64,
+    errors: FormErrors,
+) -> Result<Response, WebError> {
+    let unit = state.store.unit(&user.actor, id).await?.unit;
+    let periods = recent_periods();
+    let history = state
+        .store
+        .hazard_report_history(&user.actor, id, &periods)
+        .await?;
+    let rows = periods
+        .into_iter()
+        .zip(history)
+        .map(|(period, (figures, submitted))| PeriodRow {
+            label: period_label(&t, &period),
+            due: period.due().to_string(),
+            standing: Standing::of(
+                period,
+                submitted
+                    .as_ref()
+                    .map(|r| safegrid_domain::time::local_date(r.submitted_at)),
+                today(),
+            )
+            .as_str(),
+            period,
+            figures,
+            submitted,
+        })
+        .collect();
+    let status = crate::pages::status_of(&errors);
+    render_with(
+        status,
+        &UnitTab {
+            chrome: Chrome::new(&t, user, "units"),
+            can_submit: matches!(
+                safegrid_domain::hazard::lifecycle::Party::of(user.actor.role),
+                safegrid_domain::hazard::lifecycle::Party::Unit
+                    | safegrid_domain::hazard::lifecycle::Party::Supervisor
+                    | safegrid_domain::hazard::lifecycle::Party::County
+            ),
+            t,
+            unit,
+            tab: "reports",
+            rows,
+            errors,
+        },
+    )
+}
+
+pub async fn unit_reports(
+    State(state): State<AppState>,
+    t: Tr,
+    user: PageUser,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let id = parse_id(&id)?;
+    unit_tab(&state, t, &user, id, FormErrors::default()).await
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    t: Tr,
+    Path(id): Path<String>,
+    CsrfForm { user, form: pairs }: CsrfForm<FormPairs>,
+) -> Result<Response, WebError> {
+    let id = parse_id(&id)?;
+    let input = ReportInput {
+        period: pairs.get("period"),
+        principal: pairs.get("principal"),
+        analysis: pairs.get("analysis"),
+    };
+    match state
+        .store
+        .submit_hazard_report(&user.actor, id, input)
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/units/{id}/reports")).into_response()),
+        Err(StoreError::Invalid(invalid)) => {
+            let errors = FormErrors::of(&t, &invalid);
+            unit_tab(&state, t, &user, id, errors).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize, Default, Clone)]
+pub struct StandingsQuery {
+    #[serde(default)]
+    pub period: String,
+    #[serde(default)]
+    pub region: String,
+    #[serde(default)]
+    pub department: String,
+    #[serde(default)]
+    pub standing: String,
+    pub page: Option<u64>,
+}
+
+impl StandingsQuery {
+    /// The same filters as the API takes them (the page is asked for separately).
+    fn api(&self) -> StandingQuery {
+        StandingQuery {
+            period: filled(&self.period),
+            region: filled(&self.region),
+            department: self.department.parse().ok(),
+            standing: filled(&self.standing),
+            page: None,
+            per_page: None,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "reports.html")]
+struct StandingsPage {
+    t: Tr,
+    chrome: Chrome,
+    q: StandingsQuery,
+    period: String,
+    period_label: String,
+    due: String,
+    periods: Vec<(String, String)>,
+    counts: StandingCounts,
+    items: Vec<ReportStanding>,
+    pager: Pager,
+    towns: Vec<RegionNode>,
+    departments: Vec<Department>,
+}
+
+pub async fn standings(
+    State(state): State<AppState>,
+    t: Tr,
+    user: PageUser,
+    QueryArgs(q): QueryArgs<StandingsQuery>,
+) -> Result<Response, WebError> {
+    let api = q.api();
+    let period = api.period()?;
+    let (page, counts) = state
+        .store
+        .report_standings(
+            &user.actor,
+            period,
+            &api.filter(),
+            PageRequest::new(q.page, Some(50)),
+        )
+        .await?;
+    let base = query_base(&[
+        ("period", Some(period.code())),
+        ("region", filled(&q.region)),
+        ("department", filled(&q.department)),
+        ("standing", filled(&q.standing)),
+    ]);
+    render(&StandingsPage {
+        chrome: Chrome::new(&t, &user, "reports"),
+        period: period.code(),
+        period_label: period_label(&t, &period),
+        due: period.due().to_string(),
+        periods: recent_periods()
+            .iter()
+            .map(|p| (p.code(), period_label(&t, p)))
+            .collect(),
+        counts,
+        pager: Pager::new(&page, base),
+        items: page.items,
+        towns: crate::pages::units::towns(&state, &user).await?,
+        departments: state.store.departments(&user.actor).await?,
+        t,
+        q,
+    })
+}
+
+/// The standings with the submitted figures, in the usual tabular form (xlsx or csv).
+pub async fn export(
+    State(state): State<AppState>,
+    t: Tr,
+    user: PageUser,
+    QueryArgs(q): QueryArgs<StandingsQuery>,
+    QueryArgs(f): QueryArgs<crate::http::answer::FormatQuery>,
+) -> Result<Response, WebError> {
+    let api = q.api();
+    let period = api.period()?;
+    let mut rows = Vec::new();
+    let mut page = 1;
+    loop {
+        let (batch, _) = state
+            .store
+            .report_standings(
+                &user.actor,
+                period,
+                &api.filter(),
+                PageRequest::new(Some(page), Some(PageRequest::MAX_PER_PAGE)),
+            )
+            .await?;
+        let n = |v: Option<i64>| v.map(|x| x.to_string()).unwrap_or_default();
+        for s in &batch.items {
+            rows.push(vec![
+                s.unit_name.clone(),
+                s.region_name.clone().unwrap_or_default(),
+                t.label("reports.standings", s.standing),
+                s.principal.clone().unwrap_or_default(),
+                s.submitted_at
+                    .map(safegrid_domain::time::format_local)
+                    .unwrap_or_default(),
+                n(s.found_general),
+                n(s.found_major),
+                n(s.closed),
+                n(s.still_open),
+                n(s.overdue),
+                s.cost_yuan.map(|c| c.to_string()).unwrap_or_default(),
+            ]);
+        }
+        if batch.page >= batch.pages() {
+            break;
+        }
+        page += 1;
+    }
+    let headers: Vec<String> = [
+        "hazard_sources.unit",
+        "units.village",
+        "reports.standing",
+        "reports.principal",
+        "reports.submitted_at",
+        "reports.general",
+        "reports.major",
+        "reports.closed",
+        "reports.open",
+        "reports.overdue",
+        "field.cost_yuan",
+    ]
+    .iter()
+    .map(|k| t.t(k).to_owned())
+    .collect();
+    let title = format!("{}（{}）", t.t("reports.title"), period_label(&t, &period));
+    crate::ops::export::table(&title, &headers, &rows, f.format(), "hazard-reports")
+}

@@ -1,0 +1,4 @@
+//! The unit records' pages.
+
+pub mod hazard_sources;
+pub mod records;
