@@ -135,7 +135,7 @@ fn write_archive(
         let writer = archive.into_inner()?;
         writer
             .into_inner()
-            .map_err(|e| e.into_error())?
+            .map_err(std::io::IntoInnerError::into_error)?
             .sync_all()?;
     }
     std::fs::rename(&partial, out)

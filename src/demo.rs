@@ -465,7 +465,7 @@ pub async fn seed(store: &Store, size: DemoSize, password_hash: &str) -> anyhow:
     for (id, short) in &departments {
         staff_department(store, &mut people, *id, short).await?;
     }
-    for (town_code, _) in TOWNS.iter() {
+    for (town_code, _) in &TOWNS {
         staff_town(store, &mut people, town_code).await?;
     }
 

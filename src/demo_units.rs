@@ -167,8 +167,7 @@ fn supervisors(sector: Option<&str>, departments: &[(i64, &str)]) -> Vec<i64> {
             let sectors = DEPARTMENTS
                 .iter()
                 .find(|d| d.1 == *short)
-                .map(|d| d.2)
-                .unwrap_or(&[]);
+                .map_or(&[][..], |d| d.2);
             match sector {
                 Some(sector) => sectors.contains(&sector),
                 None => *short == "县市场监管局",

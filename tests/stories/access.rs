@@ -456,12 +456,9 @@ story!(a_unit_manager_sees_only_its_own_unit, |app| {
         let reply = app.get(path, Some(&qiye)).await;
         assert_eq!(reply.status, StatusCode::OK, "{path}: {}", reply.text());
         let json = reply.json();
-        let n = json["total"].as_i64().unwrap_or_else(|| {
-            json["items"]
-                .as_array()
-                .map(|a| a.len() as i64)
-                .unwrap_or(-1)
-        });
+        let n = json["total"]
+            .as_i64()
+            .unwrap_or_else(|| json["items"].as_array().map_or(-1, |a| a.len() as i64));
         assert_eq!(n, expected, "{path}: {json}");
     }
     let plans = app.get("/api/v1/plans", Some(&qiye)).await;

@@ -95,7 +95,7 @@ async fn sqlite_and_postgresql_schemas_agree_table_by_table_and_column_by_column
                     key.0,
                     key.1,
                     if lite.1 { "SQLite" } else { "PostgreSQL" }
-                ))
+                ));
             }
             Some(_) => {}
         }

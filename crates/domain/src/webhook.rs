@@ -232,6 +232,13 @@ fn in_v6(ip: Ipv6Addr, net: [u16; 8], prefix: u32) -> bool {
     u128::from(ip) & mask == u128::from(Ipv6Addr::from(net)) & mask
 }
 
+/// IPv6 ranges outside the public internet within global unicast.
+const NOT_PUBLIC: [([u16; 8], u32); 3] = [
+    ([0x2001, 0, 0, 0, 0, 0, 0, 0], 23), // IETF protocol assignments (Teredo …)
+    ([0x2001, 0x0db8, 0, 0, 0, 0, 0, 0], 32), // documentation
+    ([0x3fff, 0, 0, 0, 0, 0, 0, 0], 20), // documentation
+];
+
 fn is_public_v6(ip: Ipv6Addr) -> bool {
     let bits = u128::from(ip);
     // IPv4 inside IPv6: mapped (::ffff:0:0/96), compatible (::/96), NAT64 (64:ff9b::/96).
@@ -246,11 +253,6 @@ fn is_public_v6(ip: Ipv6Addr) -> bool {
         let embedded = u32::try_from((bits >> 80) & 0xffff_ffff).unwrap_or_default();
         return is_public_v4(Ipv4Addr::from(embedded));
     }
-    const NOT_PUBLIC: [([u16; 8], u32); 3] = [
-        ([0x2001, 0, 0, 0, 0, 0, 0, 0], 23), // IETF protocol assignments (Teredo …)
-        ([0x2001, 0x0db8, 0, 0, 0, 0, 0, 0], 32), // documentation
-        ([0x3fff, 0, 0, 0, 0, 0, 0, 0], 20), // documentation
-    ];
     // Global unicast only: everything outside 2000::/3 is unspecified, loopback, compatible,
     // discard, link-local, unique-local, site-local or multicast.
     in_v6(ip, [0x2000, 0, 0, 0, 0, 0, 0, 0], 3)

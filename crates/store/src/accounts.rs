@@ -410,13 +410,13 @@ impl Store {
         let needs = role.scope_kind();
         match needs {
             ScopeKind::Region if input.scope_region_code.is_none() => {
-                errors.push(Violation::new("scope_region_code", "error.required"))
+                errors.push(Violation::new("scope_region_code", "error.required"));
             }
             ScopeKind::Department if input.scope_department_id.is_none() => {
-                errors.push(Violation::new("scope_department_id", "error.required"))
+                errors.push(Violation::new("scope_department_id", "error.required"));
             }
             ScopeKind::Unit if input.scope_unit_id.is_none() => {
-                errors.push(Violation::new("scope_unit_id", "error.required"))
+                errors.push(Violation::new("scope_unit_id", "error.required"));
             }
             _ => {}
         }

@@ -290,7 +290,7 @@ impl Store {
                 if broken.iter().any(|b| b.chain == e.chain) {
                     continue;
                 }
-                let expected_prev = last.get(&e.chain).map(|(_, h)| h.as_str()).unwrap_or("");
+                let expected_prev = last.get(&e.chain).map_or("", |(_, h)| h.as_str());
                 if e.prev_hash != expected_prev || hash_of(&e.prev_hash, &e) != e.hash {
                     broken.push(ChainBreak {
                         chain: e.chain.clone(),
@@ -305,7 +305,7 @@ impl Store {
             .filter(|(chain, found)| !found && !broken.iter().any(|b| &b.chain == chain))
             .map(|(chain, _)| ChainBreak {
                 // After the last record that is left (0: none is).
-                id: last.get(&chain).map(|(id, _)| *id).unwrap_or(0),
+                id: last.get(&chain).map_or(0, |(id, _)| *id),
                 chain,
             })
             .collect();

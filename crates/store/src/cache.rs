@@ -163,7 +163,9 @@ impl<T: Clone> TallyCache<T> {
 
     fn lock(&self) -> MutexGuard<'_, HashMap<String, Entry<T>>> {
         // A reader that panicked while holding the lock left whole entries behind.
-        self.entries.lock().unwrap_or_else(|e| e.into_inner())
+        self.entries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     fn lookup(&self, key: &str, generation: u64) -> Lookup<'_, T> {

@@ -102,8 +102,7 @@ fn cutoff(period: Period) -> DateTime<Utc> {
     CHINA
         .from_local_datetime(&next.and_time(chrono::NaiveTime::MIN))
         .single()
-        .map(|t| t.with_timezone(&Utc))
-        .unwrap_or(DateTime::<Utc>::MAX_UTC)
+        .map_or(DateTime::<Utc>::MAX_UTC, |t| t.with_timezone(&Utc))
 }
 
 /// The first instant of a day in China, in UTC.
@@ -111,8 +110,7 @@ fn start_of(day: NaiveDate) -> DateTime<Utc> {
     CHINA
         .from_local_datetime(&day.and_time(chrono::NaiveTime::MIN))
         .single()
-        .map(|t| t.with_timezone(&Utc))
-        .unwrap_or(DateTime::<Utc>::MIN_UTC)
+        .map_or(DateTime::<Utc>::MIN_UTC, |t| t.with_timezone(&Utc))
 }
 
 /// A unit's figures for a period, from its ledger.

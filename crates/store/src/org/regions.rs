@@ -190,7 +190,7 @@ impl Store {
 
         let path = format!(
             "{}{}/",
-            parent.as_ref().map(|p| p.path.as_str()).unwrap_or("/"),
+            parent.as_ref().map_or("/", |p| p.path.as_str()),
             code
         );
         let county = code.county().map(|c| c.to_string());
@@ -210,7 +210,10 @@ impl Store {
                 ])
                 .values_panic([
                     code.as_str().into(),
-                    parent_code.as_ref().map(|p| p.to_string()).into(),
+                    parent_code
+                        .as_ref()
+                        .map(std::string::ToString::to_string)
+                        .into(),
                     county.clone().into(),
                     name.clone().into(),
                     kind.as_str().into(),
@@ -256,7 +259,7 @@ impl Store {
                 action: "region.create",
                 object_type: "region",
                 object_id: Some(code.to_string()),
-                detail: json!({ "name": name, "kind": kind.as_str(), "parent": parent_code.as_ref().map(|p| p.to_string()) }),
+                detail: json!({ "name": name, "kind": kind.as_str(), "parent": parent_code.as_ref().map(std::string::ToString::to_string) }),
                 outcome: "ok",
             },
         )

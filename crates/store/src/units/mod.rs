@@ -180,8 +180,7 @@ fn search(q: &str) -> Cond {
         let mut upper = prefix.clone();
         let last = upper
             .pop()
-            .map(|c| char::from_u32(c as u32 + 1).unwrap_or(c))
-            .unwrap_or('~');
+            .map_or('~', |c| char::from_u32(c as u32 + 1).unwrap_or(c));
         upper.push(last);
         candidates.union(
             sea_query::UnionType::Distinct,
@@ -642,11 +641,7 @@ fn unit_row(county: &str, rule: &GradeRule, checked: &NewUnit) -> (Vec<Expr>, Gr
         checked.employees,
         grading::RecordFacts::default(),
     );
-    let grade = checked
-        .grade_override
-        .as_ref()
-        .map(|g| g.0)
-        .unwrap_or(suggested);
+    let grade = checked.grade_override.as_ref().map_or(suggested, |g| g.0);
     let at = now();
     let values: Vec<Expr> = vec![
         county.into(),
@@ -1019,7 +1014,7 @@ pub enum ImportMode {
 
 impl ImportMode {
     pub fn parse(field: &str, raw: Option<&str>) -> Result<Self, Violation> {
-        match raw.map(str::trim).unwrap_or("all_or_nothing") {
+        match raw.map_or("all_or_nothing", str::trim) {
             "dry_run" => Ok(Self::DryRun),
             "all_or_nothing" | "" => Ok(Self::AllOrNothing),
             "valid_rows" => Ok(Self::ValidRows),
@@ -1130,7 +1125,7 @@ impl Store {
                 errors.push(RowError {
                     row: row.row,
                     violation: v,
-                })
+                });
             };
             row.reader_errors.iter().cloned().for_each(&mut bad);
             let mut supervising = Vec::new();

@@ -49,8 +49,7 @@ pub(crate) async fn check_credentials(
     let account = state.store.account_by_username(&name).await?;
     let hash = account
         .as_ref()
-        .map(|a| a.password_hash.clone())
-        .unwrap_or_else(auth::dummy_hash);
+        .map_or_else(auth::dummy_hash, |a| a.password_hash.clone());
     let ok = auth::verify_password(hash, password.to_owned()).await;
     let account = match account {
         Some(a) if ok && !a.disabled => a,

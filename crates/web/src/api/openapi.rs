@@ -62,7 +62,7 @@ impl Modify for ErrorAnswers {
                 )
                 .build()
         };
-        for (path, item) in openapi.paths.paths.iter_mut() {
+        for (path, item) in &mut openapi.paths.paths {
             for (method, operation) in [
                 ("get", item.get.as_mut()),
                 ("post", item.post.as_mut()),

@@ -38,13 +38,11 @@ pub async fn hash_password_blocking(password: String) -> Result<String, WebError
 /// Checks a password against a stored hash, off the async threads (it is slow on purpose).
 pub async fn verify_password(hash: String, password: String) -> bool {
     tokio::task::spawn_blocking(move || {
-        PasswordHash::new(&hash)
-            .map(|parsed| {
-                Argon2::default()
-                    .verify_password(password.as_bytes(), &parsed)
-                    .is_ok()
-            })
-            .unwrap_or(false)
+        PasswordHash::new(&hash).is_ok_and(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
     })
     .await
     .unwrap_or(false)
@@ -151,8 +149,7 @@ fn full_path(parts: &Parts) -> String {
     parts
         .extensions
         .get::<axum::extract::OriginalUri>()
-        .map(|u| u.0.path().to_owned())
-        .unwrap_or_else(|| parts.uri.path().to_owned())
+        .map_or_else(|| parts.uri.path().to_owned(), |u| u.0.path().to_owned())
 }
 
 /// An API client, signed in with a bearer token.

@@ -50,20 +50,22 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, WebError> {
             let field = message
                 .strip_prefix("missing field `")
                 .and_then(|rest| rest.split('`').next())
-                .map(|name| {
-                    if path == "." {
-                        name.to_owned()
-                    } else {
-                        format!("{path}.{name}")
-                    }
-                })
-                .unwrap_or_else(|| {
-                    if path == "." {
-                        "body".to_owned()
-                    } else {
-                        path.clone()
-                    }
-                });
+                .map_or_else(
+                    || {
+                        if path == "." {
+                            "body".to_owned()
+                        } else {
+                            path.clone()
+                        }
+                    },
+                    |name| {
+                        if path == "." {
+                            name.to_owned()
+                        } else {
+                            format!("{path}.{name}")
+                        }
+                    },
+                );
             let key = if message.starts_with("missing field") {
                 "error.required"
             } else {

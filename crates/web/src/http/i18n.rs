@@ -112,8 +112,7 @@ impl Tr {
         primary
             .get(key)
             .or_else(|| zh.get(key))
-            .map(String::as_str)
-            .unwrap_or(key)
+            .map_or(key, String::as_str)
     }
 
     /// The text for `key` with `{name}` placeholders filled in.

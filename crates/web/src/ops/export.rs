@@ -45,17 +45,16 @@ pub fn headers(t: &Tr) -> Vec<String> {
 }
 
 fn sector_name(t: &Tr, sectors: &[Sector], code: &str) -> String {
-    sectors
-        .iter()
-        .find(|s| s.code == code)
-        .map(|s| {
+    sectors.iter().find(|s| s.code == code).map_or_else(
+        || code.to_owned(),
+        |s| {
             if t.locale == Locale::En {
                 s.name_en.clone()
             } else {
                 s.name_zh.clone()
             }
-        })
-        .unwrap_or_else(|| code.to_owned())
+        },
+    )
 }
 
 /// A unit as a row of the ledger, in the reader's language.
@@ -311,13 +310,7 @@ pub async fn hazards(
             let timelines = store.hazard_timelines(&actor, &ids).await?;
             let rows = batch
                 .iter()
-                .map(|h| {
-                    hazard_row(
-                        &t,
-                        h,
-                        timelines.get(&h.id).map(Vec::as_slice).unwrap_or(&[]),
-                    )
-                })
+                .map(|h| hazard_row(&t, h, timelines.get(&h.id).map_or(&[], Vec::as_slice)))
                 .collect();
             Ok((rows, ids.last().copied()))
         }

@@ -135,7 +135,7 @@ pub fn rows(table: &[Vec<String>], sectors: &[Sector]) -> Result<Vec<ImportRow>,
                         Some(s) => unit.sector = Some(s.code.clone()),
                         None => {
                             bad(Violation::new("sector", "error.sector_unknown")
-                                .with("code", value))
+                                .with("code", value));
                         }
                     }
                 }
@@ -167,7 +167,7 @@ pub fn rows(table: &[Vec<String>], sectors: &[Sector]) -> Result<Vec<ImportRow>,
                     unit.supervision_grade = fold(&value)
                         .chars()
                         .next()
-                        .map(|c| c.to_ascii_uppercase().to_string())
+                        .map(|c| c.to_ascii_uppercase().to_string());
                 }
                 "is_key" => match fold(&value).as_str() {
                     "是" | "y" | "yes" | "true" | "1" | "重点" => unit.is_key = Some(true),

@@ -179,18 +179,6 @@ pub async fn serve(path: &Path, media_type: &str, file_name: &str) -> Result<Res
     Ok(response)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn file_names_lose_direction_and_control_characters() {
-        assert_eq!(clean_file_name("report\u{202e}fdp.exe"), "reportfdp.exe");
-        assert_eq!(clean_file_name("a\u{2067}b\u{0}c\n.pdf"), "abc.pdf");
-        assert_eq!(clean_file_name("隐患照片.jpg"), "隐患照片.jpg");
-    }
-}
-
 /// The photo in an upload's `file` field, checked to be a picture by its content and
 /// re-encoded off the async threads (dropping its metadata), with its thumbnail; `None` when
 /// the form has no file. The one place a photo is taken in, for the API and the pages alike.
@@ -249,5 +237,17 @@ impl Upload {
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
         crate::http::extract::form_from_pairs(&pairs)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_lose_direction_and_control_characters() {
+        assert_eq!(clean_file_name("report\u{202e}fdp.exe"), "reportfdp.exe");
+        assert_eq!(clean_file_name("a\u{2067}b\u{0}c\n.pdf"), "abc.pdf");
+        assert_eq!(clean_file_name("隐患照片.jpg"), "隐患照片.jpg");
     }
 }

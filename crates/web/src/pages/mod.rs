@@ -177,7 +177,7 @@ impl Chrome {
                 key,
                 href,
                 label: t.t(&format!("nav.{key}")).to_owned(),
-            })
+            });
         };
         // The menu shows what the policy lets the role read (and, for settings, write).
         let reads = |object| allowed(role, Verb::Read, object);
@@ -322,8 +322,7 @@ async fn page_faults(request: Request, next: Next) -> Response {
     let target = parts
         .uri
         .path_and_query()
-        .map(|p| p.as_str().to_owned())
-        .unwrap_or_else(|| "/".into());
+        .map_or_else(|| "/".into(), |p| p.as_str().to_owned());
     let is_get = parts.method == axum::http::Method::GET;
     let mut response = next.run(Request::from_parts(parts, body)).await;
     let Some(Fault(error)) = response.extensions_mut().remove::<Fault>() else {

@@ -29,17 +29,16 @@ fn grades(t: &Tr) -> Vec<(&'static str, String)> {
 }
 
 fn sector_label(t: &Tr, sectors: &[Sector], code: &str) -> String {
-    sectors
-        .iter()
-        .find(|s| s.code == code)
-        .map(|s| {
+    sectors.iter().find(|s| s.code == code).map_or_else(
+        || code.to_owned(),
+        |s| {
             if t.locale == crate::http::i18n::Locale::En {
                 s.name_en.clone()
             } else {
                 s.name_zh.clone()
             }
-        })
-        .unwrap_or_else(|| code.to_owned())
+        },
+    )
 }
 
 /// The sectors as (code, name in the reader's language), for a filter.

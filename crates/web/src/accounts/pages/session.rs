@@ -108,8 +108,7 @@ async fn login_page(
     // A pre-session CSRF token, double-submitted as cookie and form field.
     let csrf = jar
         .get(LOGIN_CSRF_COOKIE)
-        .map(|c| c.value().to_owned())
-        .unwrap_or_else(auth::new_token);
+        .map_or_else(auth::new_token, |c| c.value().to_owned());
     let cookie = Cookie::build((LOGIN_CSRF_COOKIE, csrf.clone()))
         .path("/login")
         .http_only(true)

@@ -82,8 +82,7 @@ pub async fn open(
         .iter()
         .find(|n| n.id == id)
         .and_then(|n| n.hazard_id)
-        .map(|h| format!("/hazards/{h}"))
-        .unwrap_or_else(|| "/notifications".to_owned());
+        .map_or_else(|| "/notifications".to_owned(), |h| format!("/hazards/{h}"));
     Ok(Redirect::to(&target).into_response())
 }
 
