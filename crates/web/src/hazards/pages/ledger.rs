@@ -466,7 +466,9 @@ pub async fn report(
     let unit = upload.id("unit_id").ok().flatten();
     let refused = |invalid: &safegrid_domain::Invalid| FormErrors::of(&t, invalid);
     let made = async {
-        let input: HazardInput = upload.form()?;
+        let mut input: HazardInput = upload.form()?;
+        // A village member is not asked to judge the level: the supervisor does on acceptance.
+        input.level.get_or_insert_with(|| "general".to_owned());
         let photo = crate::ops::upload::photo_file(&upload).await?;
         Ok::<_, WebError>(
             state
