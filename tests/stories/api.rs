@@ -10,6 +10,23 @@ story!(health_and_openapi, |app| {
     let doc = app.get("/api/openapi.json", None).await;
     assert_eq!(doc.status, StatusCode::OK);
     let paths = doc.json()["paths"].as_object().unwrap().clone();
+    assert_eq!(paths.len(), 61, "every route is described, each once");
+    // Closed sets are enums of their words, and none takes the name of another schema.
+    let schemas = doc.json()["components"]["schemas"].clone();
+    assert_eq!(
+        schemas["HazardSource"]["type"], "object",
+        "a major hazard source"
+    );
+    assert_eq!(
+        schemas["HazardFoundBy"]["enum"],
+        serde_json::json!([
+            "self_check",
+            "inspection",
+            "village_report",
+            "public_report"
+        ])
+    );
+    assert_eq!(schemas["Role"]["enum"].as_array().map(Vec::len), Some(10));
     for path in [
         "/api/v1/auth/login",
         "/api/v1/regions",

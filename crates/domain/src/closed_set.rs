@@ -24,7 +24,8 @@ impl std::error::Error for Unknown {}
 
 /// Declares a closed set. Each variant is written `Variant = "word"`; the optional
 /// `invalid = "error.key";` first line names the message a bad word gets (default
-/// `error.choice`).
+/// `error.choice`), and an optional `schema = "Name";` after it renames the set in the OpenAPI
+/// description where its own name is taken.
 ///
 /// ```ignore
 /// closed_set! {
@@ -48,6 +49,21 @@ macro_rules! closed_set {
     };
     (
         invalid = $key:literal;
+        $(#[$meta:meta])*
+        $vis:vis enum $name:ident {
+            $( $(#[$vmeta:meta])* $variant:ident = $word:literal ),+ $(,)?
+        }
+    ) => {
+        $crate::closed_set! {
+            invalid = $key;
+            schema = "";
+            $(#[$meta])*
+            $vis enum $name { $( $(#[$vmeta])* $variant = $word ),+ }
+        }
+    };
+    (
+        invalid = $key:literal;
+        schema = $schema:literal;
         $(#[$meta:meta])*
         $vis:vis enum $name:ident {
             $( $(#[$vmeta:meta])* $variant:ident = $word:literal ),+ $(,)?
@@ -154,7 +170,16 @@ macro_rules! closed_set {
             }
         }
 
-        impl ::utoipa::ToSchema for $name {}
+        impl ::utoipa::ToSchema for $name {
+            fn name() -> ::std::borrow::Cow<'static, str> {
+                // An empty schema name means the enum's own.
+                ::std::borrow::Cow::Borrowed(if $schema.is_empty() {
+                    stringify!($name)
+                } else {
+                    $schema
+                })
+            }
+        }
     };
 }
 

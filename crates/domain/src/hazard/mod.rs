@@ -16,6 +16,9 @@ crate::closed_set! {
 }
 
 crate::closed_set! {
+    invalid = "error.choice";
+    // `HazardSource` in the API description is a major hazard source (重大危险源).
+    schema = "HazardFoundBy";
     /// Who found the hazard.
     pub enum HazardSource {
         /// The unit's own check (自查自报).
