@@ -541,3 +541,34 @@ story!(a_uscc_is_checked_part_by_part, |app| {
         .json();
     assert_eq!(unit["warnings"], json!([]));
 });
+
+story!(the_unit_list_refuses_a_bad_filter_naming_it, |app| {
+    let chengguan = app.token("chengguan").await;
+    for (query, field) in [
+        ("region=61092110", "region"),
+        ("region=abc", "region"),
+        ("status=open", "status"),
+        ("grade=Z", "grade"),
+        ("status=operating%00", "status"),
+    ] {
+        for path in ["/api/v1/units", "/api/v1/units/export"] {
+            let reply = app.get(&format!("{path}?{query}"), Some(&chengguan)).await;
+            assert_eq!(
+                reply.status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{path}?{query}: {}",
+                reply.text()
+            );
+            assert_eq!(reply.json()["errors"][0]["field"], field, "{path}?{query}");
+        }
+    }
+    // Good values still answer, and a grade typed as people write it reads as the exact one.
+    let typed = app
+        .get("/api/v1/units?status=operating&grade=b", Some(&chengguan))
+        .await;
+    assert_eq!(typed.status, StatusCode::OK, "{}", typed.text());
+    let exact = app
+        .get("/api/v1/units?status=operating&grade=B", Some(&chengguan))
+        .await;
+    assert_eq!(typed.json()["total"], exact.json()["total"]);
+});

@@ -45,28 +45,27 @@ impl Account {
     /// The account as an actor, with its role and scope checked. An account whose stored
     /// scope does not fit its role acts with no scope at all rather than a guessed one.
     pub fn actor(&self, from: Option<String>) -> Actor {
-        let role = Some(self.role);
         let county = self
             .county_code
             .as_deref()
             .and_then(|c| RegionCode::parse("county", c).ok());
-        let scope = match (role.map(Role::scope_kind), county) {
-            (Some(ScopeKind::Region), _) => self
+        let scope = match (self.role.scope_kind(), county) {
+            (ScopeKind::Region, _) => self
                 .scope_region_code
                 .as_deref()
                 .and_then(|c| RegionCode::parse("scope", c).ok())
                 .map(|root| Scope::Region { root }),
-            (Some(ScopeKind::Department), Some(county)) => {
+            (ScopeKind::Department, Some(county)) => {
                 self.scope_department_id
                     .map(|department_id| Scope::Department {
                         county,
                         department_id,
                     })
             }
-            (Some(ScopeKind::Unit), Some(county)) => self
+            (ScopeKind::Unit, Some(county)) => self
                 .scope_unit_id
                 .map(|unit_id| Scope::Unit { county, unit_id }),
-            (Some(ScopeKind::Administration), _) => Some(Scope::Administration),
+            (ScopeKind::Administration, _) => Some(Scope::Administration),
             _ => None,
         };
         Actor {

@@ -72,12 +72,7 @@ impl HazardQuery {
             Some(raw) => Some(parse_date("deadline_by", &raw)?),
             None => None,
         };
-        if let Some(s) = some(&self.state) {
-            safegrid_domain::hazard::lifecycle::State::parse("state", &s)?;
-        }
-        if let Some(r) = some(&self.region) {
-            safegrid_domain::region::RegionCode::parse("region", &r)?;
-        }
+        // Every closed set and the region are checked by the store's filter, naming the field.
         Ok(HazardFilter {
             state: some(&self.state),
             level: some(&self.level),
