@@ -2,7 +2,8 @@
 
 use clap::Args;
 use safegrid_domain::access::Actor;
-use safegrid_store::{NewAccount, Store};
+use safegrid_domain::access::input::AccountInput;
+use safegrid_store::Store;
 
 #[derive(Debug, Clone, Args)]
 pub struct CreateAccount {
@@ -37,20 +38,24 @@ pub async fn create(store: &Store, args: CreateAccount) -> anyhow::Result<()> {
         );
     }
     let hash = safegrid_web::auth::hash_password(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let input = AccountInput {
+        username: args.username,
+        display_name: args.name,
+        role: args.role,
+        scope_region_code: args.region,
+        scope_department_id: args.department,
+        county_code: args.county,
+        ..Default::default()
+    };
+    let account = input.parse(false).map_err(|e| {
+        let fields: Vec<String> =
+            e.0.iter()
+                .map(|v| format!("{} ({})", v.field, v.key))
+                .collect();
+        anyhow::anyhow!("refused: {}", fields.join(", "))
+    })?;
     let account = store
-        .create_account(
-            &Actor::system(),
-            NewAccount {
-                username: args.username,
-                display_name: args.name,
-                password_hash: hash,
-                role: args.role,
-                scope_region_code: args.region,
-                scope_department_id: args.department,
-                county_code: args.county,
-                ..Default::default()
-            },
-        )
+        .create_account(&Actor::system(), account, &hash)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     println!("account {} created", account.username);

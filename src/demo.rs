@@ -7,10 +7,14 @@ use anyhow::Context;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use safegrid_domain::access::Actor;
-use safegrid_store::{
-    Appointment, GridFilter, NewAccount, NewDepartment, NewLeadershipMember, NewOffice, NewPerson,
-    NewRegion, PageRequest, PersonChoice, Replacement, Store,
+use safegrid_domain::access::input::AccountInput;
+use safegrid_domain::invalid::Invalid;
+use safegrid_domain::org::input::{
+    AppointmentInput, DepartmentInput, LeadershipMemberInput, PersonInput, RegionInput,
+    ReplacementInput,
 };
+use safegrid_domain::region::RegionCode;
+use safegrid_store::{GridFilter, NewOffice, PageRequest, Store};
 use std::collections::HashMap;
 
 pub const PROVINCE: &str = "610000000000";
@@ -280,17 +284,16 @@ impl People {
         department: Option<i64>,
         title: &str,
     ) -> anyhow::Result<i64> {
+        let mut new = PersonInput {
+            name: self.name(),
+            phone: Some(self.phone()),
+            job_title: Some(title.to_owned()),
+        }
+        .parse()?;
+        new.region = Some(RegionCode::parse("region_code", region).map_err(Invalid::from)?);
+        new.department_id = department;
         let person = store
-            .create_person(
-                &Actor::system(),
-                NewPerson {
-                    name: self.name(),
-                    phone: Some(self.phone()),
-                    job_title: Some(title.to_owned()),
-                    region_code: Some(region.to_owned()),
-                    department_id: department,
-                },
-            )
+            .create_person(&Actor::system(), new)
             .await
             .map_err(|e| anyhow::anyhow!("registering a person: {e}"))?;
         Ok(person.id)
@@ -302,12 +305,12 @@ async fn appoint(store: &Store, post: i64, person: i64, since: &str) -> anyhow::
         .appoint(
             &Actor::system(),
             post,
-            Appointment {
-                person: PersonChoice::Existing(person),
+            AppointmentInput {
+                person_id: Some(person),
                 started_on: since.to_owned(),
-                ended_on: None,
-                note: None,
-            },
+                ..Default::default()
+            }
+            .parse()?,
         )
         .await
         .map_err(|e| anyhow::anyhow!("appointing: {e}"))?;
@@ -323,7 +326,7 @@ async fn posts_of(store: &Store, grid: i64) -> anyhow::Result<HashMap<String, i6
     Ok(detail
         .posts
         .into_iter()
-        .map(|p| (p.post.kind, p.post.id))
+        .map(|p| (p.post.kind.as_str().to_owned(), p.post.id))
         .collect())
 }
 
@@ -338,13 +341,14 @@ async fn region(
     store
         .create_region(
             &Actor::system(),
-            NewRegion {
+            RegionInput {
                 code: code.to_owned(),
                 parent_code: parent.map(str::to_owned),
                 name: name.to_owned(),
                 kind: kind.to_owned(),
                 sort_order: order,
-            },
+            }
+            .parse()?,
         )
         .await
         .map_err(|e| anyhow::anyhow!("adding division {code}: {e}"))?;
@@ -404,14 +408,15 @@ pub async fn seed(store: &Store, size: DemoSize, password_hash: &str) -> anyhow:
         let d = store
             .create_department(
                 &Actor::system(),
-                NewDepartment {
+                DepartmentInput {
                     county_code: COUNTY.to_owned(),
                     name: (*name).to_owned(),
                     short_name: (*short).to_owned(),
                     is_committee_office: *office,
                     sectors: sectors.iter().map(|s| (*s).to_owned()).collect(),
                     sort_order: i32::try_from(i).unwrap_or(0),
-                },
+                }
+                .parse()?,
             )
             .await
             .map_err(|e| anyhow::anyhow!("adding department {name}: {e}"))?;
@@ -477,10 +482,9 @@ pub async fn seed(store: &Store, size: DemoSize, password_hash: &str) -> anyhow:
 
     // Accounts.
     for (username, display, role, scope) in ACCOUNTS {
-        let mut account = NewAccount {
+        let mut account = AccountInput {
             username: (*username).to_owned(),
             display_name: (*display).to_owned(),
-            password_hash: password_hash.to_owned(),
             role: (*role).to_owned(),
             ..Default::default()
         };
@@ -511,7 +515,7 @@ pub async fn seed(store: &Store, size: DemoSize, password_hash: &str) -> anyhow:
             DemoScope::Administration => {}
         }
         store
-            .create_account(&Actor::system(), account)
+            .create_account(&Actor::system(), account.parse(false)?, password_hash)
             .await
             .map_err(|e| anyhow::anyhow!("account {username}: {e}"))?;
     }
@@ -554,7 +558,7 @@ async fn staff_county(
     store
         .add_leadership_member(
             &actor,
-            NewLeadershipMember {
+            LeadershipMemberInput {
                 county_code: COUNTY.to_owned(),
                 person_id: head,
                 group_role: "leader".into(),
@@ -562,7 +566,8 @@ async fn staff_county(
                 committee_post: Some("县安委会主任".into()),
                 portfolio: Vec::new(),
                 sort_order: 0,
-            },
+            }
+            .parse()?,
         )
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -581,7 +586,7 @@ async fn staff_county(
         store
             .add_leadership_member(
                 &actor,
-                NewLeadershipMember {
+                LeadershipMemberInput {
                     county_code: COUNTY.to_owned(),
                     person_id: *person,
                     group_role: "deputy".into(),
@@ -589,7 +594,8 @@ async fn staff_county(
                     committee_post: Some((*committee).into()),
                     portfolio,
                     sort_order: i32::try_from(i + 1).unwrap_or(0),
-                },
+                }
+                .parse()?,
             )
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -601,7 +607,7 @@ async fn staff_county(
         store
             .add_leadership_member(
                 &actor,
-                NewLeadershipMember {
+                LeadershipMemberInput {
                     county_code: COUNTY.to_owned(),
                     person_id: director,
                     group_role: "deputy".into(),
@@ -609,7 +615,8 @@ async fn staff_county(
                     committee_post: Some("县安委会副主任、领导小组办公室主任".into()),
                     portfolio: Vec::new(),
                     sort_order: 9,
-                },
+                }
+                .parse()?,
             )
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -617,7 +624,6 @@ async fn staff_county(
             .set_leadership_office(
                 &actor,
                 NewOffice {
-                    county_code: COUNTY.to_owned(),
                     department_id: *office_department,
                     director_person_id: Some(director),
                 },
@@ -713,11 +719,12 @@ async fn staff_town(store: &Store, people: &mut People, town: &str) -> anyhow::R
                     .replace_holder(
                         &Actor::system(),
                         holding,
-                        Replacement {
-                            person: PersonChoice::Existing(successor),
+                        ReplacementInput {
+                            person_id: Some(successor),
                             on: "2025-03-01".into(),
-                            note: None,
-                        },
+                            ..Default::default()
+                        }
+                        .parse()?,
                     )
                     .await
                     .map_err(|e| anyhow::anyhow!("{e}"))?;

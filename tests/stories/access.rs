@@ -328,33 +328,38 @@ story!(county_admin_adds_divisions_and_departments, |app| {
 
 story!(another_county_is_invisible, |app| {
     use safegrid_domain::access::Actor;
-    use safegrid_store::{NewDepartment, NewPerson, NewRegion};
+    use safegrid_domain::org::input::{DepartmentInput, NewPerson, RegionInput};
+    use safegrid_domain::region::RegionCode;
     // A second county in the same database (a province deployment).
     let system = Actor::system();
     let shiquan = "610922000000";
     app.store
         .create_region(
             &system,
-            NewRegion {
+            RegionInput {
                 code: shiquan.into(),
                 parent_code: Some("610900000000".into()),
                 name: "石泉县".into(),
                 kind: "county".into(),
                 sort_order: 1,
-            },
+            }
+            .parse()
+            .unwrap(),
         )
         .await
         .unwrap();
     app.store
         .create_region(
             &system,
-            NewRegion {
+            RegionInput {
                 code: "610922100000".into(),
                 parent_code: Some(shiquan.into()),
                 name: "城关镇".into(),
                 kind: "town".into(),
                 sort_order: 0,
-            },
+            }
+            .parse()
+            .unwrap(),
         )
         .await
         .unwrap();
@@ -362,12 +367,14 @@ story!(another_county_is_invisible, |app| {
         .store
         .create_department(
             &system,
-            NewDepartment {
+            DepartmentInput {
                 county_code: shiquan.into(),
                 name: "石泉县应急管理局".into(),
                 short_name: "石泉应急局".into(),
                 ..Default::default()
-            },
+            }
+            .parse()
+            .unwrap(),
         )
         .await
         .unwrap();
@@ -376,7 +383,7 @@ story!(another_county_is_invisible, |app| {
             &system,
             NewPerson {
                 name: "外县人".into(),
-                region_code: Some(shiquan.into()),
+                region: Some(RegionCode::parse("region", shiquan).unwrap()),
                 ..Default::default()
             },
         )

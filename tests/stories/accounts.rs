@@ -263,7 +263,9 @@ story!(passwords_are_reset_by_the_system_administrator, |app| {
 
 story!(no_person_holds_two_administrator_roles, |app| {
     use safegrid_domain::access::Actor;
-    use safegrid_store::{NewAccount, NewPerson};
+    use safegrid_domain::access::input::AccountInput;
+    use safegrid_domain::org::input::NewPerson;
+    use safegrid_domain::region::RegionCode;
     let system = Actor::system();
     let person = app
         .store
@@ -271,27 +273,34 @@ story!(no_person_holds_two_administrator_roles, |app| {
             &system,
             NewPerson {
                 name: "兼职者".into(),
-                region_code: Some(COUNTY.into()),
+                region: Some(RegionCode::parse("region", COUNTY).unwrap()),
                 ..Default::default()
             },
         )
         .await
         .unwrap();
-    let account = |username: &str, role: &str| NewAccount {
+    let account = |username: &str, role: &str| AccountInput {
         username: username.into(),
         display_name: "兼职者".into(),
-        password_hash: "x".into(),
         role: role.into(),
         person_id: Some(person.id),
         ..Default::default()
     };
     app.store
-        .create_account(&system, account("sys2", "system_admin"))
+        .create_account(
+            &system,
+            account("sys2", "system_admin").parse(false).unwrap(),
+            "x",
+        )
         .await
         .unwrap();
     let second = app
         .store
-        .create_account(&system, account("audit2", "audit_admin"))
+        .create_account(
+            &system,
+            account("audit2", "audit_admin").parse(false).unwrap(),
+            "x",
+        )
         .await;
     match second {
         Err(safegrid_store::StoreError::Invalid(i)) => assert_eq!(i.0[0].field, "role"),
@@ -301,10 +310,13 @@ story!(no_person_holds_two_administrator_roles, |app| {
     app.store
         .create_account(
             &system,
-            NewAccount {
+            AccountInput {
                 scope_region_code: Some(COUNTY.into()),
                 ..account("lead2", "leader")
-            },
+            }
+            .parse(false)
+            .unwrap(),
+            "x",
         )
         .await
         .unwrap();

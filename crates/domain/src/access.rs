@@ -2,6 +2,8 @@
 //! filters every read and write by the scope, and the operations here decide what a role may
 //! change within it. Out-of-scope objects are treated as missing by the layers above.
 
+pub mod input;
+
 use crate::invalid::Violation;
 use crate::region::RegionCode;
 use serde::Serialize;

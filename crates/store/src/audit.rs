@@ -3,11 +3,13 @@
 //! removed or edited record breaks the chain and `safegrid audit verify` finds where.
 
 use crate::db::{Conn, Store};
-use crate::{AuditEntry, Page, PageRequest, Result};
+use crate::insert;
+use crate::{Page, PageRequest, Result};
 use chrono::{DateTime, SubsecRound, Utc};
 use safegrid_domain::access::Actor;
 use sea_query::{Expr, ExprTrait, LockType, OnConflict, Order, Query};
 use sha2::{Digest, Sha256};
+use sqlx::FromRow;
 
 const AUDIT_COLUMNS: [&str; 13] = [
     "id",
@@ -24,6 +26,24 @@ const AUDIT_COLUMNS: [&str; 13] = [
     "prev_hash",
     "hash",
 ];
+
+/// One record of the log as stored.
+#[derive(Debug, Clone, FromRow, serde::Serialize, utoipa::ToSchema)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub chain: String,
+    pub at: DateTime<Utc>,
+    pub account_id: Option<i64>,
+    pub username: Option<String>,
+    pub action: String,
+    pub object_type: String,
+    pub object_id: Option<String>,
+    pub detail: Option<String>,
+    pub ip: Option<String>,
+    pub outcome: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
 
 /// The chain of records with no county (accounts of the administrators, logins without one).
 pub const SYSTEM_CHAIN: &str = "system";
@@ -69,11 +89,11 @@ pub(crate) async fn record(conn: &mut Conn<'_>, actor: &Actor, event: Event<'_>)
     // Make sure the chain's head exists, then lock it (PostgreSQL; SQLite's write transaction
     // already holds the database lock), so concurrent writers append one after another.
     conn.insert(
-        Query::insert()
-            .into_table("audit_heads")
-            .columns(["chain", "last_hash"])
-            .values_panic([event.chain.into(), "".into()])
-            .on_conflict(OnConflict::column("chain").do_nothing().to_owned()),
+        insert::row(
+            "audit_heads",
+            [("chain", event.chain.into()), ("last_hash", "".into())],
+        )
+        .on_conflict(OnConflict::column("chain").do_nothing().to_owned()),
     )
     .await?;
     let (prev,): (String,) = conn
@@ -101,38 +121,23 @@ pub(crate) async fn record(conn: &mut Conn<'_>, actor: &Actor, event: Event<'_>)
         hash: String::new(),
     };
     entry.hash = hash_of(&prev, &entry);
-    conn.insert(
-        Query::insert()
-            .into_table("audit_log")
-            .columns([
-                "chain",
-                "at",
-                "account_id",
-                "username",
-                "action",
-                "object_type",
-                "object_id",
-                "detail",
-                "ip",
-                "outcome",
-                "prev_hash",
-                "hash",
-            ])
-            .values_panic([
-                entry.chain.clone().into(),
-                entry.at.into(),
-                entry.account_id.into(),
-                entry.username.clone().into(),
-                entry.action.clone().into(),
-                entry.object_type.clone().into(),
-                entry.object_id.clone().into(),
-                entry.detail.clone().into(),
-                entry.ip.clone().into(),
-                entry.outcome.clone().into(),
-                entry.prev_hash.clone().into(),
-                entry.hash.clone().into(),
-            ]),
-    )
+    conn.insert(insert::row(
+        "audit_log",
+        [
+            ("chain", entry.chain.clone().into()),
+            ("at", entry.at.into()),
+            ("account_id", entry.account_id.into()),
+            ("username", entry.username.clone().into()),
+            ("action", entry.action.clone().into()),
+            ("object_type", entry.object_type.clone().into()),
+            ("object_id", entry.object_id.clone().into()),
+            ("detail", entry.detail.clone().into()),
+            ("ip", entry.ip.clone().into()),
+            ("outcome", entry.outcome.clone().into()),
+            ("prev_hash", entry.prev_hash.clone().into()),
+            ("hash", entry.hash.clone().into()),
+        ],
+    ))
     .await?;
     conn.update(
         Query::update()
@@ -194,9 +199,7 @@ pub struct ChainBreak {
 impl Store {
     /// Records an event in its own transaction (sign-ins, refusals: things with no other change).
     pub(crate) async fn record_alone(&self, actor: &Actor, event: Event<'_>) -> Result<()> {
-        let mut tx = self.write().await?;
-        record(&mut tx.conn(), actor, event).await?;
-        tx.commit().await
+        self.write().await?.commit_audited(actor, event).await
     }
 
     /// The audit log matching `filter`, newest first (the audit administrator's view).

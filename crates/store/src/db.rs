@@ -2,6 +2,7 @@
 //! in use; rows are decoded by `FromRow` types that both backends can decode.
 
 use crate::{Page, PageRequest, Result, StoreError};
+use safegrid_domain::access::Actor;
 use sea_query::{
     Expr, ExprTrait, InsertStatement, PostgresQueryBuilder, Query, SelectStatement,
     SqliteQueryBuilder, UpdateStatement,
@@ -17,6 +18,7 @@ use sqlx::{
 // sea-query renders the SQL from identifiers in our code and binds every value, so the
 // text handed to sqlx carries no user input.
 use sqlx::AssertSqlSafe;
+use std::borrow::Borrow;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -219,7 +221,26 @@ impl Tx {
         }
     }
 
-    pub(crate) async fn commit(self) -> Result<()> {
+    /// Writes the change's audit record and commits: how a change to county data is
+    /// committed, so no write can forget its record. A write that makes several changes records
+    /// the others with `audit::record` first.
+    pub(crate) async fn commit_audited(
+        mut self,
+        actor: &Actor,
+        event: crate::audit::Event<'_>,
+    ) -> Result<()> {
+        crate::audit::record(&mut self.conn(), actor, event).await?;
+        self.commit().await
+    }
+
+    /// Commits a write that is not itself a change to county data, and says why (`_because`
+    /// is read by people, not by the code): a session, a notice read, a delivery attempt, the
+    /// demo's own history. Everything else commits with `commit_audited`.
+    pub(crate) async fn commit_unaudited(self, _because: &'static str) -> Result<()> {
+        self.commit().await
+    }
+
+    async fn commit(self) -> Result<()> {
         match self {
             Tx::Sqlite(t) => t.commit().await?,
             Tx::Postgres(t) => t.commit().await?,
@@ -297,13 +318,15 @@ impl Conn<'_> {
         match self {
             Conn::Sqlite(_) => {
                 for chunk in rows.chunks(10_000) {
-                    let mut q = Query::insert();
-                    q.into_table(table)
-                        .columns([columns[0], columns[1], "county_code"]);
+                    let mut q = crate::insert::Rows::new(table);
                     for (text, id) in chunk {
-                        q.values_panic([text.clone().into(), (*id).into(), county.into()]);
+                        q.push([
+                            (columns[0], text.clone().into()),
+                            (columns[1], (*id).into()),
+                            ("county_code", county.into()),
+                        ])?;
                     }
-                    self.insert(&q).await?;
+                    self.insert(q.statement()).await?;
                 }
             }
             Conn::Postgres(c) => {
@@ -430,7 +453,8 @@ impl Conn<'_> {
     }
 
     /// Inserts one row and answers its new `id` (the statement must return `id`).
-    pub(crate) async fn insert_id(&mut self, q: &InsertStatement) -> Result<i64> {
+    pub(crate) async fn insert_id(&mut self, q: impl Borrow<InsertStatement>) -> Result<i64> {
+        let q = q.borrow();
         let row: (i64,) = run!(self, q, |sql, values, c| {
             sqlx::query_as_with::<_, (i64,), _>(AssertSqlSafe(sql), values)
                 .fetch_one(&mut **c)
@@ -439,7 +463,9 @@ impl Conn<'_> {
         Ok(row.0)
     }
 
-    pub(crate) async fn insert(&mut self, q: &InsertStatement) -> Result<u64> {
+    /// Runs an insert (built by `insert::row` or `insert::Rows`, or borrowed).
+    pub(crate) async fn insert(&mut self, q: impl Borrow<InsertStatement>) -> Result<u64> {
+        let q = q.borrow();
         Ok(run!(self, q, |sql, values, c| sqlx::query_with(
             AssertSqlSafe(sql),
             values

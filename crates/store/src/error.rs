@@ -24,6 +24,10 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("files: {0}")]
     Files(#[from] std::io::Error),
+    /// A multi-row insert given a row whose columns differ from the first row's (a bug, caught
+    /// before the statement runs).
+    #[error("insert into {0}: a row's columns differ from the first row's")]
+    Misaligned(&'static str),
     #[error("unsupported database URL (use sqlite:// or postgres://)")]
     UnsupportedUrl,
     /// An operation this backend does not offer, with what to do instead.

@@ -7,7 +7,7 @@
 //! record in the same transaction.
 
 mod audit;
-pub use audit::{AuditFilter, ChainBreak};
+pub use audit::{AuditEntry, AuditFilter, ChainBreak};
 mod backup;
 mod cache;
 mod coverage;
@@ -15,12 +15,12 @@ mod db;
 mod error;
 mod files;
 mod hazards;
+mod insert;
 mod org;
 mod scope;
 mod settings;
 
 pub mod accounts;
-pub mod model;
 pub mod reference;
 pub mod units;
 pub mod webhooks;
@@ -37,7 +37,6 @@ pub use hazards::{
     HazardPlan, HazardReport, HazardStatistics, NewPhoto, Notification, PhotoFile, PlanInput,
     ReportInput, ReportStanding, StandingCounts, StandingFilter, Sweep, TransitionInput,
 };
-pub use model::*;
 pub use org::*;
 pub use units::{
     Document, GridNode, GridNodeInput, HazardSource, HazardSourceDetail, HazardSourceFilter,

@@ -2,6 +2,7 @@
 //! is data: counties add or rename sectors in the table, not in code.
 
 use crate::db::Store;
+use crate::insert;
 use crate::{Result, Sector};
 use sea_query::{OnConflict, Order, Query};
 
@@ -54,29 +55,23 @@ impl Store {
         let mut conn = tx.conn();
         for (i, (code, zh, en, high)) in DEFAULT_SECTORS.iter().enumerate() {
             conn.insert(
-                Query::insert()
-                    .into_table("sectors")
-                    .columns([
-                        "code",
-                        "name_zh",
-                        "name_en",
-                        "is_key",
-                        "is_high_risk",
-                        "sort_order",
-                    ])
-                    .values_panic([
-                        (*code).into(),
-                        (*zh).into(),
-                        (*en).into(),
-                        true.into(),
-                        (*high).into(),
-                        i32::try_from(i).unwrap_or(0).into(),
-                    ])
-                    .on_conflict(OnConflict::column("code").do_nothing().to_owned()),
+                insert::row(
+                    "sectors",
+                    [
+                        ("code", (*code).into()),
+                        ("name_zh", (*zh).into()),
+                        ("name_en", (*en).into()),
+                        ("is_key", true.into()),
+                        ("is_high_risk", (*high).into()),
+                        ("sort_order", i32::try_from(i).unwrap_or(0).into()),
+                    ],
+                )
+                .on_conflict(OnConflict::column("code").do_nothing().to_owned()),
             )
             .await?;
         }
-        tx.commit().await
+        tx.commit_unaudited("the standards' reference tables, loaded at start")
+            .await
     }
 
     pub async fn sectors(&self) -> Result<Vec<Sector>> {

@@ -4,6 +4,7 @@
 use crate::Result;
 use crate::audit::now;
 use crate::db::Conn;
+use crate::insert;
 use sea_query::{Expr, ExprTrait, OnConflict, Query};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -40,16 +41,21 @@ pub(crate) async fn write<T: Serialize>(
 ) -> Result<()> {
     let value = serde_json::to_string(value).map_err(std::io::Error::other)?;
     conn.insert(
-        &Query::insert()
-            .into_table("county_settings")
-            .columns(["county_code", "key", "value", "updated_at"])
-            .values_panic([county.into(), key.into(), value.into(), now().into()])
-            .on_conflict(
-                OnConflict::columns(["county_code", "key"])
-                    .update_columns(["value", "updated_at"])
-                    .to_owned(),
-            )
-            .to_owned(),
+        &insert::row(
+            "county_settings",
+            [
+                ("county_code", county.into()),
+                ("key", key.into()),
+                ("value", value.into()),
+                ("updated_at", now().into()),
+            ],
+        )
+        .on_conflict(
+            OnConflict::columns(["county_code", "key"])
+                .update_columns(["value", "updated_at"])
+                .to_owned(),
+        )
+        .to_owned(),
     )
     .await
     .map(|_| ())

@@ -4,6 +4,7 @@
 pub mod documents;
 pub mod gb18218;
 pub mod grade;
+pub mod hazard_source;
 pub mod industry;
 pub mod input;
 pub mod own_grid;

@@ -3,8 +3,9 @@
 //! record in one transaction.
 
 use super::{Hazard, detail, find};
-use crate::audit::{self, Event, now};
+use crate::audit::{Event, now};
 use crate::db::{Conn, Store, county_of};
+use crate::insert;
 use crate::units::find_unit;
 use crate::{Result, StoreError};
 use safegrid_domain::access::Actor;
@@ -37,32 +38,20 @@ pub(crate) async fn record_event(
     to: State,
     comment: Option<String>,
 ) -> Result<()> {
-    conn.insert(
-        Query::insert()
-            .into_table("hazard_events")
-            .columns([
-                "hazard_id",
-                "at",
-                "account_id",
-                "actor_name",
-                "action",
-                "from_state",
-                "to_state",
-                "comment",
-                "county_code",
-            ])
-            .values_panic([
-                hazard.into(),
-                now().into(),
-                actor.account_id.into(),
-                actor.username.clone().into(),
-                action.into(),
-                from.map(State::as_str).into(),
-                to.as_str().into(),
-                comment.into(),
-                county_of("hazards", hazard),
-            ]),
-    )
+    conn.insert(insert::row(
+        "hazard_events",
+        [
+            ("hazard_id", hazard.into()),
+            ("at", now().into()),
+            ("account_id", actor.account_id.into()),
+            ("actor_name", actor.username.clone().into()),
+            ("action", action.into()),
+            ("from_state", from.map(State::as_str).into()),
+            ("to_state", to.as_str().into()),
+            ("comment", comment.into()),
+            ("county_code", county_of("hazards", hazard)),
+        ],
+    ))
     .await?;
     Ok(())
 }
@@ -174,29 +163,18 @@ impl Store {
                     .and_where(Expr::col("hazard_id").eq(id)),
             )
             .await?;
-            let mut values: Vec<Expr> = vec![id.into()];
-            values.extend(parts.into_iter().map(Expr::from));
-            values.push(now().into());
-            values.push(actor.account_id.into());
-            values.push(county_of("hazards", id));
-            conn.insert(
-                Query::insert()
-                    .into_table("hazard_plans")
-                    .columns([
-                        "hazard_id",
-                        "goals",
-                        "methods",
-                        "funds",
-                        "organisation",
-                        "timeline",
-                        "safety_measures",
-                        "submitted_at",
-                        "submitted_by",
-                        "county_code",
-                    ])
-                    .values_panic(values),
-            )
-            .await?;
+            let row = std::iter::once(("hazard_id", id.into()))
+                .chain(
+                    safegrid_domain::hazard::input::PLAN_PARTS
+                        .into_iter()
+                        .zip(parts.map(Expr::from)),
+                )
+                .chain([
+                    ("submitted_at", now().into()),
+                    ("submitted_by", actor.account_id.into()),
+                    ("county_code", county_of("hazards", id)),
+                ]);
+            conn.insert(insert::row("hazard_plans", row)).await?;
         }
         record_event(
             &mut conn,
@@ -227,19 +205,6 @@ impl Store {
             let now_hazard = find(&mut conn, &Actor::system(), id).await?;
             notify(&mut conn, actor, &now_hazard, kind, audience).await?;
         }
-        audit::record(
-            &mut conn,
-            actor,
-            Event {
-                chain: &hazard.county_code,
-                action: "hazard.transition",
-                object_type: "hazard",
-                object_id: Some(id.to_string()),
-                detail: json!({ "action": action.as_str(), "from": facts.state.as_str(), "to": to.as_str(), "comment": comment }),
-                outcome: "ok",
-            },
-        )
-        .await?;
         // A major hazard placed at a unit, or refused as none, changes what grades the unit.
         if hazard.level == HazardLevel::Major.as_str() {
             let after = find(&mut conn, &Actor::system(), id).await?;
@@ -256,7 +221,17 @@ impl Store {
             }
         }
         let out = detail(&mut conn, actor, id).await?;
-        tx.commit().await?;
+        tx.commit_audited(
+            actor,
+            Event {
+                chain: &hazard.county_code,
+                action: "hazard.transition",
+                object_type: "hazard",
+                object_id: Some(id.to_string()),
+                detail: json!({ "action": action.as_str(), "from": facts.state.as_str(), "to": to.as_str(), "comment": comment }),
+                outcome: "ok",
+            },
+        ).await?;
         self.hazards_changed();
         Ok(out)
     }

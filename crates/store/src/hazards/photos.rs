@@ -3,7 +3,7 @@
 //! to readers who can see the hazard.
 
 use super::find;
-use crate::audit::{self, Event, now};
+use crate::audit::{Event, now};
 use crate::db::{Conn, Store};
 use crate::{Result, StoreError, scope};
 use chrono::{DateTime, Utc};
@@ -85,60 +85,45 @@ pub(crate) struct KeptFiles {
     size_bytes: i64,
 }
 
-/// The row of a photo of `hazard` and its audit record, inside the caller's transaction.
-pub(crate) async fn insert(
+/// The row of a photo of `hazard`, inside the caller's transaction: answers its id and the
+/// audit record that goes with it, for the caller to write.
+pub(crate) async fn insert<'h>(
     conn: &mut Conn<'_>,
     actor: &Actor,
-    hazard: &super::Hazard,
+    hazard: &'h super::Hazard,
     stage: &str,
     kept: &KeptFiles,
     (width, height): (u32, u32),
-) -> Result<i64> {
+) -> Result<(i64, Event<'h>)> {
     let id = conn
         .insert_id(
-            Query::insert()
-                .into_table("hazard_photos")
-                .columns([
-                    "hazard_id",
-                    "stage",
-                    "sha256",
-                    "thumb_sha256",
-                    "width",
-                    "height",
-                    "size_bytes",
-                    "uploaded_at",
-                    "uploaded_by",
-                    "county_code",
-                ])
-                .values_panic([
-                    hazard.id.into(),
-                    stage.into(),
-                    kept.sha256.as_str().into(),
-                    kept.thumb_sha256.as_str().into(),
-                    i64::from(width).into(),
-                    i64::from(height).into(),
-                    kept.size_bytes.into(),
-                    now().into(),
-                    actor.account_id.into(),
-                    hazard.county_code.as_str().into(),
-                ])
-                .returning_col("id"),
+            crate::insert::row(
+                "hazard_photos",
+                [
+                    ("hazard_id", hazard.id.into()),
+                    ("stage", stage.into()),
+                    ("sha256", kept.sha256.as_str().into()),
+                    ("thumb_sha256", kept.thumb_sha256.as_str().into()),
+                    ("width", i64::from(width).into()),
+                    ("height", i64::from(height).into()),
+                    ("size_bytes", kept.size_bytes.into()),
+                    ("uploaded_at", now().into()),
+                    ("uploaded_by", actor.account_id.into()),
+                    ("county_code", hazard.county_code.as_str().into()),
+                ],
+            )
+            .returning_col("id"),
         )
         .await?;
-    audit::record(
-        conn,
-        actor,
-        Event {
-            chain: &hazard.county_code,
-            action: "hazard.photo",
-            object_type: "hazard",
-            object_id: Some(hazard.id.to_string()),
-            detail: json!({ "photo": id, "stage": stage, "sha256": kept.sha256 }),
-            outcome: "ok",
-        },
-    )
-    .await?;
-    Ok(id)
+    let event = Event {
+        chain: &hazard.county_code,
+        action: "hazard.photo",
+        object_type: "hazard",
+        object_id: Some(hazard.id.to_string()),
+        detail: json!({ "photo": id, "stage": stage, "sha256": kept.sha256 }),
+        outcome: "ok",
+    };
+    Ok((id, event))
 }
 
 impl Store {
@@ -192,13 +177,13 @@ impl Store {
         let mut conn = tx.conn();
         let h = find(&mut conn, actor, new.hazard_id).await?;
         let size = (new.file.width, new.file.height);
-        let id = insert(&mut conn, actor, &h, &new.stage, &kept, size).await?;
+        let (id, event) = insert(&mut conn, actor, &h, &new.stage, &kept, size).await?;
         let photo = of_hazard(&mut conn, new.hazard_id)
             .await?
             .into_iter()
             .find(|p| p.id == id)
             .ok_or(StoreError::NotFound)?;
-        tx.commit().await?;
+        tx.commit_audited(actor, event).await?;
         Ok(photo)
     }
 

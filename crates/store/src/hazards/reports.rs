@@ -2,8 +2,9 @@
 //! worked out from the ledger, submitted by the unit over its principal's name, and for towns
 //! and departments the list of who reported on time, late, or not at all.
 
-use crate::audit::{self, Event, now};
+use crate::audit::{Event, now};
 use crate::db::{Conn, Store};
+use crate::insert;
 use crate::units::find_unit;
 use crate::{Page, PageRequest, Result, StoreError, scope};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
@@ -271,34 +272,27 @@ impl Store {
             return Err(Violation::new("period", "error.report_submitted").into());
         }
         let figures = statistics(&mut conn, unit, period).await?;
-        conn.insert(
-            Query::insert()
-                .into_table("hazard_reports")
-                .columns(
-                    REPORT_COLUMNS
-                        .into_iter()
-                        .chain(["submitted_by", "county_code"]),
-                )
-                .values_panic([
-                    unit.into(),
-                    period.code().into(),
-                    figures.found_general.into(),
-                    figures.found_major.into(),
-                    figures.closed.into(),
-                    figures.still_open.into(),
-                    figures.overdue.into(),
-                    figures.cost_yuan.into(),
-                    analysis.clone().into(),
-                    principal.clone().into(),
-                    now().into(),
-                    actor.account_id.into(),
-                    u.county_code.as_str().into(),
-                ]),
-        )
+        conn.insert(insert::row(
+            "hazard_reports",
+            [
+                ("unit_id", unit.into()),
+                ("period", period.code().into()),
+                ("found_general", figures.found_general.into()),
+                ("found_major", figures.found_major.into()),
+                ("closed", figures.closed.into()),
+                ("still_open", figures.still_open.into()),
+                ("overdue", figures.overdue.into()),
+                ("cost_yuan", figures.cost_yuan.into()),
+                ("analysis", analysis.clone().into()),
+                ("principal", principal.clone().into()),
+                ("submitted_at", now().into()),
+                ("submitted_by", actor.account_id.into()),
+                ("county_code", u.county_code.as_str().into()),
+            ],
+        ))
         .await
         .map_err(|e| e.unique_as("period", "error.report_submitted"))?;
-        audit::record(
-            &mut conn,
+        tx.commit_audited(
             actor,
             Event {
                 chain: &u.county_code,
@@ -310,7 +304,6 @@ impl Store {
             },
         )
         .await?;
-        tx.commit().await?;
         self.hazard_report(actor, unit, period)
             .await?
             .ok_or(StoreError::NotFound)

@@ -1,27 +1,15 @@
-use crate::audit::{self, Event, now};
+use crate::audit::{Event, now};
 use crate::db::{Conn, Store};
+use crate::insert;
 use crate::{Department, DepartmentSector, Result, StoreError, scope};
 use safegrid_domain::access::Actor;
-use safegrid_domain::invalid::{Invalid, Violation, required_text};
+use safegrid_domain::invalid::{Invalid, Violation};
 use safegrid_domain::org::GridKind;
+use safegrid_domain::org::input::NewDepartment;
 use safegrid_domain::policy::{Object, Verb, may};
-use safegrid_domain::region::{RegionCode, RegionLevel};
+use safegrid_domain::region::RegionLevel;
 use sea_query::{Expr, ExprTrait, JoinType, Order, Query, SelectStatement};
 use serde_json::json;
-
-/// A county department to add, with the sectors it supervises.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-pub struct NewDepartment {
-    pub county_code: String,
-    pub name: String,
-    pub short_name: String,
-    #[serde(default)]
-    pub is_committee_office: bool,
-    #[serde(default)]
-    pub sectors: Vec<String>,
-    #[serde(default)]
-    pub sort_order: i32,
-}
 
 fn department_select() -> SelectStatement {
     let mut q = Query::select();
@@ -108,20 +96,9 @@ impl Store {
         if !may(actor, Verb::Write, Object::Organisation) {
             return Err(StoreError::Forbidden);
         }
-        let mut errors = Invalid::default();
-        let name = required_text("name", &input.name, 60)
-            .map_err(|v| errors.push(v))
-            .ok();
-        let short = required_text("short_name", &input.short_name, 20)
-            .map_err(|v| errors.push(v))
-            .ok();
-        let county = RegionCode::parse("county_code", &input.county_code)
-            .map_err(|v| errors.push(v))
-            .ok();
-        let (Some(name), Some(short), Some(county)) = (name, short, county) else {
-            return Err(errors.into());
-        };
-        errors.into_result()?;
+        let county = input.county.clone();
+        let name = input.name.clone();
+        let short = input.short_name.clone();
 
         let mut tx = self.write().await?;
         let mut conn = tx.conn();
@@ -148,35 +125,30 @@ impl Store {
         }
         let id = conn
             .insert_id(
-                Query::insert()
-                    .into_table("departments")
-                    .columns([
-                        "county_code",
-                        "name",
-                        "short_name",
-                        "is_committee_office",
-                        "sort_order",
-                        "created_at",
-                    ])
-                    .values_panic([
-                        county.as_str().into(),
-                        name.clone().into(),
-                        short.clone().into(),
-                        input.is_committee_office.into(),
-                        input.sort_order.into(),
-                        now().into(),
-                    ])
-                    .returning_col("id"),
+                insert::row(
+                    "departments",
+                    [
+                        ("county_code", county.as_str().into()),
+                        ("name", name.clone().into()),
+                        ("short_name", short.clone().into()),
+                        ("is_committee_office", input.is_committee_office.into()),
+                        ("sort_order", input.sort_order.into()),
+                        ("created_at", now().into()),
+                    ],
+                )
+                .returning_col("id"),
             )
             .await
             .map_err(|e| e.unique_as("name", "error.department_taken"))?;
         for sector in &input.sectors {
-            conn.insert(
-                Query::insert()
-                    .into_table("department_sectors")
-                    .columns(["department_id", "sector_code", "county_code"])
-                    .values_panic([id.into(), sector.as_str().into(), county.as_str().into()]),
-            )
+            conn.insert(insert::row(
+                "department_sectors",
+                [
+                    ("department_id", id.into()),
+                    ("sector_code", sector.as_str().into()),
+                    ("county_code", county.as_str().into()),
+                ],
+            ))
             .await?;
         }
         // A grid for this department in every town-level division of the county.
@@ -202,8 +174,7 @@ impl Store {
             )
             .await?;
         }
-        audit::record(
-            &mut conn,
+        tx.commit_audited(
             actor,
             Event {
                 chain: county.as_str(),
@@ -215,7 +186,6 @@ impl Store {
             },
         )
         .await?;
-        tx.commit().await?;
         self.department(&Actor::system(), id).await
     }
 }

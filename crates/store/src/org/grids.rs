@@ -1,5 +1,6 @@
 use crate::audit::now;
 use crate::db::{Conn, Store};
+use crate::insert;
 use crate::{
     Grid, GridDetail, GridListItem, Holding, Page, PageRequest, Post, PostWithHolders, Result,
     scope,
@@ -197,8 +198,7 @@ impl Store {
                 post,
             })
             .collect();
-        let staffing: Vec<PostStaffing> =
-            posts.iter().filter_map(|p| staffing_row(p, date)).collect();
+        let staffing: Vec<PostStaffing> = posts.iter().map(|p| staffing_row(p, date)).collect();
         Ok(GridDetail {
             gaps: staffing_gaps(&staffing),
             grid,
@@ -207,13 +207,13 @@ impl Store {
     }
 }
 
-fn staffing_row(p: &PostWithHolders, date: NaiveDate) -> Option<PostStaffing> {
-    Some(PostStaffing {
-        post: PostKind::parse("kind", &p.post.kind).ok()?,
+fn staffing_row(p: &PostWithHolders, date: NaiveDate) -> PostStaffing {
+    PostStaffing {
+        post: p.post.kind,
         required: p.post.required,
         seats: p.post.seats,
         holders: i32::try_from(p.holders_on(date).count()).unwrap_or(i32::MAX),
-    })
+    }
 }
 
 /// A grid if it exists and is in scope.
@@ -313,50 +313,33 @@ pub(crate) async fn insert_grid(
 ) -> Result<i64> {
     let id = conn
         .insert_id(
-            Query::insert()
-                .into_table("grids")
-                .columns([
-                    "county_code",
-                    "kind",
-                    "level",
-                    "name",
-                    "region_code",
-                    "department_id",
-                    "created_at",
-                ])
-                .values_panic([
-                    county.into(),
-                    kind.as_str().into(),
-                    kind.level().into(),
-                    name.into(),
-                    region_code.into(),
-                    department_id.into(),
-                    now().into(),
-                ])
-                .returning_col("id"),
+            insert::row(
+                "grids",
+                [
+                    ("county_code", county.into()),
+                    ("kind", kind.as_str().into()),
+                    ("level", kind.level().into()),
+                    ("name", name.into()),
+                    ("region_code", region_code.into()),
+                    ("department_id", department_id.into()),
+                    ("created_at", now().into()),
+                ],
+            )
+            .returning_col("id"),
         )
         .await?;
     for (i, rule) in default_posts(kind).iter().enumerate() {
-        conn.insert(
-            Query::insert()
-                .into_table("posts")
-                .columns([
-                    "grid_id",
-                    "kind",
-                    "required",
-                    "seats",
-                    "sort_order",
-                    "county_code",
-                ])
-                .values_panic([
-                    id.into(),
-                    rule.post.as_str().into(),
-                    rule.required.into(),
-                    rule.seats.into(),
-                    i32::try_from(i).unwrap_or(0).into(),
-                    county.into(),
-                ]),
-        )
+        conn.insert(insert::row(
+            "posts",
+            [
+                ("grid_id", id.into()),
+                ("kind", rule.post.as_str().into()),
+                ("required", rule.required.into()),
+                ("seats", rule.seats.into()),
+                ("sort_order", i32::try_from(i).unwrap_or(0).into()),
+                ("county_code", county.into()),
+            ],
+        ))
         .await?;
     }
     Ok(id)

@@ -1,38 +1,24 @@
 //! The leadership group for grid supervision (领导小组, R-ORG-1), its office, and the deputy
 //! county heads' portfolios of departments (一岗双责, R-ORG-2).
 
-use crate::audit::{self, Event};
+use crate::audit::Event;
 use crate::db::Store;
+use crate::insert;
 use crate::{Leadership, LeadershipMember, LeadershipOffice, Portfolio, Result, StoreError, scope};
 use safegrid_domain::access::Actor;
-use safegrid_domain::invalid::{Invalid, optional_text, required_text};
+use safegrid_domain::invalid::Invalid;
+use safegrid_domain::org::input::NewLeadershipMember;
 use safegrid_domain::policy::{Object, Verb, may};
 use sea_query::{Expr, ExprTrait, JoinType, Order, Query};
 use serde_json::json;
 
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-pub struct NewLeadershipMember {
-    pub county_code: String,
-    pub person_id: i64,
-    /// `leader`, `deputy` or `member`.
-    pub group_role: String,
-    pub government_post: String,
-    pub committee_post: Option<String>,
-    /// Departments in a deputy head's portfolio.
-    #[serde(default)]
-    pub portfolio: Vec<i64>,
-    #[serde(default)]
-    pub sort_order: i32,
-}
-
+/// The county's leadership-group office (领导小组办公室): the department that hosts it and its
+/// director.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 pub struct NewOffice {
-    pub county_code: String,
     pub department_id: i64,
     pub director_person_id: Option<i64>,
 }
-
-const GROUP_ROLES: [&str; 3] = ["leader", "deputy", "member"];
 
 impl Store {
     /// The leadership group of the account's county.
@@ -124,24 +110,8 @@ impl Store {
         if !may(actor, Verb::Write, Object::Organisation) {
             return Err(StoreError::Forbidden);
         }
-        let mut errors = Invalid::default();
-        if !GROUP_ROLES.contains(&input.group_role.as_str()) {
-            errors.push(safegrid_domain::Violation::new(
-                "group_role",
-                "error.group_role",
-            ));
-        }
-        let post = required_text("government_post", &input.government_post, 80)
-            .map_err(|v| errors.push(v))
-            .ok();
-        let committee = optional_text("committee_post", input.committee_post.as_deref(), 80)
-            .map_err(|v| errors.push(v))
-            .ok()
-            .flatten();
-        let Some(post) = post else {
-            return Err(errors.into());
-        };
-        errors.into_result()?;
+        let post = input.government_post.clone();
+        let committee = input.committee_post.clone();
         let mut tx = self.write().await?;
         let mut conn = tx.conn();
         let person = super::people::find_person(&mut conn, actor, input.person_id)
@@ -150,59 +120,47 @@ impl Store {
                 StoreError::NotFound => Invalid::one("person_id", "error.person_unknown").into(),
                 e => e,
             })?;
-        if person.county_code != input.county_code {
+        if person.county_code != input.county.as_str() {
             return Err(Invalid::one("county_code", "error.county_unknown").into());
         }
         let id = conn
             .insert_id(
-                Query::insert()
-                    .into_table("leadership_members")
-                    .columns([
-                        "county_code",
-                        "person_id",
-                        "group_role",
-                        "government_post",
-                        "committee_post",
-                        "sort_order",
-                    ])
-                    .values_panic([
-                        input.county_code.as_str().into(),
-                        input.person_id.into(),
-                        input.group_role.as_str().into(),
-                        post.into(),
-                        committee.into(),
-                        input.sort_order.into(),
-                    ])
-                    .returning_col("id"),
+                insert::row(
+                    "leadership_members",
+                    [
+                        ("county_code", input.county.as_str().into()),
+                        ("person_id", input.person_id.into()),
+                        ("group_role", input.group_role.as_str().into()),
+                        ("government_post", post.into()),
+                        ("committee_post", committee.into()),
+                        ("sort_order", input.sort_order.into()),
+                    ],
+                )
+                .returning_col("id"),
             )
             .await?;
         for department in &input.portfolio {
-            conn.insert(
-                Query::insert()
-                    .into_table("portfolios")
-                    .columns(["member_id", "department_id", "county_code"])
-                    .values_panic([
-                        id.into(),
-                        (*department).into(),
-                        input.county_code.as_str().into(),
-                    ]),
-            )
+            conn.insert(insert::row(
+                "portfolios",
+                [
+                    ("member_id", id.into()),
+                    ("department_id", (*department).into()),
+                    ("county_code", input.county.as_str().into()),
+                ],
+            ))
             .await?;
         }
-        audit::record(
-            &mut conn,
+        tx.commit_audited(
             actor,
             Event {
-                chain: &input.county_code,
+                chain: input.county.as_str(),
                 action: "leadership.add_member",
                 object_type: "leadership_member",
                 object_id: Some(id.to_string()),
                 detail: json!({ "person": input.person_id, "role": input.group_role, "portfolio": input.portfolio }),
                 outcome: "ok",
             },
-        )
-        .await?;
-        tx.commit().await?;
+        ).await?;
         Ok(id)
     }
 
@@ -228,19 +186,16 @@ impl Store {
                 .and_where(Expr::col("county_code").eq(department.county_code.as_str())),
         )
         .await?;
-        conn.insert(
-            Query::insert()
-                .into_table("leadership_offices")
-                .columns(["county_code", "department_id", "director_person_id"])
-                .values_panic([
-                    department.county_code.as_str().into(),
-                    department.id.into(),
-                    input.director_person_id.into(),
-                ]),
-        )
+        conn.insert(insert::row(
+            "leadership_offices",
+            [
+                ("county_code", department.county_code.as_str().into()),
+                ("department_id", department.id.into()),
+                ("director_person_id", input.director_person_id.into()),
+            ],
+        ))
         .await?;
-        audit::record(
-            &mut conn,
+        tx.commit_audited(
             actor,
             Event {
                 chain: &department.county_code,
@@ -250,8 +205,6 @@ impl Store {
                 detail: json!({ "department": department.id, "director": input.director_person_id }),
                 outcome: "ok",
             },
-        )
-        .await?;
-        tx.commit().await
+        ).await
     }
 }

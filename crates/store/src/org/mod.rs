@@ -9,13 +9,11 @@ mod people;
 mod plans;
 mod posts;
 mod regions;
+mod rows;
 
-pub use departments::NewDepartment;
 pub use grids::GridFilter;
-pub use leadership::{NewLeadershipMember, NewOffice};
+pub use leadership::NewOffice;
 pub use ledger::LedgerFilter;
-pub use people::NewPerson;
-pub use plans::{GridPlan, NewPlan, PlanBoard, PlanOwner};
-pub use posts::{Appointment, PersonChoice, Replacement, Vacancy};
-pub use regions::NewRegion;
+pub use plans::{GridPlan, PlanBoard, PlanOwner};
 pub(crate) use regions::find_region;
+pub use rows::*;

@@ -1,25 +1,13 @@
-use crate::audit::{self, Event, now};
+use crate::audit::{Event, now};
 use crate::db::{Conn, Store};
+use crate::insert;
 use crate::{Page, PageRequest, Person, Result, StoreError, scope};
 use safegrid_domain::access::{Actor, Scope};
-use safegrid_domain::invalid::{Invalid, optional_phone, optional_text, required_text};
+use safegrid_domain::invalid::Invalid;
+use safegrid_domain::org::input::NewPerson;
 use safegrid_domain::policy::{Object, Verb, may};
-use safegrid_domain::region::RegionCode;
 use sea_query::{Cond, Expr, ExprTrait, Order, Query, SelectStatement};
 use serde_json::json;
-
-/// A person to register (to appoint to a post), as typed.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-pub struct NewPerson {
-    pub name: String,
-    pub phone: Option<String>,
-    pub job_title: Option<String>,
-    /// Where the person belongs; taken from the account's scope, used only by the system itself.
-    #[serde(skip)]
-    pub region_code: Option<String>,
-    #[serde(skip)]
-    pub department_id: Option<i64>,
-}
 
 fn person_select() -> SelectStatement {
     let mut q = Query::select();
@@ -93,7 +81,7 @@ impl Store {
         let mut conn = tx.conn();
         let id = insert_person(&mut conn, actor, input).await?;
         let person = find_person(&mut conn, &Actor::system(), id).await?;
-        tx.commit().await?;
+        tx.commit_audited(actor, person_created(&person)).await?;
         Ok(person)
     }
 }
@@ -105,7 +93,8 @@ pub(crate) async fn find_person(conn: &mut Conn<'_>, actor: &Actor, id: i64) -> 
     conn.one(&q).await
 }
 
-/// Inserts a person belonging to the actor's part of the county, with its audit record.
+/// Inserts a person belonging to the actor's part of the county (the caller writes the audit
+/// record, `person_created`).
 pub(crate) async fn insert_person(
     conn: &mut Conn<'_>,
     actor: &Actor,
@@ -114,22 +103,13 @@ pub(crate) async fn insert_person(
     if !may(actor, Verb::Write, Object::Person) {
         return Err(StoreError::Forbidden);
     }
-    let mut errors = Invalid::default();
-    let name = required_text("person_name", &input.name, 40)
-        .map_err(|v| errors.push(v))
-        .ok();
-    let phone = optional_phone("phone", input.phone.as_deref())
-        .map_err(|v| errors.push(v))
-        .ok()
-        .flatten();
-    let title = optional_text("job_title", input.job_title.as_deref(), 60)
-        .map_err(|v| errors.push(v))
-        .ok()
-        .flatten();
-    let Some(name) = name else {
-        return Err(errors.into());
-    };
-    errors.into_result()?;
+    let NewPerson {
+        name,
+        phone,
+        job_title: title,
+        region,
+        department_id: named_department,
+    } = input;
     let (county, department_id, region_code) = match &actor.scope {
         Scope::Department {
             county,
@@ -140,14 +120,13 @@ pub(crate) async fn insert_person(
             None => return Err(StoreError::Forbidden),
         },
         Scope::All => {
-            let raw = input.region_code.as_deref().unwrap_or_default();
-            let region = RegionCode::parse("region_code", raw)?;
+            let region = region.ok_or_else(|| Invalid::one("region_code", "error.required"))?;
             let county = region
                 .county()
                 .ok_or_else(|| Invalid::one("region_code", "error.county_unknown"))?;
             (
                 county.to_string(),
-                input.department_id,
+                named_department,
                 Some(region.to_string()),
             )
         }
@@ -155,41 +134,32 @@ pub(crate) async fn insert_person(
     };
     let id = conn
         .insert_id(
-            Query::insert()
-                .into_table("people")
-                .columns([
-                    "county_code",
-                    "name",
-                    "phone",
-                    "job_title",
-                    "department_id",
-                    "region_code",
-                    "created_at",
-                ])
-                .values_panic([
-                    county.clone().into(),
-                    name.clone().into(),
-                    phone.into(),
-                    title.into(),
-                    department_id.into(),
-                    region_code.into(),
-                    now().into(),
-                ])
-                .returning_col("id"),
+            insert::row(
+                "people",
+                [
+                    ("county_code", county.clone().into()),
+                    ("name", name.clone().into()),
+                    ("phone", phone.into()),
+                    ("job_title", title.into()),
+                    ("department_id", department_id.into()),
+                    ("region_code", region_code.into()),
+                    ("created_at", now().into()),
+                ],
+            )
+            .returning_col("id"),
         )
         .await?;
-    audit::record(
-        conn,
-        actor,
-        Event {
-            chain: &county,
-            action: "person.create",
-            object_type: "person",
-            object_id: Some(id.to_string()),
-            detail: json!({ "name": name }),
-            outcome: "ok",
-        },
-    )
-    .await?;
     Ok(id)
+}
+
+/// The audit record of a person entered in the register.
+pub(crate) fn person_created(person: &Person) -> Event<'_> {
+    Event {
+        chain: &person.county_code,
+        action: "person.create",
+        object_type: "person",
+        object_id: Some(person.id.to_string()),
+        detail: json!({ "name": person.name }),
+        outcome: "ok",
+    }
 }

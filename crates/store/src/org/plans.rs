@@ -1,11 +1,13 @@
 //! Grid plans (网格化安全管理方案, R-GRID-8): who has filed, on time, late or not at all.
 
-use crate::audit::{self, Event, now};
+use crate::audit::{Event, now};
 use crate::db::Store;
+use crate::insert;
 use crate::{Result, StoreError, scope};
 use chrono::NaiveDate;
 use safegrid_domain::access::{Actor, Role, Scope};
-use safegrid_domain::invalid::{Invalid, Violation, optional_text, required_text};
+use safegrid_domain::invalid::Violation;
+use safegrid_domain::org::input::NewGridPlan;
 use safegrid_domain::plan::plan_state;
 use safegrid_domain::policy::{Object, Verb, may};
 use safegrid_domain::region::{RegionCode, RegionLevel};
@@ -14,17 +16,6 @@ use sea_query::{Expr, ExprTrait, OnConflict, Order, Query};
 use serde::Serialize;
 use serde_json::json;
 use sqlx::FromRow;
-
-/// A plan to file, as typed. Department and town accounts file for themselves; the county
-/// office names the owner (one of `department_id` or `region_code`).
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-pub struct NewPlan {
-    pub department_id: Option<i64>,
-    pub region_code: Option<String>,
-    pub title: String,
-    pub filed_on: String,
-    pub note: Option<String>,
-}
 
 #[derive(Debug, Clone, FromRow, Serialize, utoipa::ToSchema)]
 pub struct GridPlan {
@@ -176,30 +167,13 @@ impl Store {
     }
 
     /// Files a department's or town's grid plan (a revision is another filing; all are kept).
-    pub async fn file_plan(
-        &self,
-        actor: &Actor,
-        input: NewPlan,
-        today: NaiveDate,
-    ) -> Result<GridPlan> {
-        let mut errors = Invalid::default();
-        let title = required_text("title", &input.title, 100)
-            .map_err(|v| errors.push(v))
-            .ok();
-        let filed_on = parse_date("filed_on", &input.filed_on)
-            .map_err(|v| errors.push(v))
-            .ok();
-        if filed_on.is_some_and(|d| d > today) {
-            errors.push(Violation::new("filed_on", "error.future_date"));
-        }
-        let note = optional_text("note", input.note.as_deref(), 500)
-            .map_err(|v| errors.push(v))
-            .ok()
-            .flatten();
-        let (Some(title), Some(filed_on)) = (title, filed_on) else {
-            return Err(errors.into());
-        };
-        errors.into_result()?;
+    pub async fn file_plan(&self, actor: &Actor, input: NewGridPlan) -> Result<GridPlan> {
+        let NewGridPlan {
+            title,
+            filed_on,
+            note,
+            ..
+        } = input;
 
         // Whose plan: the account's own department or town, or the owner the county names.
         let (department_id, region_code) = match (&actor.scope, actor.role) {
@@ -211,10 +185,7 @@ impl Store {
             }
             // The county files for any department or town.
             _ if may(actor, Verb::Write, Object::Organisation) => {
-                match (
-                    input.department_id,
-                    input.region_code.as_deref().filter(|s| !s.is_empty()),
-                ) {
+                match (input.department_id, input.region_code.as_deref()) {
                     (Some(d), None) => {
                         self.department(actor, d).await.map_err(|_| {
                             StoreError::from(Violation::new(
@@ -253,44 +224,22 @@ impl Store {
         let mut conn = tx.conn();
         let id = conn
             .insert_id(
-                Query::insert()
-                    .into_table("grid_plans")
-                    .columns([
-                        "county_code",
-                        "department_id",
-                        "region_code",
-                        "title",
-                        "filed_on",
-                        "note",
-                        "created_at",
-                        "created_by",
-                    ])
-                    .values_panic([
-                        county.as_str().into(),
-                        department_id.into(),
-                        region_code.clone().into(),
-                        title.clone().into(),
-                        filed_on.into(),
-                        note.into(),
-                        now().into(),
-                        actor.account_id.into(),
-                    ])
-                    .returning_col("id"),
+                insert::row(
+                    "grid_plans",
+                    [
+                        ("county_code", county.as_str().into()),
+                        ("department_id", department_id.into()),
+                        ("region_code", region_code.clone().into()),
+                        ("title", title.clone().into()),
+                        ("filed_on", filed_on.into()),
+                        ("note", note.into()),
+                        ("created_at", now().into()),
+                        ("created_by", actor.account_id.into()),
+                    ],
+                )
+                .returning_col("id"),
             )
             .await?;
-        audit::record(
-            &mut conn,
-            actor,
-            Event {
-                chain: &county,
-                action: "plan.file",
-                object_type: "grid_plan",
-                object_id: Some(id.to_string()),
-                detail: json!({ "department": department_id, "region": region_code, "title": title, "filed_on": filed_on }),
-                outcome: "ok",
-            },
-        )
-        .await?;
         let plan: GridPlan = conn
             .one(
                 Query::select()
@@ -307,7 +256,17 @@ impl Store {
                     .and_where(Expr::col("id").eq(id)),
             )
             .await?;
-        tx.commit().await?;
+        tx.commit_audited(
+            actor,
+            Event {
+                chain: &county,
+                action: "plan.file",
+                object_type: "grid_plan",
+                object_id: Some(id.to_string()),
+                detail: json!({ "department": department_id, "region": region_code, "title": title, "filed_on": filed_on }),
+                outcome: "ok",
+            },
+        ).await?;
         Ok(plan)
     }
 
@@ -321,19 +280,21 @@ impl Store {
         let mut tx = self.write().await?;
         let mut conn = tx.conn();
         conn.insert(
-            Query::insert()
-                .into_table("plan_deadlines")
-                .columns(["county_code", "due_on"])
-                .values_panic([county.as_str().into(), due.into()])
-                .on_conflict(
-                    OnConflict::column("county_code")
-                        .update_column("due_on")
-                        .to_owned(),
-                ),
+            insert::row(
+                "plan_deadlines",
+                [
+                    ("county_code", county.as_str().into()),
+                    ("due_on", due.into()),
+                ],
+            )
+            .on_conflict(
+                OnConflict::column("county_code")
+                    .update_column("due_on")
+                    .to_owned(),
+            ),
         )
         .await?;
-        audit::record(
-            &mut conn,
+        tx.commit_audited(
             actor,
             Event {
                 chain: county.as_str(),
@@ -345,7 +306,6 @@ impl Store {
             },
         )
         .await?;
-        tx.commit().await?;
         Ok(due)
     }
 }

@@ -2,50 +2,21 @@
 //! overwritten: a replacement ends the old holding on the day the new one starts.
 
 use super::grids::find_grid;
-use super::people::{NewPerson, find_person, insert_person};
+use super::people::{find_person, insert_person, person_created};
 use crate::audit::{self, Event};
 use crate::db::{Conn, Store, county_of};
+use crate::insert;
 use crate::{Grid, Holding, Post, Result, StoreError};
 use chrono::NaiveDate;
 use safegrid_domain::access::Actor;
-use safegrid_domain::invalid::{Invalid, Violation, optional_text};
-use safegrid_domain::org::GridKind;
+use safegrid_domain::invalid::{Invalid, Violation};
 use safegrid_domain::policy::{GridRef, may_manage_posts};
 use safegrid_domain::region::RegionCode;
-use safegrid_domain::tenure::{Tenure, parse_date};
+use safegrid_domain::tenure::Tenure;
 use sea_query::{Cond, Expr, ExprTrait, JoinType, LockType, Query};
 use serde_json::json;
 
-/// Who takes the post: someone already registered, or a new person registered on the spot.
-#[derive(Debug, Clone)]
-pub enum PersonChoice {
-    Existing(i64),
-    New(NewPerson),
-}
-
-/// Appointing a person to a post from a date (and, rarely, to a known end date).
-#[derive(Debug, Clone)]
-pub struct Appointment {
-    pub person: PersonChoice,
-    pub started_on: String,
-    pub ended_on: Option<String>,
-    pub note: Option<String>,
-}
-
-/// Handing a post from its current holder to another person on a date.
-#[derive(Debug, Clone)]
-pub struct Replacement {
-    pub person: PersonChoice,
-    pub on: String,
-    pub note: Option<String>,
-}
-
-/// Ending a holding without a successor.
-#[derive(Debug, Clone)]
-pub struct Vacancy {
-    pub ended_on: String,
-    pub note: Option<String>,
-}
+use safegrid_domain::org::input::{Appointment, PersonChoice, Replacement, Vacancy};
 
 /// A post and its grid, loaded for a change and checked against the actor's rights.
 async fn post_for_change(conn: &mut Conn<'_>, actor: &Actor, post_id: i64) -> Result<(Post, Grid)> {
@@ -69,7 +40,7 @@ async fn post_for_change(conn: &mut Conn<'_>, actor: &Actor, post_id: i64) -> Re
         )
         .await?;
     let grid = find_grid(conn, actor, post.grid_id).await?;
-    let kind = GridKind::parse("kind", &grid.kind)?;
+    let kind = grid.kind;
     let region = RegionCode::parse("region", &grid.region_code)?;
     let grid_ref = GridRef {
         kind,
@@ -123,7 +94,12 @@ async fn resolve_person(conn: &mut Conn<'_>, actor: &Actor, choice: PersonChoice
             }
             Err(e) => Err(e),
         },
-        PersonChoice::New(new) => insert_person(conn, actor, new).await,
+        PersonChoice::New(new) => {
+            let id = insert_person(conn, actor, new).await?;
+            let person = find_person(conn, &Actor::system(), id).await?;
+            audit::record(conn, actor, person_created(&person)).await?;
+            Ok(id)
+        }
     }
 }
 
@@ -136,29 +112,20 @@ async fn insert_holding(
     note: Option<String>,
 ) -> Result<i64> {
     conn.insert_id(
-        Query::insert()
-            .into_table("holdings")
-            .columns([
-                "post_id",
-                "person_id",
-                "started_on",
-                "ended_on",
-                "note",
-                "created_at",
-                "created_by",
-                "county_code",
-            ])
-            .values_panic([
-                post_id.into(),
-                person_id.into(),
-                tenure.started_on.into(),
-                tenure.ended_on.into(),
-                note.into(),
-                audit::now().into(),
-                actor.account_id.into(),
-                county_of("posts", post_id),
-            ])
-            .returning_col("id"),
+        insert::row(
+            "holdings",
+            [
+                ("post_id", post_id.into()),
+                ("person_id", person_id.into()),
+                ("started_on", tenure.started_on.into()),
+                ("ended_on", tenure.ended_on.into()),
+                ("note", note.into()),
+                ("created_at", audit::now().into()),
+                ("created_by", actor.account_id.into()),
+                ("county_code", county_of("posts", post_id)),
+            ],
+        )
+        .returning_col("id"),
     )
     .await
 }
@@ -183,33 +150,8 @@ impl Store {
         post_id: i64,
         input: Appointment,
     ) -> Result<Holding> {
-        let mut errors = Invalid::default();
-        let started = parse_date("started_on", &input.started_on)
-            .map_err(|v| errors.push(v))
-            .ok();
-        let ended = match input
-            .ended_on
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
-            Some(raw) => parse_date("ended_on", raw).map_err(|v| errors.push(v)).ok(),
-            None => None,
-        };
-        let note = optional_text("note", input.note.as_deref(), 200)
-            .map_err(|v| errors.push(v))
-            .ok()
-            .flatten();
-        let tenure = started.map(|s| Tenure::new(s, ended));
-        let tenure = match tenure {
-            Some(Ok(t)) if errors.is_empty() => t,
-            Some(Err(v)) => {
-                errors.push(v);
-                return Err(errors.into());
-            }
-            _ => return Err(errors.into()),
-        };
-
+        let tenure = input.tenure;
+        let note = input.note;
         let mut tx = self.write().await?;
         let mut conn = tx.conn();
         let (post, grid) = post_for_change(&mut conn, actor, post_id).await?;
@@ -217,8 +159,8 @@ impl Store {
         let (taken, already) = overlapping(&mut conn, post.id, &tenure, person_id, None).await?;
         check_room(&post, taken, already)?;
         let id = insert_holding(&mut conn, actor, post.id, person_id, &tenure, note).await?;
-        audit::record(
-            &mut conn,
+        let holding = find_holding(&mut conn, id).await?;
+        tx.commit_audited(
             actor,
             Event {
                 chain: &grid.county_code,
@@ -229,10 +171,7 @@ impl Store {
                     "started_on": tenure.started_on, "ended_on": tenure.ended_on }),
                 outcome: "ok",
             },
-        )
-        .await?;
-        let holding = find_holding(&mut conn, id).await?;
-        tx.commit().await?;
+        ).await?;
         Ok(holding)
     }
 
@@ -244,17 +183,8 @@ impl Store {
         holding_id: i64,
         input: Replacement,
     ) -> Result<Holding> {
-        let mut errors = Invalid::default();
-        let on = parse_date("on", &input.on).map_err(|v| errors.push(v)).ok();
-        let note = optional_text("note", input.note.as_deref(), 200)
-            .map_err(|v| errors.push(v))
-            .ok()
-            .flatten();
-        let Some(on) = on else {
-            return Err(errors.into());
-        };
-        errors.into_result()?;
-
+        let on = input.on;
+        let note = input.note;
         let mut tx = self.write().await?;
         let mut conn = tx.conn();
         let old = find_holding(&mut conn, holding_id).await?;
@@ -284,8 +214,8 @@ impl Store {
         check_room(&post, taken, already)?;
         set_end(&mut conn, old.id, ended_old.ended_on).await?;
         let id = insert_holding(&mut conn, actor, post.id, person_id, &tenure, note).await?;
-        audit::record(
-            &mut conn,
+        let holding = find_holding(&mut conn, id).await?;
+        tx.commit_audited(
             actor,
             Event {
                 chain: &grid.county_code,
@@ -298,8 +228,6 @@ impl Store {
             },
         )
         .await?;
-        let holding = find_holding(&mut conn, id).await?;
-        tx.commit().await?;
         Ok(holding)
     }
 
@@ -310,8 +238,7 @@ impl Store {
         holding_id: i64,
         input: Vacancy,
     ) -> Result<Holding> {
-        let ended_on: NaiveDate = parse_date("ended_on", &input.ended_on)?;
-        let _note = optional_text("note", input.note.as_deref(), 200)?;
+        let ended_on = input.ended_on;
         let mut tx = self.write().await?;
         let mut conn = tx.conn();
         let old = find_holding(&mut conn, holding_id).await?;
@@ -321,8 +248,8 @@ impl Store {
         }
         let tenure = Tenure::new(old.started_on, Some(ended_on))?;
         set_end(&mut conn, old.id, tenure.ended_on).await?;
-        audit::record(
-            &mut conn,
+        let holding = find_holding(&mut conn, old.id).await?;
+        tx.commit_audited(
             actor,
             Event {
                 chain: &grid.county_code,
@@ -332,10 +259,7 @@ impl Store {
                 detail: json!({ "grid": grid.id, "post": post.kind, "person": old.person_id, "holding": old.id, "ended_on": ended_on }),
                 outcome: "ok",
             },
-        )
-        .await?;
-        let holding = find_holding(&mut conn, old.id).await?;
-        tx.commit().await?;
+        ).await?;
         Ok(holding)
     }
 

@@ -1,24 +1,15 @@
 use crate::audit::{self, Event, now};
 use crate::db::{Conn, Store};
+use crate::insert;
 use crate::{Region, RegionNode, Result, StoreError, scope};
 use safegrid_domain::access::Actor;
-use safegrid_domain::invalid::{Invalid, required_text};
+use safegrid_domain::invalid::Invalid;
 use safegrid_domain::org::GridKind;
+use safegrid_domain::org::input::NewRegion;
 use safegrid_domain::policy::{Object, Verb, may};
 use safegrid_domain::region::{RegionCode, RegionKind, RegionLevel, check_child};
 use sea_query::{Expr, ExprTrait, Order, Query, SelectStatement};
 use serde_json::json;
-
-/// A division to add, as typed.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-pub struct NewRegion {
-    pub code: String,
-    pub parent_code: Option<String>,
-    pub name: String,
-    pub kind: String,
-    #[serde(default)]
-    pub sort_order: i32,
-}
 
 const REGION_COLUMNS: [&str; 8] = [
     "code",
@@ -136,31 +127,13 @@ impl Store {
         if !may(actor, Verb::Write, Object::Organisation) {
             return Err(StoreError::Forbidden);
         }
-        let mut errors = Invalid::default();
-        let code = RegionCode::parse("code", &input.code)
-            .map_err(|v| errors.push(v))
-            .ok();
-        let name = required_text("name", &input.name, 60)
-            .map_err(|v| errors.push(v))
-            .ok();
-        let kind = RegionKind::parse("kind", &input.kind)
-            .map_err(|v| errors.push(v))
-            .ok();
-        let parent_code = match input
-            .parent_code
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
-            Some(p) => RegionCode::parse("parent_code", p)
-                .map_err(|v| errors.push(v))
-                .ok(),
-            None => None,
-        };
-        let (Some(code), Some(name), Some(kind)) = (code, name, kind) else {
-            return Err(errors.into());
-        };
-        errors.into_result()?;
+        let NewRegion {
+            code,
+            parent_code,
+            name,
+            kind,
+            sort_order,
+        } = input;
 
         let mut tx = self.write().await?;
         let mut conn = tx.conn();
@@ -194,35 +167,26 @@ impl Store {
             code
         );
         let county = code.county().map(|c| c.to_string());
-        conn.insert(
-            Query::insert()
-                .into_table("regions")
-                .columns([
-                    "code",
+        conn.insert(insert::row(
+            "regions",
+            [
+                ("code", code.as_str().into()),
+                (
                     "parent_code",
-                    "county_code",
-                    "name",
-                    "kind",
-                    "level",
-                    "path",
-                    "sort_order",
-                    "created_at",
-                ])
-                .values_panic([
-                    code.as_str().into(),
                     parent_code
                         .as_ref()
                         .map(std::string::ToString::to_string)
                         .into(),
-                    county.clone().into(),
-                    name.clone().into(),
-                    kind.as_str().into(),
-                    code.level().number().into(),
-                    path.clone().into(),
-                    input.sort_order.into(),
-                    now().into(),
-                ]),
-        )
+                ),
+                ("county_code", county.clone().into()),
+                ("name", name.clone().into()),
+                ("kind", kind.as_str().into()),
+                ("level", code.level().number().into()),
+                ("path", path.clone().into()),
+                ("sort_order", sort_order.into()),
+                ("created_at", now().into()),
+            ],
+        ))
         .await
         .map_err(|e| e.unique_as("code", "error.region_code.taken"))?;
 
@@ -251,8 +215,10 @@ impl Store {
                 .await?;
             }
         }
-        audit::record(
-            &mut conn,
+        let region = find_region(&mut conn, &Actor::system(), &code)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        tx.commit_audited(
             actor,
             Event {
                 chain: county.as_deref().unwrap_or(audit::SYSTEM_CHAIN),
@@ -262,12 +228,7 @@ impl Store {
                 detail: json!({ "name": name, "kind": kind.as_str(), "parent": parent_code.as_ref().map(std::string::ToString::to_string) }),
                 outcome: "ok",
             },
-        )
-        .await?;
-        let region = find_region(&mut conn, &Actor::system(), &code)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        tx.commit().await?;
+        ).await?;
         Ok(region)
     }
 }

@@ -5,8 +5,9 @@
 //! are withdrawn with a reason, never deleted.
 
 use super::find_unit;
-use crate::audit::{self, Event, now};
+use crate::audit::{Event, now};
 use crate::db::{Conn, Store};
+use crate::insert;
 use crate::{Result, StoreError, scope};
 use chrono::{DateTime, Utc};
 use safegrid_domain::access::Actor;
@@ -192,43 +193,29 @@ impl Store {
         let unit = find_unit(&mut conn, actor, new.unit_id).await?;
         let id = conn
             .insert_id(
-                Query::insert()
-                    .into_table("documents")
-                    .columns([
-                        "unit_id",
-                        "kind",
-                        "system",
-                        "node_id",
-                        "hazard_source_id",
-                        "title",
-                        "file_name",
-                        "media_type",
-                        "size_bytes",
-                        "sha256",
-                        "uploaded_at",
-                        "uploaded_by",
-                        "county_code",
-                    ])
-                    .values_panic([
-                        new.unit_id.into(),
-                        kind.as_str().into(),
-                        system.into(),
-                        new.node_id.into(),
-                        new.hazard_source_id.into(),
-                        title.clone().into(),
-                        file_name.clone().into(),
-                        media_type.clone().into(),
-                        size.into(),
-                        sha.clone().into(),
-                        now().into(),
-                        actor.account_id.into(),
-                        unit.county_code.as_str().into(),
-                    ])
-                    .returning_col("id"),
+                insert::row(
+                    "documents",
+                    [
+                        ("unit_id", new.unit_id.into()),
+                        ("kind", kind.as_str().into()),
+                        ("system", system.into()),
+                        ("node_id", new.node_id.into()),
+                        ("hazard_source_id", new.hazard_source_id.into()),
+                        ("title", title.clone().into()),
+                        ("file_name", file_name.clone().into()),
+                        ("media_type", media_type.clone().into()),
+                        ("size_bytes", size.into()),
+                        ("sha256", sha.clone().into()),
+                        ("uploaded_at", now().into()),
+                        ("uploaded_by", actor.account_id.into()),
+                        ("county_code", unit.county_code.as_str().into()),
+                    ],
+                )
+                .returning_col("id"),
             )
             .await?;
-        audit::record(
-            &mut conn,
+        let out = document(&mut conn, actor, id).await?;
+        tx.commit_audited(
             actor,
             Event {
                 chain: &unit.county_code,
@@ -238,10 +225,7 @@ impl Store {
                 detail: json!({ "unit": new.unit_id, "kind": kind.as_str(), "title": title, "sha256": sha, "size": size }),
                 outcome: "ok",
             },
-        )
-        .await?;
-        let out = document(&mut conn, actor, id).await?;
-        tx.commit().await?;
+        ).await?;
         Ok(out)
     }
 
@@ -273,8 +257,8 @@ impl Store {
                 .and_where(Expr::col("id").eq(id)),
         )
         .await?;
-        audit::record(
-            &mut conn,
+        let out = document(&mut conn, actor, id).await?;
+        tx.commit_audited(
             actor,
             Event {
                 chain: &unit.county_code,
@@ -286,8 +270,6 @@ impl Store {
             },
         )
         .await?;
-        let out = document(&mut conn, actor, id).await?;
-        tx.commit().await?;
         Ok(out)
     }
 }

@@ -3,7 +3,7 @@
 //! are the unit's sector, size, major hazard sources and major hidden hazards of the last year.
 
 use super::history;
-use crate::audit::{self, Event};
+use crate::audit::Event;
 use crate::db::{Conn, Store};
 use crate::{Result, StoreError};
 use safegrid_domain::access::{Actor, Scope};
@@ -198,8 +198,7 @@ impl Store {
         for (id,) in &units {
             regrade(&mut conn, actor, *id, &rule).await?;
         }
-        audit::record(
-            &mut conn,
+        tx.commit_audited(
             actor,
             Event {
                 chain: county.as_str(),
@@ -211,7 +210,6 @@ impl Store {
             },
         )
         .await?;
-        tx.commit().await?;
         Ok(units.len() as u64)
     }
 }

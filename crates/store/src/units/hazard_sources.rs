@@ -4,51 +4,23 @@
 //! unit's scope. A changed source grades its unit again.
 
 use super::{find_unit, grading};
-use crate::audit::{self, Event, now};
+use crate::audit::{Event, now};
 use crate::db::{Conn, Store, county_of};
+use crate::insert;
 use crate::{Page, PageRequest, Result, StoreError, scope};
 use chrono::{DateTime, NaiveDate, Utc};
 use safegrid_domain::access::Actor;
-use safegrid_domain::invalid::{Invalid, Violation, optional_text, required_text};
+use safegrid_domain::invalid::{Violation, required_text};
 use safegrid_domain::policy::{Object, Verb, may};
 use safegrid_domain::region::RegionCode;
-use safegrid_domain::tenure::parse_date;
 use safegrid_domain::time::today;
 use safegrid_domain::unit::gb18218::{self, Substance, next_identification_due};
+use safegrid_domain::unit::hazard_source::NewHazardSource;
+pub use safegrid_domain::unit::hazard_source::{HazardSourceInput, SubstanceInput};
 use sea_query::{Expr, ExprTrait, JoinType, Order, Query, SelectStatement};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sqlx::FromRow;
-
-/// A hazard source as typed into the form or the API. On a change, fields left out keep
-/// their values (`substances` as a whole).
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-pub struct HazardSourceInput {
-    /// The unit (on creation).
-    pub unit_id: Option<i64>,
-    /// The site or installation: 液氨储罐区, LPG 储配站 …
-    pub name: Option<String>,
-    /// People normally present within 500 m outside the boundary (gives α).
-    pub people_within_500m: Option<i64>,
-    pub substances: Option<Vec<SubstanceInput>>,
-    /// The day of the identification and assessment, YYYY-MM-DD.
-    pub identified_on: Option<String>,
-    /// The day it was filed with the county, YYYY-MM-DD.
-    pub filed_on: Option<String>,
-    /// The supervision measures (监控措施): monitoring, alarms, emergency plan …
-    pub measures: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
-pub struct SubstanceInput {
-    pub name: Option<String>,
-    pub cas: Option<String>,
-    /// Tonnes on site.
-    pub q: Option<f64>,
-    /// The critical quantity in tonnes.
-    pub critical_q: Option<f64>,
-    pub beta: Option<f64>,
-}
 
 #[derive(Debug, Clone, FromRow, Serialize, utoipa::ToSchema)]
 pub struct HazardSource {
@@ -174,112 +146,6 @@ fn select() -> SelectStatement {
         .to_owned()
 }
 
-/// The checked values of a source, ready to store.
-struct Checked {
-    name: String,
-    people: u32,
-    substances: Vec<(String, Option<String>, Substance)>,
-    identified_on: NaiveDate,
-    filed_on: Option<NaiveDate>,
-    measures: Option<String>,
-}
-
-fn check(input: &HazardSourceInput) -> Result<Checked, Invalid> {
-    let mut errors = Invalid::default();
-    let name = errors.keep(required_text(
-        "name",
-        input.name.as_deref().unwrap_or_default(),
-        100,
-    ));
-    let people = match input.people_within_500m {
-        None => errors.keep(Err(Violation::new("people_within_500m", "error.required"))),
-        Some(n) => errors.keep(
-            u32::try_from(n)
-                .map_err(|_| Violation::new("people_within_500m", "error.not_negative")),
-        ),
-    };
-    let identified_on = match input.identified_on.as_deref().map(str::trim) {
-        None | Some("") => errors.keep(Err(Violation::new("identified_on", "error.required"))),
-        Some(raw) => errors.keep(parse_date("identified_on", raw).and_then(|d| {
-            if d > today() {
-                Err(Violation::new("identified_on", "error.future_date"))
-            } else {
-                Ok(d)
-            }
-        })),
-    };
-    let filed_on = match input.filed_on.as_deref().map(str::trim) {
-        None | Some("") => Some(None),
-        Some(raw) => errors.keep(parse_date("filed_on", raw).and_then(|d| {
-            if d > today() {
-                Err(Violation::new("filed_on", "error.future_date"))
-            } else if identified_on.is_some_and(|i| d < i) {
-                Err(Violation::new("filed_on", "error.filed_before_identified"))
-            } else {
-                Ok(Some(d))
-            }
-        })),
-    };
-    let measures = errors.keep(optional_text("measures", input.measures.as_deref(), 2000));
-    let raw = input.substances.as_deref().unwrap_or_default();
-    let mut substances = Vec::new();
-    if raw.is_empty() {
-        errors.push(Violation::new("substances", "error.required"));
-    }
-    for (i, s) in raw.iter().enumerate() {
-        let field = |f: &str| format!("substances[{i}].{f}");
-        let name = errors.keep(required_text(
-            &field("name"),
-            s.name.as_deref().unwrap_or_default(),
-            60,
-        ));
-        let cas = errors.keep(optional_text(&field("cas"), s.cas.as_deref(), 20));
-        let mut number = |f: &str, v: Option<f64>| match v {
-            Some(v) => Some(v),
-            None => errors.keep(Err(Violation::new(field(f), "error.required"))),
-        };
-        let (q, critical_q, beta) = (
-            number("q", s.q),
-            number("critical_q", s.critical_q),
-            number("beta", s.beta),
-        );
-        if let (Some(name), Some(cas), Some(q), Some(critical_q), Some(beta)) =
-            (name, cas, q, critical_q, beta)
-        {
-            substances.push((
-                name,
-                cas,
-                Substance {
-                    q,
-                    critical_q,
-                    beta,
-                },
-            ));
-        }
-    }
-    // The numbers themselves are checked by the grading, which names the same fields.
-    if substances.len() == raw.len() && !raw.is_empty() {
-        let only: Vec<Substance> = substances.iter().map(|s| s.2).collect();
-        if let Err(invalid) = gb18218::grade(people.unwrap_or(0), &only) {
-            invalid.0.into_iter().for_each(|v| errors.push(v));
-        }
-    }
-    errors.into_result()?;
-    match (name, people, identified_on, filed_on, measures) {
-        (Some(name), Some(people), Some(identified_on), Some(filed_on), Some(measures)) => {
-            Ok(Checked {
-                name,
-                people,
-                substances,
-                identified_on,
-                filed_on,
-                measures,
-            })
-        }
-        _ => Err(Invalid::one("body", "error.body_unreadable")),
-    }
-}
-
 impl HazardSourceFilter {
     fn apply(&self, q: &mut SelectStatement) -> Result<()> {
         if let Some(region) = self.region.as_deref().filter(|s| !s.is_empty()) {
@@ -383,7 +249,7 @@ impl Store {
         let unit_id = input
             .unit_id
             .ok_or_else(|| Violation::new("unit_id", "error.required"))?;
-        let checked = check(&input)?;
+        let checked = input.parse(today())?;
         let mut tx = self.write().await?;
         let mut conn = tx.conn();
         let unit = find_unit(&mut conn, actor, unit_id)
@@ -396,40 +262,37 @@ impl Store {
         let at = now();
         let id = conn
             .insert_id(
-                Query::insert()
-                    .into_table("hazard_sources")
-                    .columns(
-                        COLUMNS[1..]
-                            .iter()
-                            .copied()
-                            .filter(|c| !matches!(*c, "retired_at" | "retired_reason"))
-                            .chain(["county_code"]),
-                    )
-                    .values_panic([
-                        unit_id.into(),
-                        checked.name.clone().into(),
-                        i64::from(checked.people).into(),
-                        g.s.into(),
-                        g.alpha.into(),
-                        g.r.into(),
-                        g.is_major.into(),
-                        g.level.map(i32::from).into(),
-                        checked.identified_on.into(),
-                        next_identification_due(checked.identified_on).into(),
-                        checked.filed_on.into(),
-                        checked.measures.clone().into(),
-                        at.into(),
-                        at.into(),
-                        county_of("units", unit_id),
-                    ])
-                    .returning_col("id"),
+                insert::row(
+                    "hazard_sources",
+                    [
+                        ("unit_id", unit_id.into()),
+                        ("name", checked.name.clone().into()),
+                        ("people_within_500m", i64::from(checked.people).into()),
+                        ("s", g.s.into()),
+                        ("alpha", g.alpha.into()),
+                        ("r", g.r.into()),
+                        ("is_major", g.is_major.into()),
+                        ("level", g.level.map(i32::from).into()),
+                        ("identified_on", checked.identified_on.into()),
+                        (
+                            "next_due",
+                            next_identification_due(checked.identified_on).into(),
+                        ),
+                        ("filed_on", checked.filed_on.into()),
+                        ("measures", checked.measures.clone().into()),
+                        ("updated_at", at.into()),
+                        ("created_at", at.into()),
+                        ("county_code", county_of("units", unit_id)),
+                    ],
+                )
+                .returning_col("id"),
             )
             .await?;
         write_substances(&mut conn, id, &checked).await?;
         let rule = grading::grade_rule(&mut conn, &unit.county_code).await?;
         grading::regrade(&mut conn, actor, unit_id, &rule).await?;
-        audit::record(
-            &mut conn,
+        let out = detail(&mut conn, actor, id).await?;
+        tx.commit_audited(
             actor,
             Event {
                 chain: &unit.county_code,
@@ -439,10 +302,7 @@ impl Store {
                 detail: json!({ "unit": unit_id, "name": checked.name, "s": g.s, "r": g.r, "level": g.level }),
                 outcome: "ok",
             },
-        )
-        .await?;
-        let out = detail(&mut conn, actor, id).await?;
-        tx.commit().await?;
+        ).await?;
         Ok(out)
     }
 
@@ -488,7 +348,7 @@ impl Store {
                 .or_else(|| old.filed_on.map(|d| d.to_string())),
             measures: patch.measures.or_else(|| old.measures.clone()),
         };
-        let checked = check(&merged)?;
+        let checked = merged.parse(today())?;
         let g = grading_of(&checked)?;
         let mut tx = self.write().await?;
         let mut conn = tx.conn();
@@ -525,8 +385,8 @@ impl Store {
         write_substances(&mut conn, id, &checked).await?;
         let rule = grading::grade_rule(&mut conn, &unit.county_code).await?;
         grading::regrade(&mut conn, actor, old.unit_id, &rule).await?;
-        audit::record(
-            &mut conn,
+        let out = detail(&mut conn, actor, id).await?;
+        tx.commit_audited(
             actor,
             Event {
                 chain: &unit.county_code,
@@ -536,10 +396,7 @@ impl Store {
                 detail: json!({ "name": checked.name, "s": g.s, "r": g.r, "level": g.level, "identified_on": checked.identified_on }),
                 outcome: "ok",
             },
-        )
-        .await?;
-        let out = detail(&mut conn, actor, id).await?;
-        tx.commit().await?;
+        ).await?;
         Ok(out)
     }
 
@@ -575,8 +432,8 @@ impl Store {
         .await?;
         let rule = grading::grade_rule(&mut conn, &unit.county_code).await?;
         grading::regrade(&mut conn, actor, unit.id, &rule).await?;
-        audit::record(
-            &mut conn,
+        let out = detail(&mut conn, actor, id).await?;
+        tx.commit_audited(
             actor,
             Event {
                 chain: &unit.county_code,
@@ -588,13 +445,11 @@ impl Store {
             },
         )
         .await?;
-        let out = detail(&mut conn, actor, id).await?;
-        tx.commit().await?;
         Ok(out)
     }
 }
 
-fn grading_of(checked: &Checked) -> Result<gb18218::Grading> {
+fn grading_of(checked: &NewHazardSource) -> Result<gb18218::Grading> {
     let only: Vec<Substance> = checked.substances.iter().map(|s| s.2).collect();
     Ok(gb18218::grade(checked.people, &only)?)
 }
@@ -616,30 +471,22 @@ async fn detail(conn: &mut Conn<'_>, actor: &Actor, id: i64) -> Result<HazardSou
     Ok(HazardSourceDetail { source, substances })
 }
 
-async fn write_substances(conn: &mut Conn<'_>, id: i64, checked: &Checked) -> Result<()> {
-    let mut q = Query::insert();
-    q.into_table("hazard_source_substances").columns([
-        "source_id",
-        "position",
-        "name",
-        "cas",
-        "q",
-        "critical_q",
-        "beta",
-        "county_code",
-    ]);
+async fn write_substances(conn: &mut Conn<'_>, id: i64, checked: &NewHazardSource) -> Result<()> {
+    let mut rows = insert::Rows::new("hazard_source_substances");
     for (i, (name, cas, s)) in checked.substances.iter().enumerate() {
-        q.values_panic([
-            id.into(),
-            (i as i64).into(),
-            name.clone().into(),
-            cas.clone().into(),
-            s.q.into(),
-            s.critical_q.into(),
-            s.beta.into(),
-            county_of("hazard_sources", id),
-        ]);
+        rows.push([
+            ("source_id", id.into()),
+            ("position", (i as i64).into()),
+            ("name", name.clone().into()),
+            ("cas", cas.clone().into()),
+            ("q", s.q.into()),
+            ("critical_q", s.critical_q.into()),
+            ("beta", s.beta.into()),
+            ("county_code", county_of("hazard_sources", id)),
+        ])?;
     }
-    conn.insert(&q).await?;
+    if !rows.is_empty() {
+        conn.insert(rows.statement()).await?;
+    }
     Ok(())
 }

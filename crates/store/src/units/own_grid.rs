@@ -3,8 +3,9 @@
 //! Nodes are retired, never deleted, so a hazard found "in workshop 2" keeps its place.
 
 use super::find_unit;
-use crate::audit::{self, Event, now};
+use crate::audit::{Event, now};
 use crate::db::{Conn, Store, county_of};
+use crate::insert;
 use crate::{Result, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use safegrid_domain::access::Actor;
@@ -150,37 +151,25 @@ impl Store {
         let at = now();
         let id = conn
             .insert_id(
-                Query::insert()
-                    .into_table("unit_grid_nodes")
-                    .columns([
-                        "unit_id",
-                        "parent_id",
-                        "kind",
-                        "name",
-                        "person",
-                        "phone",
-                        "duties",
-                        "created_at",
-                        "updated_at",
-                        "county_code",
-                    ])
-                    .values_panic([
-                        unit.into(),
-                        input.parent_id.into(),
-                        kind.as_str().into(),
-                        name.clone().into(),
-                        person.clone().into(),
-                        phone.clone().into(),
-                        duties.clone().into(),
-                        at.into(),
-                        at.into(),
-                        county_of("units", unit),
-                    ])
-                    .returning_col("id"),
+                insert::row(
+                    "unit_grid_nodes",
+                    [
+                        ("unit_id", unit.into()),
+                        ("parent_id", input.parent_id.into()),
+                        ("kind", kind.as_str().into()),
+                        ("name", name.clone().into()),
+                        ("person", person.clone().into()),
+                        ("phone", phone.clone().into()),
+                        ("duties", duties.clone().into()),
+                        ("created_at", at.into()),
+                        ("updated_at", at.into()),
+                        ("county_code", county_of("units", unit)),
+                    ],
+                )
+                .returning_col("id"),
             )
             .await?;
-        audit::record(
-            &mut conn,
+        tx.commit_audited(
             actor,
             Event {
                 chain: &u.county_code,
@@ -190,9 +179,7 @@ impl Store {
                 detail: json!({ "unit": unit, "kind": kind.as_str(), "name": name, "person": person }),
                 outcome: "ok",
             },
-        )
-        .await?;
-        tx.commit().await?;
+        ).await?;
         Ok(GridNode {
             id,
             unit_id: unit,
@@ -228,8 +215,7 @@ impl Store {
                 .and_where(Expr::col("id").eq(id)),
         )
         .await?;
-        audit::record(
-            &mut conn,
+        tx.commit_audited(
             actor,
             Event {
                 chain: &u.county_code,
@@ -240,8 +226,7 @@ impl Store {
                 outcome: "ok",
             },
         )
-        .await?;
-        tx.commit().await
+        .await
     }
 
     /// The sixteen systems, each with whether the unit has it.
@@ -321,35 +306,26 @@ impl Store {
         let u = find_unit(&mut conn, actor, unit).await?;
         let at = now();
         conn.insert(
-            Query::insert()
-                .into_table("unit_systems")
-                .columns([
-                    "unit_id",
-                    "system",
-                    "in_place",
-                    "adopted_on",
-                    "note",
-                    "updated_at",
-                    "county_code",
-                ])
-                .values_panic([
-                    unit.into(),
-                    system.into(),
-                    in_place.into(),
-                    adopted_on.into(),
-                    note.clone().into(),
-                    at.into(),
-                    u.county_code.as_str().into(),
-                ])
-                .on_conflict(
-                    OnConflict::columns(["unit_id", "system"])
-                        .update_columns(["in_place", "adopted_on", "note", "updated_at"])
-                        .to_owned(),
-                ),
+            insert::row(
+                "unit_systems",
+                [
+                    ("unit_id", unit.into()),
+                    ("system", system.into()),
+                    ("in_place", in_place.into()),
+                    ("adopted_on", adopted_on.into()),
+                    ("note", note.clone().into()),
+                    ("updated_at", at.into()),
+                    ("county_code", u.county_code.as_str().into()),
+                ],
+            )
+            .on_conflict(
+                OnConflict::columns(["unit_id", "system"])
+                    .update_columns(["in_place", "adopted_on", "note", "updated_at"])
+                    .to_owned(),
+            ),
         )
         .await?;
-        audit::record(
-            &mut conn,
+        tx.commit_audited(
             actor,
             Event {
                 chain: &u.county_code,
@@ -361,7 +337,6 @@ impl Store {
             },
         )
         .await?;
-        tx.commit().await?;
         Ok(SystemEntry {
             system,
             in_place,

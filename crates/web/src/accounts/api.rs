@@ -147,12 +147,12 @@ async fn accounts(
     ))
 }
 
-#[utoipa::path(post, path = "/accounts", tag = "accounts", request_body = NewAccountRequest, security(("bearer" = [])),
+#[utoipa::path(post, path = "/accounts", tag = "accounts", request_body = AccountInput, security(("bearer" = [])),
     responses((status = 201, body = safegrid_store::Account), (status = 422, body = crate::http::error::ErrorBody), (status = 403)))]
 async fn create_account(
     State(state): State<AppState>,
     user: ApiUser,
-    JsonBody(input): JsonBody<NewAccountRequest>,
+    JsonBody(input): JsonBody<AccountInput>,
 ) -> Result<impl IntoResponse, WebError> {
     let account = create_account_from(&state, &user.actor, input).await?;
     Ok((StatusCode::CREATED, Json(account)))

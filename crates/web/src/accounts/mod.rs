@@ -9,6 +9,7 @@ use crate::http::auth::{self};
 use crate::http::error::WebError;
 use crate::http::state::AppState;
 use chrono::Utc;
+use safegrid_domain::access::input::AccountInput;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -136,54 +137,22 @@ pub(crate) async fn confirm_totp(
     Ok(())
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct NewAccountRequest {
-    pub username: String,
-    pub display_name: String,
-    /// At least 10 characters.
-    pub password: String,
-    /// county_admin, committee_office, department_staff, town_staff, village_member,
-    /// unit_manager or leader (the three administrators are set up from the command line).
-    pub role: String,
-    /// The division a region-scoped account sees.
-    pub scope_region_code: Option<String>,
-    /// The department of a department account.
-    pub scope_department_id: Option<i64>,
-    /// The county of a department account.
-    pub county_code: Option<String>,
-}
-
-/// Checks the password, hashes it and creates the account.
+/// Checks the input and the password, hashes it and creates the account.
 pub(crate) async fn create_account_from(
     state: &AppState,
     actor: &safegrid_domain::access::Actor,
-    input: NewAccountRequest,
+    input: AccountInput,
 ) -> Result<safegrid_store::Account, WebError> {
+    // Only a role that may create some account gets as far as the input.
     if !safegrid_domain::access::Role::ALL
         .into_iter()
         .any(|role| safegrid_domain::access::may_create_account(actor.role, role))
     {
         return Err(WebError::Forbidden);
     }
-    safegrid_domain::access::check_password("password", &input.password, &input.username)?;
+    let account = input.parse(true)?;
     let hash = auth::hash_password_blocking(input.password).await?;
-    Ok(state
-        .store
-        .create_account(
-            actor,
-            safegrid_store::NewAccount {
-                username: input.username,
-                display_name: input.display_name,
-                password_hash: hash,
-                role: input.role,
-                scope_region_code: input.scope_region_code,
-                scope_department_id: input.scope_department_id,
-                // The store takes a department account's county from its department.
-                county_code: input.county_code,
-                ..Default::default()
-            },
-        )
-        .await?)
+    Ok(state.store.create_account(actor, account, &hash).await?)
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

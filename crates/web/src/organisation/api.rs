@@ -11,12 +11,13 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use chrono::NaiveDate;
+use safegrid_domain::org::input::{
+    AppointmentInput, DepartmentInput, GridPlanInput, PersonInput, RegionInput, ReplacementInput,
+    VacancyInput,
+};
 use safegrid_domain::tenure::parse_date;
 use safegrid_domain::time::today;
-use safegrid_store::{
-    Appointment, GridFilter, Holding, LedgerFilter, NewDepartment, NewPerson, NewRegion, Page,
-    PageRequest, PersonChoice, Post, Replacement, Vacancy,
-};
+use safegrid_store::{GridFilter, Holding, LedgerFilter, Page, PageRequest, Post};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -63,9 +64,12 @@ async fn region(
 async fn create_region(
     State(state): State<AppState>,
     user: ApiUser,
-    JsonBody(input): JsonBody<NewRegion>,
+    JsonBody(input): JsonBody<RegionInput>,
 ) -> Result<impl IntoResponse, WebError> {
-    let region = state.store.create_region(&user.actor, input).await?;
+    let region = state
+        .store
+        .create_region(&user.actor, input.parse()?)
+        .await?;
     Ok((StatusCode::CREATED, Json(region)))
 }
 
@@ -124,9 +128,12 @@ async fn department(
 async fn create_department(
     State(state): State<AppState>,
     user: ApiUser,
-    JsonBody(input): JsonBody<NewDepartment>,
+    JsonBody(input): JsonBody<DepartmentInput>,
 ) -> Result<impl IntoResponse, WebError> {
-    let d = state.store.create_department(&user.actor, input).await?;
+    let d = state
+        .store
+        .create_department(&user.actor, input.parse()?)
+        .await?;
     Ok((StatusCode::CREATED, Json(d)))
 }
 
@@ -262,122 +269,50 @@ async fn grid_posts(
     }))
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct PersonInput {
-    pub name: String,
-    pub phone: Option<String>,
-    pub job_title: Option<String>,
-}
-
-impl From<PersonInput> for NewPerson {
-    fn from(p: PersonInput) -> Self {
-        NewPerson {
-            name: p.name,
-            phone: p.phone,
-            job_title: p.job_title,
-            ..Default::default()
-        }
-    }
-}
-
-fn person_choice(id: Option<i64>, person: Option<PersonInput>) -> Result<PersonChoice, WebError> {
-    match (id, person) {
-        (Some(id), _) => Ok(PersonChoice::Existing(id)),
-        (None, Some(p)) => Ok(PersonChoice::New(p.into())),
-        (None, None) => Err(safegrid_domain::Violation::new("person_id", "error.required").into()),
-    }
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct AppointRequest {
-    /// An existing person; or give `person` to register a new one.
-    pub person_id: Option<i64>,
-    pub person: Option<PersonInput>,
-    /// YYYY-MM-DD
-    pub started_on: String,
-    /// YYYY-MM-DD, exclusive: the first day no longer held.
-    pub ended_on: Option<String>,
-    pub note: Option<String>,
-}
-
 #[utoipa::path(post, path = "/posts/{id}/holdings", tag = "organisation", security(("bearer" = [])),
-    params(("id" = i64, Path)), request_body = AppointRequest,
+    params(("id" = i64, Path)), request_body = AppointmentInput,
     responses((status = 201, body = Holding), (status = 422, body = crate::http::error::ErrorBody), (status = 403), (status = 404)))]
 async fn appoint(
     State(state): State<AppState>,
     user: ApiUser,
     Path(id): Path<String>,
-    JsonBody(input): JsonBody<AppointRequest>,
+    JsonBody(input): JsonBody<AppointmentInput>,
 ) -> Result<impl IntoResponse, WebError> {
-    let appointment = Appointment {
-        person: person_choice(input.person_id, input.person)?,
-        started_on: input.started_on,
-        ended_on: input.ended_on,
-        note: input.note,
-    };
-    let holding = state
-        .store
-        .appoint(&user.actor, parse_id(&id)?, appointment)
-        .await?;
+    let id = parse_id(&id)?;
+    let holding = state.store.appoint(&user.actor, id, input.parse()?).await?;
     Ok((StatusCode::CREATED, Json(holding)))
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct ReplaceRequest {
-    pub person_id: Option<i64>,
-    pub person: Option<PersonInput>,
-    /// The hand-over date (YYYY-MM-DD): the old holder's last day is the day before.
-    pub on: String,
-    pub note: Option<String>,
-}
-
 #[utoipa::path(post, path = "/holdings/{id}/replace", tag = "organisation", security(("bearer" = [])),
-    params(("id" = i64, Path)), request_body = ReplaceRequest,
+    params(("id" = i64, Path)), request_body = ReplacementInput,
     responses((status = 201, body = Holding), (status = 422, body = crate::http::error::ErrorBody)))]
 async fn replace(
     State(state): State<AppState>,
     user: ApiUser,
     Path(id): Path<String>,
-    JsonBody(input): JsonBody<ReplaceRequest>,
+    JsonBody(input): JsonBody<ReplacementInput>,
 ) -> Result<impl IntoResponse, WebError> {
-    let replacement = Replacement {
-        person: person_choice(input.person_id, input.person)?,
-        on: input.on,
-        note: input.note,
-    };
+    let id = parse_id(&id)?;
     let holding = state
         .store
-        .replace_holder(&user.actor, parse_id(&id)?, replacement)
+        .replace_holder(&user.actor, id, input.parse()?)
         .await?;
     Ok((StatusCode::CREATED, Json(holding)))
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct EndRequest {
-    /// The first day the post is vacant (YYYY-MM-DD).
-    pub ended_on: String,
-    pub note: Option<String>,
-}
-
 #[utoipa::path(post, path = "/holdings/{id}/end", tag = "organisation", security(("bearer" = [])),
-    params(("id" = i64, Path)), request_body = EndRequest,
+    params(("id" = i64, Path)), request_body = VacancyInput,
     responses((status = 200, body = Holding), (status = 422, body = crate::http::error::ErrorBody)))]
 async fn end_holding(
     State(state): State<AppState>,
     user: ApiUser,
     Path(id): Path<String>,
-    JsonBody(input): JsonBody<EndRequest>,
+    JsonBody(input): JsonBody<VacancyInput>,
 ) -> ApiResult<Holding> {
+    let id = parse_id(&id)?;
     let holding = state
         .store
-        .end_holding(
-            &user.actor,
-            parse_id(&id)?,
-            Vacancy {
-                ended_on: input.ended_on,
-                note: input.note,
-            },
-        )
+        .end_holding(&user.actor, id, input.parse()?)
         .await?;
     Ok(Json(holding))
 }
@@ -417,7 +352,10 @@ async fn create_person(
     user: ApiUser,
     JsonBody(input): JsonBody<PersonInput>,
 ) -> Result<impl IntoResponse, WebError> {
-    let person = state.store.create_person(&user.actor, input.into()).await?;
+    let person = state
+        .store
+        .create_person(&user.actor, input.parse()?)
+        .await?;
     Ok((StatusCode::CREATED, Json(person)))
 }
 
@@ -523,9 +461,12 @@ async fn plans(State(state): State<AppState>, user: ApiUser) -> ApiResult<PlanLi
 async fn file_plan(
     State(state): State<AppState>,
     user: ApiUser,
-    JsonBody(input): JsonBody<safegrid_store::NewPlan>,
+    JsonBody(input): JsonBody<GridPlanInput>,
 ) -> Result<impl IntoResponse, WebError> {
-    let plan = state.store.file_plan(&user.actor, input, today()).await?;
+    let plan = state
+        .store
+        .file_plan(&user.actor, input.parse(today())?)
+        .await?;
     Ok((StatusCode::CREATED, Json(plan)))
 }
 

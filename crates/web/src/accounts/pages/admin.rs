@@ -185,7 +185,7 @@ pub async fn create_account(
     let result = crate::accounts::create_account_from(
         &state,
         &user.actor,
-        crate::accounts::NewAccountRequest {
+        safegrid_domain::access::input::AccountInput {
             username: form.username.clone(),
             display_name: form.display_name.clone(),
             password: form.password.clone(),
@@ -193,7 +193,7 @@ pub async fn create_account(
             scope_region_code: Some(form.scope_region_code.clone())
                 .filter(|s| !s.trim().is_empty()),
             scope_department_id: form.scope_department_id.parse().ok(),
-            county_code: None,
+            ..Default::default()
         },
     )
     .await;

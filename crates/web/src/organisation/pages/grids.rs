@@ -14,14 +14,14 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
+use safegrid_domain::org::input::{AppointmentInput, PersonInput, ReplacementInput, VacancyInput};
 use safegrid_domain::org::{GridKind, StaffingGap};
 use safegrid_domain::policy::{GridRef, may_manage_posts};
 use safegrid_domain::region::RegionCode;
 use safegrid_domain::tenure::parse_date;
 use safegrid_domain::time::today;
 use safegrid_store::{
-    Appointment, Department, Grid, GridFilter, GridListItem, Holding, NewPerson, PageRequest,
-    Person, PersonChoice, Post, Replacement, Vacancy,
+    Department, Grid, GridFilter, GridListItem, Holding, PageRequest, Person, Post,
 };
 use serde::Deserialize;
 
@@ -152,7 +152,7 @@ async fn grid_page(
     let detail = state.store.grid(&user.actor, id, as_of).await?;
     let grid = detail.grid;
     let region = RegionCode::parse("region", &grid.region_code)?;
-    let kind = GridKind::parse("kind", &grid.kind)?;
+    let kind = grid.kind;
     let can_manage = may_manage_posts(
         &user.actor,
         &GridRef {
@@ -172,7 +172,7 @@ async fn grid_page(
                     .post
                     .duties
                     .clone()
-                    .unwrap_or_else(|| t.label("duty", &p.post.kind)),
+                    .unwrap_or_else(|| t.label("duty", p.post.kind)),
                 free_seats: (p.post.seats - held).max(0),
                 short: held < p.post.required,
                 current,
@@ -264,25 +264,46 @@ pub struct PersonForm {
 }
 
 impl PersonForm {
-    fn choice(&self) -> Result<PersonChoice, WebError> {
-        if !self.person_name.trim().is_empty() {
-            return Ok(PersonChoice::New(NewPerson {
+    /// The person as the API takes it: a new person when a name is typed, else the one chosen.
+    fn person(&self) -> (Option<i64>, Option<PersonInput>) {
+        if self.person_name.trim().is_empty() {
+            (self.person_id.trim().parse().ok(), None)
+        } else {
+            let person = PersonInput {
                 name: self.person_name.clone(),
                 phone: Some(self.phone.clone()),
                 job_title: Some(self.job_title.clone()),
-                ..Default::default()
-            }));
-        }
-        match self.person_id.trim().parse::<i64>() {
-            Ok(id) => Ok(PersonChoice::Existing(id)),
-            Err(_) => {
-                Err(safegrid_domain::Violation::new("person_id", "error.choose_person").into())
-            }
+            };
+            (None, Some(person))
         }
     }
 
-    fn note(&self) -> Option<String> {
-        Some(self.note.clone()).filter(|n| !n.trim().is_empty())
+    fn appointment(&self) -> AppointmentInput {
+        let (person_id, person) = self.person();
+        AppointmentInput {
+            person_id,
+            person,
+            started_on: self.started_on.clone(),
+            ended_on: Some(self.ended_on.clone()),
+            note: Some(self.note.clone()),
+        }
+    }
+
+    fn replacement(&self) -> ReplacementInput {
+        let (person_id, person) = self.person();
+        ReplacementInput {
+            person_id,
+            person,
+            on: self.on.clone(),
+            note: Some(self.note.clone()),
+        }
+    }
+
+    fn vacancy(&self) -> VacancyInput {
+        VacancyInput {
+            ended_on: self.ended_on.clone(),
+            note: Some(self.note.clone()),
+        }
     }
 }
 
@@ -374,12 +395,7 @@ pub async fn appoint(
         },
         form,
         |f| async move {
-            let appointment = Appointment {
-                person: f.choice()?,
-                started_on: f.started_on.clone(),
-                ended_on: Some(f.ended_on.clone()),
-                note: f.note(),
-            };
+            let appointment = f.appointment().parse()?;
             store
                 .appoint(&actor, post_id, appointment)
                 .await
@@ -411,11 +427,7 @@ pub async fn replace(
         },
         form,
         |f| async move {
-            let replacement = Replacement {
-                person: f.choice()?,
-                on: f.on.clone(),
-                note: f.note(),
-            };
+            let replacement = f.replacement().parse()?;
             store
                 .replace_holder(&actor, holding_id, replacement)
                 .await
@@ -447,10 +459,7 @@ pub async fn end(
         },
         form,
         |f| async move {
-            let vacancy = Vacancy {
-                ended_on: f.ended_on.clone(),
-                note: f.note(),
-            };
+            let vacancy = f.vacancy().parse()?;
             store
                 .end_holding(&actor, holding_id, vacancy)
                 .await

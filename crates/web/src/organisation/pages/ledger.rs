@@ -155,11 +155,11 @@ pub async fn export(
         .map(|l| {
             vec![
                 t.label("grid_level", l.grid_level.to_string()),
-                t.label("grid_kind", &l.grid_kind),
+                t.label("grid_kind", l.grid_kind),
                 l.region_name.clone(),
                 l.grid_name.clone(),
                 l.department_name.clone().unwrap_or_default(),
-                t.label("post", &l.post_kind),
+                t.label("post", l.post_kind),
                 l.person_name
                     .clone()
                     .unwrap_or_else(|| t.t("ledger.vacant").to_owned()),
@@ -168,7 +168,7 @@ pub async fn export(
                 l.started_on.map(|d| d.to_string()).unwrap_or_default(),
                 l.post_duties
                     .clone()
-                    .unwrap_or_else(|| t.label("duty", &l.post_kind)),
+                    .unwrap_or_else(|| t.label("duty", l.post_kind)),
             ]
         })
         .collect();

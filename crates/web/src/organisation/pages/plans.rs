@@ -13,9 +13,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use safegrid_domain::access::Role;
+use safegrid_domain::org::input::GridPlanInput;
 use safegrid_domain::policy::{Object, Verb, allowed};
 use safegrid_domain::time::today;
-use safegrid_store::{NewPlan, PlanOwner};
+use safegrid_store::PlanOwner;
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -124,14 +125,18 @@ pub async fn file(
         Some(("r", code)) => (None, Some(code.to_owned())),
         _ => (None, None),
     };
-    let input = NewPlan {
+    let input = GridPlanInput {
         department_id,
         region_code,
         title: form.title.clone(),
         filed_on: form.filed_on.clone(),
         note: Some(form.note.clone()),
     };
-    match state.store.file_plan(&user.actor, input, today()).await {
+    let filed = match input.parse(today()) {
+        Ok(plan) => state.store.file_plan(&user.actor, plan).await,
+        Err(invalid) => Err(invalid.into()),
+    };
+    match filed {
         Ok(_) => Ok(Redirect::to("/plans").into_response()),
         Err(safegrid_store::StoreError::Invalid(invalid)) => {
             let errors = FormErrors::of(&t, &invalid);

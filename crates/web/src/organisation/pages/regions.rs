@@ -59,7 +59,7 @@ async fn zones(state: &AppState, user: &PageUser, town: &str) -> Result<Vec<Zone
         }
         if let (Some(row), Some(i), Some(name)) = (
             rows.last_mut(),
-            posts.iter().position(|p| *p == line.post_kind),
+            posts.iter().position(|p| line.post_kind == *p),
             line.person_name,
         ) {
             row.holders[i].push(name);
@@ -193,7 +193,7 @@ struct StructurePage {
 }
 
 fn push_line(posts: &mut Vec<PostNames>, t: &Tr, line: &safegrid_store::LedgerLine) {
-    let label = t.label("post", &line.post_kind);
+    let label = t.label("post", line.post_kind);
     let name = match (&line.person_name, &line.phone) {
         (Some(n), Some(p)) => Some(format!("{n} {p}")),
         (Some(n), None) => Some(n.clone()),
@@ -248,7 +248,7 @@ pub async fn structure(
         })
         .collect();
     for line in &lines {
-        let kind = GridKind::parse("kind", &line.grid_kind).ok();
+        let kind = Some(line.grid_kind);
         match kind {
             Some(GridKind::Town) => push_line(&mut town, &t, line),
             Some(GridKind::TownZone) | Some(GridKind::Village) => {

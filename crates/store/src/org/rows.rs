@@ -1,7 +1,9 @@
-//! Rows as the store returns them. Kinds and roles stay strings here and are parsed into
-//! domain enums where a rule needs them; codes are checked on the way in.
+//! The organisation's rows as the store returns them: divisions, departments, people, grids,
+//! posts and their holders, the responsibility ledger and the leadership group.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
+use safegrid_domain::org::{GridKind, PostKind};
+use safegrid_domain::region::RegionKind;
 use serde::Serialize;
 use sqlx::FromRow;
 
@@ -11,7 +13,8 @@ pub struct Region {
     pub parent_code: Option<String>,
     pub county_code: Option<String>,
     pub name: String,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: RegionKind,
     pub level: i32,
     pub path: String,
     pub sort_order: i32,
@@ -23,7 +26,8 @@ pub struct RegionNode {
     pub code: String,
     pub parent_code: Option<String>,
     pub name: String,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: RegionKind,
     pub level: i32,
     pub children: i64,
     pub grids: i64,
@@ -73,7 +77,8 @@ pub struct Person {
 pub struct Grid {
     pub id: i64,
     pub county_code: String,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: GridKind,
     pub level: i32,
     pub name: String,
     pub region_code: String,
@@ -87,7 +92,8 @@ pub struct Grid {
 pub struct Post {
     pub id: i64,
     pub grid_id: i64,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: PostKind,
     pub required: i32,
     pub seats: i32,
     pub duties: Option<String>,
@@ -151,12 +157,14 @@ pub struct GridListItem {
 pub struct LedgerLine {
     pub grid_id: i64,
     pub grid_name: String,
-    pub grid_kind: String,
+    #[sqlx(try_from = "String")]
+    pub grid_kind: GridKind,
     pub grid_level: i32,
     pub region_code: String,
     pub region_name: String,
     pub department_name: Option<String>,
-    pub post_kind: String,
+    #[sqlx(try_from = "String")]
+    pub post_kind: PostKind,
     pub post_duties: Option<String>,
     pub person_name: Option<String>,
     pub phone: Option<String>,
@@ -195,21 +203,4 @@ pub struct Leadership {
     pub members: Vec<LeadershipMember>,
     pub portfolios: Vec<Portfolio>,
     pub office: Option<LeadershipOffice>,
-}
-
-#[derive(Debug, Clone, FromRow, Serialize, utoipa::ToSchema)]
-pub struct AuditEntry {
-    pub id: i64,
-    pub chain: String,
-    pub at: DateTime<Utc>,
-    pub account_id: Option<i64>,
-    pub username: Option<String>,
-    pub action: String,
-    pub object_type: String,
-    pub object_id: Option<String>,
-    pub detail: Option<String>,
-    pub ip: Option<String>,
-    pub outcome: String,
-    pub prev_hash: String,
-    pub hash: String,
 }

@@ -1,6 +1,8 @@
 //! The organisation of supervision: grid kinds and levels (四级网格), posts (岗位) and the
 //! staffing each kind of grid needs (R-GRID-1..7, R-PRIN-2).
 
+pub mod input;
+
 use crate::invalid::Violation;
 use serde::Serialize;
 
