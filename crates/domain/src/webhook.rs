@@ -261,6 +261,73 @@ fn is_public_v6(ip: Ipv6Addr) -> bool {
             .any(|(net, prefix)| in_v6(ip, *net, *prefix))
 }
 
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+pub struct WebhookInput {
+    /// http(s)://… receiving a JSON POST per notice.
+    pub url: Option<String>,
+    /// The shared secret the body is signed with (HMAC-SHA256); kept when left out.
+    pub secret: Option<String>,
+    pub enabled: Option<bool>,
+    /// Whether this deployment lets the address be on a private network (its operator's
+    /// setting, never the request's).
+    #[serde(skip)]
+    pub private_networks: bool,
+}
+
+/// The county's webhook, checked: an address it may post to and a secret of 16 to 200
+/// characters (the one kept from before when none is given).
+#[derive(Debug, Clone, PartialEq)]
+pub struct WebhookChange {
+    pub url: String,
+    pub secret: String,
+    pub enabled: bool,
+}
+
+impl WebhookInput {
+    /// Checks the setting; `previous_secret` is the secret already kept, if any.
+    pub fn parse(
+        &self,
+        previous_secret: Option<&str>,
+    ) -> Result<WebhookChange, crate::invalid::Invalid> {
+        use crate::invalid::Invalid;
+        let mut errors = Invalid::default();
+        let raw_url = self.url.as_deref().unwrap_or_default();
+        let url = errors.keep(if self.private_networks {
+            check_url_allowing_private("url", raw_url)
+        } else {
+            check_url("url", raw_url)
+        });
+        let secret = match self
+            .secret
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            Some(s) if s.len() < 16 || s.len() > 200 => {
+                errors.push(Violation::new("secret", "error.webhook_secret"));
+                None
+            }
+            Some(s) => Some(s.to_owned()),
+            None => match previous_secret {
+                Some(s) if !s.is_empty() => Some(s.to_owned()),
+                _ => {
+                    errors.push(Violation::new("secret", "error.required"));
+                    None
+                }
+            },
+        };
+        errors.into_result()?;
+        match (url, secret) {
+            (Some(url), Some(secret)) => Ok(WebhookChange {
+                url,
+                secret,
+                enabled: self.enabled.unwrap_or(true),
+            }),
+            _ => Err(Invalid::one("body", "error.body_unreadable")),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -133,6 +133,57 @@ impl Standing {
     }
 }
 
+/// A unit's statistics report as typed: the period, the principal's name as signed, and the
+/// unit's analysis. The figures are counted from the ledger, never typed.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+pub struct ReportInput {
+    /// 2026Q3 or 2026
+    pub period: Option<String>,
+    /// The principal's name, as signed.
+    pub principal: Option<String>,
+    /// The unit's analysis (统计分析).
+    pub analysis: Option<String>,
+}
+
+/// A statistics report to submit, checked: a period that has ended by `today`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewReport {
+    pub period: Period,
+    pub principal: String,
+    pub analysis: Option<String>,
+}
+
+impl ReportInput {
+    pub fn parse(&self, today: NaiveDate) -> Result<NewReport, crate::invalid::Invalid> {
+        use crate::invalid::{Invalid, optional_text, required_text};
+        let mut errors = Invalid::default();
+        let period = errors.keep(Period::parse(
+            "period",
+            self.period.as_deref().unwrap_or_default(),
+        ));
+        let principal = errors.keep(required_text(
+            "principal",
+            self.principal.as_deref().unwrap_or_default(),
+            40,
+        ));
+        let analysis = errors.keep(optional_text("analysis", self.analysis.as_deref(), 2000));
+        if let Some(p) = period
+            && !p.ended(today)
+        {
+            errors.push(Violation::new("period", "error.period_not_ended"));
+        }
+        errors.into_result()?;
+        match (period, principal, analysis) {
+            (Some(period), Some(principal), Some(analysis)) => Ok(NewReport {
+                period,
+                principal,
+                analysis,
+            }),
+            _ => Err(Invalid::one("body", "error.body_unreadable")),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

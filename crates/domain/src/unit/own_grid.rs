@@ -46,6 +46,64 @@ pub fn check_placement(kind: NodeKind, parent: Option<NodeKind>) -> Result<(), V
     }
 }
 
+/// A node of a unit's own grid, as typed.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+pub struct GridNodeInput {
+    pub parent_id: Option<i64>,
+    pub kind: Option<String>,
+    pub name: Option<String>,
+    pub person: Option<String>,
+    pub phone: Option<String>,
+    pub duties: Option<String>,
+}
+
+/// A node of a unit's own grid, checked (where it may hang is checked against its parent with
+/// `check_placement` once the parent is read).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewGridNode {
+    pub parent_id: Option<i64>,
+    pub kind: NodeKind,
+    pub name: String,
+    pub person: String,
+    pub phone: Option<String>,
+    pub duties: Option<String>,
+}
+
+impl GridNodeInput {
+    pub fn parse(&self) -> Result<NewGridNode, crate::invalid::Invalid> {
+        use crate::invalid::{Invalid, optional_phone, optional_text, required_text};
+        let mut errors = Invalid::default();
+        let kind = errors.keep(NodeKind::parse(
+            "kind",
+            self.kind.as_deref().unwrap_or_default(),
+        ));
+        let name = errors.keep(required_text(
+            "name",
+            self.name.as_deref().unwrap_or_default(),
+            60,
+        ));
+        let person = errors.keep(required_text(
+            "person",
+            self.person.as_deref().unwrap_or_default(),
+            30,
+        ));
+        let phone = errors.keep(optional_phone("phone", self.phone.as_deref()));
+        let duties = errors.keep(optional_text("duties", self.duties.as_deref(), 500));
+        errors.into_result()?;
+        match (kind, name, person, phone, duties) {
+            (Some(kind), Some(name), Some(person), Some(phone), Some(duties)) => Ok(NewGridNode {
+                parent_id: self.parent_id,
+                kind,
+                name,
+                person,
+                phone,
+                duties,
+            }),
+            _ => Err(Invalid::one("body", "error.body_unreadable")),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

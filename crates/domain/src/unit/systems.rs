@@ -33,6 +33,59 @@ pub fn parse_system(field: &str, raw: &str) -> Result<&'static str, Violation> {
         .ok_or_else(|| Violation::new(field, "error.choice"))
 }
 
+/// Whether a unit has one of the systems, as typed.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+pub struct SystemInput {
+    pub system: Option<String>,
+    pub in_place: Option<bool>,
+    /// YYYY-MM-DD
+    pub adopted_on: Option<String>,
+    pub note: Option<String>,
+}
+
+/// Whether a unit has one of the systems, checked: a known system, adopted no later than
+/// `today`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SystemChange {
+    pub system: &'static str,
+    pub in_place: bool,
+    pub adopted_on: Option<chrono::NaiveDate>,
+    pub note: Option<String>,
+}
+
+impl SystemInput {
+    pub fn parse(&self, today: chrono::NaiveDate) -> Result<SystemChange, crate::invalid::Invalid> {
+        use crate::invalid::{Invalid, optional_text};
+        use crate::tenure::parse_date;
+        let mut errors = Invalid::default();
+        let system = errors.keep(parse_system(
+            "system",
+            self.system.as_deref().unwrap_or_default(),
+        ));
+        let adopted_on = match self.adopted_on.as_deref().map(str::trim) {
+            None | Some("") => Some(None),
+            Some(raw) => errors.keep(parse_date("adopted_on", raw).and_then(|d| {
+                if d > today {
+                    Err(Violation::new("adopted_on", "error.future_date"))
+                } else {
+                    Ok(Some(d))
+                }
+            })),
+        };
+        let note = errors.keep(optional_text("note", self.note.as_deref(), 200));
+        errors.into_result()?;
+        match (system, adopted_on, note) {
+            (Some(system), Some(adopted_on), Some(note)) => Ok(SystemChange {
+                system,
+                in_place: self.in_place.unwrap_or(false),
+                adopted_on,
+                note,
+            }),
+            _ => Err(Invalid::one("body", "error.body_unreadable")),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

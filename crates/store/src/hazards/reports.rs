@@ -10,8 +10,9 @@ use crate::{Page, PageRequest, Result, StoreError, scope};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use safegrid_domain::access::Actor;
 use safegrid_domain::hazard::lifecycle::Party;
+use safegrid_domain::hazard::report::NewReport;
 use safegrid_domain::hazard::report::{Period, Standing};
-use safegrid_domain::invalid::{Invalid, Violation, optional_text, required_text};
+use safegrid_domain::invalid::Violation;
 use safegrid_domain::region::RegionCode;
 use safegrid_domain::time::{CHINA, local_date};
 use sea_query::{Cond, Expr, ExprTrait, Func, JoinType, Order, Query};
@@ -43,15 +44,7 @@ pub struct HazardReport {
     pub submitted_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-pub struct ReportInput {
-    /// 2026Q3 or 2026
-    pub period: Option<String>,
-    /// The principal's name, as signed.
-    pub principal: Option<String>,
-    /// The unit's analysis (统计分析).
-    pub analysis: Option<String>,
-}
+pub use safegrid_domain::hazard::report::ReportInput;
 
 /// A unit's standing for a period, in a town's or department's list.
 #[derive(Debug, Clone, FromRow, Serialize, utoipa::ToSchema)]
@@ -244,27 +237,11 @@ impl Store {
         ) {
             return Err(StoreError::Forbidden);
         }
-        let mut errors = Invalid::default();
-        let period = errors.keep(Period::parse(
-            "period",
-            input.period.as_deref().unwrap_or_default(),
-        ));
-        let principal = errors.keep(required_text(
-            "principal",
-            input.principal.as_deref().unwrap_or_default(),
-            40,
-        ));
-        let analysis = errors.keep(optional_text("analysis", input.analysis.as_deref(), 2000));
-        let today = local_date(Utc::now());
-        if let Some(p) = period
-            && !p.ended(today)
-        {
-            errors.push(Violation::new("period", "error.period_not_ended"));
-        }
-        errors.into_result()?;
-        let (Some(period), Some(principal), Some(analysis)) = (period, principal, analysis) else {
-            return Err(Invalid::one("body", "error.body_unreadable").into());
-        };
+        let NewReport {
+            period,
+            principal,
+            analysis,
+        } = input.parse(local_date(Utc::now()))?;
         let mut tx = self.write().await?;
         let mut conn = tx.conn();
         let u = find_unit(&mut conn, actor, unit).await?;

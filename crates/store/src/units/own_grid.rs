@@ -9,14 +9,15 @@ use crate::insert;
 use crate::{Result, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use safegrid_domain::access::Actor;
-use safegrid_domain::invalid::{Invalid, Violation, optional_phone, optional_text, required_text};
+use safegrid_domain::invalid::Violation;
 use safegrid_domain::policy::{Object, Verb, may};
-use safegrid_domain::tenure::parse_date;
 use safegrid_domain::time::today;
+use safegrid_domain::unit::own_grid::NewGridNode;
 use safegrid_domain::unit::own_grid::{NodeKind, check_placement};
-use safegrid_domain::unit::systems::{SYSTEMS, parse_system};
+use safegrid_domain::unit::systems::SYSTEMS;
+use safegrid_domain::unit::systems::SystemChange;
 use sea_query::{Expr, ExprTrait, OnConflict, Order, Query};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::json;
 use sqlx::FromRow;
 
@@ -38,15 +39,7 @@ pub struct GridNode {
     pub duties: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-pub struct GridNodeInput {
-    pub parent_id: Option<i64>,
-    pub kind: Option<String>,
-    pub name: Option<String>,
-    pub person: Option<String>,
-    pub phone: Option<String>,
-    pub duties: Option<String>,
-}
+pub use safegrid_domain::unit::own_grid::GridNodeInput;
 
 /// One of the sixteen systems and whether the unit has it.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -58,14 +51,7 @@ pub struct SystemEntry {
     pub updated_at: Option<DateTime<Utc>>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-pub struct SystemInput {
-    pub system: Option<String>,
-    pub in_place: Option<bool>,
-    /// YYYY-MM-DD
-    pub adopted_on: Option<String>,
-    pub note: Option<String>,
-}
+pub use safegrid_domain::unit::systems::SystemInput;
 
 async fn active_nodes(conn: &mut Conn<'_>, unit: i64) -> Result<Vec<GridNode>> {
     conn.all(
@@ -108,23 +94,10 @@ impl Store {
         if !may(actor, Verb::Write, Object::UnitRecord) {
             return Err(StoreError::Forbidden);
         }
-        let mut errors = Invalid::default();
-        let kind = errors.keep(NodeKind::parse(
-            "kind",
-            input.kind.as_deref().unwrap_or_default(),
-        ));
-        let name = errors.keep(required_text(
-            "name",
-            input.name.as_deref().unwrap_or_default(),
-            60,
-        ));
-        let person = errors.keep(required_text(
-            "person",
-            input.person.as_deref().unwrap_or_default(),
-            30,
-        ));
-        let phone = errors.keep(optional_phone("phone", input.phone.as_deref()));
-        let duties = errors.keep(optional_text("duties", input.duties.as_deref(), 500));
+        // What is typed is checked first and where it hangs beside it, so every fault is
+        // named at once.
+        let parsed = input.parse();
+        let mut errors = parsed.as_ref().err().cloned().unwrap_or_default();
         let mut tx = self.write().await?;
         let mut conn = tx.conn();
         let u = find_unit(&mut conn, actor, unit).await?;
@@ -136,18 +109,21 @@ impl Store {
                 None => errors.keep(Err(Violation::new("parent_id", "error.choice"))),
             },
         };
-        if let (Some(kind), Some(parent)) = (kind, parent_kind) {
-            errors.keep(check_placement(kind, parent));
+        if let (Ok(node), Some(parent)) = (&parsed, parent_kind) {
+            errors.keep(check_placement(node.kind, parent));
         }
         if nodes.len() as u64 >= MAX_NODES {
             errors.push(Violation::new("parent_id", "error.too_many").with("max", MAX_NODES));
         }
         errors.into_result()?;
-        let (Some(kind), Some(name), Some(person), Some(phone), Some(duties)) =
-            (kind, name, person, phone, duties)
-        else {
-            return Err(Invalid::one("body", "error.body_unreadable").into());
-        };
+        let NewGridNode {
+            kind,
+            name,
+            person,
+            phone,
+            duties,
+            ..
+        } = parsed?;
         let at = now();
         let id = conn
             .insert_id(
@@ -280,27 +256,12 @@ impl Store {
         if !may(actor, Verb::Write, Object::UnitRecord) {
             return Err(StoreError::Forbidden);
         }
-        let mut errors = Invalid::default();
-        let system = errors.keep(parse_system(
-            "system",
-            input.system.as_deref().unwrap_or_default(),
-        ));
-        let in_place = input.in_place.unwrap_or(false);
-        let adopted_on = match input.adopted_on.as_deref().map(str::trim) {
-            None | Some("") => Some(None),
-            Some(raw) => errors.keep(parse_date("adopted_on", raw).and_then(|d| {
-                if d > today() {
-                    Err(Violation::new("adopted_on", "error.future_date"))
-                } else {
-                    Ok(Some(d))
-                }
-            })),
-        };
-        let note = errors.keep(optional_text("note", input.note.as_deref(), 200));
-        errors.into_result()?;
-        let (Some(system), Some(adopted_on), Some(note)) = (system, adopted_on, note) else {
-            return Err(Invalid::one("body", "error.body_unreadable").into());
-        };
+        let SystemChange {
+            system,
+            in_place,
+            adopted_on,
+            note,
+        } = input.parse(today())?;
         let mut tx = self.write().await?;
         let mut conn = tx.conn();
         let u = find_unit(&mut conn, actor, unit).await?;
