@@ -1,4 +1,4 @@
-//! The audit log as the audit administrator reads it (its page is among the administrators'
-//! pages in `accounts`).
+//! The audit log as the audit administrator reads it — API and page.
 
 pub mod api;
+pub mod pages;

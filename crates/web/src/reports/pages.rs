@@ -22,6 +22,14 @@ use safegrid_store::{
 };
 use serde::Deserialize;
 
+pub fn router() -> axum::Router<AppState> {
+    use axum::routing::get;
+    axum::Router::new()
+        .route("/reports", get(standings))
+        .route("/reports/export", get(export))
+        .route("/units/{id}/reports", get(unit_reports).post(submit))
+}
+
 /// The periods offered: the last four quarters and the last two years, newest first.
 fn recent_periods() -> Vec<Period> {
     let (mut quarter, year) = Period::latest(today());
@@ -255,7 +263,7 @@ pub async fn standings(
         counts,
         pager: Pager::new(&page, base),
         items: page.items,
-        towns: crate::pages::units::towns(&state, &user).await?,
+        towns: crate::units::pages::towns(&state, &user).await?,
         departments: state.store.departments(&user.actor).await?,
         t,
         q,

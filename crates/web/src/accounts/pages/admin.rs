@@ -1,5 +1,5 @@
-//! The administrators' pages: the audit log (audit administrator) and the accounts (system
-//! and security administrators). Neither shows supervision data.
+//! The accounts page of the system and security administrators; it shows no supervision
+//! data.
 
 use crate::http::answer::parse_id;
 use crate::http::auth::CsrfForm;
@@ -8,77 +8,14 @@ use crate::http::error::WebError;
 use crate::http::extract::QueryArgs;
 use crate::http::i18n::Tr;
 use crate::http::state::AppState;
-use crate::pages::{Chrome, FormErrors, Pager, render, render_with};
+use crate::pages::{Chrome, FormErrors, Pager, render_with};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use safegrid_domain::access::{Role, may_lock_accounts};
-use safegrid_store::{Account, AuditEntry, PageRequest};
+use safegrid_store::{Account, PageRequest};
 use serde::Deserialize;
-
-#[derive(Template)]
-#[template(path = "audit.html")]
-struct AuditPage {
-    t: Tr,
-    chrome: Chrome,
-    entries: Vec<AuditEntry>,
-    pager: Pager,
-    /// The filters as given, and as a query string (`username=…&`).
-    q: crate::audit::api::AuditQuery,
-    query: String,
-}
-
-#[derive(Deserialize, Default)]
-pub struct PageQuery {
-    page: Option<u64>,
-}
-
-/// The audit log with its filters (account, action, days) and their export.
-pub async fn audit(
-    State(state): State<AppState>,
-    t: Tr,
-    user: PageUser,
-    QueryArgs(q): QueryArgs<crate::audit::api::AuditQuery>,
-) -> Result<Response, WebError> {
-    let filter = q.filter()?;
-    let page = state
-        .store
-        .audit_log(&user.actor, &filter, PageRequest::new(q.page, Some(100)))
-        .await?;
-    let query: String = [
-        ("username", &q.username),
-        ("action", &q.action),
-        ("from", &q.from),
-        ("to", &q.to),
-    ]
-    .iter()
-    .filter_map(|(k, v)| {
-        v.as_deref()
-            .filter(|v| !v.is_empty())
-            .map(|v| format!("{k}={}&", crate::pages::urlencode(v)))
-    })
-    .collect();
-    let pager = Pager::new(&page, query.clone());
-    render(&AuditPage {
-        chrome: Chrome::new(&t, &user, "audit"),
-        t,
-        entries: page.items,
-        pager,
-        q,
-        query,
-    })
-}
-
-/// The filtered audit log as a spreadsheet.
-pub async fn export_audit(
-    State(state): State<AppState>,
-    t: Tr,
-    user: PageUser,
-    QueryArgs(q): QueryArgs<crate::audit::api::AuditQuery>,
-) -> Result<Response, WebError> {
-    crate::ops::export::audit(state.store.clone(), user.actor, t, &q).await
-}
 
 #[derive(Template)]
 #[template(path = "accounts.html")]
@@ -163,7 +100,7 @@ pub async fn accounts(
     State(state): State<AppState>,
     t: Tr,
     user: PageUser,
-    QueryArgs(q): QueryArgs<PageQuery>,
+    QueryArgs(q): QueryArgs<crate::http::answer::PageQuery>,
 ) -> Result<Response, WebError> {
     accounts_page(
         &state,

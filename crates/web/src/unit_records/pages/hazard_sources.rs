@@ -111,7 +111,7 @@ pub async fn list(
         export_query: base.clone(),
         pager: Pager::new(&page, base),
         sources: page.items,
-        towns: crate::pages::units::towns(&state, &user).await?,
+        towns: crate::units::pages::towns(&state, &user).await?,
         departments: state.store.departments(&user.actor).await?,
         t,
         q,

@@ -337,7 +337,7 @@ async fn refused(
 ) -> Result<Response, WebError> {
     if let Some(source) = back.strip_prefix("/hazard-sources/") {
         let source = parse_id(source)?;
-        crate::pages::hazard_sources::detail_page(state, t, user, source, errors).await
+        super::hazard_sources::detail_page(state, t, user, source, errors).await
     } else if back.ends_with("/grid") {
         grid_tab(state, t, user, unit, errors).await
     } else if back.contains("/systems") {
