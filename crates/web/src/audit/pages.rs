@@ -6,7 +6,7 @@ use crate::http::error::WebError;
 use crate::http::extract::QueryArgs;
 use crate::http::i18n::Tr;
 use crate::http::state::AppState;
-use crate::pages::{Chrome, Pager, render};
+use crate::pages::{Chrome, Pager, query_of, render};
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
@@ -28,7 +28,7 @@ struct AuditPage {
     entries: Vec<AuditEntry>,
     pager: Pager,
     /// The filters as given, and as a query string (`username=…&`).
-    q: crate::audit::api::AuditQuery,
+    q: crate::audit::AuditQuery,
     query: String,
 }
 
@@ -37,26 +37,17 @@ pub async fn show(
     State(state): State<AppState>,
     t: Tr,
     user: PageUser,
-    QueryArgs(q): QueryArgs<crate::audit::api::AuditQuery>,
+    QueryArgs(q): QueryArgs<crate::audit::AuditQuery>,
 ) -> Result<Response, WebError> {
     let filter = q.filter()?;
     let page = state
         .store
         .audit_log(&user.actor, &filter, PageRequest::new(q.page, Some(100)))
         .await?;
-    let query: String = [
-        ("username", &q.username),
-        ("action", &q.action),
-        ("from", &q.from),
-        ("to", &q.to),
-    ]
-    .iter()
-    .filter_map(|(k, v)| {
-        v.as_deref()
-            .filter(|v| !v.is_empty())
-            .map(|v| format!("{k}={}&", crate::pages::urlencode(v)))
-    })
-    .collect();
+    let query = query_of(&crate::audit::AuditQuery {
+        format: None,
+        ..q.clone()
+    });
     let pager = Pager::new(&page, query.clone());
     render(&AuditPage {
         chrome: Chrome::new(&t, &user, "audit"),
@@ -73,7 +64,7 @@ pub async fn export(
     State(state): State<AppState>,
     t: Tr,
     user: PageUser,
-    QueryArgs(q): QueryArgs<crate::audit::api::AuditQuery>,
+    QueryArgs(q): QueryArgs<crate::audit::AuditQuery>,
 ) -> Result<Response, WebError> {
     crate::ops::export::audit(state.store.clone(), user.actor, t, &q).await
 }

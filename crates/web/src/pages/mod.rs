@@ -285,9 +285,31 @@ impl Pager {
     }
 }
 
-/// A filter field as given, or `None` when it was left empty (blank counts as empty).
-pub(crate) fn filled(s: &str) -> Option<String> {
-    Some(s.to_owned()).filter(|s| !s.trim().is_empty())
+/// A filter's value as a page shows it in its box or select: empty when not given.
+pub trait Shown {
+    fn shown(&self) -> String;
+}
+
+impl<T: std::fmt::Display> Shown for Option<T> {
+    fn shown(&self) -> String {
+        self.as_ref().map(ToString::to_string).unwrap_or_default()
+    }
+}
+
+/// A list's filters as a query string for its page links and export, without the page
+/// (`state=rectifying&region=…&`, ending in `&`, or empty): the filter type written back the
+/// way the page and the API read it.
+pub fn query_of<T: serde::Serialize>(filters: &T) -> String {
+    let encoded = serde_urlencoded::to_string(filters).unwrap_or_default();
+    let mut s = String::new();
+    for pair in encoded.split('&').filter(|p| !p.is_empty()) {
+        let name = pair.split('=').next().unwrap_or_default();
+        if name != "page" && name != "per_page" {
+            s.push_str(pair);
+            s.push('&');
+        }
+    }
+    s
 }
 
 /// Rebuilds a query string from filter pairs, leaving out empty values.
@@ -302,4 +324,55 @@ pub fn query_base(pairs: &[(&str, Option<String>)]) -> String {
         }
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::http::extract::QueryArgs;
+    use axum::extract::FromRequestParts;
+
+    async fn read<T: serde::de::DeserializeOwned>(query: &str) -> Result<T, WebError> {
+        let request = axum::http::Request::get(format!("/x?{query}"))
+            .body(())
+            .unwrap();
+        let (mut parts, ()) = request.into_parts();
+        QueryArgs::<T>::from_request_parts(&mut parts, &())
+            .await
+            .map(|QueryArgs(q)| q)
+    }
+
+    #[tokio::test]
+    async fn one_filter_reads_a_page_and_the_api_alike() {
+        // A page's blank selects are no filter; its checkboxes say 1, the API says true.
+        let q: crate::hazards::HazardQuery =
+            read("state=&department=&overdue=1&page=2").await.unwrap();
+        assert_eq!((q.state, q.department, q.overdue), (None, None, Some(true)));
+        let q: crate::units::UnitQuery = read("key=false&region=%20610921100000%20").await.unwrap();
+        assert_eq!(q.key, Some(false));
+        assert_eq!(q.region.as_deref(), Some("610921100000"));
+        // A value of the wrong kind is refused naming its field.
+        for bad in ["department=x", "overdue=maybe"] {
+            match read::<crate::hazards::HazardQuery>(bad).await {
+                Err(WebError::Invalid(invalid)) => {
+                    assert_eq!(Some(invalid.0[0].field.as_str()), bad.split('=').next());
+                }
+                other => panic!("{bad}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn links_carry_the_filters_without_the_page() {
+        let q = crate::hazards::HazardQuery {
+            state: Some("reported".into()),
+            department: Some(3),
+            overdue: Some(true),
+            page: Some(2),
+            per_page: Some(50),
+            ..Default::default()
+        };
+        assert_eq!(query_of(&q), "state=reported&department=3&overdue=true&");
+        assert_eq!(query_of(&crate::hazards::HazardQuery::default()), "");
+    }
 }

@@ -9,8 +9,8 @@ use crate::http::error::WebError;
 use crate::http::extract::{FormPairs, QueryArgs};
 use crate::http::i18n::Tr;
 use crate::http::state::AppState;
-use crate::pages::{Chrome, FormErrors, Pager, filled, query_base, render, render_with};
-use crate::reports::api::StandingQuery;
+use crate::pages::{Chrome, FormErrors, Pager, Shown, query_of, render, render_with};
+use crate::reports::StandingQuery;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -20,7 +20,6 @@ use safegrid_store::{
     Department, HazardReport, HazardStatistics, PageRequest, RegionNode, ReportInput,
     ReportStanding, StandingCounts, StoreError, Unit,
 };
-use serde::Deserialize;
 
 pub fn router() -> axum::Router<AppState> {
     use axum::routing::get;
@@ -184,39 +183,12 @@ pub async fn submit(
     }
 }
 
-#[derive(Deserialize, Default, Clone)]
-pub struct StandingsQuery {
-    #[serde(default)]
-    pub period: String,
-    #[serde(default)]
-    pub region: String,
-    #[serde(default)]
-    pub department: String,
-    #[serde(default)]
-    pub standing: String,
-    pub page: Option<u64>,
-}
-
-impl StandingsQuery {
-    /// The same filters as the API takes them (the page is asked for separately).
-    fn api(&self) -> StandingQuery {
-        StandingQuery {
-            period: filled(&self.period),
-            region: filled(&self.region),
-            department: self.department.parse().ok(),
-            standing: filled(&self.standing),
-            page: None,
-            per_page: None,
-        }
-    }
-}
-
 #[derive(Template)]
 #[template(path = "reports.html")]
 struct StandingsPage {
     t: Tr,
     chrome: Chrome,
-    q: StandingsQuery,
+    q: StandingQuery,
     period: String,
     period_label: String,
     due: String,
@@ -232,25 +204,23 @@ pub async fn standings(
     State(state): State<AppState>,
     t: Tr,
     user: PageUser,
-    QueryArgs(q): QueryArgs<StandingsQuery>,
+    QueryArgs(q): QueryArgs<StandingQuery>,
 ) -> Result<Response, WebError> {
-    let api = q.api();
-    let period = api.period()?;
+    let period = q.period()?;
     let (page, counts) = state
         .store
         .report_standings(
             &user.actor,
             period,
-            &api.filter(),
+            &q.filter(),
             PageRequest::new(q.page, Some(50)),
         )
         .await?;
-    let base = query_base(&[
-        ("period", Some(period.code())),
-        ("region", filled(&q.region)),
-        ("department", filled(&q.department)),
-        ("standing", filled(&q.standing)),
-    ]);
+    // The links name the period shown, also when the latest was meant.
+    let base = query_of(&StandingQuery {
+        period: Some(period.code()),
+        ..q.clone()
+    });
     render(&StandingsPage {
         chrome: Chrome::new(&t, &user, "reports"),
         period: period.code(),
@@ -275,11 +245,10 @@ pub async fn export(
     State(state): State<AppState>,
     t: Tr,
     user: PageUser,
-    QueryArgs(q): QueryArgs<StandingsQuery>,
+    QueryArgs(q): QueryArgs<StandingQuery>,
     QueryArgs(f): QueryArgs<crate::http::answer::FormatQuery>,
 ) -> Result<Response, WebError> {
-    let api = q.api();
-    let period = api.period()?;
+    let period = q.period()?;
     let mut rows = Vec::new();
     let mut page = 1;
     loop {
@@ -288,7 +257,7 @@ pub async fn export(
             .report_standings(
                 &user.actor,
                 period,
-                &api.filter(),
+                &q.filter(),
                 PageRequest::new(Some(page), Some(PageRequest::MAX_PER_PAGE)),
             )
             .await?;

@@ -1,6 +1,7 @@
 //! What a unit keeps on file, over the API: major hazard sources, documents, its own grid, its
 //! management systems, and the county's grading rule.
 
+use super::HazardSourceQuery;
 use crate::http::answer::{ApiResult, parse_id};
 use crate::http::auth::ApiUser;
 use crate::http::error::WebError;
@@ -11,17 +12,15 @@ use axum::Json;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use chrono::NaiveDate;
 use safegrid_domain::Violation;
-use safegrid_domain::tenure::parse_date;
 use safegrid_domain::unit::gb18218::{NAMED_SUBSTANCES, NamedSubstance};
 use safegrid_domain::unit::grade::GradeRule;
 use safegrid_store::{
-    Document, GridNode, GridNodeInput, HazardSource, HazardSourceDetail, HazardSourceFilter,
-    HazardSourceInput, NewDocument, Page, PageRequest, SystemEntry, SystemInput,
+    Document, GridNode, GridNodeInput, HazardSource, HazardSourceDetail, HazardSourceInput,
+    NewDocument, Page, PageRequest, SystemEntry, SystemInput,
 };
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
 use utoipa_axum::routes;
 
@@ -40,49 +39,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(systems, set_system))
         .routes(routes!(grade_rule, set_grade_rule))
         .routes(routes!(calc_gb18218))
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct HazardSourceQuery {
-    /// Sources of units in this division's subtree (a town's list).
-    pub region: Option<String>,
-    /// Sources of units this department supervises (a department's list).
-    pub department: Option<i64>,
-    pub unit: Option<i64>,
-    /// 1–4
-    pub level: Option<i32>,
-    /// Major hazard sources only (true), or sites found not to be one (false).
-    pub major: Option<bool>,
-    /// Next identification due on or before this day (YYYY-MM-DD).
-    pub due_by: Option<String>,
-    /// Include retired sources.
-    pub retired: Option<bool>,
-    pub page: Option<u64>,
-    pub per_page: Option<u64>,
-}
-
-impl HazardSourceQuery {
-    pub(crate) fn filter(&self) -> Result<HazardSourceFilter, WebError> {
-        let due_by: Option<NaiveDate> = match self.due_by.as_deref().map(str::trim) {
-            None | Some("") => None,
-            Some(raw) => Some(parse_date("due_by", raw)?),
-        };
-        if let Some(l) = self.level
-            && !(1..=4).contains(&l)
-        {
-            return Err(Violation::new("level", "error.hazard_level").into());
-        }
-        Ok(HazardSourceFilter {
-            region: self.region.clone().filter(|s| !s.trim().is_empty()),
-            department: self.department,
-            unit: self.unit,
-            level: self.level,
-            major: self.major,
-            due_by,
-            retired: self.retired,
-        })
-    }
 }
 
 #[utoipa::path(get, path = "/hazard-sources", tag = "hazard sources", params(HazardSourceQuery), security(("bearer" = [])),

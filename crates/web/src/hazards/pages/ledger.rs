@@ -2,7 +2,7 @@
 //! hazard with its photos, timeline and the actions the reader may take, the report form, and
 //! the phone page a village member reports from.
 
-use crate::hazards::api::HazardQuery;
+use crate::hazards::HazardQuery;
 use crate::http::answer::parse_id;
 use crate::http::auth::PageUser;
 use crate::http::auth::{CsrfForm, CsrfUpload};
@@ -10,7 +10,7 @@ use crate::http::error::WebError;
 use crate::http::extract::{FormPairs, QueryArgs};
 use crate::http::i18n::Tr;
 use crate::http::state::AppState;
-use crate::pages::{Chrome, FormErrors, Pager, filled, query_base, render, render_with};
+use crate::pages::{Chrome, FormErrors, Pager, Shown, query_of, render, render_with};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -21,79 +21,29 @@ use safegrid_store::{
 };
 use serde::Deserialize;
 
-#[derive(Deserialize, Default, Clone)]
-pub struct LedgerQuery {
-    #[serde(default)]
-    pub state: String,
-    #[serde(default)]
-    pub level: String,
-    #[serde(default)]
-    pub source: String,
-    #[serde(default)]
-    pub sector: String,
-    #[serde(default)]
-    pub grade: String,
-    #[serde(default)]
-    pub region: String,
-    #[serde(default)]
-    pub department: String,
-    #[serde(default)]
-    pub unit: String,
-    #[serde(default)]
-    pub deadline_by: String,
-    #[serde(default)]
-    pub overdue: String,
-    pub page: Option<u64>,
+/// How many filters beyond the state are set (the counts above pick the state).
+fn filtered(q: &HazardQuery) -> usize {
+    [
+        q.level.is_some(),
+        q.source.is_some(),
+        q.sector.is_some(),
+        q.grade.is_some(),
+        q.region.is_some(),
+        q.department.is_some(),
+        q.deadline_by.is_some(),
+    ]
+    .into_iter()
+    .filter(|set| *set)
+    .count()
 }
 
-impl LedgerQuery {
-    /// How many filters beyond the state are set (the counts above pick the state).
-    pub fn filtered(&self) -> usize {
-        [
-            &self.level,
-            &self.source,
-            &self.sector,
-            &self.grade,
-            &self.region,
-            &self.department,
-            &self.deadline_by,
-        ]
-        .iter()
-        .filter(|v| !v.trim().is_empty())
-        .count()
-    }
-
-    fn api(&self) -> HazardQuery {
-        HazardQuery {
-            state: filled(&self.state),
-            level: filled(&self.level),
-            source: filled(&self.source),
-            sector: filled(&self.sector),
-            grade: filled(&self.grade),
-            region: filled(&self.region),
-            department: self.department.parse().ok(),
-            deadline_by: filled(&self.deadline_by),
-            unit: self.unit.parse().ok(),
-            overdue: (self.overdue == "1").then_some(true),
-            page: self.page,
-            per_page: Some(50),
-        }
-    }
-
-    fn base(&self) -> String {
-        query_base(&[
-            ("state", filled(&self.state)),
-            ("level", filled(&self.level)),
-            ("source", filled(&self.source)),
-            ("sector", filled(&self.sector)),
-            ("grade", filled(&self.grade)),
-            ("region", filled(&self.region)),
-            ("department", filled(&self.department)),
-            ("unit", filled(&self.unit)),
-            ("deadline_by", filled(&self.deadline_by)),
-            ("overdue", filled(&self.overdue)),
-        ])
-    }
+/// The filters except the state and overdue, for the count links.
+fn without_state(q: &HazardQuery) -> String {
+    query_of(&HazardQuery {
+        state: None,
+        overdue: None,
+        ..q.clone()
+    })
 }
 
 #[derive(Template)]
@@ -104,7 +54,9 @@ struct LedgerPage {
     hazards: Vec<Hazard>,
     counts: HazardCounts,
     pager: Pager,
-    q: LedgerQuery,
+    q: HazardQuery,
+    /// How many filters beyond the state are set.
+    filtered: usize,
     /// The filters except the state, for the count links.
     base_without_state: String,
     /// The filters as a query string, for the export links.
@@ -127,7 +79,7 @@ impl LedgerPage {
 struct CountsPartial {
     t: Tr,
     counts: HazardCounts,
-    q: LedgerQuery,
+    q: HazardQuery,
     base_without_state: String,
     states: Vec<(&'static str, String)>,
 }
@@ -149,23 +101,17 @@ pub async fn ledger(
     State(state): State<AppState>,
     t: Tr,
     user: PageUser,
-    QueryArgs(q): QueryArgs<LedgerQuery>,
+    QueryArgs(q): QueryArgs<HazardQuery>,
 ) -> Result<Response, WebError> {
-    let filter = q.api().filter()?;
+    let filter = q.filter()?;
     let page = state
         .store
         .hazards(&user.actor, &filter, PageRequest::new(q.page, Some(50)))
         .await?;
     let counts = state.store.hazard_counts(&user.actor, &filter).await?;
-    let base_without_state = LedgerQuery {
-        state: String::new(),
-        overdue: String::new(),
-        ..q.clone()
-    }
-    .base();
     render(&LedgerPage {
         chrome: Chrome::new(&t, &user, "hazards"),
-        pager: Pager::new(&page, q.base()),
+        pager: Pager::new(&page, query_of(&q)),
         hazards: page.items,
         counts,
         towns: crate::units::pages::towns(&state, &user).await?,
@@ -173,8 +119,9 @@ pub async fn ledger(
         sectors: crate::units::pages::sector_options(&t, &state.store.sectors().await?),
         states: states(&t),
         can_report: Party::of(user.actor.role) != Party::Reader,
-        base_without_state,
-        export_query: q.base(),
+        base_without_state: without_state(&q),
+        export_query: query_of(&q),
+        filtered: filtered(&q),
         t,
         q,
     })
@@ -184,10 +131,10 @@ pub async fn export(
     State(state): State<AppState>,
     t: Tr,
     user: PageUser,
-    QueryArgs(q): QueryArgs<LedgerQuery>,
+    QueryArgs(q): QueryArgs<HazardQuery>,
     QueryArgs(f): QueryArgs<crate::http::answer::FormatQuery>,
 ) -> Result<Response, WebError> {
-    let filter = q.api().filter()?;
+    let filter = q.filter()?;
     crate::ops::export::hazards(state.store.clone(), user.actor, t, filter, f.format()).await
 }
 
@@ -196,22 +143,16 @@ pub async fn counts(
     State(state): State<AppState>,
     t: Tr,
     user: PageUser,
-    QueryArgs(q): QueryArgs<LedgerQuery>,
+    QueryArgs(q): QueryArgs<HazardQuery>,
 ) -> Result<Response, WebError> {
-    let filter = q.api().filter()?;
+    let filter = q.filter()?;
     let counts = state.store.hazard_counts(&user.actor, &filter).await?;
-    let base_without_state = LedgerQuery {
-        state: String::new(),
-        overdue: String::new(),
-        ..q.clone()
-    }
-    .base();
     render(&CountsPartial {
         states: states(&t),
+        base_without_state: without_state(&q),
         t,
         counts,
         q,
-        base_without_state,
     })
 }
 

@@ -13,7 +13,6 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use safegrid_store::{Notification, PageRequest};
-use serde::Deserialize;
 
 #[derive(Template)]
 #[template(path = "notifications.html")]
@@ -24,16 +23,11 @@ struct ListPage {
     pager: Pager,
 }
 
-#[derive(Deserialize, Default)]
-pub struct ListQuery {
-    pub page: Option<u64>,
-}
-
 pub async fn list(
     State(state): State<AppState>,
     t: Tr,
     user: PageUser,
-    QueryArgs(q): QueryArgs<ListQuery>,
+    QueryArgs(q): QueryArgs<crate::hazards::NotificationQuery>,
 ) -> Result<Response, WebError> {
     let page = state
         .store

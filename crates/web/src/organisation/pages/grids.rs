@@ -8,7 +8,8 @@ use crate::http::error::WebError;
 use crate::http::extract::QueryArgs;
 use crate::http::i18n::Tr;
 use crate::http::state::AppState;
-use crate::pages::{Chrome, FormErrors, Pager, query_base, render, render_with};
+use crate::organisation::{AsOfQuery, GridQuery};
+use crate::pages::{Chrome, FormErrors, Pager, Shown, query_of, render, render_with};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -17,11 +18,10 @@ use chrono::NaiveDate;
 use safegrid_domain::org::{GridKind, StaffingGap};
 use safegrid_domain::policy::{GridRef, may_manage_posts};
 use safegrid_domain::region::RegionCode;
-use safegrid_domain::tenure::parse_date;
 use safegrid_domain::time::today;
 use safegrid_store::{
-    Appointment, Department, Grid, GridFilter, GridListItem, Holding, NewPerson, PageRequest,
-    Person, PersonChoice, Post, Replacement, Vacancy,
+    Appointment, Department, Grid, GridListItem, Holding, NewPerson, PageRequest, Person,
+    PersonChoice, Post, Replacement, Vacancy,
 };
 use serde::Deserialize;
 
@@ -34,48 +34,24 @@ struct GridsPage {
     pager: Pager,
     departments: Vec<Department>,
     grid_kinds: Vec<(&'static str, String)>,
-    q: GridListQuery,
-}
-
-#[derive(Deserialize, Default, Clone)]
-pub struct GridListQuery {
-    #[serde(default)]
-    pub region: String,
-    #[serde(default)]
-    pub department: String,
-    #[serde(default)]
-    pub kind: String,
-    #[serde(default)]
-    pub gaps_only: String,
-    pub page: Option<u64>,
+    q: GridQuery,
 }
 
 pub async fn list(
     State(state): State<AppState>,
     t: Tr,
     user: PageUser,
-    QueryArgs(q): QueryArgs<GridListQuery>,
+    QueryArgs(q): QueryArgs<GridQuery>,
 ) -> Result<Response, WebError> {
-    let filter = GridFilter {
-        region: Some(q.region.clone()).filter(|s| !s.is_empty()),
-        department: q.department.parse().ok(),
-        kind: Some(q.kind.clone()).filter(|s| !s.is_empty()),
-        level: None,
-        gaps_only: !q.gaps_only.is_empty(),
-    };
     let page = state
         .store
-        .grids(&user.actor, &filter, PageRequest::new(q.page, Some(50)))
+        .grids(
+            &user.actor,
+            &q.filter()?,
+            PageRequest::new(q.page, Some(50)),
+        )
         .await?;
-    let pager = Pager::new(
-        &page,
-        query_base(&[
-            ("region", Some(q.region.clone())),
-            ("department", Some(q.department.clone())),
-            ("kind", Some(q.kind.clone())),
-            ("gaps_only", Some(q.gaps_only.clone())),
-        ]),
-    );
+    let pager = Pager::new(&page, query_of(&q));
     render(&GridsPage {
         chrome: Chrome::new(&t, &user, "grids"),
         departments: state.store.departments(&user.actor).await?,
@@ -134,9 +110,9 @@ struct GridPage {
     refused: Refused,
 }
 
+/// What was just done on the grid page, to say so (`?done=appointed`).
 #[derive(Deserialize, Default)]
-pub struct GridQuery {
-    as_of: Option<String>,
+pub struct DoneQuery {
     done: Option<String>,
 }
 
@@ -222,13 +198,11 @@ pub async fn show(
     t: Tr,
     user: PageUser,
     Path(id): Path<String>,
-    QueryArgs(q): QueryArgs<GridQuery>,
+    QueryArgs(q): QueryArgs<AsOfQuery>,
+    QueryArgs(done): QueryArgs<DoneQuery>,
 ) -> Result<Response, WebError> {
-    let as_of = match q.as_of.as_deref().filter(|s| !s.is_empty()) {
-        Some(raw) => parse_date("as_of", raw)?,
-        None => today(),
-    };
-    let done = q.done.unwrap_or_default();
+    let as_of = q.date()?;
+    let done = done.done.unwrap_or_default();
     let page = grid_page(
         &state,
         t,

@@ -8,8 +8,8 @@ use crate::http::error::WebError;
 use crate::http::extract::{FormPairs, QueryArgs};
 use crate::http::i18n::Tr;
 use crate::http::state::AppState;
-use crate::pages::{Chrome, FormErrors, Pager, filled, query_base, render, render_with};
-use crate::unit_records::api::HazardSourceQuery;
+use crate::pages::{Chrome, FormErrors, Pager, Shown, query_of, render, render_with};
+use crate::unit_records::HazardSourceQuery;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -27,18 +27,20 @@ use serde::Deserialize;
 /// Blank substance rows offered on the form.
 const SUBSTANCE_ROWS: usize = 6;
 
-#[derive(Deserialize, Default, Clone)]
-pub struct SourceListQuery {
-    #[serde(default)]
-    pub region: String,
-    #[serde(default)]
-    pub department: String,
-    #[serde(default)]
-    pub level: String,
-    /// "1": identification due within 90 days (or overdue).
-    #[serde(default)]
-    pub due: String,
-    pub page: Option<u64>,
+/// The register page's one filter of its own: identification due within 90 days (or
+/// overdue), which it asks of the list as `due_by`.
+#[derive(Deserialize, Default)]
+pub struct DueSoon {
+    #[serde(default, deserialize_with = "crate::http::extract::flag")]
+    pub due: Option<bool>,
+}
+
+impl DueSoon {
+    fn apply(&self, q: &mut HazardSourceQuery, today: NaiveDate) {
+        if self.due == Some(true) {
+            q.due_by = Some((today + chrono::Days::new(gb18218::DUE_SOON_DAYS)).to_string());
+        }
+    }
 }
 
 #[derive(Template)]
@@ -50,37 +52,24 @@ struct ListPage {
     pager: Pager,
     /// The filters as a query string, for the export links.
     export_query: String,
-    q: SourceListQuery,
+    q: HazardSourceQuery,
+    /// Only sources due soon.
+    due: bool,
     towns: Vec<RegionNode>,
     departments: Vec<Department>,
     today: NaiveDate,
-}
-
-impl SourceListQuery {
-    fn api(&self, today: NaiveDate) -> HazardSourceQuery {
-        HazardSourceQuery {
-            region: filled(&self.region),
-            department: self.department.parse().ok(),
-            unit: None,
-            level: self.level.parse().ok(),
-            major: None,
-            due_by: (self.due == "1")
-                .then(|| (today + chrono::Days::new(gb18218::DUE_SOON_DAYS)).to_string()),
-            retired: None,
-            page: self.page,
-            per_page: Some(50),
-        }
-    }
 }
 
 pub async fn export(
     State(state): State<AppState>,
     t: Tr,
     user: PageUser,
-    QueryArgs(q): QueryArgs<SourceListQuery>,
+    QueryArgs(mut q): QueryArgs<HazardSourceQuery>,
+    QueryArgs(due): QueryArgs<DueSoon>,
     QueryArgs(f): QueryArgs<crate::http::answer::FormatQuery>,
 ) -> Result<Response, WebError> {
-    let filter = q.api(today()).filter()?;
+    due.apply(&mut q, today());
+    let filter = q.filter()?;
     crate::ops::export::hazard_sources(&state.store, &user.actor, &t, &filter, f.format()).await
 }
 
@@ -88,10 +77,17 @@ pub async fn list(
     State(state): State<AppState>,
     t: Tr,
     user: PageUser,
-    QueryArgs(q): QueryArgs<SourceListQuery>,
+    QueryArgs(mut q): QueryArgs<HazardSourceQuery>,
+    QueryArgs(due): QueryArgs<DueSoon>,
 ) -> Result<Response, WebError> {
     let today = today();
-    let filter = q.api(today).filter()?;
+    // The links carry the filters as given: `due=1`, not the day it meant today.
+    let mut base = query_of(&q);
+    if due.due == Some(true) {
+        base.push_str("due=1&");
+    }
+    due.apply(&mut q, today);
+    let filter = q.filter()?;
     let page = state
         .store
         .hazard_sources(
@@ -100,12 +96,6 @@ pub async fn list(
             safegrid_store::PageRequest::new(q.page, Some(50)),
         )
         .await?;
-    let base = query_base(&[
-        ("region", filled(&q.region)),
-        ("department", filled(&q.department)),
-        ("level", filled(&q.level)),
-        ("due", filled(&q.due)),
-    ]);
     render(&ListPage {
         chrome: Chrome::new(&t, &user, "hazard_sources"),
         export_query: base.clone(),
@@ -115,6 +105,7 @@ pub async fn list(
         departments: state.store.departments(&user.actor).await?,
         t,
         q,
+        due: due.due == Some(true),
         today,
     })
 }

@@ -7,14 +7,13 @@ use crate::http::error::WebError;
 use crate::http::extract::QueryArgs;
 use crate::http::i18n::Tr;
 use crate::http::state::AppState;
-use crate::pages::{Chrome, Pager, filled, query_base, render};
-use crate::units::api::UnitQuery;
+use crate::pages::{Chrome, Pager, Shown, query_of, render};
+use crate::units::UnitQuery;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use safegrid_domain::policy::{Object, Verb, may};
 use safegrid_store::{CoverageItem, Department, PageRequest, RegionNode, Unit, UnitDetail};
-use serde::Deserialize;
 
 #[derive(Template)]
 #[template(path = "units.html")]
@@ -24,7 +23,7 @@ struct UnitsPage {
     units: Vec<Unit>,
     pager: Pager,
     export_query: String,
-    q: UnitListQuery,
+    q: UnitQuery,
     towns: Vec<RegionNode>,
     departments: Vec<Department>,
     sectors: Vec<(String, String)>,
@@ -32,81 +31,22 @@ struct UnitsPage {
     can_edit: bool,
 }
 
-#[derive(Deserialize, Default, Clone)]
-pub struct UnitListQuery {
-    #[serde(default)]
-    pub q: String,
-    #[serde(default)]
-    pub region: String,
-    #[serde(default)]
-    pub department: String,
-    #[serde(default)]
-    pub sector: String,
-    #[serde(default)]
-    pub grade: String,
-    #[serde(default)]
-    pub key: String,
-    #[serde(default)]
-    pub status: String,
-    pub page: Option<u64>,
-}
-
-impl UnitListQuery {
-    fn api(&self) -> UnitQuery {
-        UnitQuery {
-            q: filled(&self.q),
-            region: filled(&self.region),
-            department: self.department.parse().ok(),
-            sector: filled(&self.sector),
-            grade: filled(&self.grade),
-            key: match self.key.as_str() {
-                "1" => Some(true),
-                "0" => Some(false),
-                _ => None,
-            },
-            status: filled(&self.status),
-            page: self.page,
-            per_page: Some(50),
-        }
-    }
-}
-
 pub async fn list(
     State(state): State<AppState>,
     t: Tr,
     user: PageUser,
-    QueryArgs(q): QueryArgs<UnitListQuery>,
+    QueryArgs(q): QueryArgs<UnitQuery>,
 ) -> Result<Response, WebError> {
-    let api = q.api();
     let page = state
         .store
         .units(
             &user.actor,
-            &api.filter()?,
-            PageRequest::new(api.page, api.per_page),
+            &q.filter()?,
+            PageRequest::new(q.page, Some(50)),
         )
         .await?;
-    let base = query_base(&[
-        ("q", Some(q.q.clone())),
-        ("region", Some(q.region.clone())),
-        ("department", Some(q.department.clone())),
-        ("sector", Some(q.sector.clone())),
-        ("grade", Some(q.grade.clone())),
-        ("key", Some(q.key.clone())),
-        ("status", Some(q.status.clone())),
-    ]);
-    let pager = Pager::new(
-        &page,
-        query_base(&[
-            ("q", Some(q.q.clone())),
-            ("region", Some(q.region.clone())),
-            ("department", Some(q.department.clone())),
-            ("sector", Some(q.sector.clone())),
-            ("grade", Some(q.grade.clone())),
-            ("key", Some(q.key.clone())),
-            ("status", Some(q.status.clone())),
-        ]),
-    );
+    let base = query_of(&q);
+    let pager = Pager::new(&page, base.clone());
     let all_sectors = state.store.sectors().await?;
     render(&UnitsPage {
         chrome: Chrome::new(&t, &user, "units"),
@@ -242,10 +182,10 @@ pub async fn export(
     State(state): State<AppState>,
     t: Tr,
     user: PageUser,
-    QueryArgs(q): QueryArgs<UnitListQuery>,
+    QueryArgs(q): QueryArgs<UnitQuery>,
     QueryArgs(f): QueryArgs<crate::http::answer::FormatQuery>,
 ) -> Result<Response, WebError> {
-    let filter = q.api().filter()?;
+    let filter = q.filter()?;
     crate::ops::export::units(
         state.store.clone(),
         user.actor.clone(),
