@@ -233,10 +233,9 @@ async fn webhook(
 async fn set_webhook(
     State(state): State<AppState>,
     user: ApiUser,
-    JsonBody(mut input): JsonBody<safegrid_store::WebhookInput>,
+    JsonBody(input): JsonBody<safegrid_store::WebhookInput>,
 ) -> ApiResult<safegrid_store::WebhookSettings> {
-    input.private_networks = state.config.webhook_private_networks;
-    Ok(Json(state.store.set_webhook(&user.actor, input).await?))
+    Ok(Json(super::set_webhook(&state, &user.actor, input).await?))
 }
 
 #[utoipa::path(get, path = "/settings/webhook/deliveries", tag = "hazards", security(("bearer" = [])),

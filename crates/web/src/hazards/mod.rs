@@ -68,3 +68,14 @@ pub struct NotificationQuery {
     pub page: Option<u64>,
     pub per_page: Option<u64>,
 }
+
+/// Sets the county's outgoing webhook, as the API and the settings page do: whether it may
+/// point into private networks is the deployment's to say, never the request's.
+pub(crate) async fn set_webhook(
+    state: &crate::http::state::AppState,
+    actor: &safegrid_domain::access::Actor,
+    mut input: safegrid_store::WebhookInput,
+) -> Result<safegrid_store::WebhookSettings, WebError> {
+    input.private_networks = state.config.webhook_private_networks;
+    Ok(state.store.set_webhook(actor, input).await?)
+}

@@ -172,6 +172,31 @@ fn field_label(t: &Tr, field: &str) -> String {
     indexed.unwrap_or_else(|| t.t(&format!("field.{field}")).to_owned())
 }
 
+/// What a page form's change came to, answered the one way every form answers: done, `done`
+/// says where to see it (mostly [`see_other`]); refused input, the same form again from
+/// `again` with each message beside its field, 422; anything else, the error page.
+pub async fn outcome<T, E: Into<WebError>>(
+    t: Tr,
+    result: Result<T, E>,
+    done: impl AsyncFnOnce(T) -> Result<Response, WebError>,
+    again: impl AsyncFnOnce(FormErrors) -> Result<Response, WebError>,
+) -> Result<Response, WebError> {
+    match result.map_err(Into::into) {
+        Ok(value) => done(value).await,
+        Err(WebError::Invalid(invalid)) => {
+            let mut page = again(FormErrors::of(&t, &invalid)).await?;
+            *page.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(page)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// A change done: see it at `to` (303 See Other, so reloading the page does not post again).
+pub fn see_other(to: impl AsRef<str>) -> Result<Response, WebError> {
+    Ok(Redirect::to(to.as_ref()).into_response())
+}
+
 /// A page shown again with refused input answers 422; otherwise 200.
 pub fn status_of(errors: &FormErrors) -> StatusCode {
     if errors.is_empty() {

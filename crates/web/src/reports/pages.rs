@@ -6,19 +6,21 @@ use crate::http::answer::parse_id;
 use crate::http::auth::CsrfForm;
 use crate::http::auth::PageUser;
 use crate::http::error::WebError;
-use crate::http::extract::{FormPairs, QueryArgs};
+use crate::http::extract::QueryArgs;
 use crate::http::i18n::Tr;
 use crate::http::state::AppState;
-use crate::pages::{Chrome, FormErrors, Pager, Shown, query_of, render, render_with};
+use crate::pages::{
+    Chrome, FormErrors, Pager, Shown, outcome, query_of, render, render_with, see_other,
+};
 use crate::reports::StandingQuery;
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use safegrid_domain::hazard::report::{Period, Standing};
 use safegrid_domain::time::today;
 use safegrid_store::{
     Department, HazardReport, HazardStatistics, PageRequest, RegionNode, ReportInput,
-    ReportStanding, StandingCounts, StoreError, Unit,
+    ReportStanding, StandingCounts, Unit,
 };
 
 pub fn router() -> axum::Router<AppState> {
@@ -157,30 +159,25 @@ pub async fn unit_reports(
     unit_tab(&state, t, &user, id, FormErrors::default()).await
 }
 
+/// The form reads into the API's input type and is submitted the same way.
 pub async fn submit(
     State(state): State<AppState>,
     t: Tr,
     Path(id): Path<String>,
-    CsrfForm { user, form: pairs }: CsrfForm<FormPairs>,
+    CsrfForm { user, form: input }: CsrfForm<ReportInput>,
 ) -> Result<Response, WebError> {
     let id = parse_id(&id)?;
-    let input = ReportInput {
-        period: pairs.get("period"),
-        principal: pairs.get("principal"),
-        analysis: pairs.get("analysis"),
-    };
-    match state
+    let result = state
         .store
         .submit_hazard_report(&user.actor, id, input)
-        .await
-    {
-        Ok(_) => Ok(Redirect::to(&format!("/units/{id}/reports")).into_response()),
-        Err(StoreError::Invalid(invalid)) => {
-            let errors = FormErrors::of(&t, &invalid);
-            unit_tab(&state, t, &user, id, errors).await
-        }
-        Err(e) => Err(e.into()),
-    }
+        .await;
+    outcome(
+        t,
+        result,
+        async |_| see_other(format!("/units/{id}/reports")),
+        async |errors| unit_tab(&state, t, &user, id, errors).await,
+    )
+    .await
 }
 
 #[derive(Template)]

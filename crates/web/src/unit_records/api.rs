@@ -12,12 +12,11 @@ use axum::Json;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use safegrid_domain::Violation;
 use safegrid_domain::unit::gb18218::{NAMED_SUBSTANCES, NamedSubstance};
 use safegrid_domain::unit::grade::GradeRule;
 use safegrid_store::{
-    Document, GridNode, GridNodeInput, HazardSource, HazardSourceDetail, HazardSourceInput,
-    NewDocument, Page, PageRequest, SystemEntry, SystemInput,
+    Document, GridNode, GridNodeInput, HazardSource, HazardSourceDetail, HazardSourceInput, Page,
+    PageRequest, SystemEntry, SystemInput,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -93,7 +92,7 @@ async fn create_hazard_source(
     user: ApiUser,
     JsonBody(input): JsonBody<HazardSourceInput>,
 ) -> Result<impl IntoResponse, WebError> {
-    let source = state.store.create_hazard_source(&user.actor, input).await?;
+    let source = super::save_hazard_source(&state, &user.actor, None, input).await?;
     Ok((StatusCode::CREATED, Json(source)))
 }
 
@@ -107,10 +106,7 @@ async fn update_hazard_source(
     JsonBody(input): JsonBody<HazardSourceInput>,
 ) -> ApiResult<HazardSourceDetail> {
     Ok(Json(
-        state
-            .store
-            .update_hazard_source(&user.actor, parse_id(&id)?, input)
-            .await?,
+        super::save_hazard_source(&state, &user.actor, Some(parse_id(&id)?), input).await?,
     ))
 }
 
@@ -162,26 +158,6 @@ async fn documents(
     ))
 }
 
-/// Reads an upload form into a new document of the unit.
-pub(crate) async fn new_document(unit: i64, multipart: Multipart) -> Result<NewDocument, WebError> {
-    let form = upload::read(multipart, "file").await?;
-    let file = form
-        .file
-        .as_ref()
-        .ok_or_else(|| Violation::new("file", "error.required"))?;
-    Ok(NewDocument {
-        unit_id: unit,
-        kind: form.field("kind").unwrap_or_default(),
-        system: form.field("system"),
-        node_id: form.id("node_id")?,
-        hazard_source_id: form.id("hazard_source_id")?,
-        title: form.field("title"),
-        file_name: file.file_name.clone(),
-        media_type: file.media_type.clone(),
-        bytes: form.file.map(|f| f.bytes).unwrap_or_default(),
-    })
-}
-
 #[utoipa::path(post, path = "/units/{id}/documents", tag = "unit records", params(("id" = i64, Path)), security(("bearer" = [])),
     request_body(content_type = "multipart/form-data", description = "`file` (PDF, JPEG, PNG, WebP, Word or Excel, by content; up to 20 MB), `kind` = archive | system | letter | procedure | hazard_source, optional `title`, `system` (for kind system), `node_id` (a node of the unit's grid), `hazard_source_id` (for kind hazard_source)"),
     responses((status = 201, body = Document), (status = 422, body = crate::http::error::ErrorBody), (status = 404), (status = 413)))]
@@ -191,7 +167,8 @@ async fn add_document(
     Path(id): Path<String>,
     multipart: Multipart,
 ) -> Result<impl IntoResponse, WebError> {
-    let new = new_document(parse_id(&id)?, multipart).await?;
+    let form = upload::read(multipart, "file").await?;
+    let new = super::new_document(parse_id(&id)?, form)?;
     let doc = state.store.add_document(&user.actor, new).await?;
     Ok((StatusCode::CREATED, Json(doc)))
 }

@@ -57,3 +57,44 @@ impl HazardSourceQuery {
         })
     }
 }
+
+/// Records a hazard source (`id` none) or changes one: what the API's POST and PATCH and the
+/// identification form do. S, R, the level and the unit's grade follow in the store.
+pub(crate) async fn save_hazard_source(
+    state: &crate::http::state::AppState,
+    actor: &safegrid_domain::access::Actor,
+    id: Option<i64>,
+    input: safegrid_store::HazardSourceInput,
+) -> Result<safegrid_store::HazardSourceDetail, WebError> {
+    Ok(match id {
+        Some(id) => state.store.update_hazard_source(actor, id, input).await?,
+        None => state.store.create_hazard_source(actor, input).await?,
+    })
+}
+
+/// An upload form read into a new document of the unit: what the API and the unit's pages
+/// (its grid, systems and archive, a hazard source's papers) take.
+pub(crate) fn new_document(
+    unit: i64,
+    upload: crate::ops::upload::Upload,
+) -> Result<safegrid_store::NewDocument, WebError> {
+    let node_id = upload.id("node_id")?;
+    let hazard_source_id = upload.id("hazard_source_id")?;
+    let kind = upload.field("kind").unwrap_or_default();
+    let system = upload.field("system");
+    let title = upload.field("title");
+    let file = upload
+        .file
+        .ok_or_else(|| Violation::new("file", "error.required"))?;
+    Ok(safegrid_store::NewDocument {
+        unit_id: unit,
+        kind,
+        system,
+        node_id,
+        hazard_source_id,
+        title,
+        file_name: file.file_name,
+        media_type: file.media_type,
+        bytes: file.bytes,
+    })
+}

@@ -47,7 +47,7 @@ async fn create_unit(
     user: ApiUser,
     JsonBody(input): JsonBody<safegrid_store::UnitInput>,
 ) -> Result<impl IntoResponse, WebError> {
-    let unit = state.store.create_unit(&user.actor, input).await?;
+    let unit = save_unit(&state, &user.actor, None, input).await?;
     Ok((StatusCode::CREATED, Json(unit)))
 }
 
@@ -61,10 +61,7 @@ async fn update_unit(
     JsonBody(input): JsonBody<safegrid_store::UnitInput>,
 ) -> ApiResult<safegrid_store::UnitDetail> {
     Ok(Json(
-        state
-            .store
-            .update_unit(&user.actor, parse_id(&id)?, input)
-            .await?,
+        save_unit(&state, &user.actor, Some(parse_id(&id)?), input).await?,
     ))
 }
 

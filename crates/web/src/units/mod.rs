@@ -117,6 +117,19 @@ impl UnitQuery {
     }
 }
 
+/// Adds a unit (`id` none) or changes one: what the API's POST and PATCH and the unit form do.
+pub(crate) async fn save_unit(
+    state: &AppState,
+    actor: &safegrid_domain::access::Actor,
+    id: Option<i64>,
+    input: safegrid_store::UnitInput,
+) -> Result<safegrid_store::UnitDetail, WebError> {
+    Ok(match id {
+        Some(id) => state.store.update_unit(actor, id, input).await?,
+        None => state.store.create_unit(actor, input).await?,
+    })
+}
+
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ImportRowError {
     pub row: u32,

@@ -8,10 +8,9 @@ use crate::http::error::WebError;
 use crate::http::extract::QueryArgs;
 use crate::http::i18n::Tr;
 use crate::http::state::AppState;
-use crate::pages::{Chrome, FormErrors, Pager, render_with};
+use crate::pages::{Chrome, FormErrors, Pager, outcome, render_with, see_other, status_of};
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use safegrid_domain::access::{Role, may_lock_accounts};
 use safegrid_store::{Account, PageRequest};
@@ -56,7 +55,6 @@ async fn accounts_page(
     t: Tr,
     user: &PageUser,
     page: Option<u64>,
-    status: StatusCode,
     errors: FormErrors,
     form: AccountForm,
 ) -> Result<Response, WebError> {
@@ -75,7 +73,7 @@ async fn accounts_page(
         .map(|d| (d.id, d.name))
         .collect();
     render_with(
-        status,
+        status_of(&errors),
         &AccountsPage {
             chrome: Chrome::new(&t, user, "accounts"),
             roles: Role::ALL
@@ -107,7 +105,6 @@ pub async fn accounts(
         t,
         &user,
         q.page,
-        StatusCode::OK,
         FormErrors::default(),
         AccountForm::default(),
     )
@@ -134,27 +131,18 @@ pub async fn create_account(
         },
     )
     .await;
-    match result {
-        Ok(_) => Ok(Redirect::to("/accounts").into_response()),
-        Err(WebError::Invalid(invalid)) => {
-            let errors = FormErrors::of(&t, &invalid);
-            let kept = AccountForm {
-                password: String::new(),
-                ..form
-            };
-            accounts_page(
-                &state,
-                t,
-                &user,
-                None,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                errors,
-                kept,
-            )
-            .await
-        }
-        Err(e) => Err(e),
-    }
+    // A refused form comes back without the password typed.
+    let kept = AccountForm {
+        password: String::new(),
+        ..form
+    };
+    outcome(
+        t,
+        result,
+        async |_| see_other("/accounts"),
+        async |errors| accounts_page(&state, t, &user, None, errors, kept).await,
+    )
+    .await
 }
 
 #[derive(Deserialize, Default)]
@@ -189,21 +177,12 @@ pub async fn reset_password(
     CsrfForm { user, form }: CsrfForm<PasswordForm>,
 ) -> Result<Response, WebError> {
     let id = parse_id(&id)?;
-    match crate::accounts::reset_password_of(&state, &user.actor, id, &form.password).await {
-        Ok(()) => Ok(Redirect::to("/accounts").into_response()),
-        Err(WebError::Invalid(invalid)) => {
-            let errors = FormErrors::of(&t, &invalid);
-            accounts_page(
-                &state,
-                t,
-                &user,
-                None,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                errors,
-                AccountForm::default(),
-            )
-            .await
-        }
-        Err(e) => Err(e),
-    }
+    let result = crate::accounts::reset_password_of(&state, &user.actor, id, &form.password).await;
+    outcome(
+        t,
+        result,
+        async |()| see_other("/accounts"),
+        async |errors| accounts_page(&state, t, &user, None, errors, AccountForm::default()).await,
+    )
+    .await
 }

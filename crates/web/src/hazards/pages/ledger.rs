@@ -10,10 +10,12 @@ use crate::http::error::WebError;
 use crate::http::extract::{FormPairs, QueryArgs};
 use crate::http::i18n::Tr;
 use crate::http::state::AppState;
-use crate::pages::{Chrome, FormErrors, Pager, Shown, query_of, render, render_with};
+use crate::pages::{
+    Chrome, FormErrors, Pager, Shown, outcome, query_of, render, render_with, see_other,
+};
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use safegrid_domain::hazard::lifecycle::{Party, State as HazardState};
 use safegrid_store::{
     Department, Hazard, HazardCounts, HazardDetail, HazardInput, PageRequest, PlanInput,
@@ -199,21 +201,13 @@ pub async fn show(
     detail_page(&state, t, &user, parse_id(&id)?, FormErrors::default()).await
 }
 
-/// Shows a refusal or bad input on the hazard's page; anything else goes up.
-async fn or_refused(
-    state: &AppState,
-    t: Tr,
-    user: &PageUser,
-    id: i64,
-    error: StoreError,
-) -> Result<Response, WebError> {
-    let invalid = match error {
-        StoreError::Invalid(invalid) => invalid,
-        StoreError::Refused(key) => safegrid_domain::Invalid::one("action", key),
-        other => return Err(other.into()),
-    };
-    let errors = FormErrors::of(&t, &invalid);
-    detail_page(state, t, user, id, errors).await
+/// A step the hazard's state does not allow now is shown on its page beside the actions,
+/// like refused input.
+fn refused_on_page(error: StoreError) -> WebError {
+    match error {
+        StoreError::Refused(key) => safegrid_domain::Invalid::one("action", key).into(),
+        other => other.into(),
+    }
 }
 
 pub async fn act(
@@ -242,10 +236,18 @@ pub async fn act(
         measures: pairs.get("measures"),
         cost_yuan: pairs.number("cost_yuan")?,
     };
-    match state.store.transition_hazard(&user.actor, id, input).await {
-        Ok(_) => Ok(Redirect::to(&format!("/hazards/{id}")).into_response()),
-        Err(e) => or_refused(&state, t, &user, id, e).await,
-    }
+    let result = state
+        .store
+        .transition_hazard(&user.actor, id, input)
+        .await
+        .map_err(refused_on_page);
+    outcome(
+        t,
+        result,
+        async |_| see_other(format!("/hazards/{id}")),
+        async |errors| detail_page(&state, t, &user, id, errors).await,
+    )
+    .await
 }
 
 pub async fn add_photo(
@@ -255,18 +257,22 @@ pub async fn add_photo(
     CsrfUpload { user, upload }: CsrfUpload,
 ) -> Result<Response, WebError> {
     let id = parse_id(&id)?;
-    let new = match crate::ops::upload::new_photo(id, &upload).await {
-        Ok(x) => x,
-        Err(WebError::Invalid(invalid)) => {
-            let errors = FormErrors::of(&t, &invalid);
-            return detail_page(&state, t, &user, id, errors).await;
-        }
-        Err(e) => return Err(e),
-    };
-    match state.store.add_hazard_photo(&user.actor, new).await {
-        Ok(_) => Ok(Redirect::to(&format!("/hazards/{id}")).into_response()),
-        Err(e) => or_refused(&state, t, &user, id, e).await,
+    let result = async {
+        let new = crate::ops::upload::new_photo(id, &upload).await?;
+        state
+            .store
+            .add_hazard_photo(&user.actor, new)
+            .await
+            .map_err(refused_on_page)
     }
+    .await;
+    outcome(
+        t,
+        result,
+        async |_| see_other(format!("/hazards/{id}")),
+        async |errors| detail_page(&state, t, &user, id, errors).await,
+    )
+    .await
 }
 
 pub async fn photo(
@@ -405,7 +411,6 @@ pub async fn report(
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     let unit = upload.id("unit_id").ok().flatten();
-    let refused = |invalid: &safegrid_domain::Invalid| FormErrors::of(&t, invalid);
     let made = async {
         let mut input: HazardInput = upload.form()?;
         // A village member is not asked to judge the level: the supervisor does on acceptance.
@@ -419,12 +424,11 @@ pub async fn report(
         )
     }
     .await;
-    match made {
-        Ok(made) => Ok(Redirect::to(&format!("/hazards/{}", made.hazard.id)).into_response()),
-        Err(WebError::Invalid(invalid)) => {
-            let errors = refused(&invalid);
-            report_page(&state, t, &user, unit, values, errors).await
-        }
-        Err(e) => Err(e),
-    }
+    outcome(
+        t,
+        made,
+        async |made| see_other(format!("/hazards/{}", made.hazard.id)),
+        async |errors| report_page(&state, t, &user, unit, values, errors).await,
+    )
+    .await
 }

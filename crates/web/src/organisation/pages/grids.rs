@@ -9,11 +9,10 @@ use crate::http::extract::QueryArgs;
 use crate::http::i18n::Tr;
 use crate::http::state::AppState;
 use crate::organisation::{AsOfQuery, GridQuery};
-use crate::pages::{Chrome, FormErrors, Pager, Shown, query_of, render, render_with};
+use crate::pages::{Chrome, FormErrors, Pager, Shown, outcome, query_of, render, see_other};
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use chrono::NaiveDate;
 use safegrid_domain::org::{GridKind, StaffingGap};
 use safegrid_domain::policy::{GridRef, may_manage_posts};
@@ -260,8 +259,6 @@ impl PersonForm {
     }
 }
 
-/// Runs a change from the grid page: on success back to the grid, on refused input the grid
-/// page again with the form's messages and values (422).
 /// Which form of which grid a change came from, and what to say when it is done.
 struct FormTarget {
     grid_id: i64,
@@ -270,6 +267,8 @@ struct FormTarget {
     done: &'static str,
 }
 
+/// Runs a change from the grid page: on success back to the grid, on refused input the grid
+/// page again with the form's messages and values (422).
 async fn change<F, Fut>(
     state: &AppState,
     t: Tr,
@@ -282,15 +281,15 @@ where
     F: FnOnce(PersonForm) -> Fut,
     Fut: std::future::Future<Output = Result<(), WebError>>,
 {
-    match run(form.clone()).await {
-        Ok(()) => Ok(
-            Redirect::to(&format!("/grids/{}?done={}", target.grid_id, target.done))
-                .into_response(),
-        ),
-        Err(WebError::Invalid(invalid)) => {
+    let result = run(form.clone()).await;
+    outcome(
+        t,
+        result,
+        async |()| see_other(format!("/grids/{}?done={}", target.grid_id, target.done)),
+        async |errors| {
             let refused = Refused {
-                form: target.form,
-                errors: FormErrors::of(&t, &invalid),
+                form: target.form.clone(),
+                errors,
                 values: form,
             };
             let page = grid_page(
@@ -303,10 +302,10 @@ where
                 refused,
             )
             .await?;
-            render_with(StatusCode::UNPROCESSABLE_ENTITY, &page)
-        }
-        Err(e) => Err(e),
-    }
+            render(&page)
+        },
+    )
+    .await
 }
 
 /// The holding must belong to the grid in the path, so a crafted URL cannot reach another.

@@ -6,11 +6,12 @@ use crate::http::error::WebError;
 use crate::http::extract::FormPairs;
 use crate::http::i18n::Tr;
 use crate::http::state::AppState;
-use crate::pages::{Chrome, FormErrors, render_with};
+use crate::pages::{Chrome, FormErrors, outcome, render_with};
 use crate::units::pages::sector_label;
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
+use safegrid_domain::Violation;
 use safegrid_domain::policy::{Object, Verb, may};
 
 #[derive(Template)]
@@ -84,23 +85,42 @@ pub async fn set(
     t: Tr,
     CsrfForm { user, form: pairs }: CsrfForm<FormPairs>,
 ) -> Result<Response, WebError> {
-    let employees = pairs.get("employees_for_b").unwrap_or_default();
+    let employees = pairs.number::<u32>("employees_for_b");
     let rule = safegrid_domain::unit::grade::GradeRule {
         high_risk_sectors: pairs.all("high_risk"),
         key_sectors: pairs.all("key"),
-        employees_for_b: employees.trim().parse().unwrap_or(u32::MAX),
+        employees_for_b: employees
+            .as_ref()
+            .ok()
+            .copied()
+            .flatten()
+            .unwrap_or(u32::MAX),
     };
-    if employees.trim().parse::<u32>().is_err() {
-        let invalid = safegrid_domain::Invalid::one("employees_for_b", "error.number");
-        let errors = FormErrors::of(&t, &invalid);
-        return grade_rule_page(&state, t, &user, rule, None, errors).await;
+    let result = async {
+        employees?.ok_or_else(|| Violation::new("employees_for_b", "error.number"))?;
+        Ok::<_, WebError>(
+            state
+                .store
+                .set_grade_rule(&user.actor, rule.clone())
+                .await?,
+        )
     }
-    match state.store.set_grade_rule(&user.actor, rule.clone()).await {
-        Ok(n) => grade_rule_page(&state, t, &user, rule, Some(n), FormErrors::default()).await,
-        Err(safegrid_store::StoreError::Invalid(invalid)) => {
-            let errors = FormErrors::of(&t, &invalid);
-            grade_rule_page(&state, t, &user, rule, None, errors).await
-        }
-        Err(e) => Err(e.into()),
-    }
+    .await;
+    outcome(
+        t,
+        result,
+        async |n| {
+            grade_rule_page(
+                &state,
+                t,
+                &user,
+                rule.clone(),
+                Some(n),
+                FormErrors::default(),
+            )
+            .await
+        },
+        async |errors| grade_rule_page(&state, t, &user, rule.clone(), None, errors).await,
+    )
+    .await
 }

@@ -8,11 +8,13 @@ use crate::http::error::WebError;
 use crate::http::extract::{FormPairs, QueryArgs};
 use crate::http::i18n::Tr;
 use crate::http::state::AppState;
-use crate::pages::{Chrome, FormErrors, Pager, Shown, query_of, render, render_with};
+use crate::pages::{
+    Chrome, FormErrors, Pager, Shown, outcome, query_of, render, render_with, see_other,
+};
 use crate::unit_records::HazardSourceQuery;
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use chrono::NaiveDate;
 use safegrid_domain::Violation;
 use safegrid_domain::policy::{Object, Verb, may};
@@ -387,28 +389,16 @@ async fn save(
             .ok_or(WebError::NotFound)?,
     };
     let result = match form.input(id.is_none().then_some(unit_id)) {
-        Ok(input) => match id {
-            Some(id) => state
-                .store
-                .update_hazard_source(&user.actor, id, input)
-                .await
-                .map_err(WebError::from),
-            None => state
-                .store
-                .create_hazard_source(&user.actor, input)
-                .await
-                .map_err(WebError::from),
-        },
+        Ok(input) => crate::unit_records::save_hazard_source(state, &user.actor, id, input).await,
         Err(e) => Err(e),
     };
-    match result {
-        Ok(d) => Ok(Redirect::to(&format!("/hazard-sources/{}", d.source.id)).into_response()),
-        Err(WebError::Invalid(invalid)) => {
-            let errors = FormErrors::of(&t, &invalid);
-            form_page(state, t, user, id, unit_id, form, errors).await
-        }
-        Err(e) => Err(e),
-    }
+    outcome(
+        t,
+        result,
+        async |d| see_other(format!("/hazard-sources/{}", d.source.id)),
+        async |errors| form_page(state, t, user, id, unit_id, form, errors).await,
+    )
+    .await
 }
 
 pub async fn create(
@@ -436,16 +426,15 @@ pub async fn retire(
     CsrfForm { user, form: pairs }: CsrfForm<FormPairs>,
 ) -> Result<Response, WebError> {
     let id = parse_id(&id)?;
-    match state
+    let result = state
         .store
         .retire_hazard_source(&user.actor, id, pairs.get("reason").as_deref())
-        .await
-    {
-        Ok(_) => Ok(Redirect::to(&format!("/hazard-sources/{id}")).into_response()),
-        Err(safegrid_store::StoreError::Invalid(invalid)) => {
-            let errors = FormErrors::of(&t, &invalid);
-            detail_page(&state, t, &user, id, errors).await
-        }
-        Err(e) => Err(e.into()),
-    }
+        .await;
+    outcome(
+        t,
+        result,
+        async |_| see_other(format!("/hazard-sources/{id}")),
+        async |errors| detail_page(&state, t, &user, id, errors).await,
+    )
+    .await
 }

@@ -8,11 +8,10 @@ use crate::http::error::WebError;
 use crate::http::extract::FormPairs;
 use crate::http::i18n::Tr;
 use crate::http::state::AppState;
-use crate::pages::{Chrome, FormErrors, render_with};
+use crate::pages::{Chrome, FormErrors, outcome, render_with, see_other, status_of};
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use safegrid_domain::Violation;
 use safegrid_domain::policy::{Object, Verb, may};
 use safegrid_store::{Department, UnitDetail, UnitInput};
@@ -80,54 +79,27 @@ impl UnitForm {
         }
     }
 
-    /// The form as unit input: empty fields are absent, numbers parsed.
+    /// The form read into the API's input type, the same way; what a form says differently
+    /// is in its checkboxes (a box left unticked is "no", a ticked department is one of many)
+    /// and, on a change, a code emptied on purpose.
     fn input(&self, editing: bool) -> Result<UnitInput, WebError> {
-        let get = |k: &str| Some(self.v(k).trim().to_owned()).filter(|s| !s.is_empty());
-        let employees = match get("employees") {
-            Some(n) => Some(
-                n.parse::<i64>()
-                    .map_err(|_| Violation::new("employees", "error.number"))?,
-            ),
-            None => None,
-        };
+        let fields: Vec<(String, String)> = self
+            .values
+            .iter()
+            .filter(|(k, _)| k != "is_key" && k != "supervising_department_ids")
+            .cloned()
+            .collect();
+        let mut input: UnitInput = crate::http::extract::form_from_pairs(&fields)?;
+        if editing {
+            input.uscc = Some(self.v("uscc"));
+        }
+        input.is_key = Some(!self.v("is_key").is_empty());
         let supervising: Result<Vec<i64>, _> =
             self.supervising.iter().map(|s| s.parse::<i64>()).collect();
-        let approving = match get("approving_department_id") {
-            Some(d) => Some(d.parse::<i64>().map_err(|_| {
-                Violation::new("approving_department_id", "error.department_unknown")
-            })?),
-            None => None,
-        };
-        Ok(UnitInput {
-            name: get("name"),
-            uscc: if editing {
-                Some(self.v("uscc"))
-            } else {
-                get("uscc")
-            },
-            no_uscc_reason: get("no_uscc_reason"),
-            legal_rep: get("legal_rep"),
-            principal: get("principal"),
-            safety_manager: get("safety_manager"),
-            phone: get("phone"),
-            address: get("address"),
-            region: get("region"),
-            industry: get("industry"),
-            sector: get("sector"),
-            employees,
-            standardisation: get("standardisation"),
-            status: get("status"),
-            status_reason: get("status_reason"),
-            supervision_grade: get("supervision_grade"),
-            grade_reason: get("grade_reason"),
-            is_key: Some(!self.v("is_key").is_empty()),
-            key_reason: get("key_reason"),
-            supervising_department_ids: Some(supervising.map_err(|_| {
-                Violation::new("supervising_department_ids", "error.department_unknown")
-            })?),
-            approving_department_id: approving,
-            ..Default::default()
-        })
+        input.supervising_department_ids = Some(supervising.map_err(|_| {
+            Violation::new("supervising_department_ids", "error.department_unknown")
+        })?);
+        Ok(input)
     }
 }
 
@@ -154,14 +126,13 @@ async fn form_page(
     id: Option<i64>,
     form: UnitForm,
     errors: FormErrors,
-    status: StatusCode,
 ) -> Result<Response, WebError> {
     if !may(&user.actor, Verb::Write, Object::Unit) {
         return Err(WebError::Forbidden);
     }
     let all_sectors = state.store.sectors().await?;
     render_with(
-        status,
+        status_of(&errors),
         &UnitFormPage {
             chrome: Chrome::new(&t, user, "units"),
             departments: state.store.departments(&user.actor).await?,
@@ -198,7 +169,6 @@ pub async fn new_form(
         None,
         UnitForm::default(),
         FormErrors::default(),
-        StatusCode::OK,
     )
     .await
 }
@@ -218,7 +188,6 @@ pub async fn edit_form(
         Some(id),
         UnitForm::of_unit(&d),
         FormErrors::default(),
-        StatusCode::OK,
     )
     .await
 }
@@ -244,37 +213,16 @@ async fn save(
 ) -> Result<Response, WebError> {
     let form = read_form(&pairs);
     let result = match form.input(id.is_some()) {
-        Ok(input) => match id {
-            Some(id) => state
-                .store
-                .update_unit(&user.actor, id, input)
-                .await
-                .map_err(WebError::from),
-            None => state
-                .store
-                .create_unit(&user.actor, input)
-                .await
-                .map_err(WebError::from),
-        },
+        Ok(input) => crate::units::save_unit(state, &user.actor, id, input).await,
         Err(e) => Err(e),
     };
-    match result {
-        Ok(d) => Ok(Redirect::to(&format!("/units/{}", d.unit.id)).into_response()),
-        Err(WebError::Invalid(invalid)) => {
-            let errors = FormErrors::of(&t, &invalid);
-            form_page(
-                state,
-                t,
-                user,
-                id,
-                form,
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        Err(e) => Err(e),
-    }
+    outcome(
+        t,
+        result,
+        async |d| see_other(format!("/units/{}", d.unit.id)),
+        async |errors| form_page(state, t, user, id, form, errors).await,
+    )
+    .await
 }
 
 pub async fn create(

@@ -6,10 +6,9 @@ use crate::http::error::WebError;
 use crate::http::extract::QueryArgs;
 use crate::http::i18n::Tr;
 use crate::http::state::AppState;
-use crate::pages::{Chrome, FormErrors, render, render_with};
+use crate::pages::{Chrome, FormErrors, outcome, render};
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
 use safegrid_domain::policy::{Object, Verb, may};
 
@@ -91,25 +90,23 @@ pub async fn import(
         form.file.map(|f| f.bytes),
     )
     .await;
-    let (answer, errors, status) = match result {
-        Ok(a) => (Some(a), FormErrors::default(), StatusCode::OK),
-        Err(WebError::Invalid(invalid)) => (
-            None,
-            FormErrors::of(&t, &invalid),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        ),
-        Err(e) => return Err(e),
-    };
-    render_with(
-        status,
-        &ImportPage {
+    // Done or refused, the answer is the import page: with the rows' errors, or the form's.
+    let page = |answer, errors| {
+        render(&ImportPage {
             chrome: Chrome::new(&t, &user, "units"),
             t,
-            mode,
+            mode: mode.clone(),
             answer,
             errors,
-        },
+        })
+    };
+    outcome(
+        t,
+        result,
+        async |answer| page(Some(answer), FormErrors::default()),
+        async |errors| page(None, errors),
     )
+    .await
 }
 
 /// The account's last import's every error, as a spreadsheet.
