@@ -1,6 +1,7 @@
 //! The hidden-hazard ledger over the API: report, list and count, read one with its timeline,
 //! move it along its lifecycle, add photos and fetch them.
 
+use super::{HazardQuery, NotificationQuery};
 use crate::http::answer::{ApiResult, parse_id};
 use crate::http::auth::ApiUser;
 use crate::http::error::WebError;
@@ -11,9 +12,8 @@ use axum::Json;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use safegrid_domain::tenure::parse_date;
 use safegrid_store::{
-    Hazard, HazardCounts, HazardDetail, HazardFilter, HazardInput, HazardPhoto, Page, PageRequest,
+    Hazard, HazardCounts, HazardDetail, HazardInput, HazardPhoto, Page, PageRequest,
     TransitionInput,
 };
 use serde::Deserialize;
@@ -37,55 +37,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(read_notifications))
         .routes(routes!(webhook, set_webhook))
         .routes(routes!(webhook_deliveries))
-}
-
-#[derive(Debug, Default, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct HazardQuery {
-    /// reported, rectifying, awaiting_verification, assessed, resumption_applied, closed, rejected
-    pub state: Option<String>,
-    /// general or major
-    pub level: Option<String>,
-    /// self_check, inspection, village_report, public_report
-    pub source: Option<String>,
-    /// The unit's key sector.
-    pub sector: Option<String>,
-    /// The unit's supervision grade: A, B or C.
-    pub grade: Option<String>,
-    pub unit: Option<i64>,
-    /// Found in this division's subtree (a town's or village's ledger).
-    pub region: Option<String>,
-    /// A department's ledger.
-    pub department: Option<i64>,
-    /// Deadline on or before this day (YYYY-MM-DD).
-    pub deadline_by: Option<String>,
-    /// Only overdue hazards (true) or only the others (false).
-    pub overdue: Option<bool>,
-    pub page: Option<u64>,
-    pub per_page: Option<u64>,
-}
-
-impl HazardQuery {
-    pub(crate) fn filter(&self) -> Result<HazardFilter, WebError> {
-        let some = |v: &Option<String>| v.clone().filter(|s| !s.trim().is_empty());
-        let deadline_by = match some(&self.deadline_by) {
-            Some(raw) => Some(parse_date("deadline_by", &raw)?),
-            None => None,
-        };
-        // Every closed set and the region are checked by the store's filter, naming the field.
-        Ok(HazardFilter {
-            state: some(&self.state),
-            level: some(&self.level),
-            source: some(&self.source),
-            sector: some(&self.sector),
-            grade: some(&self.grade),
-            unit: self.unit,
-            region: some(&self.region),
-            department: self.department,
-            deadline_by,
-            overdue: self.overdue,
-        })
-    }
 }
 
 #[utoipa::path(get, path = "/hazards", tag = "hazards", params(HazardQuery), security(("bearer" = [])),
@@ -220,13 +171,6 @@ async fn photo(
     serve_photo(&state, &user.actor, parse_id(&id)?, q.thumb == Some(1)).await
 }
 
-#[derive(Debug, Default, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct NotificationQuery {
-    pub page: Option<u64>,
-    pub per_page: Option<u64>,
-}
-
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct NotificationList {
     #[schema(value_type = Vec<Object>)]
@@ -289,10 +233,9 @@ async fn webhook(
 async fn set_webhook(
     State(state): State<AppState>,
     user: ApiUser,
-    JsonBody(mut input): JsonBody<safegrid_store::WebhookInput>,
+    JsonBody(input): JsonBody<safegrid_store::WebhookInput>,
 ) -> ApiResult<safegrid_store::WebhookSettings> {
-    input.private_networks = state.config.webhook_private_networks;
-    Ok(Json(state.store.set_webhook(&user.actor, input).await?))
+    Ok(Json(super::set_webhook(&state, &user.actor, input).await?))
 }
 
 #[utoipa::path(get, path = "/settings/webhook/deliveries", tag = "hazards", security(("bearer" = [])),

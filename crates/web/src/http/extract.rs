@@ -240,7 +240,12 @@ impl<S: Send + Sync, T: DeserializeOwned> axum::extract::FromRequestParts<S> for
     ) -> Result<Self, Self::Rejection> {
         let query = parts.uri.query().unwrap_or_default();
         refuse_encoded_nul(query.as_bytes())?;
-        let de = serde_urlencoded::Deserializer::new(form_urlencoded_parse(query));
+        // A filter left blank on a page (`?department=&state=`) is no filter, as in forms.
+        let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+            .into_owned()
+            .collect();
+        let kept = filled_pairs(&pairs);
+        let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(kept.as_bytes()));
         serde_path_to_error::deserialize::<_, T>(de)
             .map(QueryArgs)
             .map_err(|e| {
@@ -255,21 +260,38 @@ impl<S: Send + Sync, T: DeserializeOwned> axum::extract::FromRequestParts<S> for
     }
 }
 
-fn form_urlencoded_parse(query: &str) -> form_urlencoded::Parse<'_> {
-    form_urlencoded::parse(query.as_bytes())
+/// The pairs with a value, trimmed, encoded again: a blank value counts as absent, as a
+/// person leaving a box blank (or a select on "any") means.
+fn filled_pairs(pairs: &[(String, String)]) -> String {
+    let kept = pairs
+        .iter()
+        .filter(|(_, v)| !v.trim().is_empty())
+        .map(|(k, v)| (k.as_str(), v.trim()));
+    form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(kept)
+        .finish()
+}
+
+/// A yes-or-no filter as the API writes it (`true`, `false`) and as a page's checkbox or
+/// select sends it (`1`, `0`, `on`); anything else is refused naming the field. Use with
+/// `#[serde(default, deserialize_with = "crate::http::extract::flag")]`.
+pub fn flag<'de, D: serde::Deserializer<'de>>(de: D) -> Result<Option<bool>, D::Error> {
+    let raw = <String as serde::Deserialize>::deserialize(de)?;
+    match raw.as_str() {
+        "true" | "1" | "on" => Ok(Some(true)),
+        "false" | "0" => Ok(Some(false)),
+        _ => Err(serde::de::Error::invalid_value(
+            serde::de::Unexpected::Str(&raw),
+            &"true or false",
+        )),
+    }
 }
 
 /// A form's pairs read into `T` (the API's input type, or [`FormPairs`] itself); a value of
 /// the wrong type is refused naming its field. Empty values count as absent, as a person
 /// leaving a box blank means.
 pub fn form_from_pairs<T: DeserializeOwned>(pairs: &[(String, String)]) -> Result<T, WebError> {
-    let kept = pairs
-        .iter()
-        .filter(|(_, v)| !v.trim().is_empty())
-        .map(|(k, v)| (k.as_str(), v.trim()));
-    let encoded = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(kept)
-        .finish();
+    let encoded = filled_pairs(pairs);
     let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(encoded.as_bytes()));
     serde_path_to_error::deserialize::<_, T>(de).map_err(|e| {
         let field = e.path().to_string();

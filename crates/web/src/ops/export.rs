@@ -339,7 +339,7 @@ pub async fn audit(
     store: Store,
     actor: Actor,
     t: Tr,
-    query: &crate::audit::api::AuditQuery,
+    query: &crate::audit::AuditQuery,
 ) -> Result<Response, WebError> {
     let filter = Arc::new(query.filter()?);
     let format = query.format.as_deref().unwrap_or("xlsx");

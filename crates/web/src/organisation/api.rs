@@ -1,6 +1,7 @@
 //! The API of the organisation: divisions, departments, grids and their posts, people and
 //! holdings, the leadership group, the responsibility ledger and the grid plans.
 
+use super::{AsOfQuery, GridQuery, LedgerQuery};
 use crate::http::answer::{ApiResult, parse_id, whole};
 use crate::http::auth::ApiUser;
 use crate::http::error::WebError;
@@ -15,9 +16,8 @@ use safegrid_domain::org::input::{
     AppointmentInput, DepartmentInput, GridPlanInput, PersonInput, RegionInput, ReplacementInput,
     VacancyInput,
 };
-use safegrid_domain::tenure::parse_date;
 use safegrid_domain::time::today;
-use safegrid_store::{GridFilter, Holding, LedgerFilter, Page, PageRequest, Post};
+use safegrid_store::{Holding, Page, PageRequest, Post};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -137,21 +137,6 @@ async fn create_department(
     Ok((StatusCode::CREATED, Json(d)))
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct GridQuery {
-    /// Grids in this division's subtree (12-digit code).
-    pub region: Option<String>,
-    pub department: Option<i64>,
-    /// county, department_town, town, town_zone, park, village
-    pub kind: Option<String>,
-    pub level: Option<i32>,
-    /// Only grids with a post short of people today.
-    pub gaps_only: Option<bool>,
-    pub page: Option<u64>,
-    pub per_page: Option<u64>,
-}
-
 #[utoipa::path(get, path = "/grids", tag = "organisation", params(GridQuery), security(("bearer" = [])),
     responses((status = 200, description = "`{items, total, page, per_page}` of grids, each with its staffing `gaps`")))]
 async fn grids(
@@ -159,16 +144,7 @@ async fn grids(
     user: ApiUser,
     QueryArgs(q): QueryArgs<GridQuery>,
 ) -> ApiResult<Page<safegrid_store::GridListItem>> {
-    if let Some(region) = q.region.as_deref().filter(|s| !s.is_empty()) {
-        safegrid_domain::region::RegionCode::parse("region", region)?;
-    }
-    let filter = GridFilter {
-        region: q.region,
-        department: q.department,
-        kind: q.kind,
-        level: q.level,
-        gaps_only: q.gaps_only.unwrap_or(false),
-    };
+    let filter = q.filter()?;
     Ok(Json(
         state
             .store
@@ -220,13 +196,6 @@ async fn grid(
     }))
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct AsOfQuery {
-    /// The date (YYYY-MM-DD); today when absent.
-    pub as_of: Option<String>,
-}
-
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PostsAsOf {
     pub as_of: NaiveDate,
@@ -245,10 +214,7 @@ async fn grid_posts(
     Path(id): Path<String>,
     QueryArgs(q): QueryArgs<AsOfQuery>,
 ) -> ApiResult<PostsAsOf> {
-    let date = match q.as_of.as_deref().filter(|s| !s.trim().is_empty()) {
-        Some(raw) => parse_date("as_of", raw)?,
-        None => today(),
-    };
+    let date = q.date()?;
     let detail = state.store.grid(&user.actor, parse_id(&id)?, date).await?;
     let items: Vec<PostView> = detail
         .posts
@@ -366,47 +332,6 @@ async fn leadership(
     user: ApiUser,
 ) -> ApiResult<safegrid_store::Leadership> {
     Ok(Json(state.store.leadership(&user.actor).await?))
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct LedgerQuery {
-    pub region: Option<String>,
-    pub department: Option<i64>,
-    pub kind: Option<String>,
-    pub level: Option<i32>,
-    pub post: Option<String>,
-    pub q: Option<String>,
-    pub gaps_only: Option<bool>,
-    pub as_of: Option<String>,
-    pub page: Option<u64>,
-    pub per_page: Option<u64>,
-}
-
-impl LedgerQuery {
-    pub(crate) fn filter(&self) -> Result<(LedgerFilter, NaiveDate), WebError> {
-        if let Some(region) = self.region.as_deref().filter(|s| !s.is_empty()) {
-            safegrid_domain::region::RegionCode::parse("region", region)?;
-        }
-        let date = match self.as_of.as_deref().filter(|s| !s.trim().is_empty()) {
-            Some(raw) => parse_date("as_of", raw)?,
-            None => today(),
-        };
-        Ok((
-            LedgerFilter {
-                grids: GridFilter {
-                    region: self.region.clone(),
-                    department: self.department,
-                    kind: self.kind.clone(),
-                    level: self.level,
-                    gaps_only: self.gaps_only.unwrap_or(false),
-                },
-                post: self.post.clone(),
-                q: self.q.clone(),
-            },
-            date,
-        ))
-    }
 }
 
 #[utoipa::path(get, path = "/ledger", tag = "organisation", params(LedgerQuery), security(("bearer" = [])),

@@ -4,146 +4,32 @@
 
 mod home;
 
-// Each feature keeps its pages; the router below names them by feature.
-pub(crate) use crate::accounts::pages::{admin, security, session};
-pub(crate) use crate::hazards::pages::{ledger as hazards, notifications};
-pub(crate) use crate::organisation::pages::{
-    departments, grids, leadership, ledger, plans, regions,
-};
-pub(crate) use crate::reports::pages as reports;
-pub(crate) use crate::unit_records::pages::{hazard_sources, records as unit_records};
-pub(crate) use crate::units::pages as units;
-
 use crate::http::auth::PageUser;
 use crate::http::error::{Fault, WebError, translate};
 use crate::http::i18n::{Tr, locale_of};
 use crate::http::state::AppState;
 use askama::Template;
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Request};
+use axum::extract::Request;
 use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 use safegrid_domain::Invalid;
 use safegrid_domain::policy::{Object, Verb, allowed};
 
+/// Every page: each feature declares its own routes (`<feature>::pages::router()`), merged
+/// here under the one fallback and the layer that turns faults into pages.
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(home::show))
-        .route("/login", get(session::login_form).post(session::login))
-        .route("/logout", post(session::logout))
-        .route("/me/security", get(security::show))
-        .route("/me/security/totp", post(security::begin_totp))
-        .route("/me/security/totp/confirm", post(security::confirm_totp))
-        .route("/me/security/password", post(security::change_password))
-        .route("/lang/{tag}", get(session::switch_language))
-        .route("/regions", get(regions::top))
-        .route("/regions/{code}", get(regions::show))
-        .route("/regions/{code}/structure", get(regions::structure))
-        .route("/grids", get(grids::list))
-        .route("/grids/{id}", get(grids::show))
-        .route("/grids/{id}/posts/{post}/appoint", post(grids::appoint))
-        .route(
-            "/grids/{id}/holdings/{holding}/replace",
-            post(grids::replace),
-        )
-        .route("/grids/{id}/holdings/{holding}/end", post(grids::end))
-        .route("/departments", get(departments::list))
-        .route("/departments/{id}", get(departments::show))
-        .route("/leadership", get(leadership::show))
-        .route("/ledger", get(ledger::show))
-        .route("/ledger/export", get(ledger::export))
-        .route("/plans", get(plans::show).post(plans::file))
-        .route("/plans/deadline", post(plans::deadline))
-        .route("/units", get(units::list).post(units::create))
-        .route("/units/new", get(units::new_form))
-        .route(
-            "/units/import",
-            get(units::import_form)
-                .post(units::import)
-                .layer(DefaultBodyLimit::max(crate::IMPORT_LIMIT)),
-        )
-        .route("/units/import/template", get(units::import_template))
-        .route("/units/import/errors", get(units::import_errors))
-        .route("/units/export", get(units::export))
-        .route("/units/{id}", get(units::show).post(units::update))
-        .route("/units/{id}/edit", get(units::edit_form))
-        .route(
-            "/units/{id}/grid",
-            get(unit_records::grid).post(unit_records::add_node),
-        )
-        .route(
-            "/units/{id}/grid/{node}/retire",
-            post(unit_records::retire_node),
-        )
-        .route(
-            "/units/{id}/systems",
-            get(unit_records::systems).post(unit_records::set_system),
-        )
-        .route("/units/{id}/archive", get(unit_records::archive))
-        .route(
-            "/units/{id}/documents",
-            post(unit_records::upload_document)
-                .layer(DefaultBodyLimit::max(crate::ops::upload::UPLOAD_LIMIT)),
-        )
-        .route("/documents/{id}", get(unit_records::download))
-        .route("/documents/{id}/withdraw", post(unit_records::withdraw))
-        .route(
-            "/hazard-sources",
-            get(hazard_sources::list).post(hazard_sources::create),
-        )
-        .route("/hazard-sources/new", get(hazard_sources::new_form))
-        .route("/hazard-sources/export", get(hazard_sources::export))
-        .route(
-            "/hazard-sources/{id}",
-            get(hazard_sources::show).post(hazard_sources::update),
-        )
-        .route("/hazard-sources/{id}/edit", get(hazard_sources::edit_form))
-        .route("/hazard-sources/{id}/retire", post(hazard_sources::retire))
-        .route(
-            "/settings/grade-rule",
-            get(units::grade_rule).post(units::set_grade_rule),
-        )
-        .route("/hazards", get(hazards::ledger))
-        .route("/hazards/counts", get(hazards::counts))
-        .route("/hazards/export", get(hazards::export))
-        .route(
-            "/hazards/new",
-            get(hazards::report_form)
-                .post(hazards::report)
-                .layer(DefaultBodyLimit::max(crate::hazards::api::PHOTO_LIMIT)),
-        )
-        .route("/hazards/{id}", get(hazards::show).post(hazards::act))
-        .route(
-            "/hazards/{id}/photos",
-            post(hazards::add_photo).layer(DefaultBodyLimit::max(crate::hazards::api::PHOTO_LIMIT)),
-        )
-        .route("/hazard-photos/{id}", get(hazards::photo))
-        .route(
-            "/notifications",
-            get(notifications::list).post(notifications::read_all),
-        )
-        .route("/notifications/{id}", get(notifications::open))
-        .route(
-            "/settings/webhook",
-            get(notifications::webhook).post(notifications::set_webhook),
-        )
-        .route("/reports", get(reports::standings))
-        .route("/reports/export", get(reports::export))
-        .route(
-            "/units/{id}/reports",
-            get(reports::unit_reports).post(reports::submit),
-        )
-        .route("/coverage", get(units::coverage))
-        .route("/audit", get(admin::audit))
-        .route("/audit/export", get(admin::export_audit))
-        .route(
-            "/accounts",
-            get(admin::accounts).post(admin::create_account),
-        )
-        .route("/accounts/{id}/lock", post(admin::lock_account))
-        .route("/accounts/{id}/password", post(admin::reset_password))
+        .merge(crate::accounts::pages::router())
+        .merge(crate::organisation::pages::router())
+        .merge(crate::units::pages::router())
+        .merge(crate::unit_records::pages::router())
+        .merge(crate::hazards::pages::router())
+        .merge(crate::reports::pages::router())
+        .merge(crate::audit::pages::router())
         .fallback(|| async { WebError::NotFound })
         .layer(middleware::from_fn(page_faults))
 }
@@ -286,6 +172,31 @@ fn field_label(t: &Tr, field: &str) -> String {
     indexed.unwrap_or_else(|| t.t(&format!("field.{field}")).to_owned())
 }
 
+/// What a page form's change came to, answered the one way every form answers: done, `done`
+/// says where to see it (mostly [`see_other`]); refused input, the same form again from
+/// `again` with each message beside its field, 422; anything else, the error page.
+pub async fn outcome<T, E: Into<WebError>>(
+    t: Tr,
+    result: Result<T, E>,
+    done: impl AsyncFnOnce(T) -> Result<Response, WebError>,
+    again: impl AsyncFnOnce(FormErrors) -> Result<Response, WebError>,
+) -> Result<Response, WebError> {
+    match result.map_err(Into::into) {
+        Ok(value) => done(value).await,
+        Err(WebError::Invalid(invalid)) => {
+            let mut page = again(FormErrors::of(&t, &invalid)).await?;
+            *page.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(page)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// A change done: see it at `to` (303 See Other, so reloading the page does not post again).
+pub fn see_other(to: impl AsRef<str>) -> Result<Response, WebError> {
+    Ok(Redirect::to(to.as_ref()).into_response())
+}
+
 /// A page shown again with refused input answers 422; otherwise 200.
 pub fn status_of(errors: &FormErrors) -> StatusCode {
     if errors.is_empty() {
@@ -399,9 +310,31 @@ impl Pager {
     }
 }
 
-/// A filter field as given, or `None` when it was left empty (blank counts as empty).
-pub(crate) fn filled(s: &str) -> Option<String> {
-    Some(s.to_owned()).filter(|s| !s.trim().is_empty())
+/// A filter's value as a page shows it in its box or select: empty when not given.
+pub trait Shown {
+    fn shown(&self) -> String;
+}
+
+impl<T: std::fmt::Display> Shown for Option<T> {
+    fn shown(&self) -> String {
+        self.as_ref().map(ToString::to_string).unwrap_or_default()
+    }
+}
+
+/// A list's filters as a query string for its page links and export, without the page
+/// (`state=rectifying&region=…&`, ending in `&`, or empty): the filter type written back the
+/// way the page and the API read it.
+pub fn query_of<T: serde::Serialize>(filters: &T) -> String {
+    let encoded = serde_urlencoded::to_string(filters).unwrap_or_default();
+    let mut s = String::new();
+    for pair in encoded.split('&').filter(|p| !p.is_empty()) {
+        let name = pair.split('=').next().unwrap_or_default();
+        if name != "page" && name != "per_page" {
+            s.push_str(pair);
+            s.push('&');
+        }
+    }
+    s
 }
 
 /// Rebuilds a query string from filter pairs, leaving out empty values.
@@ -416,4 +349,55 @@ pub fn query_base(pairs: &[(&str, Option<String>)]) -> String {
         }
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::http::extract::QueryArgs;
+    use axum::extract::FromRequestParts;
+
+    async fn read<T: serde::de::DeserializeOwned>(query: &str) -> Result<T, WebError> {
+        let request = axum::http::Request::get(format!("/x?{query}"))
+            .body(())
+            .unwrap();
+        let (mut parts, ()) = request.into_parts();
+        QueryArgs::<T>::from_request_parts(&mut parts, &())
+            .await
+            .map(|QueryArgs(q)| q)
+    }
+
+    #[tokio::test]
+    async fn one_filter_reads_a_page_and_the_api_alike() {
+        // A page's blank selects are no filter; its checkboxes say 1, the API says true.
+        let q: crate::hazards::HazardQuery =
+            read("state=&department=&overdue=1&page=2").await.unwrap();
+        assert_eq!((q.state, q.department, q.overdue), (None, None, Some(true)));
+        let q: crate::units::UnitQuery = read("key=false&region=%20610921100000%20").await.unwrap();
+        assert_eq!(q.key, Some(false));
+        assert_eq!(q.region.as_deref(), Some("610921100000"));
+        // A value of the wrong kind is refused naming its field.
+        for bad in ["department=x", "overdue=maybe"] {
+            match read::<crate::hazards::HazardQuery>(bad).await {
+                Err(WebError::Invalid(invalid)) => {
+                    assert_eq!(Some(invalid.0[0].field.as_str()), bad.split('=').next());
+                }
+                other => panic!("{bad}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn links_carry_the_filters_without_the_page() {
+        let q = crate::hazards::HazardQuery {
+            state: Some("reported".into()),
+            department: Some(3),
+            overdue: Some(true),
+            page: Some(2),
+            per_page: Some(50),
+            ..Default::default()
+        };
+        assert_eq!(query_of(&q), "state=reported&department=3&overdue=true&");
+        assert_eq!(query_of(&crate::hazards::HazardQuery::default()), "");
+    }
 }

@@ -1,6 +1,7 @@
 //! The units' hidden-hazard statistics reports over the API: a unit's figures and report for a
 //! period, submitting it, and who in scope reported on time, late or not at all.
 
+use super::StandingQuery;
 use crate::http::answer::{ApiResult, parse_id};
 use crate::http::auth::ApiUser;
 use crate::http::error::WebError;
@@ -13,10 +14,9 @@ use axum::response::IntoResponse;
 use safegrid_domain::hazard::report::Period;
 use safegrid_store::{
     HazardReport, HazardStatistics, PageRequest, ReportInput, ReportStanding, StandingCounts,
-    StandingFilter,
 };
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Serialize;
+use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -75,36 +75,6 @@ async fn submit(
         .submit_hazard_report(&user.actor, parse_id(&id)?, input)
         .await?;
     Ok((StatusCode::CREATED, Json(report)))
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct StandingQuery {
-    /// 2026Q3 or 2026; the last ended quarter when absent.
-    pub period: Option<String>,
-    pub region: Option<String>,
-    pub department: Option<i64>,
-    /// on_time, late, missing, not_due
-    pub standing: Option<String>,
-    pub page: Option<u64>,
-    pub per_page: Option<u64>,
-}
-
-impl StandingQuery {
-    pub(crate) fn period(&self) -> Result<Period, WebError> {
-        match self.period.as_deref().filter(|p| !p.trim().is_empty()) {
-            Some(p) => Ok(Period::parse("period", p)?),
-            None => Ok(Period::latest(safegrid_domain::time::today()).0),
-        }
-    }
-
-    pub(crate) fn filter(&self) -> StandingFilter {
-        StandingFilter {
-            region: self.region.clone().filter(|r| !r.trim().is_empty()),
-            department: self.department,
-            standing: self.standing.clone().filter(|s| !s.trim().is_empty()),
-        }
-    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -6,21 +6,30 @@ use crate::http::answer::parse_id;
 use crate::http::auth::CsrfForm;
 use crate::http::auth::PageUser;
 use crate::http::error::WebError;
-use crate::http::extract::{FormPairs, QueryArgs};
+use crate::http::extract::QueryArgs;
 use crate::http::i18n::Tr;
 use crate::http::state::AppState;
-use crate::pages::{Chrome, FormErrors, Pager, filled, query_base, render, render_with};
-use crate::reports::api::StandingQuery;
+use crate::pages::{
+    Chrome, FormErrors, Pager, Shown, outcome, query_of, render, render_with, see_other,
+};
+use crate::reports::StandingQuery;
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use safegrid_domain::hazard::report::{Period, Standing};
 use safegrid_domain::time::today;
 use safegrid_store::{
     Department, HazardReport, HazardStatistics, PageRequest, RegionNode, ReportInput,
-    ReportStanding, StandingCounts, StoreError, Unit,
+    ReportStanding, StandingCounts, Unit,
 };
-use serde::Deserialize;
+
+pub fn router() -> axum::Router<AppState> {
+    use axum::routing::get;
+    axum::Router::new()
+        .route("/reports", get(standings))
+        .route("/reports/export", get(export))
+        .route("/units/{id}/reports", get(unit_reports).post(submit))
+}
 
 /// The periods offered: the last four quarters and the last two years, newest first.
 fn recent_periods() -> Vec<Period> {
@@ -150,57 +159,25 @@ pub async fn unit_reports(
     unit_tab(&state, t, &user, id, FormErrors::default()).await
 }
 
+/// The form reads into the API's input type and is submitted the same way.
 pub async fn submit(
     State(state): State<AppState>,
     t: Tr,
     Path(id): Path<String>,
-    CsrfForm { user, form: pairs }: CsrfForm<FormPairs>,
+    CsrfForm { user, form: input }: CsrfForm<ReportInput>,
 ) -> Result<Response, WebError> {
     let id = parse_id(&id)?;
-    let input = ReportInput {
-        period: pairs.get("period"),
-        principal: pairs.get("principal"),
-        analysis: pairs.get("analysis"),
-    };
-    match state
+    let result = state
         .store
         .submit_hazard_report(&user.actor, id, input)
-        .await
-    {
-        Ok(_) => Ok(Redirect::to(&format!("/units/{id}/reports")).into_response()),
-        Err(StoreError::Invalid(invalid)) => {
-            let errors = FormErrors::of(&t, &invalid);
-            unit_tab(&state, t, &user, id, errors).await
-        }
-        Err(e) => Err(e.into()),
-    }
-}
-
-#[derive(Deserialize, Default, Clone)]
-pub struct StandingsQuery {
-    #[serde(default)]
-    pub period: String,
-    #[serde(default)]
-    pub region: String,
-    #[serde(default)]
-    pub department: String,
-    #[serde(default)]
-    pub standing: String,
-    pub page: Option<u64>,
-}
-
-impl StandingsQuery {
-    /// The same filters as the API takes them (the page is asked for separately).
-    fn api(&self) -> StandingQuery {
-        StandingQuery {
-            period: filled(&self.period),
-            region: filled(&self.region),
-            department: self.department.parse().ok(),
-            standing: filled(&self.standing),
-            page: None,
-            per_page: None,
-        }
-    }
+        .await;
+    outcome(
+        t,
+        result,
+        async |_| see_other(format!("/units/{id}/reports")),
+        async |errors| unit_tab(&state, t, &user, id, errors).await,
+    )
+    .await
 }
 
 #[derive(Template)]
@@ -208,7 +185,7 @@ impl StandingsQuery {
 struct StandingsPage {
     t: Tr,
     chrome: Chrome,
-    q: StandingsQuery,
+    q: StandingQuery,
     period: String,
     period_label: String,
     due: String,
@@ -224,25 +201,23 @@ pub async fn standings(
     State(state): State<AppState>,
     t: Tr,
     user: PageUser,
-    QueryArgs(q): QueryArgs<StandingsQuery>,
+    QueryArgs(q): QueryArgs<StandingQuery>,
 ) -> Result<Response, WebError> {
-    let api = q.api();
-    let period = api.period()?;
+    let period = q.period()?;
     let (page, counts) = state
         .store
         .report_standings(
             &user.actor,
             period,
-            &api.filter(),
+            &q.filter(),
             PageRequest::new(q.page, Some(50)),
         )
         .await?;
-    let base = query_base(&[
-        ("period", Some(period.code())),
-        ("region", filled(&q.region)),
-        ("department", filled(&q.department)),
-        ("standing", filled(&q.standing)),
-    ]);
+    // The links name the period shown, also when the latest was meant.
+    let base = query_of(&StandingQuery {
+        period: Some(period.code()),
+        ..q.clone()
+    });
     render(&StandingsPage {
         chrome: Chrome::new(&t, &user, "reports"),
         period: period.code(),
@@ -255,7 +230,7 @@ pub async fn standings(
         counts,
         pager: Pager::new(&page, base),
         items: page.items,
-        towns: crate::pages::units::towns(&state, &user).await?,
+        towns: crate::units::pages::towns(&state, &user).await?,
         departments: state.store.departments(&user.actor).await?,
         t,
         q,
@@ -267,11 +242,10 @@ pub async fn export(
     State(state): State<AppState>,
     t: Tr,
     user: PageUser,
-    QueryArgs(q): QueryArgs<StandingsQuery>,
+    QueryArgs(q): QueryArgs<StandingQuery>,
     QueryArgs(f): QueryArgs<crate::http::answer::FormatQuery>,
 ) -> Result<Response, WebError> {
-    let api = q.api();
-    let period = api.period()?;
+    let period = q.period()?;
     let mut rows = Vec::new();
     let mut page = 1;
     loop {
@@ -280,7 +254,7 @@ pub async fn export(
             .report_standings(
                 &user.actor,
                 period,
-                &api.filter(),
+                &q.filter(),
                 PageRequest::new(Some(page), Some(PageRequest::MAX_PER_PAGE)),
             )
             .await?;

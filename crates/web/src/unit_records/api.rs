@@ -1,6 +1,7 @@
 //! What a unit keeps on file, over the API: major hazard sources, documents, its own grid, its
 //! management systems, and the county's grading rule.
 
+use super::HazardSourceQuery;
 use crate::http::answer::{ApiResult, parse_id};
 use crate::http::auth::ApiUser;
 use crate::http::error::WebError;
@@ -11,17 +12,14 @@ use axum::Json;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use chrono::NaiveDate;
-use safegrid_domain::Violation;
-use safegrid_domain::tenure::parse_date;
 use safegrid_domain::unit::gb18218::{NAMED_SUBSTANCES, NamedSubstance};
 use safegrid_domain::unit::grade::GradeRule;
 use safegrid_store::{
-    Document, GridNode, GridNodeInput, HazardSource, HazardSourceDetail, HazardSourceFilter,
-    HazardSourceInput, NewDocument, Page, PageRequest, SystemEntry, SystemInput,
+    Document, GridNode, GridNodeInput, HazardSource, HazardSourceDetail, HazardSourceInput, Page,
+    PageRequest, SystemEntry, SystemInput,
 };
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
 use utoipa_axum::routes;
 
@@ -40,49 +38,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(systems, set_system))
         .routes(routes!(grade_rule, set_grade_rule))
         .routes(routes!(calc_gb18218))
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct HazardSourceQuery {
-    /// Sources of units in this division's subtree (a town's list).
-    pub region: Option<String>,
-    /// Sources of units this department supervises (a department's list).
-    pub department: Option<i64>,
-    pub unit: Option<i64>,
-    /// 1–4
-    pub level: Option<i32>,
-    /// Major hazard sources only (true), or sites found not to be one (false).
-    pub major: Option<bool>,
-    /// Next identification due on or before this day (YYYY-MM-DD).
-    pub due_by: Option<String>,
-    /// Include retired sources.
-    pub retired: Option<bool>,
-    pub page: Option<u64>,
-    pub per_page: Option<u64>,
-}
-
-impl HazardSourceQuery {
-    pub(crate) fn filter(&self) -> Result<HazardSourceFilter, WebError> {
-        let due_by: Option<NaiveDate> = match self.due_by.as_deref().map(str::trim) {
-            None | Some("") => None,
-            Some(raw) => Some(parse_date("due_by", raw)?),
-        };
-        if let Some(l) = self.level
-            && !(1..=4).contains(&l)
-        {
-            return Err(Violation::new("level", "error.hazard_level").into());
-        }
-        Ok(HazardSourceFilter {
-            region: self.region.clone().filter(|s| !s.trim().is_empty()),
-            department: self.department,
-            unit: self.unit,
-            level: self.level,
-            major: self.major,
-            due_by,
-            retired: self.retired,
-        })
-    }
 }
 
 #[utoipa::path(get, path = "/hazard-sources", tag = "hazard sources", params(HazardSourceQuery), security(("bearer" = [])),
@@ -137,7 +92,7 @@ async fn create_hazard_source(
     user: ApiUser,
     JsonBody(input): JsonBody<HazardSourceInput>,
 ) -> Result<impl IntoResponse, WebError> {
-    let source = state.store.create_hazard_source(&user.actor, input).await?;
+    let source = super::save_hazard_source(&state, &user.actor, None, input).await?;
     Ok((StatusCode::CREATED, Json(source)))
 }
 
@@ -151,10 +106,7 @@ async fn update_hazard_source(
     JsonBody(input): JsonBody<HazardSourceInput>,
 ) -> ApiResult<HazardSourceDetail> {
     Ok(Json(
-        state
-            .store
-            .update_hazard_source(&user.actor, parse_id(&id)?, input)
-            .await?,
+        super::save_hazard_source(&state, &user.actor, Some(parse_id(&id)?), input).await?,
     ))
 }
 
@@ -206,26 +158,6 @@ async fn documents(
     ))
 }
 
-/// Reads an upload form into a new document of the unit.
-pub(crate) async fn new_document(unit: i64, multipart: Multipart) -> Result<NewDocument, WebError> {
-    let form = upload::read(multipart, "file").await?;
-    let file = form
-        .file
-        .as_ref()
-        .ok_or_else(|| Violation::new("file", "error.required"))?;
-    Ok(NewDocument {
-        unit_id: unit,
-        kind: form.field("kind").unwrap_or_default(),
-        system: form.field("system"),
-        node_id: form.id("node_id")?,
-        hazard_source_id: form.id("hazard_source_id")?,
-        title: form.field("title"),
-        file_name: file.file_name.clone(),
-        media_type: file.media_type.clone(),
-        bytes: form.file.map(|f| f.bytes).unwrap_or_default(),
-    })
-}
-
 #[utoipa::path(post, path = "/units/{id}/documents", tag = "unit records", params(("id" = i64, Path)), security(("bearer" = [])),
     request_body(content_type = "multipart/form-data", description = "`file` (PDF, JPEG, PNG, WebP, Word or Excel, by content; up to 20 MB), `kind` = archive | system | letter | procedure | hazard_source, optional `title`, `system` (for kind system), `node_id` (a node of the unit's grid), `hazard_source_id` (for kind hazard_source)"),
     responses((status = 201, body = Document), (status = 422, body = crate::http::error::ErrorBody), (status = 404), (status = 413)))]
@@ -235,7 +167,8 @@ async fn add_document(
     Path(id): Path<String>,
     multipart: Multipart,
 ) -> Result<impl IntoResponse, WebError> {
-    let new = new_document(parse_id(&id)?, multipart).await?;
+    let form = upload::read(multipart, "file").await?;
+    let new = super::new_document(parse_id(&id)?, form)?;
     let doc = state.store.add_document(&user.actor, new).await?;
     Ok((StatusCode::CREATED, Json(doc)))
 }

@@ -11,47 +11,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use safegrid_store::{Page, PageRequest};
-use serde::Deserialize;
-use utoipa::IntoParams;
 use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
 use utoipa_axum::routes;
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct UnitQuery {
-    /// A substring of the name or address, a USCC, or the pinyin initials of the name.
-    pub q: Option<String>,
-    /// Units in this division's subtree (12-digit code).
-    pub region: Option<String>,
-    /// Units this department supervises.
-    pub department: Option<i64>,
-    pub sector: Option<String>,
-    /// A, B or C
-    pub grade: Option<String>,
-    /// Key supervised units only (true) or the others (false).
-    pub key: Option<bool>,
-    /// operating, suspended, closed, moved
-    pub status: Option<String>,
-    pub page: Option<u64>,
-    pub per_page: Option<u64>,
-}
-
-impl UnitQuery {
-    pub(crate) fn filter(&self) -> Result<safegrid_store::UnitFilter, WebError> {
-        if let Some(region) = self.region.as_deref().filter(|s| !s.is_empty()) {
-            safegrid_domain::region::RegionCode::parse("region", region)?;
-        }
-        Ok(safegrid_store::UnitFilter {
-            q: self.q.clone(),
-            region: self.region.clone(),
-            department: self.department,
-            sector: self.sector.clone(),
-            grade: self.grade.clone(),
-            key: self.key,
-            status: self.status.clone(),
-        })
-    }
-}
 
 #[utoipa::path(get, path = "/units", tag = "units", params(UnitQuery), security(("bearer" = [])),
     responses((status = 200, description = "`{items, total, page, per_page}` of units (`id`, `name`, `uscc`, `region`, `supervision_grade`, …)")))]
@@ -86,7 +47,7 @@ async fn create_unit(
     user: ApiUser,
     JsonBody(input): JsonBody<safegrid_store::UnitInput>,
 ) -> Result<impl IntoResponse, WebError> {
-    let unit = state.store.create_unit(&user.actor, input).await?;
+    let unit = save_unit(&state, &user.actor, None, input).await?;
     Ok((StatusCode::CREATED, Json(unit)))
 }
 
@@ -100,10 +61,7 @@ async fn update_unit(
     JsonBody(input): JsonBody<safegrid_store::UnitInput>,
 ) -> ApiResult<safegrid_store::UnitDetail> {
     Ok(Json(
-        state
-            .store
-            .update_unit(&user.actor, parse_id(&id)?, input)
-            .await?,
+        save_unit(&state, &user.actor, Some(parse_id(&id)?), input).await?,
     ))
 }
 

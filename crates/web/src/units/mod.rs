@@ -78,6 +78,58 @@ pub(crate) async fn import_template_for(
     Ok(response)
 }
 
+#[derive(Debug, Default, Clone, Deserialize, Serialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+/// The unit list's filters, as the API and the list page read them.
+pub struct UnitQuery {
+    /// A substring of the name or address, a USCC, or the pinyin initials of the name.
+    pub q: Option<String>,
+    /// Units in this division's subtree (12-digit code).
+    pub region: Option<String>,
+    /// Units this department supervises.
+    pub department: Option<i64>,
+    pub sector: Option<String>,
+    /// A, B or C
+    pub grade: Option<String>,
+    /// Key supervised units only (true) or the others (false).
+    #[serde(default, deserialize_with = "crate::http::extract::flag")]
+    pub key: Option<bool>,
+    /// operating, suspended, closed, moved
+    pub status: Option<String>,
+    pub page: Option<u64>,
+    pub per_page: Option<u64>,
+}
+
+impl UnitQuery {
+    pub(crate) fn filter(&self) -> Result<safegrid_store::UnitFilter, WebError> {
+        if let Some(region) = self.region.as_deref().filter(|s| !s.is_empty()) {
+            safegrid_domain::region::RegionCode::parse("region", region)?;
+        }
+        Ok(safegrid_store::UnitFilter {
+            q: self.q.clone(),
+            region: self.region.clone(),
+            department: self.department,
+            sector: self.sector.clone(),
+            grade: self.grade.clone(),
+            key: self.key,
+            status: self.status.clone(),
+        })
+    }
+}
+
+/// Adds a unit (`id` none) or changes one: what the API's POST and PATCH and the unit form do.
+pub(crate) async fn save_unit(
+    state: &AppState,
+    actor: &safegrid_domain::access::Actor,
+    id: Option<i64>,
+    input: safegrid_store::UnitInput,
+) -> Result<safegrid_store::UnitDetail, WebError> {
+    Ok(match id {
+        Some(id) => state.store.update_unit(actor, id, input).await?,
+        None => state.store.create_unit(actor, input).await?,
+    })
+}
+
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ImportRowError {
     pub row: u32,

@@ -1,5 +1,5 @@
-//! The administrators' pages: the audit log (audit administrator) and the accounts (system
-//! and security administrators). Neither shows supervision data.
+//! The accounts page of the system and security administrators; it shows no supervision
+//! data.
 
 use crate::http::answer::parse_id;
 use crate::http::auth::CsrfForm;
@@ -8,77 +8,13 @@ use crate::http::error::WebError;
 use crate::http::extract::QueryArgs;
 use crate::http::i18n::Tr;
 use crate::http::state::AppState;
-use crate::pages::{Chrome, FormErrors, Pager, render, render_with};
+use crate::pages::{Chrome, FormErrors, Pager, outcome, render_with, see_other, status_of};
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use safegrid_domain::access::{Role, may_lock_accounts};
-use safegrid_store::{Account, AuditEntry, PageRequest};
+use safegrid_store::{Account, PageRequest};
 use serde::Deserialize;
-
-#[derive(Template)]
-#[template(path = "audit.html")]
-struct AuditPage {
-    t: Tr,
-    chrome: Chrome,
-    entries: Vec<AuditEntry>,
-    pager: Pager,
-    /// The filters as given, and as a query string (`username=…&`).
-    q: crate::audit::api::AuditQuery,
-    query: String,
-}
-
-#[derive(Deserialize, Default)]
-pub struct PageQuery {
-    page: Option<u64>,
-}
-
-/// The audit log with its filters (account, action, days) and their export.
-pub async fn audit(
-    State(state): State<AppState>,
-    t: Tr,
-    user: PageUser,
-    QueryArgs(q): QueryArgs<crate::audit::api::AuditQuery>,
-) -> Result<Response, WebError> {
-    let filter = q.filter()?;
-    let page = state
-        .store
-        .audit_log(&user.actor, &filter, PageRequest::new(q.page, Some(100)))
-        .await?;
-    let query: String = [
-        ("username", &q.username),
-        ("action", &q.action),
-        ("from", &q.from),
-        ("to", &q.to),
-    ]
-    .iter()
-    .filter_map(|(k, v)| {
-        v.as_deref()
-            .filter(|v| !v.is_empty())
-            .map(|v| format!("{k}={}&", crate::pages::urlencode(v)))
-    })
-    .collect();
-    let pager = Pager::new(&page, query.clone());
-    render(&AuditPage {
-        chrome: Chrome::new(&t, &user, "audit"),
-        t,
-        entries: page.items,
-        pager,
-        q,
-        query,
-    })
-}
-
-/// The filtered audit log as a spreadsheet.
-pub async fn export_audit(
-    State(state): State<AppState>,
-    t: Tr,
-    user: PageUser,
-    QueryArgs(q): QueryArgs<crate::audit::api::AuditQuery>,
-) -> Result<Response, WebError> {
-    crate::ops::export::audit(state.store.clone(), user.actor, t, &q).await
-}
 
 #[derive(Template)]
 #[template(path = "accounts.html")]
@@ -119,7 +55,6 @@ async fn accounts_page(
     t: Tr,
     user: &PageUser,
     page: Option<u64>,
-    status: StatusCode,
     errors: FormErrors,
     form: AccountForm,
 ) -> Result<Response, WebError> {
@@ -138,7 +73,7 @@ async fn accounts_page(
         .map(|d| (d.id, d.name))
         .collect();
     render_with(
-        status,
+        status_of(&errors),
         &AccountsPage {
             chrome: Chrome::new(&t, user, "accounts"),
             roles: Role::ALL
@@ -163,14 +98,13 @@ pub async fn accounts(
     State(state): State<AppState>,
     t: Tr,
     user: PageUser,
-    QueryArgs(q): QueryArgs<PageQuery>,
+    QueryArgs(q): QueryArgs<crate::http::answer::PageQuery>,
 ) -> Result<Response, WebError> {
     accounts_page(
         &state,
         t,
         &user,
         q.page,
-        StatusCode::OK,
         FormErrors::default(),
         AccountForm::default(),
     )
@@ -197,27 +131,18 @@ pub async fn create_account(
         },
     )
     .await;
-    match result {
-        Ok(_) => Ok(Redirect::to("/accounts").into_response()),
-        Err(WebError::Invalid(invalid)) => {
-            let errors = FormErrors::of(&t, &invalid);
-            let kept = AccountForm {
-                password: String::new(),
-                ..form
-            };
-            accounts_page(
-                &state,
-                t,
-                &user,
-                None,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                errors,
-                kept,
-            )
-            .await
-        }
-        Err(e) => Err(e),
-    }
+    // A refused form comes back without the password typed.
+    let kept = AccountForm {
+        password: String::new(),
+        ..form
+    };
+    outcome(
+        t,
+        result,
+        async |_| see_other("/accounts"),
+        async |errors| accounts_page(&state, t, &user, None, errors, kept).await,
+    )
+    .await
 }
 
 #[derive(Deserialize, Default)]
@@ -252,21 +177,12 @@ pub async fn reset_password(
     CsrfForm { user, form }: CsrfForm<PasswordForm>,
 ) -> Result<Response, WebError> {
     let id = parse_id(&id)?;
-    match crate::accounts::reset_password_of(&state, &user.actor, id, &form.password).await {
-        Ok(()) => Ok(Redirect::to("/accounts").into_response()),
-        Err(WebError::Invalid(invalid)) => {
-            let errors = FormErrors::of(&t, &invalid);
-            accounts_page(
-                &state,
-                t,
-                &user,
-                None,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                errors,
-                AccountForm::default(),
-            )
-            .await
-        }
-        Err(e) => Err(e),
-    }
+    let result = crate::accounts::reset_password_of(&state, &user.actor, id, &form.password).await;
+    outcome(
+        t,
+        result,
+        async |()| see_other("/accounts"),
+        async |errors| accounts_page(&state, t, &user, None, errors, AccountForm::default()).await,
+    )
+    .await
 }

@@ -7,7 +7,7 @@ use crate::http::error::WebError;
 use crate::http::extract::FormPairs;
 use crate::http::i18n::Tr;
 use crate::http::state::AppState;
-use crate::pages::{Chrome, FormErrors, render_with, status_of};
+use crate::pages::{Chrome, FormErrors, outcome, render_with, status_of};
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
@@ -93,32 +93,43 @@ pub async fn confirm_totp(
     CsrfForm { user, form: pairs }: CsrfForm<FormPairs>,
 ) -> Result<Response, WebError> {
     let code = pairs.get("code").unwrap_or_default();
-    match crate::accounts::confirm_totp(&state, &user.account, &user.actor, &code).await {
-        Ok(()) => page(
-            t,
-            &user,
-            true,
-            None,
-            Some("totp.turned_on"),
-            FormErrors::default(),
-        ),
-        Err(WebError::Invalid(mut invalid)) => {
+    let result = crate::accounts::confirm_totp(&state, &user.account, &user.actor, &code)
+        .await
+        .map_err(|e| match e {
             // On the page the code is the second factor's, not a division's `code`.
-            for v in &mut invalid.0 {
-                if v.field == "code" {
-                    v.field = "totp".into();
+            WebError::Invalid(mut invalid) => {
+                for v in &mut invalid.0 {
+                    if v.field == "code" {
+                        v.field = "totp".into();
+                    }
                 }
+                WebError::Invalid(invalid)
             }
-            let errors = FormErrors::of(&t, &invalid);
+            other => other,
+        });
+    outcome(
+        t,
+        result,
+        async |()| {
+            page(
+                t,
+                &user,
+                true,
+                None,
+                Some("totp.turned_on"),
+                FormErrors::default(),
+            )
+        },
+        async |errors| {
             let enrolment = user
                 .account
                 .totp_secret
                 .as_deref()
                 .and_then(|s| enrolment_of(s, &user.account.username));
             page(t, &user, false, enrolment, None, errors)
-        }
-        Err(e) => Err(e),
-    }
+        },
+    )
+    .await
 }
 
 pub async fn change_password(
@@ -131,27 +142,22 @@ pub async fn change_password(
         new_password: pairs.get("new_password").unwrap_or_default(),
     };
     let enabled = user.account.totp_enabled_at.is_some();
-    match crate::accounts::change_own_password(
+    let result = crate::accounts::change_own_password(
         &state,
         &user.account,
         &user.actor,
         &user.token_hash,
         input,
     )
+    .await;
+    outcome(
+        t,
+        result,
+        async |()| {
+            let done = Some("totp.password_changed");
+            page(t, &user, enabled, None, done, FormErrors::default())
+        },
+        async |errors| page(t, &user, enabled, None, None, errors),
+    )
     .await
-    {
-        Ok(()) => page(
-            t,
-            &user,
-            enabled,
-            None,
-            Some("totp.password_changed"),
-            FormErrors::default(),
-        ),
-        Err(WebError::Invalid(invalid)) => {
-            let errors = FormErrors::of(&t, &invalid);
-            page(t, &user, enabled, None, None, errors)
-        }
-        Err(e) => Err(e),
-    }
 }

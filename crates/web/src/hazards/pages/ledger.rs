@@ -2,7 +2,7 @@
 //! hazard with its photos, timeline and the actions the reader may take, the report form, and
 //! the phone page a village member reports from.
 
-use crate::hazards::api::HazardQuery;
+use crate::hazards::HazardQuery;
 use crate::http::answer::parse_id;
 use crate::http::auth::PageUser;
 use crate::http::auth::{CsrfForm, CsrfUpload};
@@ -10,10 +10,12 @@ use crate::http::error::WebError;
 use crate::http::extract::{FormPairs, QueryArgs};
 use crate::http::i18n::Tr;
 use crate::http::state::AppState;
-use crate::pages::{Chrome, FormErrors, Pager, filled, query_base, render, render_with};
+use crate::pages::{
+    Chrome, FormErrors, Pager, Shown, outcome, query_of, render, render_with, see_other,
+};
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use safegrid_domain::hazard::lifecycle::{Party, State as HazardState};
 use safegrid_store::{
     Department, Hazard, HazardCounts, HazardDetail, HazardInput, PageRequest, PlanInput,
@@ -21,79 +23,29 @@ use safegrid_store::{
 };
 use serde::Deserialize;
 
-#[derive(Deserialize, Default, Clone)]
-pub struct LedgerQuery {
-    #[serde(default)]
-    pub state: String,
-    #[serde(default)]
-    pub level: String,
-    #[serde(default)]
-    pub source: String,
-    #[serde(default)]
-    pub sector: String,
-    #[serde(default)]
-    pub grade: String,
-    #[serde(default)]
-    pub region: String,
-    #[serde(default)]
-    pub department: String,
-    #[serde(default)]
-    pub unit: String,
-    #[serde(default)]
-    pub deadline_by: String,
-    #[serde(default)]
-    pub overdue: String,
-    pub page: Option<u64>,
+/// How many filters beyond the state are set (the counts above pick the state).
+fn filtered(q: &HazardQuery) -> usize {
+    [
+        q.level.is_some(),
+        q.source.is_some(),
+        q.sector.is_some(),
+        q.grade.is_some(),
+        q.region.is_some(),
+        q.department.is_some(),
+        q.deadline_by.is_some(),
+    ]
+    .into_iter()
+    .filter(|set| *set)
+    .count()
 }
 
-impl LedgerQuery {
-    /// How many filters beyond the state are set (the counts above pick the state).
-    pub fn filtered(&self) -> usize {
-        [
-            &self.level,
-            &self.source,
-            &self.sector,
-            &self.grade,
-            &self.region,
-            &self.department,
-            &self.deadline_by,
-        ]
-        .iter()
-        .filter(|v| !v.trim().is_empty())
-        .count()
-    }
-
-    fn api(&self) -> HazardQuery {
-        HazardQuery {
-            state: filled(&self.state),
-            level: filled(&self.level),
-            source: filled(&self.source),
-            sector: filled(&self.sector),
-            grade: filled(&self.grade),
-            region: filled(&self.region),
-            department: self.department.parse().ok(),
-            deadline_by: filled(&self.deadline_by),
-            unit: self.unit.parse().ok(),
-            overdue: (self.overdue == "1").then_some(true),
-            page: self.page,
-            per_page: Some(50),
-        }
-    }
-
-    fn base(&self) -> String {
-        query_base(&[
-            ("state", filled(&self.state)),
-            ("level", filled(&self.level)),
-            ("source", filled(&self.source)),
-            ("sector", filled(&self.sector)),
-            ("grade", filled(&self.grade)),
-            ("region", filled(&self.region)),
-            ("department", filled(&self.department)),
-            ("unit", filled(&self.unit)),
-            ("deadline_by", filled(&self.deadline_by)),
-            ("overdue", filled(&self.overdue)),
-        ])
-    }
+/// The filters except the state and overdue, for the count links.
+fn without_state(q: &HazardQuery) -> String {
+    query_of(&HazardQuery {
+        state: None,
+        overdue: None,
+        ..q.clone()
+    })
 }
 
 #[derive(Template)]
@@ -104,7 +56,9 @@ struct LedgerPage {
     hazards: Vec<Hazard>,
     counts: HazardCounts,
     pager: Pager,
-    q: LedgerQuery,
+    q: HazardQuery,
+    /// How many filters beyond the state are set.
+    filtered: usize,
     /// The filters except the state, for the count links.
     base_without_state: String,
     /// The filters as a query string, for the export links.
@@ -127,7 +81,7 @@ impl LedgerPage {
 struct CountsPartial {
     t: Tr,
     counts: HazardCounts,
-    q: LedgerQuery,
+    q: HazardQuery,
     base_without_state: String,
     states: Vec<(&'static str, String)>,
 }
@@ -149,32 +103,27 @@ pub async fn ledger(
     State(state): State<AppState>,
     t: Tr,
     user: PageUser,
-    QueryArgs(q): QueryArgs<LedgerQuery>,
+    QueryArgs(q): QueryArgs<HazardQuery>,
 ) -> Result<Response, WebError> {
-    let filter = q.api().filter()?;
+    let filter = q.filter()?;
     let page = state
         .store
         .hazards(&user.actor, &filter, PageRequest::new(q.page, Some(50)))
         .await?;
     let counts = state.store.hazard_counts(&user.actor, &filter).await?;
-    let base_without_state = LedgerQuery {
-        state: String::new(),
-        overdue: String::new(),
-        ..q.clone()
-    }
-    .base();
     render(&LedgerPage {
         chrome: Chrome::new(&t, &user, "hazards"),
-        pager: Pager::new(&page, q.base()),
+        pager: Pager::new(&page, query_of(&q)),
         hazards: page.items,
         counts,
-        towns: crate::pages::units::towns(&state, &user).await?,
+        towns: crate::units::pages::towns(&state, &user).await?,
         departments: state.store.departments(&user.actor).await?,
-        sectors: crate::pages::units::sector_options(&t, &state.store.sectors().await?),
+        sectors: crate::units::pages::sector_options(&t, &state.store.sectors().await?),
         states: states(&t),
         can_report: Party::of(user.actor.role) != Party::Reader,
-        base_without_state,
-        export_query: q.base(),
+        base_without_state: without_state(&q),
+        export_query: query_of(&q),
+        filtered: filtered(&q),
         t,
         q,
     })
@@ -184,10 +133,10 @@ pub async fn export(
     State(state): State<AppState>,
     t: Tr,
     user: PageUser,
-    QueryArgs(q): QueryArgs<LedgerQuery>,
+    QueryArgs(q): QueryArgs<HazardQuery>,
     QueryArgs(f): QueryArgs<crate::http::answer::FormatQuery>,
 ) -> Result<Response, WebError> {
-    let filter = q.api().filter()?;
+    let filter = q.filter()?;
     crate::ops::export::hazards(state.store.clone(), user.actor, t, filter, f.format()).await
 }
 
@@ -196,22 +145,16 @@ pub async fn counts(
     State(state): State<AppState>,
     t: Tr,
     user: PageUser,
-    QueryArgs(q): QueryArgs<LedgerQuery>,
+    QueryArgs(q): QueryArgs<HazardQuery>,
 ) -> Result<Response, WebError> {
-    let filter = q.api().filter()?;
+    let filter = q.filter()?;
     let counts = state.store.hazard_counts(&user.actor, &filter).await?;
-    let base_without_state = LedgerQuery {
-        state: String::new(),
-        overdue: String::new(),
-        ..q.clone()
-    }
-    .base();
     render(&CountsPartial {
         states: states(&t),
+        base_without_state: without_state(&q),
         t,
         counts,
         q,
-        base_without_state,
     })
 }
 
@@ -258,21 +201,13 @@ pub async fn show(
     detail_page(&state, t, &user, parse_id(&id)?, FormErrors::default()).await
 }
 
-/// Shows a refusal or bad input on the hazard's page; anything else goes up.
-async fn or_refused(
-    state: &AppState,
-    t: Tr,
-    user: &PageUser,
-    id: i64,
-    error: StoreError,
-) -> Result<Response, WebError> {
-    let invalid = match error {
-        StoreError::Invalid(invalid) => invalid,
-        StoreError::Refused(key) => safegrid_domain::Invalid::one("action", key),
-        other => return Err(other.into()),
-    };
-    let errors = FormErrors::of(&t, &invalid);
-    detail_page(state, t, user, id, errors).await
+/// A step the hazard's state does not allow now is shown on its page beside the actions,
+/// like refused input.
+fn refused_on_page(error: StoreError) -> WebError {
+    match error {
+        StoreError::Refused(key) => safegrid_domain::Invalid::one("action", key).into(),
+        other => other.into(),
+    }
 }
 
 pub async fn act(
@@ -301,10 +236,18 @@ pub async fn act(
         measures: pairs.get("measures"),
         cost_yuan: pairs.number("cost_yuan")?,
     };
-    match state.store.transition_hazard(&user.actor, id, input).await {
-        Ok(_) => Ok(Redirect::to(&format!("/hazards/{id}")).into_response()),
-        Err(e) => or_refused(&state, t, &user, id, e).await,
-    }
+    let result = state
+        .store
+        .transition_hazard(&user.actor, id, input)
+        .await
+        .map_err(refused_on_page);
+    outcome(
+        t,
+        result,
+        async |_| see_other(format!("/hazards/{id}")),
+        async |errors| detail_page(&state, t, &user, id, errors).await,
+    )
+    .await
 }
 
 pub async fn add_photo(
@@ -314,18 +257,22 @@ pub async fn add_photo(
     CsrfUpload { user, upload }: CsrfUpload,
 ) -> Result<Response, WebError> {
     let id = parse_id(&id)?;
-    let new = match crate::ops::upload::new_photo(id, &upload).await {
-        Ok(x) => x,
-        Err(WebError::Invalid(invalid)) => {
-            let errors = FormErrors::of(&t, &invalid);
-            return detail_page(&state, t, &user, id, errors).await;
-        }
-        Err(e) => return Err(e),
-    };
-    match state.store.add_hazard_photo(&user.actor, new).await {
-        Ok(_) => Ok(Redirect::to(&format!("/hazards/{id}")).into_response()),
-        Err(e) => or_refused(&state, t, &user, id, e).await,
+    let result = async {
+        let new = crate::ops::upload::new_photo(id, &upload).await?;
+        state
+            .store
+            .add_hazard_photo(&user.actor, new)
+            .await
+            .map_err(refused_on_page)
     }
+    .await;
+    outcome(
+        t,
+        result,
+        async |_| see_other(format!("/hazards/{id}")),
+        async |errors| detail_page(&state, t, &user, id, errors).await,
+    )
+    .await
 }
 
 pub async fn photo(
@@ -464,7 +411,6 @@ pub async fn report(
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     let unit = upload.id("unit_id").ok().flatten();
-    let refused = |invalid: &safegrid_domain::Invalid| FormErrors::of(&t, invalid);
     let made = async {
         let mut input: HazardInput = upload.form()?;
         // A village member is not asked to judge the level: the supervisor does on acceptance.
@@ -478,12 +424,11 @@ pub async fn report(
         )
     }
     .await;
-    match made {
-        Ok(made) => Ok(Redirect::to(&format!("/hazards/{}", made.hazard.id)).into_response()),
-        Err(WebError::Invalid(invalid)) => {
-            let errors = refused(&invalid);
-            report_page(&state, t, &user, unit, values, errors).await
-        }
-        Err(e) => Err(e),
-    }
+    outcome(
+        t,
+        made,
+        async |made| see_other(format!("/hazards/{}", made.hazard.id)),
+        async |errors| report_page(&state, t, &user, unit, values, errors).await,
+    )
+    .await
 }

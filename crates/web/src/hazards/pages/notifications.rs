@@ -13,7 +13,6 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use safegrid_store::{Notification, PageRequest};
-use serde::Deserialize;
 
 #[derive(Template)]
 #[template(path = "notifications.html")]
@@ -24,16 +23,11 @@ struct ListPage {
     pager: Pager,
 }
 
-#[derive(Deserialize, Default)]
-pub struct ListQuery {
-    pub page: Option<u64>,
-}
-
 pub async fn list(
     State(state): State<AppState>,
     t: Tr,
     user: PageUser,
-    QueryArgs(q): QueryArgs<ListQuery>,
+    QueryArgs(q): QueryArgs<crate::hazards::NotificationQuery>,
 ) -> Result<Response, WebError> {
     let page = state
         .store
@@ -136,15 +130,16 @@ pub async fn set_webhook(
     let input = safegrid_store::WebhookInput {
         url: pairs.get("url"),
         secret: pairs.get("secret"),
+        // A box left unticked is "off", not "as it was".
         enabled: Some(pairs.get("enabled").is_some()),
-        private_networks: state.config.webhook_private_networks,
+        private_networks: false,
     };
-    match state.store.set_webhook(&user.actor, input).await {
-        Ok(_) => webhook_page(&state, t, &user, crate::pages::FormErrors::default(), true).await,
-        Err(safegrid_store::StoreError::Invalid(invalid)) => {
-            let errors = crate::pages::FormErrors::of(&t, &invalid);
-            webhook_page(&state, t, &user, errors, false).await
-        }
-        Err(e) => Err(e.into()),
-    }
+    let result = crate::hazards::set_webhook(&state, &user.actor, input).await;
+    crate::pages::outcome(
+        t,
+        result,
+        async |_| webhook_page(&state, t, &user, crate::pages::FormErrors::default(), true).await,
+        async |errors| webhook_page(&state, t, &user, errors, false).await,
+    )
+    .await
 }

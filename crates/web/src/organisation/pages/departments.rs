@@ -7,12 +7,12 @@ use crate::http::error::WebError;
 use crate::http::extract::QueryArgs;
 use crate::http::i18n::Tr;
 use crate::http::state::AppState;
-use crate::pages::{Chrome, Pager, query_base, render};
+use crate::organisation::GridQuery;
+use crate::pages::{Chrome, Pager, query_of, render};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
-use safegrid_store::{Department, DepartmentSector, GridFilter, GridListItem, PageRequest};
-use serde::Deserialize;
+use safegrid_store::{Department, DepartmentSector, GridListItem, PageRequest};
 
 pub struct DepartmentRow {
     pub department: Department,
@@ -75,19 +75,12 @@ struct DepartmentPage {
     gaps_only: bool,
 }
 
-#[derive(Deserialize, Default)]
-pub struct DepartmentQuery {
-    page: Option<u64>,
-    #[serde(default)]
-    gaps_only: String,
-}
-
 pub async fn show(
     State(state): State<AppState>,
     t: Tr,
     user: PageUser,
     Path(id): Path<String>,
-    QueryArgs(q): QueryArgs<DepartmentQuery>,
+    QueryArgs(q): QueryArgs<GridQuery>,
 ) -> Result<Response, WebError> {
     let id = parse_id(&id)?;
     let department = state.store.department(&user.actor, id).await?;
@@ -98,20 +91,22 @@ pub async fn show(
         .iter()
         .map(|s| sector_name(&t, s))
         .collect();
-    let gaps_only = !q.gaps_only.is_empty();
-    let filter = GridFilter {
+    let gaps_only = q.gaps_only == Some(true);
+    // The department's grids, filtered as the grid list is; the department is the path's.
+    let pager_base = query_of(&GridQuery {
+        department: None,
+        ..q.clone()
+    });
+    let filter = GridQuery {
         department: Some(id),
-        gaps_only,
-        ..Default::default()
-    };
+        ..q.clone()
+    }
+    .filter()?;
     let grids = state
         .store
         .grids(&user.actor, &filter, PageRequest::new(q.page, Some(50)))
         .await?;
-    let pager = Pager::new(
-        &grids,
-        query_base(&[("gaps_only", Some(q.gaps_only.clone()))]),
-    );
+    let pager = Pager::new(&grids, pager_base);
     render(&DepartmentPage {
         chrome: Chrome::new(&t, &user, "departments"),
         t,

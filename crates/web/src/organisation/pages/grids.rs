@@ -8,21 +8,18 @@ use crate::http::error::WebError;
 use crate::http::extract::QueryArgs;
 use crate::http::i18n::Tr;
 use crate::http::state::AppState;
-use crate::pages::{Chrome, FormErrors, Pager, query_base, render, render_with};
+use crate::organisation::{AsOfQuery, GridQuery};
+use crate::pages::{Chrome, FormErrors, Pager, Shown, outcome, query_of, render, see_other};
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use chrono::NaiveDate;
 use safegrid_domain::org::input::{AppointmentInput, PersonInput, ReplacementInput, VacancyInput};
 use safegrid_domain::org::{GridKind, StaffingGap};
 use safegrid_domain::policy::{GridRef, may_manage_posts};
 use safegrid_domain::region::RegionCode;
-use safegrid_domain::tenure::parse_date;
 use safegrid_domain::time::today;
-use safegrid_store::{
-    Department, Grid, GridFilter, GridListItem, Holding, PageRequest, Person, Post,
-};
+use safegrid_store::{Department, Grid, GridListItem, Holding, PageRequest, Person, Post};
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -34,48 +31,24 @@ struct GridsPage {
     pager: Pager,
     departments: Vec<Department>,
     grid_kinds: Vec<(&'static str, String)>,
-    q: GridListQuery,
-}
-
-#[derive(Deserialize, Default, Clone)]
-pub struct GridListQuery {
-    #[serde(default)]
-    pub region: String,
-    #[serde(default)]
-    pub department: String,
-    #[serde(default)]
-    pub kind: String,
-    #[serde(default)]
-    pub gaps_only: String,
-    pub page: Option<u64>,
+    q: GridQuery,
 }
 
 pub async fn list(
     State(state): State<AppState>,
     t: Tr,
     user: PageUser,
-    QueryArgs(q): QueryArgs<GridListQuery>,
+    QueryArgs(q): QueryArgs<GridQuery>,
 ) -> Result<Response, WebError> {
-    let filter = GridFilter {
-        region: Some(q.region.clone()).filter(|s| !s.is_empty()),
-        department: q.department.parse().ok(),
-        kind: Some(q.kind.clone()).filter(|s| !s.is_empty()),
-        level: None,
-        gaps_only: !q.gaps_only.is_empty(),
-    };
     let page = state
         .store
-        .grids(&user.actor, &filter, PageRequest::new(q.page, Some(50)))
+        .grids(
+            &user.actor,
+            &q.filter()?,
+            PageRequest::new(q.page, Some(50)),
+        )
         .await?;
-    let pager = Pager::new(
-        &page,
-        query_base(&[
-            ("region", Some(q.region.clone())),
-            ("department", Some(q.department.clone())),
-            ("kind", Some(q.kind.clone())),
-            ("gaps_only", Some(q.gaps_only.clone())),
-        ]),
-    );
+    let pager = Pager::new(&page, query_of(&q));
     render(&GridsPage {
         chrome: Chrome::new(&t, &user, "grids"),
         departments: state.store.departments(&user.actor).await?,
@@ -134,9 +107,9 @@ struct GridPage {
     refused: Refused,
 }
 
+/// What was just done on the grid page, to say so (`?done=appointed`).
 #[derive(Deserialize, Default)]
-pub struct GridQuery {
-    as_of: Option<String>,
+pub struct DoneQuery {
     done: Option<String>,
 }
 
@@ -222,13 +195,11 @@ pub async fn show(
     t: Tr,
     user: PageUser,
     Path(id): Path<String>,
-    QueryArgs(q): QueryArgs<GridQuery>,
+    QueryArgs(q): QueryArgs<AsOfQuery>,
+    QueryArgs(done): QueryArgs<DoneQuery>,
 ) -> Result<Response, WebError> {
-    let as_of = match q.as_of.as_deref().filter(|s| !s.is_empty()) {
-        Some(raw) => parse_date("as_of", raw)?,
-        None => today(),
-    };
-    let done = q.done.unwrap_or_default();
+    let as_of = q.date()?;
+    let done = done.done.unwrap_or_default();
     let page = grid_page(
         &state,
         t,
@@ -307,8 +278,6 @@ impl PersonForm {
     }
 }
 
-/// Runs a change from the grid page: on success back to the grid, on refused input the grid
-/// page again with the form's messages and values (422).
 /// Which form of which grid a change came from, and what to say when it is done.
 struct FormTarget {
     grid_id: i64,
@@ -317,6 +286,8 @@ struct FormTarget {
     done: &'static str,
 }
 
+/// Runs a change from the grid page: on success back to the grid, on refused input the grid
+/// page again with the form's messages and values (422).
 async fn change<F, Fut>(
     state: &AppState,
     t: Tr,
@@ -329,15 +300,15 @@ where
     F: FnOnce(PersonForm) -> Fut,
     Fut: std::future::Future<Output = Result<(), WebError>>,
 {
-    match run(form.clone()).await {
-        Ok(()) => Ok(
-            Redirect::to(&format!("/grids/{}?done={}", target.grid_id, target.done))
-                .into_response(),
-        ),
-        Err(WebError::Invalid(invalid)) => {
+    let result = run(form.clone()).await;
+    outcome(
+        t,
+        result,
+        async |()| see_other(format!("/grids/{}?done={}", target.grid_id, target.done)),
+        async |errors| {
             let refused = Refused {
-                form: target.form,
-                errors: FormErrors::of(&t, &invalid),
+                form: target.form.clone(),
+                errors,
                 values: form,
             };
             let page = grid_page(
@@ -350,10 +321,10 @@ where
                 refused,
             )
             .await?;
-            render_with(StatusCode::UNPROCESSABLE_ENTITY, &page)
-        }
-        Err(e) => Err(e),
-    }
+            render(&page)
+        },
+    )
+    .await
 }
 
 /// The holding must belong to the grid in the path, so a crafted URL cannot reach another.

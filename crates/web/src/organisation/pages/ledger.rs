@@ -6,8 +6,8 @@ use crate::http::error::WebError;
 use crate::http::extract::QueryArgs;
 use crate::http::i18n::Tr;
 use crate::http::state::AppState;
-use crate::organisation::api::LedgerQuery;
-use crate::pages::{Chrome, Pager, filled, query_base, render};
+use crate::organisation::LedgerQuery;
+use crate::pages::{Chrome, Pager, Shown, query_of, render};
 use askama::Template;
 use axum::extract::State;
 use axum::http::{HeaderValue, header};
@@ -15,58 +15,9 @@ use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use safegrid_domain::org::{GridKind, PostKind};
 use safegrid_store::{Department, LedgerLine, PageRequest};
-use serde::Deserialize;
 
 /// Rows an export may hold; a county's ledger is a few thousand lines.
 const EXPORT_LIMIT: u64 = 100_000;
-
-#[derive(Deserialize, Default, Clone)]
-pub struct LedgerForm {
-    #[serde(default)]
-    pub region: String,
-    #[serde(default)]
-    pub department: String,
-    #[serde(default)]
-    pub kind: String,
-    #[serde(default)]
-    pub post: String,
-    #[serde(default)]
-    pub q: String,
-    #[serde(default)]
-    pub gaps_only: String,
-    #[serde(default)]
-    pub as_of: String,
-    pub page: Option<u64>,
-}
-
-impl LedgerForm {
-    fn query(&self) -> LedgerQuery {
-        LedgerQuery {
-            region: filled(&self.region),
-            department: self.department.parse().ok(),
-            kind: filled(&self.kind),
-            level: None,
-            post: filled(&self.post),
-            q: filled(&self.q),
-            gaps_only: Some(!self.gaps_only.is_empty()),
-            as_of: filled(&self.as_of),
-            page: self.page,
-            per_page: Some(100),
-        }
-    }
-
-    fn base(&self) -> String {
-        query_base(&[
-            ("region", Some(self.region.clone())),
-            ("department", Some(self.department.clone())),
-            ("kind", Some(self.kind.clone())),
-            ("post", Some(self.post.clone())),
-            ("q", Some(self.q.clone())),
-            ("gaps_only", Some(self.gaps_only.clone())),
-            ("as_of", Some(self.as_of.clone())),
-        ])
-    }
-}
 
 #[derive(Template)]
 #[template(path = "ledger.html")]
@@ -75,7 +26,7 @@ struct LedgerPage {
     chrome: Chrome,
     lines: Vec<LedgerLine>,
     pager: Pager,
-    form: LedgerForm,
+    form: LedgerQuery,
     departments: Vec<Department>,
     grid_kinds: Vec<(&'static str, String)>,
     post_kinds: Vec<(&'static str, String)>,
@@ -87,10 +38,9 @@ pub async fn show(
     State(state): State<AppState>,
     t: Tr,
     user: PageUser,
-    QueryArgs(form): QueryArgs<LedgerForm>,
+    QueryArgs(form): QueryArgs<LedgerQuery>,
 ) -> Result<Response, WebError> {
-    let query = form.query();
-    let (filter, as_of) = query.filter()?;
+    let (filter, as_of) = form.filter()?;
     let page = state
         .store
         .ledger(
@@ -100,7 +50,7 @@ pub async fn show(
             PageRequest::new(form.page, Some(100)),
         )
         .await?;
-    let pager = Pager::new(&page, form.base());
+    let pager = Pager::new(&page, query_of(&form));
     render(&LedgerPage {
         chrome: Chrome::new(&t, &user, "ledger"),
         departments: state.store.departments(&user.actor).await?,
@@ -112,7 +62,7 @@ pub async fn show(
             .iter()
             .map(|k| (k.as_str(), t.label("post", k.as_str())))
             .collect(),
-        export_query: form.base(),
+        export_query: query_of(&form),
         t,
         lines: page.items,
         pager,
@@ -126,10 +76,10 @@ pub async fn export(
     State(state): State<AppState>,
     t: Tr,
     user: PageUser,
-    QueryArgs(form): QueryArgs<LedgerForm>,
+    QueryArgs(form): QueryArgs<LedgerQuery>,
     QueryArgs(format): QueryArgs<crate::http::answer::FormatQuery>,
 ) -> Result<Response, WebError> {
-    let (filter, as_of) = form.query().filter()?;
+    let (filter, as_of) = form.filter()?;
     let lines = state
         .store
         .ledger_all(&user.actor, &filter, as_of, EXPORT_LIMIT)

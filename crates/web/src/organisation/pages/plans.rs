@@ -6,11 +6,10 @@ use crate::http::auth::PageUser;
 use crate::http::error::WebError;
 use crate::http::i18n::Tr;
 use crate::http::state::AppState;
-use crate::pages::{Chrome, FormErrors, render_with};
+use crate::pages::{Chrome, FormErrors, outcome, render_with, see_other, status_of};
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use chrono::NaiveDate;
 use safegrid_domain::access::Role;
 use safegrid_domain::org::input::GridPlanInput;
@@ -77,14 +76,13 @@ async fn page(
     state: &AppState,
     t: Tr,
     user: &PageUser,
-    status: StatusCode,
     errors: FormErrors,
     form: PlanForm,
 ) -> Result<Response, WebError> {
     let board = state.store.plan_board(&user.actor, today()).await?;
     let role = user.actor.role;
     render_with(
-        status,
+        status_of(&errors),
         &PlansPage {
             chrome: Chrome::new(&t, user, "plans"),
             t,
@@ -104,15 +102,7 @@ pub async fn show(
     t: Tr,
     user: PageUser,
 ) -> Result<Response, WebError> {
-    page(
-        &state,
-        t,
-        &user,
-        StatusCode::OK,
-        FormErrors::default(),
-        PlanForm::default(),
-    )
-    .await
+    page(&state, t, &user, FormErrors::default(), PlanForm::default()).await
 }
 
 pub async fn file(
@@ -132,26 +122,21 @@ pub async fn file(
         filed_on: form.filed_on.clone(),
         note: Some(form.note.clone()),
     };
-    let filed = match input.parse(today()) {
-        Ok(plan) => state.store.file_plan(&user.actor, plan).await,
-        Err(invalid) => Err(invalid.into()),
-    };
-    match filed {
-        Ok(_) => Ok(Redirect::to("/plans").into_response()),
-        Err(safegrid_store::StoreError::Invalid(invalid)) => {
-            let errors = FormErrors::of(&t, &invalid);
-            page(
-                &state,
-                t,
-                &user,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                errors,
-                form,
-            )
+    let result = match input.parse(today()) {
+        Ok(plan) => state
+            .store
+            .file_plan(&user.actor, plan)
             .await
-        }
-        Err(e) => Err(e.into()),
-    }
+            .map_err(WebError::from),
+        Err(invalid) => Err(WebError::from(invalid)),
+    };
+    outcome(
+        t,
+        result,
+        async |_| see_other("/plans"),
+        async |errors| page(&state, t, &user, errors, form).await,
+    )
+    .await
 }
 
 pub async fn deadline(
@@ -159,24 +144,15 @@ pub async fn deadline(
     t: Tr,
     CsrfForm { user, form }: CsrfForm<PlanForm>,
 ) -> Result<Response, WebError> {
-    match state
+    let result = state
         .store
         .set_plan_deadline(&user.actor, &form.due_on)
-        .await
-    {
-        Ok(_) => Ok(Redirect::to("/plans").into_response()),
-        Err(safegrid_store::StoreError::Invalid(invalid)) => {
-            let errors = FormErrors::of(&t, &invalid);
-            page(
-                &state,
-                t,
-                &user,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                errors,
-                form,
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+        .await;
+    outcome(
+        t,
+        result,
+        async |_| see_other("/plans"),
+        async |errors| page(&state, t, &user, errors, form).await,
+    )
+    .await
 }

@@ -6,7 +6,8 @@ use crate::http::error::WebError;
 use crate::http::extract::QueryArgs;
 use crate::http::i18n::Tr;
 use crate::http::state::AppState;
-use crate::pages::{Chrome, Pager, query_base, render};
+use crate::organisation::GridQuery;
+use crate::pages::{Chrome, Pager, query_of, render};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -14,7 +15,6 @@ use safegrid_domain::org::{GridKind, default_posts};
 use safegrid_domain::region::RegionLevel;
 use safegrid_domain::time::today;
 use safegrid_store::{GridFilter, GridListItem, LedgerFilter, PageRequest, Region, RegionNode};
-use serde::Deserialize;
 
 /// A town's responsibility zone as one row: its village and who holds each of its posts.
 pub struct ZoneRow {
@@ -93,18 +93,12 @@ pub async fn top(State(state): State<AppState>, user: PageUser) -> Result<Respon
     }
 }
 
-#[derive(Deserialize, Default)]
-pub struct RegionQuery {
-    kind: Option<String>,
-    page: Option<u64>,
-}
-
 pub async fn show(
     State(state): State<AppState>,
     t: Tr,
     user: PageUser,
     Path(code): Path<String>,
-    QueryArgs(q): QueryArgs<RegionQuery>,
+    QueryArgs(q): QueryArgs<GridQuery>,
 ) -> Result<Response, WebError> {
     let region = state.store.region(&user.actor, &code).await?;
     let trail = state.store.region_trail(&user.actor, &code).await?;
@@ -112,17 +106,21 @@ pub async fn show(
         .store
         .region_children(&user.actor, Some(&code))
         .await?;
-    let kind = q.kind.clone().filter(|k| !k.is_empty());
-    let filter = GridFilter {
+    // The division's grids, filtered as the grid list is; the division is the path's.
+    let pager_base = query_of(&GridQuery {
+        region: None,
+        ..q.clone()
+    });
+    let filter = GridQuery {
         region: Some(region.code.clone()),
-        kind: kind.clone(),
-        ..Default::default()
-    };
+        ..q.clone()
+    }
+    .filter()?;
     let grids = state
         .store
         .grids(&user.actor, &filter, PageRequest::new(q.page, Some(50)))
         .await?;
-    let pager = Pager::new(&grids, query_base(&[("kind", kind.clone())]));
+    let pager = Pager::new(&grids, pager_base);
     let zones = if region.level == RegionLevel::Town.number() {
         zones(&state, &user, &region.code).await?
     } else {
@@ -144,7 +142,7 @@ pub async fn show(
         children,
         grids: grids.items,
         pager,
-        kind: kind.unwrap_or_default(),
+        kind: q.kind.unwrap_or_default(),
         grid_kinds,
         zones,
         zone_posts,

@@ -8,11 +8,13 @@ use crate::http::error::WebError;
 use crate::http::extract::{FormPairs, QueryArgs};
 use crate::http::i18n::Tr;
 use crate::http::state::AppState;
-use crate::pages::{Chrome, FormErrors, Pager, filled, query_base, render, render_with};
-use crate::unit_records::api::HazardSourceQuery;
+use crate::pages::{
+    Chrome, FormErrors, Pager, Shown, outcome, query_of, render, render_with, see_other,
+};
+use crate::unit_records::HazardSourceQuery;
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use chrono::NaiveDate;
 use safegrid_domain::Violation;
 use safegrid_domain::policy::{Object, Verb, may};
@@ -27,18 +29,20 @@ use serde::Deserialize;
 /// Blank substance rows offered on the form.
 const SUBSTANCE_ROWS: usize = 6;
 
-#[derive(Deserialize, Default, Clone)]
-pub struct SourceListQuery {
-    #[serde(default)]
-    pub region: String,
-    #[serde(default)]
-    pub department: String,
-    #[serde(default)]
-    pub level: String,
-    /// "1": identification due within 90 days (or overdue).
-    #[serde(default)]
-    pub due: String,
-    pub page: Option<u64>,
+/// The register page's one filter of its own: identification due within 90 days (or
+/// overdue), which it asks of the list as `due_by`.
+#[derive(Deserialize, Default)]
+pub struct DueSoon {
+    #[serde(default, deserialize_with = "crate::http::extract::flag")]
+    pub due: Option<bool>,
+}
+
+impl DueSoon {
+    fn apply(&self, q: &mut HazardSourceQuery, today: NaiveDate) {
+        if self.due == Some(true) {
+            q.due_by = Some((today + chrono::Days::new(gb18218::DUE_SOON_DAYS)).to_string());
+        }
+    }
 }
 
 #[derive(Template)]
@@ -50,37 +54,24 @@ struct ListPage {
     pager: Pager,
     /// The filters as a query string, for the export links.
     export_query: String,
-    q: SourceListQuery,
+    q: HazardSourceQuery,
+    /// Only sources due soon.
+    due: bool,
     towns: Vec<RegionNode>,
     departments: Vec<Department>,
     today: NaiveDate,
-}
-
-impl SourceListQuery {
-    fn api(&self, today: NaiveDate) -> HazardSourceQuery {
-        HazardSourceQuery {
-            region: filled(&self.region),
-            department: self.department.parse().ok(),
-            unit: None,
-            level: self.level.parse().ok(),
-            major: None,
-            due_by: (self.due == "1")
-                .then(|| (today + chrono::Days::new(gb18218::DUE_SOON_DAYS)).to_string()),
-            retired: None,
-            page: self.page,
-            per_page: Some(50),
-        }
-    }
 }
 
 pub async fn export(
     State(state): State<AppState>,
     t: Tr,
     user: PageUser,
-    QueryArgs(q): QueryArgs<SourceListQuery>,
+    QueryArgs(mut q): QueryArgs<HazardSourceQuery>,
+    QueryArgs(due): QueryArgs<DueSoon>,
     QueryArgs(f): QueryArgs<crate::http::answer::FormatQuery>,
 ) -> Result<Response, WebError> {
-    let filter = q.api(today()).filter()?;
+    due.apply(&mut q, today());
+    let filter = q.filter()?;
     crate::ops::export::hazard_sources(&state.store, &user.actor, &t, &filter, f.format()).await
 }
 
@@ -88,10 +79,17 @@ pub async fn list(
     State(state): State<AppState>,
     t: Tr,
     user: PageUser,
-    QueryArgs(q): QueryArgs<SourceListQuery>,
+    QueryArgs(mut q): QueryArgs<HazardSourceQuery>,
+    QueryArgs(due): QueryArgs<DueSoon>,
 ) -> Result<Response, WebError> {
     let today = today();
-    let filter = q.api(today).filter()?;
+    // The links carry the filters as given: `due=1`, not the day it meant today.
+    let mut base = query_of(&q);
+    if due.due == Some(true) {
+        base.push_str("due=1&");
+    }
+    due.apply(&mut q, today);
+    let filter = q.filter()?;
     let page = state
         .store
         .hazard_sources(
@@ -100,21 +98,16 @@ pub async fn list(
             safegrid_store::PageRequest::new(q.page, Some(50)),
         )
         .await?;
-    let base = query_base(&[
-        ("region", filled(&q.region)),
-        ("department", filled(&q.department)),
-        ("level", filled(&q.level)),
-        ("due", filled(&q.due)),
-    ]);
     render(&ListPage {
         chrome: Chrome::new(&t, &user, "hazard_sources"),
         export_query: base.clone(),
         pager: Pager::new(&page, base),
         sources: page.items,
-        towns: crate::pages::units::towns(&state, &user).await?,
+        towns: crate::units::pages::towns(&state, &user).await?,
         departments: state.store.departments(&user.actor).await?,
         t,
         q,
+        due: due.due == Some(true),
         today,
     })
 }
@@ -396,28 +389,16 @@ async fn save(
             .ok_or(WebError::NotFound)?,
     };
     let result = match form.input(id.is_none().then_some(unit_id)) {
-        Ok(input) => match id {
-            Some(id) => state
-                .store
-                .update_hazard_source(&user.actor, id, input)
-                .await
-                .map_err(WebError::from),
-            None => state
-                .store
-                .create_hazard_source(&user.actor, input)
-                .await
-                .map_err(WebError::from),
-        },
+        Ok(input) => crate::unit_records::save_hazard_source(state, &user.actor, id, input).await,
         Err(e) => Err(e),
     };
-    match result {
-        Ok(d) => Ok(Redirect::to(&format!("/hazard-sources/{}", d.source.id)).into_response()),
-        Err(WebError::Invalid(invalid)) => {
-            let errors = FormErrors::of(&t, &invalid);
-            form_page(state, t, user, id, unit_id, form, errors).await
-        }
-        Err(e) => Err(e),
-    }
+    outcome(
+        t,
+        result,
+        async |d| see_other(format!("/hazard-sources/{}", d.source.id)),
+        async |errors| form_page(state, t, user, id, unit_id, form, errors).await,
+    )
+    .await
 }
 
 pub async fn create(
@@ -445,16 +426,15 @@ pub async fn retire(
     CsrfForm { user, form: pairs }: CsrfForm<FormPairs>,
 ) -> Result<Response, WebError> {
     let id = parse_id(&id)?;
-    match state
+    let result = state
         .store
         .retire_hazard_source(&user.actor, id, pairs.get("reason").as_deref())
-        .await
-    {
-        Ok(_) => Ok(Redirect::to(&format!("/hazard-sources/{id}")).into_response()),
-        Err(safegrid_store::StoreError::Invalid(invalid)) => {
-            let errors = FormErrors::of(&t, &invalid);
-            detail_page(&state, t, &user, id, errors).await
-        }
-        Err(e) => Err(e.into()),
-    }
+        .await;
+    outcome(
+        t,
+        result,
+        async |_| see_other(format!("/hazard-sources/{id}")),
+        async |errors| detail_page(&state, t, &user, id, errors).await,
+    )
+    .await
 }

@@ -11,15 +11,13 @@ use crate::http::extract::FormPairs;
 use crate::http::i18n::Tr;
 use crate::http::state::AppState;
 use crate::ops::upload;
-use crate::pages::{Chrome, FormErrors, render_with};
+use crate::pages::{Chrome, FormErrors, outcome, render_with, see_other};
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use safegrid_domain::policy::{Object, Verb, may};
 use safegrid_domain::unit::own_grid::NodeKind;
-use safegrid_store::{
-    Document, GridNode, GridNodeInput, StoreError, SystemEntry, SystemInput, Unit,
-};
+use safegrid_store::{Document, GridNode, GridNodeInput, SystemEntry, SystemInput, Unit};
 
 /// Where to go after a form: back to the page it came from, if that is one of ours.
 fn back_to(raw: Option<String>, fallback: String) -> String {
@@ -308,22 +306,21 @@ pub async fn archive(
 
 /// Where a form's outcome leads: back to its page when done, the same page with the errors
 /// when refused.
-async fn after<T>(
+async fn after<T, E: Into<WebError>>(
     state: &AppState,
     t: Tr,
     user: &PageUser,
     unit: i64,
     back: &str,
-    result: Result<T, StoreError>,
+    result: Result<T, E>,
 ) -> Result<Response, WebError> {
-    match result {
-        Ok(_) => Ok(Redirect::to(back).into_response()),
-        Err(StoreError::Invalid(invalid)) => {
-            let errors = FormErrors::of(&t, &invalid);
-            refused(state, t, user, unit, back, errors).await
-        }
-        Err(e) => Err(e.into()),
-    }
+    outcome(
+        t,
+        result,
+        async |_| see_other(back),
+        async |errors| refused(state, t, user, unit, back, errors).await,
+    )
+    .await
 }
 
 /// Shows the refusal on the tab the form came from.
@@ -337,7 +334,7 @@ async fn refused(
 ) -> Result<Response, WebError> {
     if let Some(source) = back.strip_prefix("/hazard-sources/") {
         let source = parse_id(source)?;
-        crate::pages::hazard_sources::detail_page(state, t, user, source, errors).await
+        super::hazard_sources::detail_page(state, t, user, source, errors).await
     } else if back.ends_with("/grid") {
         grid_tab(state, t, user, unit, errors).await
     } else if back.contains("/systems") {
@@ -355,25 +352,14 @@ pub async fn upload_document(
 ) -> Result<Response, WebError> {
     let id = parse_id(&id)?;
     let back = back_to(form.field("back"), format!("/units/{id}/archive"));
-    let new = match &form.file {
-        Some(file) => safegrid_store::NewDocument {
-            unit_id: id,
-            kind: form.field("kind").unwrap_or_default(),
-            system: form.field("system"),
-            node_id: form.id("node_id")?,
-            hazard_source_id: form.id("hazard_source_id")?,
-            title: form.field("title"),
-            file_name: file.file_name.clone(),
-            media_type: file.media_type.clone(),
-            bytes: file.bytes.clone(),
-        },
-        None => {
-            let invalid = safegrid_domain::Invalid::one("file", "error.required");
-            let errors = FormErrors::of(&t, &invalid);
-            return refused(&state, t, &user, id, &back, errors).await;
-        }
+    let result = match crate::unit_records::new_document(id, form) {
+        Ok(new) => state
+            .store
+            .add_document(&user.actor, new)
+            .await
+            .map_err(WebError::from),
+        Err(e) => Err(e),
     };
-    let result = state.store.add_document(&user.actor, new).await;
     after(&state, t, &user, id, &back, result).await
 }
 
