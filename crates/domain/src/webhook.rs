@@ -570,4 +570,30 @@ mod tests {
             );
         }
     }
+
+    #[test]
+    fn a_webhook_keeps_its_secret_unless_given_a_new_one() {
+        let input = WebhookInput {
+            url: Some("https://sms.example.com/hook".into()),
+            ..Default::default()
+        };
+        let e = input.parse(None).unwrap_err();
+        assert_eq!(e.0[0].field, "secret");
+        let kept = input.parse(Some("0123456789abcdef")).unwrap();
+        assert_eq!(kept.secret, "0123456789abcdef");
+        assert!(kept.enabled);
+        let short = WebhookInput {
+            secret: Some("short".into()),
+            url: Some("http://127.0.0.1/hook".into()),
+            ..Default::default()
+        };
+        let fields: Vec<String> = short
+            .parse(None)
+            .unwrap_err()
+            .0
+            .into_iter()
+            .map(|v| v.field)
+            .collect();
+        assert_eq!(fields, ["url", "secret"]);
+    }
 }

@@ -281,4 +281,32 @@ mod tests {
             .ended(d(2026, 12, 31))
         );
     }
+
+    #[test]
+    fn a_report_names_every_fault_and_waits_for_its_period_to_end() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
+        let e = ReportInput {
+            period: Some("2026Q4".into()),
+            principal: Some(" ".into()),
+            analysis: Some("x".repeat(2001)),
+        }
+        .parse(today)
+        .unwrap_err();
+        let fields: Vec<&str> = e.0.iter().map(|v| v.field.as_str()).collect();
+        assert_eq!(fields, ["principal", "analysis", "period"]);
+        let ok = ReportInput {
+            period: Some("2026q3".into()),
+            principal: Some("王厂长".into()),
+            analysis: None,
+        }
+        .parse(today)
+        .unwrap();
+        assert_eq!(
+            ok.period,
+            Period::Quarter {
+                year: 2026,
+                quarter: 3
+            }
+        );
+    }
 }

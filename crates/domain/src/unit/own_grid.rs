@@ -136,4 +136,18 @@ mod tests {
         }
         assert_eq!(NodeKind::parse("kind", "floor").unwrap_err().field, "kind");
     }
+
+    #[test]
+    fn a_node_names_every_fault_at_once() {
+        let e = GridNodeInput {
+            kind: Some("office".into()),
+            person: Some("x".repeat(31)),
+            phone: Some("call me".into()),
+            ..Default::default()
+        }
+        .parse()
+        .unwrap_err();
+        let fields: Vec<&str> = e.0.iter().map(|v| v.field.as_str()).collect();
+        assert_eq!(fields, ["kind", "name", "person", "phone"]);
+    }
 }

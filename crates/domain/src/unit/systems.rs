@@ -102,4 +102,27 @@ mod tests {
             "system"
         );
     }
+
+    #[test]
+    fn a_system_is_known_and_not_adopted_tomorrow() {
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
+        let e = SystemInput {
+            system: Some("tea_breaks".into()),
+            adopted_on: Some("2026-12-03".into()),
+            ..Default::default()
+        }
+        .parse(today)
+        .unwrap_err();
+        let fields: Vec<&str> = e.0.iter().map(|v| v.field.as_str()).collect();
+        assert_eq!(fields, ["system", "adopted_on"]);
+        let ok = SystemInput {
+            system: Some(SYSTEMS[0].into()),
+            in_place: Some(true),
+            adopted_on: Some(" ".into()),
+            note: None,
+        }
+        .parse(today)
+        .unwrap();
+        assert!(ok.in_place && ok.adopted_on.is_none());
+    }
 }

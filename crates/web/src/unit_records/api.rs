@@ -180,11 +180,7 @@ async fn document_file(
     user: ApiUser,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let (doc, path) = state
-        .store
-        .document_file(&user.actor, parse_id(&id)?)
-        .await?;
-    upload::serve(&path, &doc.media_type, &doc.file_name).await
+    super::serve_document(&state, &user.actor, &id).await
 }
 
 #[utoipa::path(post, path = "/documents/{id}/withdraw", tag = "unit records", params(("id" = i64, Path)), request_body = ReasonRequest,

@@ -98,3 +98,15 @@ pub(crate) fn new_document(
         bytes: file.bytes,
     })
 }
+
+/// A document's file in the reader's scope, served with the type sniffed at upload (the page's
+/// download link and the API's `/documents/{id}/file`).
+pub(crate) async fn serve_document(
+    state: &crate::http::state::AppState,
+    actor: &safegrid_domain::access::Actor,
+    id: &str,
+) -> Result<axum::response::Response, WebError> {
+    let id = crate::http::answer::parse_id(id)?;
+    let (doc, path) = state.store.document_file(actor, id).await?;
+    crate::ops::upload::serve(&path, &doc.media_type, &doc.file_name).await
+}

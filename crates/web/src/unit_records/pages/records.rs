@@ -10,7 +10,6 @@ use crate::http::error::WebError;
 use crate::http::extract::FormPairs;
 use crate::http::i18n::Tr;
 use crate::http::state::AppState;
-use crate::ops::upload;
 use crate::pages::{Chrome, FormErrors, outcome, render_with, see_other};
 use askama::Template;
 use axum::extract::{Path, State};
@@ -368,11 +367,7 @@ pub async fn download(
     user: PageUser,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let (doc, path) = state
-        .store
-        .document_file(&user.actor, parse_id(&id)?)
-        .await?;
-    upload::serve(&path, &doc.media_type, &doc.file_name).await
+    crate::unit_records::serve_document(&state, &user.actor, &id).await
 }
 
 pub async fn withdraw(
