@@ -74,6 +74,68 @@ pub fn clean_file_name(raw: &str, extension: &str) -> String {
     }
 }
 
+/// A document to file as read from an upload form: its fields, and the file's name, sniffed
+/// media type and size (the bytes stay with the caller).
+#[derive(Debug, Clone, Default)]
+pub struct DocumentInput<'a> {
+    pub kind: &'a str,
+    pub system: Option<&'a str>,
+    pub title: Option<&'a str>,
+    pub file_name: &'a str,
+    pub media_type: Option<&'a str>,
+    pub size: usize,
+}
+
+/// A document's description, checked: its kind, the system it documents (for a system's
+/// file), a title (the file's name when none is given), a safe file name and an accepted type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocumentFacts {
+    pub kind: DocumentKind,
+    pub system: Option<&'static str>,
+    pub title: String,
+    pub file_name: String,
+    pub media_type: String,
+}
+
+impl DocumentInput<'_> {
+    pub fn parse(&self) -> Result<DocumentFacts, crate::invalid::Invalid> {
+        use crate::invalid::{Invalid, optional_text, required_text};
+        let mut errors = Invalid::default();
+        let kind = errors.keep(DocumentKind::parse("kind", self.kind));
+        errors.keep(check_size(self.size));
+        let extension = errors.keep(accepted_extension(self.media_type));
+        let file_name = extension.map(|e| clean_file_name(self.file_name, e));
+        let title = match errors.keep(optional_text("title", self.title, 100)) {
+            Some(Some(title)) => Some(title),
+            Some(None) => file_name
+                .as_deref()
+                .and_then(|f| errors.keep(required_text("title", f, 100))),
+            None => None,
+        };
+        let system = match (kind, self.system) {
+            (Some(DocumentKind::System), Some(raw)) => errors
+                .keep(crate::unit::systems::parse_system("system", raw))
+                .map(Some),
+            (Some(DocumentKind::System), None) => {
+                errors.push(Violation::new("system", "error.required"));
+                None
+            }
+            _ => Some(None),
+        };
+        errors.into_result()?;
+        match (kind, system, title, file_name) {
+            (Some(kind), Some(system), Some(title), Some(file_name)) => Ok(DocumentFacts {
+                kind,
+                system,
+                title,
+                file_name,
+                media_type: self.media_type.unwrap_or_default().to_owned(),
+            }),
+            _ => Err(Invalid::one("file", "error.required")),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,5 +169,31 @@ mod tests {
         assert_eq!(clean_file_name("a\"b;c\r\n.pdf", "pdf"), "abc.pdf");
         assert_eq!(clean_file_name("", "pdf"), "document.pdf");
         assert_eq!(clean_file_name(".hidden", "png"), "hidden");
+    }
+
+    #[test]
+    fn a_document_names_every_fault_at_once() {
+        let e = DocumentInput {
+            kind: "system",
+            file_name: "制度.exe",
+            media_type: Some("application/x-msdownload"),
+            size: 10,
+            ..Default::default()
+        }
+        .parse()
+        .unwrap_err();
+        let fields: Vec<&str> = e.0.iter().map(|v| v.field.as_str()).collect();
+        assert_eq!(fields, ["file", "system"]);
+        let ok = DocumentInput {
+            kind: "archive",
+            file_name: "../档案.pdf",
+            media_type: Some("application/pdf"),
+            size: 10,
+            ..Default::default()
+        }
+        .parse()
+        .unwrap();
+        assert_eq!(ok.title, ok.file_name);
+        assert!(!ok.file_name.contains('/'));
     }
 }

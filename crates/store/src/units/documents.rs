@@ -11,12 +11,10 @@ use crate::insert;
 use crate::{Result, StoreError, scope};
 use chrono::{DateTime, Utc};
 use safegrid_domain::access::Actor;
-use safegrid_domain::invalid::{Violation, optional_text, required_text};
+use safegrid_domain::invalid::{Violation, required_text};
 use safegrid_domain::policy::{Object, Verb, may};
-use safegrid_domain::unit::documents::{
-    DocumentKind, accepted_extension, check_size, clean_file_name,
-};
-use safegrid_domain::unit::systems::parse_system;
+use safegrid_domain::unit::documents::DocumentKind;
+use safegrid_domain::unit::documents::{DocumentFacts, DocumentInput};
 use sea_query::{Expr, ExprTrait, JoinType, Order, Query, SelectStatement};
 use serde::Serialize;
 use serde_json::json;
@@ -148,22 +146,21 @@ impl Store {
         if !may(actor, Verb::Write, Object::UnitRecord) {
             return Err(StoreError::Forbidden);
         }
-        let kind = DocumentKind::parse("kind", &new.kind)?;
-        check_size(new.bytes.len())?;
-        let extension = accepted_extension(new.media_type.as_deref())?;
-        let media_type = new.media_type.clone().unwrap_or_default();
-        let file_name = clean_file_name(&new.file_name, extension);
-        let title = match optional_text("title", new.title.as_deref(), 100)? {
-            Some(t) => t,
-            None => required_text("title", &file_name, 100)?,
-        };
-        let system = match (kind, new.system.as_deref()) {
-            (DocumentKind::System, Some(raw)) => Some(parse_system("system", raw)?),
-            (DocumentKind::System, None) => {
-                return Err(Violation::new("system", "error.required").into());
-            }
-            _ => None,
-        };
+        let DocumentFacts {
+            kind,
+            system,
+            title,
+            file_name,
+            media_type,
+        } = DocumentInput {
+            kind: &new.kind,
+            system: new.system.as_deref(),
+            title: new.title.as_deref(),
+            file_name: &new.file_name,
+            media_type: new.media_type.as_deref(),
+            size: new.bytes.len(),
+        }
+        .parse()?;
         // Check the unit and what the document belongs to before storing anything.
         {
             let mut c = self.read().await?;
