@@ -16,6 +16,7 @@ mod browser;
 mod hazard_access;
 mod hazards;
 mod import;
+mod inspections;
 mod jobs;
 mod pages;
 mod plans;

@@ -5,8 +5,10 @@
 
 pub mod access;
 pub mod closed_set;
+pub mod duty;
 pub mod geo;
 pub mod hazard;
+pub mod inspection;
 pub mod invalid;
 pub mod org;
 pub mod plan;

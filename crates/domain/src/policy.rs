@@ -40,10 +40,14 @@ pub enum Object {
     Account,
     /// The audit log.
     AuditLog,
+    /// An inspection of a unit, its findings and checklist (R-CAL-1).
+    Inspection,
+    /// The duty calendar: who owes what by when (R-CAL-4); duties are derived, never written.
+    Duty,
 }
 
 impl Object {
-    pub const ALL: [Object; 13] = [
+    pub const ALL: [Object; 15] = [
         Object::Organisation,
         Object::Person,
         Object::Post,
@@ -57,6 +61,8 @@ impl Object {
         Object::Webhook,
         Object::Account,
         Object::AuditLog,
+        Object::Inspection,
+        Object::Duty,
     ];
 }
 
@@ -111,6 +117,12 @@ pub fn allowed(role: Role, verb: Verb, object: Object) -> bool {
         (O::Account, Read | Write) => may_manage_accounts(role),
         (O::AuditLog, Read) => role == R::AuditAdmin,
         (O::AuditLog, Write) => false,
+        // A unit sees the inspections of itself; towns, departments and the county record
+        // them (a village grid member reports hazards instead).
+        (O::Inspection, Read) => sees,
+        (O::Inspection, Write) => supervisor,
+        (O::Duty, Read) => sees,
+        (O::Duty, Write) => false,
     }
 }
 
@@ -164,16 +176,16 @@ mod tests {
     #[test]
     fn the_table_role_by_role() {
         let expected = "\
-            county_admin      Organisation:W Person:W Post:W GridPlan:W PlanDeadline:W Unit:W UnitRecord:W GradeRule:W Hazard:W HazardReport:W Webhook:W Account:- AuditLog:-\n\
-            committee_office  Organisation:W Person:W Post:W GridPlan:W PlanDeadline:W Unit:W UnitRecord:W GradeRule:W Hazard:W HazardReport:W Webhook:W Account:- AuditLog:-\n\
-            department_staff  Organisation:R Person:W Post:W GridPlan:W PlanDeadline:R Unit:W UnitRecord:W GradeRule:R Hazard:W HazardReport:W Webhook:- Account:- AuditLog:-\n\
-            town_staff        Organisation:R Person:W Post:W GridPlan:W PlanDeadline:R Unit:W UnitRecord:W GradeRule:R Hazard:W HazardReport:W Webhook:- Account:- AuditLog:-\n\
-            village_member    Organisation:R Person:R Post:R GridPlan:R PlanDeadline:R Unit:R UnitRecord:R GradeRule:R Hazard:W HazardReport:- Webhook:- Account:- AuditLog:-\n\
-            unit_manager      Organisation:- Person:- Post:- GridPlan:- PlanDeadline:- Unit:R UnitRecord:W GradeRule:- Hazard:W HazardReport:W Webhook:- Account:- AuditLog:-\n\
-            leader            Organisation:R Person:R Post:R GridPlan:R PlanDeadline:R Unit:R UnitRecord:R GradeRule:R Hazard:R HazardReport:R Webhook:- Account:- AuditLog:-\n\
-            system_admin      Organisation:- Person:- Post:- GridPlan:- PlanDeadline:- Unit:- UnitRecord:- GradeRule:- Hazard:- HazardReport:- Webhook:- Account:W AuditLog:-\n\
-            security_admin    Organisation:- Person:- Post:- GridPlan:- PlanDeadline:- Unit:- UnitRecord:- GradeRule:- Hazard:- HazardReport:- Webhook:- Account:W AuditLog:-\n\
-            audit_admin       Organisation:- Person:- Post:- GridPlan:- PlanDeadline:- Unit:- UnitRecord:- GradeRule:- Hazard:- HazardReport:- Webhook:- Account:- AuditLog:R\n";
+            county_admin      Organisation:W Person:W Post:W GridPlan:W PlanDeadline:W Unit:W UnitRecord:W GradeRule:W Hazard:W HazardReport:W Webhook:W Account:- AuditLog:- Inspection:W Duty:R\n\
+            committee_office  Organisation:W Person:W Post:W GridPlan:W PlanDeadline:W Unit:W UnitRecord:W GradeRule:W Hazard:W HazardReport:W Webhook:W Account:- AuditLog:- Inspection:W Duty:R\n\
+            department_staff  Organisation:R Person:W Post:W GridPlan:W PlanDeadline:R Unit:W UnitRecord:W GradeRule:R Hazard:W HazardReport:W Webhook:- Account:- AuditLog:- Inspection:W Duty:R\n\
+            town_staff        Organisation:R Person:W Post:W GridPlan:W PlanDeadline:R Unit:W UnitRecord:W GradeRule:R Hazard:W HazardReport:W Webhook:- Account:- AuditLog:- Inspection:W Duty:R\n\
+            village_member    Organisation:R Person:R Post:R GridPlan:R PlanDeadline:R Unit:R UnitRecord:R GradeRule:R Hazard:W HazardReport:- Webhook:- Account:- AuditLog:- Inspection:R Duty:R\n\
+            unit_manager      Organisation:- Person:- Post:- GridPlan:- PlanDeadline:- Unit:R UnitRecord:W GradeRule:- Hazard:W HazardReport:W Webhook:- Account:- AuditLog:- Inspection:R Duty:R\n\
+            leader            Organisation:R Person:R Post:R GridPlan:R PlanDeadline:R Unit:R UnitRecord:R GradeRule:R Hazard:R HazardReport:R Webhook:- Account:- AuditLog:- Inspection:R Duty:R\n\
+            system_admin      Organisation:- Person:- Post:- GridPlan:- PlanDeadline:- Unit:- UnitRecord:- GradeRule:- Hazard:- HazardReport:- Webhook:- Account:W AuditLog:- Inspection:- Duty:-\n\
+            security_admin    Organisation:- Person:- Post:- GridPlan:- PlanDeadline:- Unit:- UnitRecord:- GradeRule:- Hazard:- HazardReport:- Webhook:- Account:W AuditLog:- Inspection:- Duty:-\n\
+            audit_admin       Organisation:- Person:- Post:- GridPlan:- PlanDeadline:- Unit:- UnitRecord:- GradeRule:- Hazard:- HazardReport:- Webhook:- Account:- AuditLog:R Inspection:- Duty:-\n";
         let mut table = String::new();
         for role in Role::ALL {
             table.push_str(&format!("{:<18}", role.as_str()));

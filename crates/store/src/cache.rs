@@ -21,7 +21,7 @@ use tokio::sync::watch;
 pub const LIFETIME: Duration = Duration::from_secs(5);
 /// How old a tally may be and still be handed out while its successor is being counted.
 const STALE_LIMIT: Duration = Duration::from_secs(20);
-/// Tallies kept at most; past this the oldest half goes.
+/// Tallies kept at most by default.
 const CAPACITY: usize = 10_000;
 
 /// What a finished count tells those waiting for it: the tally, or `None` if it failed.
@@ -32,6 +32,8 @@ pub struct TallyCache<T> {
     /// Numbers each count, so a finishing count touches only its own entry.
     counts: AtomicU64,
     entries: Mutex<HashMap<String, Entry<T>>>,
+    /// Tallies kept at most; past this the oldest half goes.
+    capacity: usize,
 }
 
 struct Entry<T> {
@@ -121,10 +123,19 @@ impl<T: Clone> Drop for Counting<'_, T> {
 
 impl<T: Clone> Default for TallyCache<T> {
     fn default() -> Self {
+        Self::with_capacity(CAPACITY)
+    }
+}
+
+impl<T: Clone> TallyCache<T> {
+    /// A cache of at most `capacity` tallies: a small one for large values (a county's
+    /// duties of a year run to megabytes).
+    pub fn with_capacity(capacity: usize) -> Self {
         Self {
             generation: AtomicU64::new(0),
             counts: AtomicU64::new(0),
             entries: Mutex::new(HashMap::new()),
+            capacity,
         }
     }
 }
@@ -193,7 +204,7 @@ impl<T: Clone> TallyCache<T> {
             // None yet, or one from before a change: nothing stale is handed out.
             _ => None,
         };
-        if entries.len() >= CAPACITY {
+        if entries.len() >= self.capacity {
             let mut ages: Vec<Instant> = entries
                 .values()
                 .filter_map(|e| match &e.tally {

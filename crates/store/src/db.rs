@@ -71,6 +71,8 @@ pub struct Store {
     /// Ledger totals and counts, kept a few seconds (see `cache`).
     pub(crate) totals: std::sync::Arc<crate::cache::TallyCache<i64>>,
     pub(crate) counts: std::sync::Arc<crate::cache::TallyCache<crate::HazardCounts>>,
+    /// Duties derived for a scope and window, kept a few seconds (see `duties`).
+    pub(crate) duties: std::sync::Arc<crate::cache::TallyCache<crate::duties::DutySet>>,
 }
 
 /// Which SQL dialect a store speaks.
@@ -114,6 +116,9 @@ impl Store {
             files,
             totals: Default::default(),
             counts: Default::default(),
+            duties: std::sync::Arc::new(crate::cache::TallyCache::with_capacity(
+                crate::duties::KEPT_SETS,
+            )),
         })
     }
 
@@ -139,6 +144,11 @@ impl Store {
     pub(crate) fn hazards_changed(&self) {
         self.totals.invalidate();
         self.counts.invalidate();
+    }
+
+    /// Units or their records changed: the kept duties are stale.
+    pub(crate) fn duties_changed(&self) {
+        self.duties.invalidate();
     }
 
     pub fn dialect(&self) -> Dialect {

@@ -12,10 +12,12 @@ mod backup;
 mod cache;
 mod coverage;
 mod db;
+pub mod duties;
 mod error;
 mod files;
 mod hazards;
 mod insert;
+pub mod inspections;
 mod org;
 mod scope;
 mod settings;
@@ -30,6 +32,7 @@ pub use accounts::{
 };
 pub use coverage::{CoverageItem, CoverageObject};
 pub use db::Store;
+pub use duties::{DutyFilter, DutyRow, DutySummaryRow};
 pub use error::StoreError;
 pub use files::FileStore;
 pub use hazards::{
@@ -37,6 +40,7 @@ pub use hazards::{
     HazardPlan, HazardReport, HazardStatistics, NewPhoto, Notification, PhotoFile, PlanInput,
     ReportInput, ReportStanding, StandingCounts, StandingFilter, Sweep, TransitionInput,
 };
+pub use inspections::{Inspection, InspectionDetail, InspectionFilter, InspectionItem};
 pub use org::*;
 pub use units::{
     Document, GridNode, GridNodeInput, HazardSource, HazardSourceDetail, HazardSourceFilter,

@@ -98,15 +98,40 @@ pub(crate) fn supervised_by(department_id: i64) -> Expr {
     Expr::col(("u", "id")).in_subquery(units_of_department(department_id))
 }
 
-/// Hazards `h` whose unit a department supervises.
+/// Hazards `h` whose unit a department supervises, as a list read once: for counting, where
+/// every hazard of the county in the filter is walked.
 pub(crate) fn hazard_unit_supervised_by(department_id: i64) -> Expr {
     Expr::col(("h", "unit_id")).in_subquery(units_of_department(department_id))
 }
 
+/// Hazards `h` whose unit a department supervises, probed row by row in `unit_departments`'
+/// key: for a page, which walks the county's index in order only until the page is full
+/// (measured on 100,000 hazards: 0.25 ms a page, as fast as the county's 0.23 ms, where
+/// building the list first costs 0.41 ms).
+fn hazard_unit_supervised_by_probe(department_id: i64) -> Expr {
+    Expr::exists(
+        sea_query::Query::select()
+            .expr(Expr::val(1))
+            .from_as("unit_departments", "ud")
+            .and_where(Expr::col(("ud", "unit_id")).equals(("h", "unit_id")))
+            .and_where(Expr::col(("ud", "department_id")).eq(department_id))
+            .to_owned(),
+    )
+}
+
 /// Hazards `h` the scope may see: a county's all, a town's or village's by where they were
 /// found, a department's those it is responsible for or whose unit it supervises, a unit
-/// manager's own unit's.
+/// manager's own unit's. For a page of them; [`hazards_counted`] for their number.
 pub(crate) fn hazards(scope: &Scope) -> Cond {
+    hazards_by(scope, hazard_unit_supervised_by_probe)
+}
+
+/// The same hazards as [`hazards`], in the form that counts them fastest.
+pub(crate) fn hazards_counted(scope: &Scope) -> Cond {
+    hazards_by(scope, hazard_unit_supervised_by)
+}
+
+fn hazards_by(scope: &Scope, supervised: fn(i64) -> Expr) -> Cond {
     match scope {
         Scope::All => Cond::all(),
         Scope::Region { root } => division(root, "h"),
@@ -120,9 +145,33 @@ pub(crate) fn hazards(scope: &Scope) -> Cond {
             .add(
                 Cond::any()
                     .add(Expr::col(("h", "department_id")).eq(*department_id))
-                    .add(hazard_unit_supervised_by(*department_id)),
+                    .add(supervised(*department_id)),
             ),
         Scope::Unit { unit_id, .. } => Cond::all().add(Expr::col(("h", "unit_id")).eq(*unit_id)),
+        Scope::Administration => nothing(),
+    }
+}
+
+/// Inspections `i` the scope may see: a town's or village's of the units in it (whoever
+/// inspected), a department's its own and those of the units it supervises, a unit's of itself.
+pub(crate) fn inspections(scope: &Scope) -> Cond {
+    match scope {
+        Scope::All => Cond::all(),
+        Scope::Region { root } => division(root, "i"),
+        Scope::Department {
+            department_id,
+            county,
+        } => Cond::all()
+            .add(Expr::col(("i", "county_code")).eq(county.as_str()))
+            .add(
+                Cond::any()
+                    .add(Expr::col(("i", "department_id")).eq(*department_id))
+                    .add(
+                        Expr::col(("i", "unit_id"))
+                            .in_subquery(units_of_department(*department_id)),
+                    ),
+            ),
+        Scope::Unit { unit_id, .. } => Cond::all().add(Expr::col(("i", "unit_id")).eq(*unit_id)),
         Scope::Administration => nothing(),
     }
 }

@@ -6,7 +6,9 @@
 // The features, each with its API (`api.rs`), its pages and the operations both share.
 pub mod accounts;
 pub mod audit;
+pub mod duties;
 pub mod hazards;
+pub mod inspections;
 pub mod organisation;
 pub mod reports;
 pub mod unit_records;

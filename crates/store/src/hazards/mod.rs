@@ -21,3 +21,4 @@ mod write;
 pub use query::HazardFilter;
 pub(crate) use query::{detail, find};
 pub use rows::{Hazard, HazardCounts, HazardDetail, HazardEvent, HazardPlan};
+pub(crate) use write::insert_reported;

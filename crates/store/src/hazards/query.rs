@@ -129,7 +129,7 @@ impl Store {
         count
             .expr(Expr::cust("COUNT(*)"))
             .from_as("hazards", "h")
-            .cond_where(scope::hazards(&actor.scope))
+            .cond_where(scope::hazards_counted(&actor.scope))
             .cond_where(condition);
         if filter.sector.is_some() || filter.grade.is_some() {
             count.join_as(
@@ -194,7 +194,7 @@ impl Store {
                     Expr::col(("u", "id")).equals(("h", "unit_id")),
                 );
             }
-            q.cond_where(scope::hazards(&actor.scope))
+            q.cond_where(scope::hazards_counted(&actor.scope))
                 .cond_where(unfiltered_state.condition(today)?);
             Ok(())
         };
@@ -236,7 +236,7 @@ impl Store {
     ) -> Result<Vec<Hazard>> {
         let at = Utc::now();
         let mut q = select();
-        q.cond_where(scope::hazards(&actor.scope))
+        q.cond_where(scope::hazards_counted(&actor.scope))
             .cond_where(filter.condition(local_date(at))?)
             .and_where(Expr::col(("h", "id")).gt(after))
             .order_by(("h", "id"), Order::Asc)

@@ -152,123 +152,9 @@ impl Store {
         }
         let mut tx = self.write().await?;
         let mut conn = tx.conn();
-        // Where: the unit's village, or a village in the reporter's scope.
-        let (county, region, unit_id, unregistered) = match &new.subject {
-            Subject::Unit(unit) => {
-                let u = find_unit(&mut conn, actor, *unit)
-                    .await
-                    .map_err(|e| match e {
-                        StoreError::NotFound => {
-                            Violation::new("unit_id", "error.unit_unknown").into()
-                        }
-                        other => other,
-                    })?;
-                let region = u
-                    .region
-                    .clone()
-                    .ok_or_else(|| Violation::new("unit_id", "error.unit_without_village"))?;
-                (u.county_code.clone(), region, Some(*unit), None)
-            }
-            Subject::Unregistered {
-                description,
-                village,
-            } => {
-                let county = village
-                    .county()
-                    .filter(|_| actor.scope.may_place_in(village))
-                    .ok_or_else(|| Violation::new("region", "error.region_unknown"))?;
-                (
-                    county.as_str().to_owned(),
-                    village.as_str().to_owned(),
-                    None,
-                    Some(description.clone()),
-                )
-            }
-        };
-        if let Some(node) = new.node_id {
-            let ok = match unit_id {
-                Some(u) => {
-                    conn.scalar(
-                        Query::select()
-                            .expr(Expr::cust("COUNT(*)"))
-                            .from("unit_grid_nodes")
-                            .and_where(Expr::col("id").eq(node))
-                            .and_where(Expr::col("unit_id").eq(u)),
-                    )
-                    .await?
-                        > 0
-                }
-                None => false,
-            };
-            if !ok {
-                return Err(Violation::new("node_id", "error.choice").into());
-            }
-        }
-        let department = match &actor.scope {
-            Scope::Department { department_id, .. } => Some(*department_id),
-            _ => None,
-        };
-        let at = now();
-        let id = conn
-            .insert_id(
-                insert::row(
-                    "hazards",
-                    [
-                        ("county_code", county.clone().into()),
-                        ("region_code", region.into()),
-                        ("unit_id", unit_id.into()),
-                        ("unregistered_unit", unregistered.into()),
-                        ("department_id", department.into()),
-                        ("node_id", new.node_id.into()),
-                        ("place", new.place.into()),
-                        ("longitude", Location::longitude(new.location).into()),
-                        ("latitude", Location::latitude(new.location).into()),
-                        ("source", new.source.as_str().into()),
-                        ("level", new.level.as_str().into()),
-                        ("category", new.category.into()),
-                        ("description", new.description.into()),
-                        ("found_at", at.into()),
-                        ("found_by", new.found_by.into()),
-                        ("reported_by", actor.account_id.into()),
-                        ("responsible_person", new.responsible_person.into()),
-                        ("deadline", new.deadline.into()),
-                        ("measures", new.measures.into()),
-                        ("cost_yuan", new.cost_yuan.into()),
-                        ("made_known", new.made_known.into()),
-                        // A unit's own major hazard goes to its supervisors at once (Art. 41).
-                        (
-                            "reported_to_supervisor_at",
-                            (party == Party::Unit && new.level == HazardLevel::Major)
-                                .then_some(at)
-                                .into(),
-                        ),
-                        ("state", new.initial.as_str().into()),
-                        ("created_at", at.into()),
-                        ("updated_at", at.into()),
-                    ],
-                )
-                .returning_col("id"),
-            )
-            .await?;
-        lifecycle::record_event(&mut conn, actor, id, "report", None, new.initial, None).await?;
-        let made = find(&mut conn, actor, id).await?;
-        for (files, size) in &kept {
-            let (_, event) =
-                photos::insert(&mut conn, actor, &made, "before", files, *size).await?;
-            audit::record(&mut conn, actor, event).await?;
-        }
-        let (kind, audience) = if new.initial == State::Rectifying {
-            ("assigned", notify::Audience::Unit)
-        } else {
-            ("reported", notify::Audience::Supervisors)
-        };
-        notify::notify(&mut conn, actor, &made, kind, audience).await?;
-        if new.level == HazardLevel::Major
-            && let Some(unit) = unit_id
-        {
-            // A major hazard grades its unit A for a year (the rule's 12-month clause).
-            crate::units::grading::regrade_after_hazard(&mut conn, actor, &county, unit).await?;
-        }
+        let (made, county) = insert_reported(&mut conn, actor, party, &new, None, &kept).await?;
+        let id = made.id;
+        let unit_id = made.unit_id;
         let out = detail_of(&mut conn, actor, made).await?;
         tx.commit_audited(
             actor,
@@ -284,4 +170,131 @@ impl Store {
         self.hazards_changed();
         Ok(out)
     }
+}
+
+/// Enters a checked report in the ledger inside the caller's transaction: the hazard, its
+/// first step, its photos (each audited), the notices it sends and the unit's regrading after
+/// a major one. Answers the hazard as made and its county; the caller audits the report.
+pub(crate) async fn insert_reported(
+    conn: &mut crate::db::Conn<'_>,
+    actor: &Actor,
+    party: Party,
+    new: &NewHazard,
+    inspection_id: Option<i64>,
+    kept: &[(photos::KeptFiles, (u32, u32))],
+) -> Result<(super::Hazard, String)> {
+    // Where: the unit's village, or a village in the reporter's scope.
+    let (county, region, unit_id, unregistered) = match &new.subject {
+        Subject::Unit(unit) => {
+            let u = find_unit(conn, actor, *unit).await.map_err(|e| match e {
+                StoreError::NotFound => Violation::new("unit_id", "error.unit_unknown").into(),
+                other => other,
+            })?;
+            let region = u
+                .region
+                .clone()
+                .ok_or_else(|| Violation::new("unit_id", "error.unit_without_village"))?;
+            (u.county_code.clone(), region, Some(*unit), None)
+        }
+        Subject::Unregistered {
+            description,
+            village,
+        } => {
+            let county = village
+                .county()
+                .filter(|_| actor.scope.may_place_in(village))
+                .ok_or_else(|| Violation::new("region", "error.region_unknown"))?;
+            (
+                county.as_str().to_owned(),
+                village.as_str().to_owned(),
+                None,
+                Some(description.clone()),
+            )
+        }
+    };
+    if let Some(node) = new.node_id {
+        let ok = match unit_id {
+            Some(u) => {
+                conn.scalar(
+                    Query::select()
+                        .expr(Expr::cust("COUNT(*)"))
+                        .from("unit_grid_nodes")
+                        .and_where(Expr::col("id").eq(node))
+                        .and_where(Expr::col("unit_id").eq(u)),
+                )
+                .await?
+                    > 0
+            }
+            None => false,
+        };
+        if !ok {
+            return Err(Violation::new("node_id", "error.choice").into());
+        }
+    }
+    let department = match &actor.scope {
+        Scope::Department { department_id, .. } => Some(*department_id),
+        _ => None,
+    };
+    let at = now();
+    let id = conn
+        .insert_id(
+            insert::row(
+                "hazards",
+                [
+                    ("county_code", county.clone().into()),
+                    ("region_code", region.into()),
+                    ("unit_id", unit_id.into()),
+                    ("unregistered_unit", unregistered.into()),
+                    ("department_id", department.into()),
+                    ("node_id", new.node_id.into()),
+                    ("place", new.place.clone().into()),
+                    ("longitude", Location::longitude(new.location).into()),
+                    ("latitude", Location::latitude(new.location).into()),
+                    ("source", new.source.as_str().into()),
+                    ("level", new.level.as_str().into()),
+                    ("category", new.category.clone().into()),
+                    ("description", new.description.clone().into()),
+                    ("found_at", at.into()),
+                    ("found_by", new.found_by.clone().into()),
+                    ("reported_by", actor.account_id.into()),
+                    ("responsible_person", new.responsible_person.clone().into()),
+                    ("deadline", new.deadline.into()),
+                    ("measures", new.measures.clone().into()),
+                    ("cost_yuan", new.cost_yuan.into()),
+                    ("made_known", new.made_known.into()),
+                    // A unit's own major hazard goes to its supervisors at once (Art. 41).
+                    (
+                        "reported_to_supervisor_at",
+                        (party == Party::Unit && new.level == HazardLevel::Major)
+                            .then_some(at)
+                            .into(),
+                    ),
+                    ("state", new.initial.as_str().into()),
+                    ("inspection_id", inspection_id.into()),
+                    ("created_at", at.into()),
+                    ("updated_at", at.into()),
+                ],
+            )
+            .returning_col("id"),
+        )
+        .await?;
+    lifecycle::record_event(conn, actor, id, "report", None, new.initial, None).await?;
+    let made = find(conn, actor, id).await?;
+    for (files, size) in kept {
+        let (_, event) = photos::insert(conn, actor, &made, "before", files, *size).await?;
+        audit::record(conn, actor, event).await?;
+    }
+    let (kind, audience) = if new.initial == State::Rectifying {
+        ("assigned", notify::Audience::Unit)
+    } else {
+        ("reported", notify::Audience::Supervisors)
+    };
+    notify::notify(conn, actor, &made, kind, audience).await?;
+    if new.level == HazardLevel::Major
+        && let Some(unit) = unit_id
+    {
+        // A major hazard grades its unit A for a year (the rule's 12-month clause).
+        crate::units::grading::regrade_after_hazard(conn, actor, &county, unit).await?;
+    }
+    Ok((made, county))
 }

@@ -264,6 +264,7 @@ impl Store {
                     outcome: "ok",
                 },
             ).await?;
+            self.duties_changed();
             if imported >= 1_000 {
                 self.analyze().await?;
             }

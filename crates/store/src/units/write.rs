@@ -96,6 +96,7 @@ impl Store {
                 outcome: "ok",
             },
         ).await?;
+        self.duties_changed();
         self.unit(&Actor::system(), id).await
     }
 
@@ -232,6 +233,7 @@ impl Store {
                 outcome: "ok",
             },
         ).await?;
+        self.duties_changed();
         self.unit(&Actor::system(), id).await
     }
 }

@@ -18,6 +18,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(crate::unit_records::api::router())
         .merge(crate::hazards::api::router())
         .merge(crate::reports::api::router())
+        .merge(crate::inspections::api::router())
+        .merge(crate::duties::api::router())
         .merge(crate::audit::api::router())
         .fallback(|| async { WebError::NotFound })
 }

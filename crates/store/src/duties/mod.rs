@@ -1,0 +1,507 @@
+//! The duty calendar (R-CAL-4) as read: duties are derived, never stored. For a scope and a
+//! window this reads the units in scope (with their village, cadence inputs and supervising
+//! departments) and the records made in the window, and hands them to the domain's duty rules
+//! (`safegrid_domain::duty`). A county's month is one read of its 3,000 units and of the
+//! month's (or quarter's) inspections; the derived set is kept a few seconds for every reader
+//! of the same scope and window, and dropped when this process records an inspection or
+//! changes a unit.
+
+use crate::db::{Conn, Store};
+use crate::{Page, PageRequest, Result, StoreError, scope, settings};
+use chrono::NaiveDate;
+use safegrid_domain::access::Actor;
+use safegrid_domain::duty::inspection::{
+    InspectedUnit, InspectionCadence, InspectionMark, inspection_duties, town_of,
+};
+use safegrid_domain::duty::{
+    Cadence, Duty, DutyKind, DutyState, Party, Period, RegionCodeKey, SummaryGroup, Tally,
+};
+use safegrid_domain::policy::{self, Object, Verb};
+use safegrid_domain::region::RegionCode;
+use safegrid_domain::time::today;
+use safegrid_domain::unit::grade::Grade;
+use sea_query::{Cond, Expr, ExprTrait, JoinType, Query};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Derived duty sets kept at most (a county's year is a few megabytes).
+pub(crate) const KEPT_SETS: usize = 32;
+
+/// The duties of one scope and window, with the names to show them by.
+#[derive(Debug, Default)]
+pub struct DutySetData {
+    pub duties: Vec<Duty>,
+    units: HashMap<i64, UnitFacts>,
+    departments: HashMap<i64, String>,
+    regions: HashMap<String, String>,
+    /// Grids answerable for a party's duties: a town's zone per village, a department's grid
+    /// per town.
+    grids: HashMap<GridKey, (i64, String)>,
+}
+
+pub type DutySet = Arc<DutySetData>;
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum GridKey {
+    Zone(String),
+    DepartmentTown(i64, String),
+}
+
+#[derive(Debug, Clone)]
+struct UnitFacts {
+    name: String,
+    village: String,
+}
+
+/// Which duties to show.
+#[derive(Debug, Clone, Default)]
+pub struct DutyFilter {
+    pub kind: Option<DutyKind>,
+    /// A town or village: duties of the units there.
+    pub region: Option<RegionCode>,
+    /// Duties a department owes.
+    pub department_id: Option<i64>,
+    pub unit_id: Option<i64>,
+    /// The window: duties whose period shares a day with it (this month when absent).
+    pub period: Option<Period>,
+    pub state: Option<DutyState>,
+}
+
+/// A duty as listed: the duty with the names of its unit, village and party.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct DutyRow {
+    #[schema(value_type = String)]
+    pub kind: DutyKind,
+    pub unit_id: i64,
+    pub unit_name: String,
+    pub region_code: String,
+    pub region_name: Option<String>,
+    /// `2026-12`, `2026-Q4` …
+    #[schema(value_type = String)]
+    pub period: String,
+    pub due_on: NaiveDate,
+    #[schema(value_type = String)]
+    pub state: DutyState,
+    /// The record that discharges it (an inspection's id).
+    pub record_id: Option<i64>,
+    /// town, department or unit
+    pub party: String,
+    /// The town that owes it, for a town's duty.
+    pub town_code: Option<String>,
+    /// The department that owes it, for a department's duty.
+    pub department_id: Option<i64>,
+    pub party_name: Option<String>,
+    /// The grid answerable for it.
+    pub grid_id: Option<i64>,
+}
+
+/// One row of a summary.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct DutySummaryRow {
+    pub key: String,
+    pub label: String,
+    pub due: u64,
+    pub done: u64,
+    pub overdue: u64,
+}
+
+impl DutySetData {
+    fn grid_of(&self, duty: &Duty) -> Option<&(i64, String)> {
+        let village = &self.units.get(&duty.unit_id)?.village;
+        let key = match duty.party {
+            Party::Town { .. } => GridKey::Zone(village.clone()),
+            Party::Department { department_id } => {
+                let town = RegionCodeKey::new(village).map(town_of)?;
+                GridKey::DepartmentTown(department_id, town.as_str().to_owned())
+            }
+            Party::Unit { .. } => return None,
+        };
+        self.grids.get(&key)
+    }
+
+    fn row(&self, d: &Duty) -> DutyRow {
+        let unit = self.units.get(&d.unit_id);
+        let village = unit.map(|u| u.village.clone()).unwrap_or_default();
+        let (town_code, department_id, party_name) = match d.party {
+            Party::Town { town_code } => (
+                Some(town_code.as_str().to_owned()),
+                None,
+                self.regions.get(town_code.as_str()).cloned(),
+            ),
+            Party::Department { department_id } => (
+                None,
+                Some(department_id),
+                self.departments.get(&department_id).cloned(),
+            ),
+            Party::Unit { .. } => (None, None, unit.map(|u| u.name.clone())),
+        };
+        DutyRow {
+            kind: d.kind,
+            unit_id: d.unit_id,
+            unit_name: unit.map(|u| u.name.clone()).unwrap_or_default(),
+            region_name: self.regions.get(&village).cloned(),
+            region_code: village,
+            period: d.period.code(),
+            due_on: d.due_on,
+            state: d.state,
+            record_id: d.record_id,
+            party: d.party.kind().as_str().to_owned(),
+            town_code,
+            department_id,
+            party_name,
+            grid_id: self.grid_of(d).map(|g| g.0),
+        }
+    }
+}
+
+impl Store {
+    /// Duties in scope matching the filter, earliest due first.
+    pub async fn duties(
+        &self,
+        actor: &Actor,
+        filter: &DutyFilter,
+        page: PageRequest,
+    ) -> Result<Page<DutyRow>> {
+        let set = self.duty_set(actor, filter).await?;
+        let wanted: Vec<&Duty> = set
+            .duties
+            .iter()
+            .filter(|d| filter.state.is_none_or(|s| d.state == s))
+            .collect();
+        let items = wanted
+            .iter()
+            .skip(usize::try_from(page.offset()).unwrap_or(usize::MAX))
+            .take(usize::try_from(page.per_page).unwrap_or(0))
+            .map(|d| set.row(d))
+            .collect();
+        Ok(Page {
+            items,
+            total: i64::try_from(wanted.len()).unwrap_or(i64::MAX),
+            page: page.page,
+            per_page: page.per_page,
+        })
+    }
+
+    /// Duties in scope counted by state, grouped by town, village, department, grid or kind.
+    /// A town's and its villages' rows count every duty on the units there (the town's and the
+    /// departments'); a department's and a grid's rows count the duties it owes.
+    pub async fn duty_summary(
+        &self,
+        actor: &Actor,
+        filter: &DutyFilter,
+        group: SummaryGroup,
+    ) -> Result<Vec<DutySummaryRow>> {
+        let set = self.duty_set(actor, filter).await?;
+        let mut tallies: HashMap<String, (String, Tally)> = HashMap::new();
+        for d in &set.duties {
+            if filter.state.is_some_and(|s| d.state != s) {
+                continue;
+            }
+            let village = set
+                .units
+                .get(&d.unit_id)
+                .map(|u| u.village.clone())
+                .unwrap_or_default();
+            let (key, label) = match group {
+                SummaryGroup::Kind => (d.kind.as_str().to_owned(), d.kind.as_str().to_owned()),
+                SummaryGroup::Village => {
+                    let label = set
+                        .regions
+                        .get(&village)
+                        .cloned()
+                        .unwrap_or_else(|| village.clone());
+                    (village, label)
+                }
+                SummaryGroup::Town => {
+                    let town = RegionCodeKey::new(&village)
+                        .map(|v| town_of(v).as_str().to_owned())
+                        .unwrap_or_default();
+                    let label = set
+                        .regions
+                        .get(&town)
+                        .cloned()
+                        .unwrap_or_else(|| town.clone());
+                    (town, label)
+                }
+                SummaryGroup::Department => match d.party {
+                    Party::Department { department_id } => (
+                        department_id.to_string(),
+                        set.departments
+                            .get(&department_id)
+                            .cloned()
+                            .unwrap_or_default(),
+                    ),
+                    _ => continue,
+                },
+                SummaryGroup::Grid => match set.grid_of(d) {
+                    Some((id, name)) => (id.to_string(), name.clone()),
+                    None => continue,
+                },
+            };
+            tallies
+                .entry(key)
+                .or_insert_with(|| (label, Tally::default()))
+                .1
+                .add(d.state);
+        }
+        let mut rows: Vec<DutySummaryRow> = tallies
+            .into_iter()
+            .map(|(key, (label, t))| DutySummaryRow {
+                key,
+                label,
+                due: t.due,
+                done: t.done,
+                overdue: t.overdue,
+            })
+            .collect();
+        // Most behind first, then by key, so the county sees at once who is behind.
+        rows.sort_by(|a, b| b.overdue.cmp(&a.overdue).then_with(|| a.key.cmp(&b.key)));
+        Ok(rows)
+    }
+
+    /// The duties of the filter's scope and window (its state aside), derived or kept.
+    async fn duty_set(&self, actor: &Actor, filter: &DutyFilter) -> Result<DutySet> {
+        if !policy::may(actor, Verb::Read, Object::Duty) {
+            return Err(StoreError::Forbidden);
+        }
+        let today = today();
+        let window = filter.period.unwrap_or(Period::of(Cadence::Monthly, today));
+        let key = format!(
+            "{:?}|{:?}|{:?}|{:?}|{:?}|{}|{today}",
+            actor.scope, filter.kind, filter.region, filter.department_id, filter.unit_id, window
+        );
+        self.duties
+            .get_or_count(&key, || async {
+                let mut c = self.read().await?;
+                derive(&mut c.conn(), actor, filter, window, today)
+                    .await
+                    .map(Arc::new)
+            })
+            .await
+    }
+}
+
+type UnitRow = (i64, String, String, String, bool, String);
+
+/// Reads what the duties of the window rest on and derives them.
+async fn derive(
+    conn: &mut Conn<'_>,
+    actor: &Actor,
+    filter: &DutyFilter,
+    window: Period,
+    today: NaiveDate,
+) -> Result<DutySetData> {
+    if filter.kind.is_some_and(|k| k != DutyKind::Inspection) {
+        return Ok(DutySetData::default());
+    }
+    // Units that owe inspections: placed in a village, and not closed or moved away.
+    let mut units_in = Cond::all()
+        .add(scope::units(&actor.scope))
+        .add(Expr::col(("u", "region_code")).is_not_null())
+        .add(Expr::col(("u", "status")).is_in(["operating", "suspended"]));
+    if let Some(r) = &filter.region {
+        units_in = units_in.add(scope::division(r, "u"));
+    }
+    if let Some(u) = filter.unit_id {
+        units_in = units_in.add(Expr::col(("u", "id")).eq(u));
+    }
+    if let Some(d) = filter.department_id {
+        units_in = units_in.add(scope::supervised_by(d));
+    }
+    let units: Vec<UnitRow> = conn
+        .all(
+            Query::select()
+                .columns(
+                    [
+                        "id",
+                        "county_code",
+                        "name",
+                        "region_code",
+                        "is_key",
+                        "supervision_grade",
+                    ]
+                    .map(|c| ("u", c)),
+                )
+                .from_as("units", "u")
+                .cond_where(units_in.clone()),
+        )
+        .await?;
+    let links: Vec<(i64, i64)> = conn
+        .all(
+            Query::select()
+                .columns([("ud", "unit_id"), ("ud", "department_id")])
+                .from_as("unit_departments", "ud")
+                .join_as(
+                    JoinType::InnerJoin,
+                    "units",
+                    "u",
+                    Expr::col(("u", "id")).equals(("ud", "unit_id")),
+                )
+                .cond_where(units_in.clone()),
+        )
+        .await?;
+    let mut counties: Vec<String> = units.iter().map(|u| u.1.clone()).collect();
+    counties.sort();
+    counties.dedup();
+    let mut cadences: HashMap<String, InspectionCadence> = HashMap::new();
+    for county in &counties {
+        let cadence = settings::read(conn, county, InspectionCadence::SETTING)
+            .await?
+            .unwrap_or_default();
+        cadences.insert(county.clone(), cadence);
+    }
+    // The records that may discharge a duty of the window: from the start of the earliest
+    // period of any cadence in use to the end of the latest.
+    let used: Vec<Cadence> = cadences
+        .values()
+        .flat_map(|c| [c.key_units, c.grade_a, c.grade_b, c.grade_c])
+        .collect();
+    let from = used
+        .iter()
+        .map(|c| Period::of(*c, window.first_day()).first_day())
+        .min()
+        .unwrap_or(window.first_day());
+    let to = used
+        .iter()
+        .map(|c| Period::of(*c, window.last_day()).last_day())
+        .max()
+        .unwrap_or(window.last_day());
+    let marks: Vec<(i64, i64, NaiveDate, String, Option<i64>, String)> = conn
+        .all(
+            Query::select()
+                .columns(
+                    [
+                        "id",
+                        "unit_id",
+                        "inspected_on",
+                        "party",
+                        "department_id",
+                        "region_code",
+                    ]
+                    .map(|c| ("i", c)),
+                )
+                .from_as("inspections", "i")
+                .join_as(
+                    JoinType::InnerJoin,
+                    "units",
+                    "u",
+                    Expr::col(("u", "id")).equals(("i", "unit_id")),
+                )
+                .cond_where(units_in)
+                .and_where(Expr::col(("i", "inspected_on")).gte(from))
+                .and_where(Expr::col(("i", "inspected_on")).lte(to)),
+        )
+        .await?;
+    let marks: Vec<InspectionMark> = marks
+        .into_iter()
+        .filter_map(|(id, unit_id, inspected_on, party, department, village)| {
+            let party = match (party.as_str(), department) {
+                ("department", Some(department_id)) => Party::Department { department_id },
+                ("town", _) => Party::Town {
+                    town_code: town_of(RegionCodeKey::new(&village)?),
+                },
+                _ => return None,
+            };
+            Some(InspectionMark {
+                id,
+                unit_id,
+                inspected_on,
+                party,
+            })
+        })
+        .collect();
+    let mut departments_of: HashMap<i64, Vec<i64>> = HashMap::new();
+    for (unit, department) in links {
+        departments_of.entry(unit).or_default().push(department);
+    }
+    let mut data = DutySetData::default();
+    for county in &counties {
+        let subjects: Vec<InspectedUnit> = units
+            .iter()
+            .filter(|u| &u.1 == county)
+            .filter_map(|u| {
+                let mut departments = departments_of.get(&u.0).cloned().unwrap_or_default();
+                departments.sort_unstable();
+                Some(InspectedUnit {
+                    unit_id: u.0,
+                    village: RegionCodeKey::new(&u.3)?,
+                    is_key: u.4,
+                    grade: Grade::from_word(&u.5)?,
+                    departments,
+                })
+            })
+            .collect();
+        let cadence = cadences.get(county).copied().unwrap_or_default();
+        data.duties.extend(inspection_duties(
+            &subjects, &marks, window, today, &cadence,
+        ));
+    }
+    if let Some(d) = filter.department_id {
+        data.duties
+            .retain(|duty| duty.party == Party::Department { department_id: d });
+    }
+    data.duties.sort_by(|a, b| {
+        (a.due_on, a.unit_id, a.party, a.period).cmp(&(b.due_on, b.unit_id, b.party, b.period))
+    });
+    data.units = units
+        .into_iter()
+        .map(|u| {
+            (
+                u.0,
+                UnitFacts {
+                    name: u.2,
+                    village: u.3,
+                },
+            )
+        })
+        .collect();
+    names(conn, &counties, &mut data).await?;
+    Ok(data)
+}
+
+/// The names of the departments, divisions and grids the duties mention.
+async fn names(conn: &mut Conn<'_>, counties: &[String], data: &mut DutySetData) -> Result<()> {
+    if counties.is_empty() {
+        return Ok(());
+    }
+    let departments: Vec<(i64, String)> = conn
+        .all(
+            Query::select()
+                .columns(["id", "name"])
+                .from("departments")
+                .and_where(Expr::col("county_code").is_in(counties.iter().cloned())),
+        )
+        .await?;
+    data.departments = departments.into_iter().collect();
+    let regions: Vec<(String, String)> = conn
+        .all(
+            Query::select()
+                .columns(["code", "name"])
+                .from("regions")
+                .and_where(Expr::col("county_code").is_in(counties.iter().cloned())),
+        )
+        .await?;
+    data.regions = regions.into_iter().collect();
+    let grids: Vec<(i64, String, String, String, Option<i64>)> = conn
+        .all(
+            Query::select()
+                .columns(["id", "name", "kind", "region_code", "department_id"])
+                .from("grids")
+                .and_where(Expr::col("county_code").is_in(counties.iter().cloned()))
+                .and_where(Expr::col("kind").is_in(["town_zone", "department_town"])),
+        )
+        .await?;
+    data.grids = grids
+        .into_iter()
+        .filter_map(|(id, name, kind, region, department)| {
+            let key = match (kind.as_str(), department) {
+                ("town_zone", _) => GridKey::Zone(region),
+                ("department_town", Some(d)) => GridKey::DepartmentTown(d, region),
+                _ => return None,
+            };
+            Some((key, (id, name)))
+        })
+        .collect();
+    Ok(())
+}

@@ -1,0 +1,10 @@
+//! Inspections (执法检查, R-CAL-1): a town's or department's visit to a unit, its checklist and
+//! findings. Each inspection discharges its party's inspection duty for the period it falls
+//! in (`crate::duties`).
+
+mod query;
+mod rows;
+mod write;
+
+pub use query::InspectionFilter;
+pub use rows::{Inspection, InspectionDetail, InspectionItem, Names};
