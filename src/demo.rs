@@ -478,6 +478,7 @@ pub async fn seed(store: &Store, size: DemoSize, password_hash: &str) -> anyhow:
     crate::demo_records::seed_records(store, own_unit).await?;
     if size.units_per_village > 0 {
         crate::demo_hazards::seed_hazards(store).await?;
+        crate::demo_inspections::seed_inspections(store).await?;
     }
 
     // Accounts.

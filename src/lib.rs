@@ -7,6 +7,7 @@ pub mod backup;
 pub mod config;
 pub mod demo;
 mod demo_hazards;
+mod demo_inspections;
 mod demo_records;
 mod demo_units;
 pub mod jobs;

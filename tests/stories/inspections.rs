@@ -474,3 +474,126 @@ story!(
         assert_eq!(r.first_error().0, "from");
     }
 );
+
+story!(
+    the_county_sets_its_inspection_cadence_and_its_checklists,
+    |app| {
+        let admin = app.token("admin").await;
+        let chengguan = app.token("chengguan").await;
+        let anjian = app.token("anjian").await;
+        let unit = chengguan_unit_of_anjian(&app, &anjian).await;
+        let unit_id = unit["id"].as_i64().unwrap();
+
+        // The plan's cadence until the county sets its own.
+        let cadence = app
+            .get("/api/v1/settings/inspection-cadence", Some(&chengguan))
+            .await
+            .json();
+        assert_eq!(
+            cadence,
+            json!({"key_units": "monthly", "grade_a": "quarterly", "grade_b": "quarterly", "grade_c": "quarterly"})
+        );
+        let month = this_month();
+        let before = duties_of(&app, &chengguan, unit_id).await;
+        assert_eq!(
+            before[0]["period"], month,
+            "a key unit is inspected monthly"
+        );
+
+        // Only the county sets it; a daily cadence is refused naming the grade.
+        let half_yearly = json!({"key_units": "half_yearly", "grade_a": "half_yearly", "grade_b": "yearly", "grade_c": "yearly"});
+        let r = app
+            .send(put_json(
+                "/api/v1/settings/inspection-cadence",
+                &chengguan,
+                &half_yearly,
+            ))
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        let daily = json!({"key_units": "monthly", "grade_a": "daily", "grade_b": "quarterly", "grade_c": "quarterly"});
+        let r = app
+            .send(put_json(
+                "/api/v1/settings/inspection-cadence",
+                &admin,
+                &daily,
+            ))
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(r.first_error().0, "grade_a");
+        let r = app
+            .send(put_json(
+                "/api/v1/settings/inspection-cadence",
+                &admin,
+                &half_yearly,
+            ))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let after = duties_of(&app, &chengguan, unit_id).await;
+        let half = if month.as_str()[5..] <= *"06" {
+            "H1"
+        } else {
+            "H2"
+        };
+        assert_eq!(after[0]["period"], format!("{}-{half}", &month[..4]));
+
+        // Checklists: the default until the county keeps its own.
+        let general = app
+            .get("/api/v1/checklists/general", Some(&chengguan))
+            .await
+            .json();
+        assert_eq!(general["customised"], false);
+        assert!(general["items"].as_array().unwrap().len() >= 10);
+        let chemicals = app
+            .get("/api/v1/checklists/hazardous_chemicals", Some(&chengguan))
+            .await
+            .json();
+        assert!(chemicals["items"][0]["basis"].is_string());
+        assert_eq!(
+            app.get("/api/v1/checklists/nonsense", Some(&chengguan))
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
+        let own =
+            json!({"items": [{"item": "液化气瓶存放", "basis": "GB 50028"}, {"item": "灭火器"}]});
+        let r = app
+            .send(put_json("/api/v1/checklists/town_gas", &chengguan, &own))
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        let r = app
+            .send(put_json("/api/v1/checklists/town_gas", &admin, &own))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let kept = app
+            .get("/api/v1/checklists/town_gas", Some(&chengguan))
+            .await
+            .json();
+        assert_eq!(kept["customised"], true);
+        assert_eq!(kept["items"][1]["item"], "灭火器");
+        for (body, field) in [
+            (json!({"items": []}), "items"),
+            (
+                json!({"items": [{"item": "灭火器"}, {"item": "灭火器"}]}),
+                "items[1].item",
+            ),
+            (
+                json!({"items": [{"item": "长".repeat(201)}]}),
+                "items[0].item",
+            ),
+        ] {
+            let r = app
+                .send(put_json("/api/v1/checklists/town_gas", &admin, &body))
+                .await;
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+            assert_eq!(r.first_error().0, field);
+        }
+    }
+);
+
+fn put_json(path: &str, token: &str, body: &Value) -> axum::http::Request<axum::body::Body> {
+    axum::http::Request::put(path)
+        .header("authorization", format!("Bearer {token}"))
+        .header("content-type", "application/json")
+        .body(axum::body::Body::from(body.to_string()))
+        .unwrap()
+}

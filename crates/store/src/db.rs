@@ -73,6 +73,9 @@ pub struct Store {
     pub(crate) counts: std::sync::Arc<crate::cache::TallyCache<crate::HazardCounts>>,
     /// Duties derived for a scope and window, kept a few seconds (see `duties`).
     pub(crate) duties: std::sync::Arc<crate::cache::TallyCache<crate::duties::DutySet>>,
+    /// Summaries of those sets, kept as long.
+    pub(crate) duty_summaries:
+        std::sync::Arc<crate::cache::TallyCache<std::sync::Arc<Vec<crate::DutySummaryRow>>>>,
 }
 
 /// Which SQL dialect a store speaks.
@@ -119,6 +122,7 @@ impl Store {
             duties: std::sync::Arc::new(crate::cache::TallyCache::with_capacity(
                 crate::duties::KEPT_SETS,
             )),
+            duty_summaries: Default::default(),
         })
     }
 
@@ -149,6 +153,7 @@ impl Store {
     /// Units or their records changed: the kept duties are stale.
     pub(crate) fn duties_changed(&self) {
         self.duties.invalidate();
+        self.duty_summaries.invalidate();
     }
 
     pub fn dialect(&self) -> Dialect {

@@ -192,72 +192,14 @@ impl Store {
         filter: &DutyFilter,
         group: SummaryGroup,
     ) -> Result<Vec<DutySummaryRow>> {
-        let set = self.duty_set(actor, filter).await?;
-        let mut tallies: HashMap<String, (String, Tally)> = HashMap::new();
-        for d in &set.duties {
-            if filter.state.is_some_and(|s| d.state != s) {
-                continue;
-            }
-            let village = set
-                .units
-                .get(&d.unit_id)
-                .map(|u| u.village.clone())
-                .unwrap_or_default();
-            let (key, label) = match group {
-                SummaryGroup::Kind => (d.kind.as_str().to_owned(), d.kind.as_str().to_owned()),
-                SummaryGroup::Village => {
-                    let label = set
-                        .regions
-                        .get(&village)
-                        .cloned()
-                        .unwrap_or_else(|| village.clone());
-                    (village, label)
-                }
-                SummaryGroup::Town => {
-                    let town = RegionCodeKey::new(&village)
-                        .map(|v| town_of(v).as_str().to_owned())
-                        .unwrap_or_default();
-                    let label = set
-                        .regions
-                        .get(&town)
-                        .cloned()
-                        .unwrap_or_else(|| town.clone());
-                    (town, label)
-                }
-                SummaryGroup::Department => match d.party {
-                    Party::Department { department_id } => (
-                        department_id.to_string(),
-                        set.departments
-                            .get(&department_id)
-                            .cloned()
-                            .unwrap_or_default(),
-                    ),
-                    _ => continue,
-                },
-                SummaryGroup::Grid => match set.grid_of(d) {
-                    Some((id, name)) => (id.to_string(), name.clone()),
-                    None => continue,
-                },
-            };
-            tallies
-                .entry(key)
-                .or_insert_with(|| (label, Tally::default()))
-                .1
-                .add(d.state);
-        }
-        let mut rows: Vec<DutySummaryRow> = tallies
-            .into_iter()
-            .map(|(key, (label, t))| DutySummaryRow {
-                key,
-                label,
-                due: t.due,
-                done: t.done,
-                overdue: t.overdue,
+        let key = format!("{}|{group}|{:?}", set_key(actor, filter), filter.state);
+        self.duty_summaries
+            .get_or_count(&key, || async {
+                let set = self.duty_set(actor, filter).await?;
+                Ok(Arc::new(summarise(&set, filter, group)))
             })
-            .collect();
-        // Most behind first, then by key, so the county sees at once who is behind.
-        rows.sort_by(|a, b| b.overdue.cmp(&a.overdue).then_with(|| a.key.cmp(&b.key)));
-        Ok(rows)
+            .await
+            .map(|rows| rows.as_ref().clone())
     }
 
     /// The duties of the filter's scope and window (its state aside), derived or kept.
@@ -266,13 +208,9 @@ impl Store {
             return Err(StoreError::Forbidden);
         }
         let today = today();
-        let window = filter.period.unwrap_or(Period::of(Cadence::Monthly, today));
-        let key = format!(
-            "{:?}|{:?}|{:?}|{:?}|{:?}|{}|{today}",
-            actor.scope, filter.kind, filter.region, filter.department_id, filter.unit_id, window
-        );
+        let window = window(filter, today);
         self.duties
-            .get_or_count(&key, || async {
+            .get_or_count(&set_key(actor, filter), || async {
                 let mut c = self.read().await?;
                 derive(&mut c.conn(), actor, filter, window, today)
                     .await
@@ -280,6 +218,94 @@ impl Store {
             })
             .await
     }
+}
+
+/// The window a filter asks about: its period, or this month.
+fn window(filter: &DutyFilter, today: NaiveDate) -> Period {
+    filter.period.unwrap_or(Period::of(Cadence::Monthly, today))
+}
+
+/// What a derived set depends on: the scope, the filter but its state, the window and the day.
+fn set_key(actor: &Actor, filter: &DutyFilter) -> String {
+    let today = today();
+    format!(
+        "{:?}|{:?}|{:?}|{:?}|{:?}|{}|{today}",
+        actor.scope,
+        filter.kind,
+        filter.region,
+        filter.department_id,
+        filter.unit_id,
+        window(filter, today)
+    )
+}
+
+/// A set's duties counted by state per group row, most behind first.
+fn summarise(set: &DutySetData, filter: &DutyFilter, group: SummaryGroup) -> Vec<DutySummaryRow> {
+    let mut tallies: HashMap<String, (String, Tally)> = HashMap::new();
+    for d in &set.duties {
+        if filter.state.is_some_and(|s| d.state != s) {
+            continue;
+        }
+        let village = set
+            .units
+            .get(&d.unit_id)
+            .map(|u| u.village.clone())
+            .unwrap_or_default();
+        let (key, label) = match group {
+            SummaryGroup::Kind => (d.kind.as_str().to_owned(), d.kind.as_str().to_owned()),
+            SummaryGroup::Village => {
+                let label = set
+                    .regions
+                    .get(&village)
+                    .cloned()
+                    .unwrap_or_else(|| village.clone());
+                (village, label)
+            }
+            SummaryGroup::Town => {
+                let town = RegionCodeKey::new(&village)
+                    .map(|v| town_of(v).as_str().to_owned())
+                    .unwrap_or_default();
+                let label = set
+                    .regions
+                    .get(&town)
+                    .cloned()
+                    .unwrap_or_else(|| town.clone());
+                (town, label)
+            }
+            SummaryGroup::Department => match d.party {
+                Party::Department { department_id } => (
+                    department_id.to_string(),
+                    set.departments
+                        .get(&department_id)
+                        .cloned()
+                        .unwrap_or_default(),
+                ),
+                _ => continue,
+            },
+            SummaryGroup::Grid => match set.grid_of(d) {
+                Some((id, name)) => (id.to_string(), name.clone()),
+                None => continue,
+            },
+        };
+        tallies
+            .entry(key)
+            .or_insert_with(|| (label, Tally::default()))
+            .1
+            .add(d.state);
+    }
+    let mut rows: Vec<DutySummaryRow> = tallies
+        .into_iter()
+        .map(|(key, (label, t))| DutySummaryRow {
+            key,
+            label,
+            due: t.due,
+            done: t.done,
+            overdue: t.overdue,
+        })
+        .collect();
+    // Most behind first, then by key, so the county sees at once who is behind.
+    rows.sort_by(|a, b| b.overdue.cmp(&a.overdue).then_with(|| a.key.cmp(&b.key)));
+    rows
 }
 
 type UnitRow = (i64, String, String, String, bool, String);

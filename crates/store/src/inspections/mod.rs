@@ -4,7 +4,11 @@
 
 mod query;
 mod rows;
+mod seed;
+mod settings;
 mod write;
 
 pub use query::InspectionFilter;
 pub use rows::{Inspection, InspectionDetail, InspectionItem, Names};
+pub use seed::PastInspection;
+pub use settings::Checklist;

@@ -11,7 +11,10 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
+use safegrid_domain::duty::inspection::InspectionCadence;
 use safegrid_domain::inspection::InspectionInput;
+use safegrid_domain::inspection::checklist::ChecklistInput;
+use safegrid_store::inspections::Checklist;
 use safegrid_store::{Inspection, InspectionDetail, Page, PageRequest};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -20,6 +23,8 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(inspections, record))
         .routes(routes!(inspection))
+        .routes(routes!(cadence, set_cadence))
+        .routes(routes!(checklist, set_checklist))
 }
 
 #[utoipa::path(post, path = "/inspections", tag = "inspections", request_body = InspectionInput,
@@ -61,6 +66,56 @@ async fn inspections(
         state
             .store
             .inspections(&user.actor, &filter, PageRequest::new(q.page, q.per_page))
+            .await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/settings/inspection-cadence", tag = "inspections", security(("bearer" = [])),
+    responses((status = 200, body = InspectionCadence, description = "How often the county inspects key units and units of each grade (the plan's monthly and quarterly when unset)")))]
+async fn cadence(State(state): State<AppState>, user: ApiUser) -> ApiResult<InspectionCadence> {
+    Ok(Json(state.store.inspection_cadence(&user.actor).await?))
+}
+
+#[utoipa::path(put, path = "/settings/inspection-cadence", tag = "inspections", request_body = InspectionCadence,
+    security(("bearer" = [])),
+    responses((status = 200, body = InspectionCadence), (status = 403), (status = 422, body = crate::http::error::ErrorBody)))]
+async fn set_cadence(
+    State(state): State<AppState>,
+    user: ApiUser,
+    JsonBody(input): JsonBody<InspectionCadence>,
+) -> ApiResult<InspectionCadence> {
+    Ok(Json(
+        state
+            .store
+            .set_inspection_cadence(&user.actor, input)
+            .await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/checklists/{sector}", tag = "inspections", params(("sector" = String, Path, description = "`general` or a sector's code")),
+    security(("bearer" = [])),
+    responses((status = 200, body = Checklist, description = "The county's checklist of the sector, or the default"), (status = 404)))]
+async fn checklist(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(sector): Path<String>,
+) -> ApiResult<Checklist> {
+    Ok(Json(state.store.checklist(&user.actor, &sector).await?))
+}
+
+#[utoipa::path(put, path = "/checklists/{sector}", tag = "inspections", params(("sector" = String, Path)), request_body = ChecklistInput,
+    security(("bearer" = [])),
+    responses((status = 200, body = Checklist), (status = 403), (status = 404), (status = 422, body = crate::http::error::ErrorBody)))]
+async fn set_checklist(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(sector): Path<String>,
+    JsonBody(input): JsonBody<ChecklistInput>,
+) -> ApiResult<Checklist> {
+    Ok(Json(
+        state
+            .store
+            .set_checklist(&user.actor, &sector, input)
             .await?,
     ))
 }

@@ -3,6 +3,8 @@
 //! `inspection`. An enforcement inspection (执法检查) needs at least two inspectors (Law on
 //! Administrative Penalties Art. 42).
 
+pub mod checklist;
+
 use crate::hazard::input::{HazardInput, NewHazard, ReportRefused};
 use crate::hazard::lifecycle::Party;
 use crate::invalid::{Invalid, Violation, optional_text, required_text};
