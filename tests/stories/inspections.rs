@@ -597,3 +597,79 @@ fn put_json(path: &str, token: &str, body: &Value) -> axum::http::Request<axum::
         .body(axum::body::Body::from(body.to_string()))
         .unwrap()
 }
+
+story!(
+    a_unit_owes_its_statistics_reports_and_a_submitted_one_discharges_it,
+    |app| {
+        let qiye = app.token("qiye").await;
+        let chengguan = app.token("chengguan").await;
+        let unit = app.get("/api/v1/units", Some(&qiye)).await.json()["items"][0]["id"]
+            .as_i64()
+            .unwrap();
+        let (quarter, _) =
+            safegrid_domain::hazard::report::Period::latest(safegrid_domain::time::today());
+        let (year, q) = match quarter {
+            safegrid_domain::hazard::report::Period::Quarter { year, quarter } => (year, quarter),
+            safegrid_domain::hazard::report::Period::Year { .. } => unreachable!(),
+        };
+        let duties = |token: String| {
+            let app = &app;
+            async move {
+                let r = app
+                    .get(
+                        &format!(
+                            "/api/v1/duties?kind=statistics_report&unit={unit}&period={year}-Q{q}"
+                        ),
+                        Some(&token),
+                    )
+                    .await;
+                assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+                r.json()["items"].as_array().unwrap().clone()
+            }
+        };
+        let before = duties(chengguan.clone()).await;
+        let quarterly = before
+            .iter()
+            .find(|d| d["period"] == format!("{year}-Q{q}"))
+            .unwrap()
+            .clone();
+        assert_eq!(quarterly["party"], "unit");
+        assert!(quarterly["record_id"].is_null());
+        assert!(
+            before
+                .iter()
+                .any(|d| d["period"].as_str() == Some(year.to_string().as_str())),
+            "and the year's report"
+        );
+        let sent = app
+            .post_json(
+                &format!("/api/v1/units/{unit}/hazard-reports"),
+                Some(&qiye),
+                &json!({"period": quarter.code(), "principal": "何晓燕"}),
+            )
+            .await;
+        assert_eq!(sent.status, StatusCode::CREATED, "{}", sent.text());
+        let after = duties(qiye.clone()).await;
+        let quarterly = after
+            .iter()
+            .find(|d| d["period"] == format!("{year}-Q{q}"))
+            .unwrap();
+        assert_eq!(quarterly["state"], "done");
+        assert!(quarterly["record_id"].is_i64());
+        // The kinds summary counts both kinds of duty in scope.
+        let kinds = app
+            .get(
+                &format!("/api/v1/duties/summary?group=kind&period={year}"),
+                Some(&chengguan),
+            )
+            .await
+            .json();
+        let keys: Vec<&str> = kinds["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["key"].as_str().unwrap())
+            .collect();
+        assert!(keys.contains(&"statistics_report"), "{keys:?}");
+    }
+);

@@ -6,11 +6,13 @@
 //! in scope and their cadence, the grid, the records made) for the window asked about, so a
 //! province of 300,000 units writes no row per unit and period in advance: a window costs one
 //! read of the units in scope and one of the records in the window. The first kind here is the
-//! inspection duty ([`inspection`]); later kinds (units' own checks, training, certificates,
+//! inspection duty ([`inspection`]) and the units' statistics reports
+//! ([`statistics_report`]); later kinds (units' own checks, training, certificates,
 //! accident reports) add a module that produces [`Duty`] values the same way.
 
 pub mod inspection;
 pub mod period;
+pub mod statistics_report;
 
 pub use period::{Cadence, Period};
 
@@ -23,6 +25,8 @@ crate::closed_set! {
     pub enum DutyKind {
         /// A town's or a supervising department's inspection of a unit (R-CAL-1).
         Inspection = "inspection",
+        /// A unit's quarterly and yearly hidden-hazard statistics report (R-LED-7).
+        StatisticsReport = "statistics_report",
     }
 }
 

@@ -13,6 +13,9 @@ use safegrid_domain::access::Actor;
 use safegrid_domain::duty::inspection::{
     InspectedUnit, InspectionCadence, InspectionMark, inspection_duties, town_of,
 };
+use safegrid_domain::duty::statistics_report::{
+    report_period, report_periods, statistics_report_duties,
+};
 use safegrid_domain::duty::{
     Cadence, Duty, DutyKind, DutyState, Party, Period, RegionCodeKey, SummaryGroup, Tally,
 };
@@ -308,7 +311,7 @@ fn summarise(set: &DutySetData, filter: &DutyFilter, group: SummaryGroup) -> Vec
     rows
 }
 
-type UnitRow = (i64, String, String, String, bool, String);
+type UnitRow = (i64, String, String, String, bool, String, String);
 
 /// Reads what the duties of the window rest on and derives them.
 async fn derive(
@@ -318,10 +321,8 @@ async fn derive(
     window: Period,
     today: NaiveDate,
 ) -> Result<DutySetData> {
-    if filter.kind.is_some_and(|k| k != DutyKind::Inspection) {
-        return Ok(DutySetData::default());
-    }
-    // Units that owe inspections: placed in a village, and not closed or moved away.
+    let wants = |kind: DutyKind| filter.kind.is_none_or(|k| k == kind);
+    // Units that owe duties: placed in a village, and not closed or moved away.
     let mut units_in = Cond::all()
         .add(scope::units(&actor.scope))
         .add(Expr::col(("u", "region_code")).is_not_null())
@@ -346,6 +347,7 @@ async fn derive(
                         "region_code",
                         "is_key",
                         "supervision_grade",
+                        "status",
                     ]
                     .map(|c| ("u", c)),
                 )
@@ -414,7 +416,7 @@ async fn derive(
                     "u",
                     Expr::col(("u", "id")).equals(("i", "unit_id")),
                 )
-                .cond_where(units_in)
+                .cond_where(units_in.clone())
                 .and_where(Expr::col(("i", "inspected_on")).gte(from))
                 .and_where(Expr::col(("i", "inspected_on")).lte(to)),
         )
@@ -459,8 +461,22 @@ async fn derive(
             })
             .collect();
         let cadence = cadences.get(county).copied().unwrap_or_default();
-        data.duties.extend(inspection_duties(
-            &subjects, &marks, window, today, &cadence,
+        if wants(DutyKind::Inspection) {
+            data.duties.extend(inspection_duties(
+                &subjects, &marks, window, today, &cadence,
+            ));
+        }
+    }
+    if wants(DutyKind::StatisticsReport) {
+        // Operating units report (a suspended one has nothing to count).
+        let reporting: Vec<i64> = units
+            .iter()
+            .filter(|u| u.6 == "operating")
+            .map(|u| u.0)
+            .collect();
+        let submitted = submitted_reports(conn, &units_in, window).await?;
+        data.duties.extend(statistics_report_duties(
+            &reporting, &submitted, window, today,
         ));
     }
     if let Some(d) = filter.department_id {
@@ -484,6 +500,39 @@ async fn derive(
         .collect();
     names(conn, &counties, &mut data).await?;
     Ok(data)
+}
+
+/// The statistics reports submitted by the units for the report periods of the window: unit
+/// and period code to the report's id.
+async fn submitted_reports(
+    conn: &mut Conn<'_>,
+    units_in: &Cond,
+    window: Period,
+) -> Result<HashMap<(i64, String), i64>> {
+    let codes: Vec<String> = report_periods(window)
+        .into_iter()
+        .filter_map(report_period)
+        .map(|p| p.code())
+        .collect();
+    let rows: Vec<(i64, i64, String)> = conn
+        .all(
+            Query::select()
+                .columns([("hr", "id"), ("hr", "unit_id"), ("hr", "period")])
+                .from_as("hazard_reports", "hr")
+                .join_as(
+                    JoinType::InnerJoin,
+                    "units",
+                    "u",
+                    Expr::col(("u", "id")).equals(("hr", "unit_id")),
+                )
+                .cond_where(units_in.clone())
+                .and_where(Expr::col(("hr", "period")).is_in(codes)),
+        )
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, unit, period)| ((unit, period), id))
+        .collect())
 }
 
 /// The names of the departments, divisions and grids the duties mention.
