@@ -673,3 +673,51 @@ story!(
         assert!(keys.contains(&"statistics_report"), "{keys:?}");
     }
 );
+
+story!(
+    a_major_hazard_source_owes_its_filing_within_fifteen_days,
+    |app| {
+        let chengguan = app.token("chengguan").await;
+        let anjian = app.token("anjian").await;
+        let unit = chengguan_unit_of_anjian(&app, &anjian).await["id"]
+            .as_i64()
+            .unwrap();
+        let identified = safegrid_domain::time::today() - chrono::Days::new(20);
+        let made = app
+            .post_json(
+                "/api/v1/hazard-sources",
+                Some(&chengguan),
+                &json!({"unit_id": unit, "name": "液氨储罐区", "people_within_500m": 120, "identified_on": identified.to_string(),
+                        "substances": [{"name": "氨", "cas": "7664-41-7", "q": 30.0, "critical_q": 10.0, "beta": 2.0}]}),
+            )
+            .await;
+        assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
+        let due = identified + chrono::Days::new(15);
+        let r = app
+            .get(
+                &format!("/api/v1/duties?kind=hazard_source_filing&unit={unit}&period={due}"),
+                Some(&chengguan),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let items = r.json()["items"].as_array().unwrap().clone();
+        assert_eq!(items.len(), 1, "{items:?}");
+        assert_eq!(items[0]["due_on"], due.to_string());
+        assert_eq!(items[0]["state"], "overdue", "not filed within 15 days");
+        assert_eq!(items[0]["party"], "unit");
+        // The re-identification falls three years on.
+        let review_year = (identified + chrono::Months::new(36))
+            .format("%Y")
+            .to_string();
+        let r = app
+            .get(
+                &format!(
+                    "/api/v1/duties?kind=hazard_source_review&unit={unit}&period={review_year}"
+                ),
+                Some(&chengguan),
+            )
+            .await
+            .json();
+        assert_eq!(r["total"], 1, "{r}");
+    }
+);

@@ -10,6 +10,7 @@
 //! ([`statistics_report`]); later kinds (units' own checks, training, certificates,
 //! accident reports) add a module that produces [`Duty`] values the same way.
 
+pub mod hazard_source;
 pub mod inspection;
 pub mod period;
 pub mod statistics_report;
@@ -27,6 +28,10 @@ crate::closed_set! {
         Inspection = "inspection",
         /// A unit's quarterly and yearly hidden-hazard statistics report (R-LED-7).
         StatisticsReport = "statistics_report",
+        /// Re-identifying a major hazard source by its due date (GB 18218, every three years).
+        HazardSourceReview = "hazard_source_review",
+        /// Filing a major hazard source with the county within 15 days of identifying it.
+        HazardSourceFiling = "hazard_source_filing",
     }
 }
 

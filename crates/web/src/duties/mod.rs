@@ -13,7 +13,7 @@ use utoipa::IntoParams;
 #[into_params(parameter_in = Query)]
 /// The duty list's and summary's filters.
 pub struct DutyQuery {
-    /// inspection or statistics_report
+    /// inspection, statistics_report, hazard_source_review or hazard_source_filing
     pub kind: Option<String>,
     /// A town or village (12 digits): duties of the units there.
     pub region: Option<String>,
