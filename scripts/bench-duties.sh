@@ -27,7 +27,7 @@ month=$(TZ=Asia/Shanghai date +%Y-%m)
 printf '%-10s %-60s %10s %9s %9s\n' account path "req/s" p50 p99
 for probe in "admin duties/summary?group=town&period=$month" "admin duties/summary?group=department&period=$month" \
              "admin duties?state=overdue&period=$month" "chengguan duties?period=$month" \
-             "anjian duties/summary?group=grid&period=$month"; do
+             "anjian duties/summary?group=grid&period=$month" "qiye duties?period=$month"; do
   set -- $probe
   t=$(login "$1")
   out=$(wrk -t2 -c50 -d${BENCH_SECONDS:-10}s --latency -H "Authorization: Bearer $t" "http://127.0.0.1:$port/api/v1/$2")

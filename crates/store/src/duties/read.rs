@@ -103,32 +103,37 @@ pub(super) async fn derive(
         .map(|c| Period::of(*c, window.last_day()).last_day())
         .max()
         .unwrap_or(window.last_day());
-    let marks: Vec<(i64, i64, NaiveDate, String, Option<i64>, String)> = conn
-        .all(
-            Query::select()
-                .columns(
-                    [
-                        "id",
-                        "unit_id",
-                        "inspected_on",
-                        "party",
-                        "department_id",
-                        "region_code",
-                    ]
-                    .map(|c| ("i", c)),
-                )
-                .from_as("inspections", "i")
-                .join_as(
-                    JoinType::InnerJoin,
-                    "units",
-                    "u",
-                    Expr::col(("u", "id")).equals(("i", "unit_id")),
-                )
-                .cond_where(units_in.clone())
-                .and_where(Expr::col(("i", "inspected_on")).gte(from))
-                .and_where(Expr::col(("i", "inspected_on")).lte(to)),
-        )
-        .await?;
+    // Inspections are read only when their duties are asked for.
+    let marks: Vec<(i64, i64, NaiveDate, String, Option<i64>, String)> =
+        if !wants(DutyKind::Inspection) {
+            Vec::new()
+        } else {
+            conn.all(
+                Query::select()
+                    .columns(
+                        [
+                            "id",
+                            "unit_id",
+                            "inspected_on",
+                            "party",
+                            "department_id",
+                            "region_code",
+                        ]
+                        .map(|c| ("i", c)),
+                    )
+                    .from_as("inspections", "i")
+                    .join_as(
+                        JoinType::InnerJoin,
+                        "units",
+                        "u",
+                        Expr::col(("u", "id")).equals(("i", "unit_id")),
+                    )
+                    .cond_where(units_in.clone())
+                    .and_where(Expr::col(("i", "inspected_on")).gte(from))
+                    .and_where(Expr::col(("i", "inspected_on")).lte(to)),
+            )
+            .await?
+        };
     let marks: Vec<InspectionMark> = marks
         .into_iter()
         .filter_map(|(id, unit_id, inspected_on, party, department, village)| {

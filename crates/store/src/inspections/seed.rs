@@ -71,18 +71,7 @@ impl Store {
             let mut pending = 0;
             for (p, id) in chunk.iter().zip(chunk_ids) {
                 for (position, item) in p.items.iter().enumerate() {
-                    items.push([
-                        ("county_code", p.county_code.clone().into()),
-                        ("inspection_id", (*id).into()),
-                        (
-                            "position",
-                            i32::try_from(position).unwrap_or(i32::MAX).into(),
-                        ),
-                        ("checklist_item_id", item.checklist_item_id.into()),
-                        ("item", item.item.clone().into()),
-                        ("result", item.result.as_str().into()),
-                        ("note", item.note.clone().into()),
-                    ])?;
+                    items.push(super::write::item_row(&p.county_code, *id, position, item))?;
                     pending += 1;
                     if pending == BATCH {
                         conn.insert(items.statement()).await?;

@@ -12,7 +12,7 @@ use safegrid_domain::access::{Actor, Scope};
 use safegrid_domain::duty::PartyKind;
 use safegrid_domain::hazard::input::ReportRefused;
 use safegrid_domain::hazard::lifecycle::Party;
-use safegrid_domain::inspection::{InspectionInput, NewInspection};
+use safegrid_domain::inspection::{InspectedItem, InspectionInput, NewInspection};
 use safegrid_domain::invalid::Violation;
 use safegrid_domain::policy::{self, Object, Verb};
 use safegrid_domain::time::today;
@@ -85,18 +85,7 @@ impl Store {
             .await?;
         let mut items = insert::Rows::new("inspection_items");
         for (position, item) in new.items.iter().enumerate() {
-            items.push([
-                ("county_code", unit.county_code.clone().into()),
-                ("inspection_id", id.into()),
-                (
-                    "position",
-                    i32::try_from(position).unwrap_or(i32::MAX).into(),
-                ),
-                ("checklist_item_id", item.checklist_item_id.into()),
-                ("item", item.item.clone().into()),
-                ("result", item.result.as_str().into()),
-                ("note", item.note.clone().into()),
-            ])?;
+            items.push(item_row(&unit.county_code, id, position, item))?;
         }
         if !items.is_empty() {
             conn.insert(items.statement()).await?;
@@ -146,6 +135,28 @@ impl Store {
         self.duties_changed();
         Ok(out)
     }
+}
+
+/// One checklist item of an inspection as its row: the same for a recorded inspection and the
+/// demo's past ones.
+pub(super) fn item_row(
+    county: &str,
+    inspection_id: i64,
+    position: usize,
+    item: &InspectedItem,
+) -> [insert::Pair; 7] {
+    [
+        ("county_code", county.into()),
+        ("inspection_id", inspection_id.into()),
+        (
+            "position",
+            i32::try_from(position).unwrap_or(i32::MAX).into(),
+        ),
+        ("checklist_item_id", item.checklist_item_id.into()),
+        ("item", item.item.clone().into()),
+        ("result", item.result.as_str().into()),
+        ("note", item.note.clone().into()),
+    ]
 }
 
 /// The department an inspection is recorded for: department staff record their own (naming
