@@ -9,6 +9,7 @@ use rand::{Rng, SeedableRng};
 use safegrid_domain::access::Actor;
 use safegrid_domain::duty::{DutyKind, PartyKind, Period};
 use safegrid_domain::inspection::checklist::{GENERAL, default_checklist};
+use safegrid_domain::inspection::document::DocumentInput;
 use safegrid_domain::inspection::{
     FindingInput, InspectedItem, InspectionInput, ItemInput, ItemResult,
 };
@@ -175,11 +176,106 @@ pub(crate) async fn seed_inspections(store: &Store) -> anyhow::Result<()> {
         });
     }
     past.sort_by_key(|p| (p.inspected_on, p.unit_id));
-    store
+    let ids = store
         .write_past_inspections(&system, &past)
         .await
         .map_err(err)?;
+    documents(store, &system, &mut rng, &past, &ids, today).await?;
     recent_findings(store, &system, &mut rng, &past, today).await
+}
+
+/// Enforcement documents from about one inspection with findings in eighty: a rectification
+/// order each, most reviewed within days of the deadline, some left unreviewed (overdue on
+/// the calendar), a penalty where the review found the work not done, and now and then a
+/// decision on the spot.
+async fn documents(
+    store: &Store,
+    system: &Actor,
+    rng: &mut StdRng,
+    past: &[PastInspection],
+    ids: &[i64],
+    today: NaiveDate,
+) -> anyhow::Result<()> {
+    for (p, id) in past.iter().zip(ids) {
+        let Some(finding) = p.items.iter().find(|i| i.result == ItemResult::Hazard) else {
+            continue;
+        };
+        if !rng.random_bool(1.0 / 80.0) {
+            continue;
+        }
+        let problem = format!(
+            "{}（{}）",
+            finding.item,
+            finding.note.clone().unwrap_or_default()
+        );
+        let issue = |input: DocumentInput| store.issue_document(system, *id, input);
+        if rng.random_bool(0.15) {
+            issue(DocumentInput {
+                kind: Some("on_site_decision".to_owned()),
+                issued_on: Some(p.inspected_on.to_string()),
+                content: Some(format!(
+                    "经现场检查，你单位{problem}，存在重大事故隐患。依据《安全生产法》第六十五条，决定现场采取下列措施：责令暂时停止相关作业，撤出作业人员。"
+                )),
+                legal_basis: Some("《安全生产法》第六十五条".to_owned()),
+                ..DocumentInput::default()
+            })
+            .await
+            .map_err(err)?;
+        }
+        let deadline = p.inspected_on + Days::new(rng.random_range(7..31));
+        let order = issue(DocumentInput {
+            kind: Some("rectification_order".to_owned()),
+            issued_on: Some(p.inspected_on.to_string()),
+            deadline: Some(deadline.to_string()),
+            content: Some(format!(
+                "经检查，你单位存在下列问题：{problem}。依据《安全生产法》第六十五条，责令你单位于{deadline}前整改完毕，达到有关法律法规规章和标准规定的要求。"
+            )),
+            legal_basis: Some("《安全生产法》第六十五条".to_owned()),
+            ..DocumentInput::default()
+        })
+        .await
+        .map_err(err)?;
+        let reviewed_on = deadline + Days::new(rng.random_range(0..6));
+        if reviewed_on >= today || rng.random_bool(0.12) {
+            continue;
+        }
+        let done = rng.random_bool(0.93);
+        issue(DocumentInput {
+            kind: Some("review_opinion".to_owned()),
+            issued_on: Some(reviewed_on.to_string()),
+            content: Some(if done {
+                format!(
+                    "经复查，{}责令整改的问题已整改完毕，同意恢复。",
+                    order.number
+                )
+            } else {
+                format!(
+                    "经复查，{}责令整改的问题逾期未整改，依法立案查处。",
+                    order.number
+                )
+            }),
+            order_id: Some(order.id),
+            ..DocumentInput::default()
+        })
+        .await
+        .map_err(err)?;
+        if !done {
+            issue(DocumentInput {
+                kind: Some("penalty_decision".to_owned()),
+                issued_on: Some(reviewed_on.min(today).to_string()),
+                content: Some(format!(
+                    "你单位未按{}要求在期限内消除事故隐患，决定给予罚款的行政处罚。",
+                    order.number
+                )),
+                fine_yuan: Some(f64::from(rng.random_range(1..11u32)) * 5_000.0),
+                legal_basis: Some("《安全生产法》第一百零二条".to_owned()),
+                ..DocumentInput::default()
+            })
+            .await
+            .map_err(err)?;
+        }
+    }
+    Ok(())
 }
 
 /// Four general items and two of the sector's, mostly in order; now and then a finding.

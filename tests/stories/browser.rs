@@ -751,3 +751,140 @@ async fn open_all(c: &Client) {
     .await
     .unwrap();
 }
+
+/// Waits until the walk shows a step other than `from` (each poll a WebDriver round trip).
+async fn walked_on(c: &Client, from: &str) -> String {
+    for _ in 0..2_000 {
+        let now = text_of(c, "[data-walk-progress]").await;
+        if now != from {
+            return now;
+        }
+    }
+    panic!("the walk stayed at {from}");
+}
+
+/// A town inspector on a phone finds a unit, walks its checklist one item at a time, records a
+/// finding with a photo and a deadline, and sees the finding enter the hazard ledger; then
+/// issues a rectification order and sees it numbered, ready to print.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_inspection_with_a_finding_on_a_phone() {
+    let Some(path) = chromedriver() else { return };
+    let app = TestApp::start(Backend::Sqlite).await;
+    let anjian = app.token("anjian").await;
+    crate::inspections::chengguan_unit_of_anjian(&app, &anjian).await;
+    let base = serve(&app).await;
+    let driver = start_driver(&path).await;
+    let dir = tempfile::tempdir().unwrap();
+    let photo = dir.path().join("finding.png");
+    let mut png = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::new_rgb8(640, 480)
+        .write_to(&mut png, image::ImageFormat::Png)
+        .unwrap();
+    std::fs::write(&photo, png.into_inner()).unwrap();
+    let photo = photo.to_str().unwrap().to_owned();
+    let shots = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"));
+
+    let phone = browser(&driver, 390, 844).await;
+    sign_in(&phone, &base, "chengguan").await;
+    phone
+        .goto(&format!("{base}/inspections/new"))
+        .await
+        .unwrap();
+    fill(&phone, "[data-testid=find-unit] [name=q]", "恒达").await;
+    submit(&phone, "[data-testid=find-unit] button[type=submit]").await;
+    submit(&phone, "[data-testid=found-units] a").await;
+
+    // The first step: the day and the inspectors, then the items one at a time.
+    let first = text_of(&phone, "[data-walk-progress]").await;
+    assert!(first.starts_with("1 / "), "{first}");
+    let total: usize = first.rsplit(' ').next().unwrap().parse().unwrap();
+    assert!(total > 5, "the general list and the sector's: {total}");
+    click(&phone, "[data-walk-next]").await;
+    let at = walked_on(&phone, &first).await;
+
+    // The first item: a hazard, with its deadline and photo.
+    let visible = ".check-item:not([hidden])";
+    click(&phone, &format!("{visible} label.result-hazard")).await;
+    let deadline = (safegrid_domain::time::today() + chrono::Days::new(10)).to_string();
+    phone
+        .execute(
+            "document.querySelector('.check-item:not([hidden]) input[type=date]').value = arguments[0];",
+            vec![serde_json::json!(deadline)],
+        )
+        .await
+        .unwrap();
+    fill(
+        &phone,
+        &format!("{visible} textarea"),
+        "消防通道堆放纸箱，堵塞疏散出口",
+    )
+    .await;
+    phone
+        .find(Locator::Css(&format!("{visible} input[type=file]")))
+        .await
+        .unwrap()
+        .send_keys(&photo)
+        .await
+        .unwrap();
+    if let Ok(png) = phone.screenshot().await {
+        let _ = std::fs::write(shots.join("inspection-finding-phone.png"), png);
+    }
+    click(&phone, "[data-walk-next]").await;
+    let mut at = walked_on(&phone, &at).await;
+
+    // Every other item is in order: picking it moves on by itself.
+    while at != format!("{total} / {total}") {
+        click(&phone, &format!("{visible} label.result-ok")).await;
+        at = walked_on(&phone, &at).await;
+    }
+    submit(&phone, "[data-testid=save-inspection]").await;
+
+    // The inspection, with its finding in the hazard ledger and its photo.
+    let findings = text_of(&phone, "[data-testid=findings]").await;
+    assert!(findings.contains("#"), "{findings}");
+    let items = text_of(&phone, "[data-testid=items]").await;
+    assert!(
+        items.contains("存在隐患") && items.contains("符合"),
+        "{items}"
+    );
+    if let Ok(png) = phone.screenshot().await {
+        let _ = std::fs::write(shots.join("inspection-recorded-phone.png"), png);
+    }
+    let inspection_url = phone.current_url().await.unwrap();
+    click(&phone, "[data-testid=findings] a").await;
+    let state = text_of(&phone, "[data-testid=hazard-state]").await;
+    assert!(!state.is_empty());
+    assert!(
+        phone
+            .find(Locator::Css("[data-testid=photos] img"))
+            .await
+            .is_ok(),
+        "the finding's photo is on the hazard"
+    );
+
+    // A rectification order from the inspection, numbered and printed.
+    phone.goto(inspection_url.as_str()).await.unwrap();
+    phone
+        .execute(
+            "const f = document.querySelector('[data-testid=issue-document]'); f.closest('details').open = true; f.querySelector('[name=deadline]').value = arguments[0];",
+            vec![serde_json::json!(deadline)],
+        )
+        .await
+        .unwrap();
+    fill(
+        &phone,
+        "[data-testid=issue-document] [name=content]",
+        "消防通道堆放纸箱，责令限期清理。",
+    )
+    .await;
+    submit(&phone, "[data-testid=issue-document] button[type=submit]").await;
+    let number = text_of(&phone, "[data-testid=document-number]").await;
+    assert!(
+        number.contains("责改〔") && number.ends_with('号'),
+        "{number}"
+    );
+    if let Ok(png) = phone.screenshot().await {
+        let _ = std::fs::write(shots.join("rectification-order-phone.png"), png);
+    }
+    phone.close().await.unwrap();
+}

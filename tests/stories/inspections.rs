@@ -6,11 +6,11 @@ use crate::support::*;
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
-fn today() -> String {
+pub(crate) fn today() -> String {
     safegrid_domain::time::today().to_string()
 }
 
-fn in_days(days: u64) -> String {
+pub(crate) fn in_days(days: u64) -> String {
     (safegrid_domain::time::today() + chrono::Days::new(days)).to_string()
 }
 
@@ -19,7 +19,7 @@ fn this_month() -> String {
 }
 
 /// A key unit of 城关镇 that 县安监局 (anjian) supervises, registered by the town.
-async fn chengguan_unit_of_anjian(app: &TestApp, anjian: &str) -> Value {
+pub(crate) async fn chengguan_unit_of_anjian(app: &TestApp, anjian: &str) -> Value {
     let chengguan = app.token("chengguan").await;
     let anjian_id = app.department_id(anjian, "县安监局").await;
     let village =
@@ -37,7 +37,7 @@ async fn chengguan_unit_of_anjian(app: &TestApp, anjian: &str) -> Value {
     made.json()
 }
 
-fn inspection(unit: i64, finding: bool) -> Value {
+pub(crate) fn inspection(unit: i64, finding: bool) -> Value {
     let mut body = json!({
         "unit_id": unit,
         "inspected_on": today(),

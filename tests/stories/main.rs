@@ -13,6 +13,7 @@ mod audit;
 mod backup;
 mod bad_input;
 mod browser;
+mod enforcement;
 mod hazard_access;
 mod hazards;
 mod import;

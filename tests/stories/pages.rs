@@ -62,7 +62,7 @@ story!(sign_in_and_out, |app| {
 /// Every form a signed-in person can post, by path: CSRF is checked by the extractor that
 /// gives a changing handler its user, before the handler runs, so each answers 403 to a
 /// forged token whatever the ids in its path.
-const PAGE_FORMS: [&str; 30] = [
+const PAGE_FORMS: [&str; 32] = [
     "/logout",
     "/me/security/totp",
     "/me/security/totp/confirm",
@@ -89,11 +89,13 @@ const PAGE_FORMS: [&str; 30] = [
     "/accounts",
     "/accounts/1/lock",
     "/accounts/1/password",
+    "/inspections/1",
     // Multipart forms (a file and fields) are refused the same way.
     "/units/import",
     "/units/1/documents",
     "/hazards/new",
     "/hazards/1/photos",
+    "/inspections/new",
 ];
 
 story!(every_page_form_refuses_a_forged_csrf_token, |app| {
@@ -104,7 +106,7 @@ story!(every_page_form_refuses_a_forged_csrf_token, |app| {
     };
     for path in PAGE_FORMS {
         let reply = app.submit(&forged, path, &[("name", "x")]).await;
-        let upload = PAGE_FORMS.iter().skip(26).any(|p| p == &path);
+        let upload = PAGE_FORMS.iter().skip(27).any(|p| p == &path);
         let expected = if upload {
             // A form body where a multipart one belongs is unreadable before anything else.
             StatusCode::BAD_REQUEST

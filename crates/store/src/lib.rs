@@ -32,7 +32,7 @@ pub use accounts::{
 };
 pub use coverage::{CoverageItem, CoverageObject};
 pub use db::Store;
-pub use duties::{DutyFilter, DutyRow, DutySummaryRow};
+pub use duties::{DutyFilter, DutyMatrix, DutyRow, DutySummaryRow, MatrixRow};
 pub use error::StoreError;
 pub use files::FileStore;
 pub use hazards::{
@@ -40,7 +40,10 @@ pub use hazards::{
     HazardPlan, HazardReport, HazardStatistics, NewPhoto, Notification, PhotoFile, PlanInput,
     ReportInput, ReportStanding, StandingCounts, StandingFilter, Sweep, TransitionInput,
 };
-pub use inspections::{Inspection, InspectionDetail, InspectionFilter, InspectionItem};
+pub use inspections::{
+    DocumentFilter, EnforcementDocument, Inspection, InspectionDetail, InspectionFilter,
+    InspectionItem,
+};
 pub use org::*;
 pub use units::{
     Document, GridNode, GridNodeInput, HazardSource, HazardSourceDetail, HazardSourceFilter,

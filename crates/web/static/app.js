@@ -93,3 +93,37 @@ document.addEventListener("submit", (event) => {
   // Disabled after this turn, so the button's own name/value still goes with the form.
   setTimeout(() => { button.disabled = true; button.textContent = button.dataset.busy; }, 0);
 });
+
+// The inspection walk: on a phone, one checklist item at a time. Picking "compliant" or "not
+// applicable" moves on; picking "hazard" opens the finding (description, deadline, photo) and
+// waits. Without this script every item shows in one long form.
+document.addEventListener("DOMContentLoaded", () => {
+  const form = document.querySelector("form[data-walk]");
+  const nav = form && form.querySelector(".walk-nav");
+  if (!form || !nav) return;
+  const steps = Array.from(form.querySelectorAll("[data-step]"));
+  const prev = nav.querySelector("[data-walk-prev]");
+  const next = nav.querySelector("[data-walk-next]");
+  const progress = nav.querySelector("[data-walk-progress]");
+  let at = 0;
+  const show = (n) => {
+    at = Math.max(0, Math.min(steps.length - 1, n));
+    steps.forEach((step, k) => { step.hidden = k !== at; });
+    progress.textContent = `${at + 1} / ${steps.length}`;
+    prev.disabled = at === 0;
+    next.hidden = at === steps.length - 1;
+    window.scrollTo(0, 0);
+  };
+  nav.hidden = false;
+  form.classList.add("walking");
+  prev.addEventListener("click", () => show(at - 1));
+  next.addEventListener("click", () => show(at + 1));
+  form.addEventListener("change", (event) => {
+    const input = event.target;
+    if (input instanceof HTMLInputElement && input.type === "radio" && input.name.startsWith("result_")
+        && input.value !== "hazard") {
+      setTimeout(() => show(at + 1), 200);
+    }
+  });
+  show(0);
+});

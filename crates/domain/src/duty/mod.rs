@@ -13,6 +13,7 @@
 pub mod hazard_source;
 pub mod inspection;
 pub mod period;
+pub mod rectification_review;
 pub mod statistics_report;
 
 pub use period::{Cadence, Period};
@@ -32,6 +33,8 @@ crate::closed_set! {
         HazardSourceReview = "hazard_source_review",
         /// Filing a major hazard source with the county within 15 days of identifying it.
         HazardSourceFiling = "hazard_source_filing",
+        /// Reviewing a rectification order's work by its deadline (整改复查).
+        RectificationReview = "rectification_review",
     }
 }
 

@@ -4,6 +4,7 @@
 //! Administrative Penalties Art. 42).
 
 pub mod checklist;
+pub mod document;
 
 use crate::hazard::input::{HazardInput, NewHazard, ReportRefused};
 use crate::hazard::lifecycle::Party;
@@ -17,6 +18,7 @@ use serde::Deserialize;
 pub const MAX_INSPECTORS: usize = 20;
 pub const MAX_ITEMS: usize = 500;
 pub const MAX_FINDINGS: usize = 100;
+pub const MAX_DOCUMENTS: usize = 10;
 /// No inspection is dated before the system's calendar starts.
 const EARLIEST: NaiveDate = match NaiveDate::from_ymd_opt(2000, 1, 1) {
     Some(d) => d,
@@ -55,6 +57,9 @@ pub struct InspectionInput {
     /// Findings, each entered in the hazard ledger.
     #[serde(default)]
     pub hazards: Vec<FindingInput>,
+    /// Enforcement documents issued on the spot, numbered with the inspection.
+    #[serde(default)]
+    pub documents: Vec<document::DocumentInput>,
     pub summary: Option<String>,
 }
 
@@ -103,6 +108,7 @@ pub struct NewInspection {
     pub department_id: Option<i64>,
     pub items: Vec<InspectedItem>,
     pub hazards: Vec<NewHazard>,
+    pub documents: Vec<document::NewDocument>,
     pub summary: Option<String>,
 }
 
@@ -180,6 +186,23 @@ impl NewInspection {
                 }
             }
         }
+        if input.documents.len() > MAX_DOCUMENTS {
+            e.push(Violation::new("documents", "error.too_many").with("max", MAX_DOCUMENTS));
+        }
+        let mut documents = Vec::new();
+        for (i, raw) in input.documents.iter().take(MAX_DOCUMENTS).enumerate() {
+            match document::NewDocument::parse(raw, inspected_on.unwrap_or(EARLIEST), today) {
+                Ok(d) => documents.push(d),
+                Err(faults) => {
+                    for v in faults.0 {
+                        e.push(Violation {
+                            field: format!("documents[{i}].{}", v.field),
+                            ..v
+                        });
+                    }
+                }
+            }
+        }
         let summary = e
             .keep(optional_text("summary", input.summary.as_deref(), 2000))
             .flatten();
@@ -192,6 +215,7 @@ impl NewInspection {
             department_id: input.department_id,
             items,
             hazards,
+            documents,
             summary,
         })
     }

@@ -6,7 +6,10 @@
 //! of the same scope and window, and dropped when this process records an inspection or
 //! changes a unit.
 
+mod matrix;
 mod read;
+
+pub use matrix::{DutyMatrix, MatrixRow};
 
 use crate::db::Store;
 use crate::{Page, PageRequest, Result, StoreError};

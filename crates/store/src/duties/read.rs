@@ -9,10 +9,12 @@ use safegrid_domain::duty::hazard_source::{SourceFacts, hazard_source_duties};
 use safegrid_domain::duty::inspection::{
     InspectedUnit, InspectionCadence, InspectionMark, inspection_duties, town_of,
 };
+use safegrid_domain::duty::rectification_review::{OrderFacts, review_duties};
 use safegrid_domain::duty::statistics_report::{
     report_period, report_periods, statistics_report_duties,
 };
 use safegrid_domain::duty::{Cadence, DutyKind, Party, Period, RegionCodeKey};
+use safegrid_domain::inspection::document::DocumentKind;
 use safegrid_domain::unit::grade::Grade;
 use sea_query::{Cond, Expr, ExprTrait, JoinType, Query};
 use std::collections::HashMap;
@@ -200,6 +202,10 @@ pub(super) async fn derive(
                 .filter(|d| wants(d.kind)),
         );
     }
+    if wants(DutyKind::RectificationReview) {
+        let orders = orders_due(conn, &units_in, window).await?;
+        data.duties.extend(review_duties(&orders, window, today));
+    }
     if let Some(d) = filter.department_id {
         data.duties
             .retain(|duty| duty.party == Party::Department { department_id: d });
@@ -253,6 +259,72 @@ async fn submitted_reports(
     Ok(rows
         .into_iter()
         .map(|(id, unit, period)| ((unit, period), id))
+        .collect())
+}
+
+/// The rectification orders to the units in scope whose deadline falls in the window, with
+/// the review issued against each.
+async fn orders_due(
+    conn: &mut Conn<'_>,
+    units_in: &Cond,
+    window: Period,
+) -> Result<Vec<OrderFacts>> {
+    type OrderRow = (
+        i64,
+        i64,
+        String,
+        Option<i64>,
+        String,
+        NaiveDate,
+        Option<i64>,
+    );
+    let rows: Vec<OrderRow> = conn
+        .all(
+            Query::select()
+                .column(("e", "id"))
+                .columns(["unit_id", "party", "department_id", "region_code"].map(|c| ("i", c)))
+                .column(("e", "deadline"))
+                .expr(Expr::cust(
+                    "(SELECT MIN(r.id) FROM enforcement_documents r WHERE r.order_id = e.id)",
+                ))
+                .from_as("enforcement_documents", "e")
+                .join_as(
+                    JoinType::InnerJoin,
+                    "inspections",
+                    "i",
+                    Expr::col(("i", "id")).equals(("e", "inspection_id")),
+                )
+                .join_as(
+                    JoinType::InnerJoin,
+                    "units",
+                    "u",
+                    Expr::col(("u", "id")).equals(("i", "unit_id")),
+                )
+                .cond_where(units_in.clone())
+                .and_where(Expr::col(("e", "kind")).eq(DocumentKind::RectificationOrder.as_str()))
+                .and_where(Expr::col(("e", "deadline")).gte(window.first_day()))
+                .and_where(Expr::col(("e", "deadline")).lte(window.last_day())),
+        )
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(
+            |(order_id, unit_id, party, department, village, deadline, reviewed_by)| {
+                let party = match (party.as_str(), department) {
+                    ("department", Some(department_id)) => Party::Department { department_id },
+                    _ => Party::Town {
+                        town_code: town_of(RegionCodeKey::new(&village)?),
+                    },
+                };
+                Some(OrderFacts {
+                    order_id,
+                    unit_id,
+                    party,
+                    deadline,
+                    reviewed_by,
+                })
+            },
+        )
         .collect())
 }
 

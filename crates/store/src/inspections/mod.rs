@@ -2,12 +2,14 @@
 //! findings. Each inspection discharges its party's inspection duty for the period it falls
 //! in (`crate::duties`).
 
+mod documents;
 mod query;
 mod rows;
 mod seed;
 mod settings;
 mod write;
 
+pub use documents::{DocumentFilter, EnforcementDocument};
 pub use query::InspectionFilter;
 pub use rows::{Inspection, InspectionDetail, InspectionItem, Names};
 pub use seed::PastInspection;

@@ -23,7 +23,7 @@ pub struct InspectionFilter {
 }
 
 impl InspectionFilter {
-    fn condition(&self) -> Cond {
+    pub(super) fn condition(&self) -> Cond {
         let mut c = Cond::all();
         if let Some(u) = self.unit_id {
             c = c.add(Expr::col(("i", "unit_id")).eq(u));
@@ -84,6 +84,29 @@ impl Store {
     }
 }
 
+impl Store {
+    /// The next batch of the ledger in scope after inspection `after`, oldest first (exports).
+    pub async fn inspections_after(
+        &self,
+        actor: &Actor,
+        filter: &InspectionFilter,
+        after: i64,
+        limit: u64,
+    ) -> Result<Vec<Inspection>> {
+        if !policy::may(actor, Verb::Read, Object::Inspection) {
+            return Err(StoreError::Forbidden);
+        }
+        let mut q = select();
+        q.cond_where(scope::inspections(&actor.scope))
+            .cond_where(filter.condition())
+            .and_where(Expr::col(("i", "id")).gt(after))
+            .order_by(("i", "id"), Order::Asc)
+            .limit(limit);
+        let mut c = self.read().await?;
+        c.conn().all(&q).await
+    }
+}
+
 /// An inspection in the actor's scope with its items and findings.
 pub(super) async fn detail(
     conn: &mut Conn<'_>,
@@ -112,9 +135,19 @@ pub(super) async fn detail(
                 .order_by("id", Order::Asc),
         )
         .await?;
+    let documents: Vec<(i64,)> = conn
+        .all(
+            Query::select()
+                .column("id")
+                .from("enforcement_documents")
+                .and_where(Expr::col("inspection_id").eq(id))
+                .order_by("id", Order::Asc),
+        )
+        .await?;
     Ok(InspectionDetail {
         inspection,
         items,
         hazard_ids: hazards.into_iter().map(|(h,)| h).collect(),
+        document_ids: documents.into_iter().map(|(d,)| d).collect(),
     })
 }

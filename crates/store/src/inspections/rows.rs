@@ -23,6 +23,8 @@ pub struct Inspection {
     pub party: PartyKind,
     pub department_id: Option<i64>,
     pub department_name: Option<String>,
+    /// The unit's town, whose duty a town's inspection discharges.
+    pub town_name: Option<String>,
     pub inspected_on: NaiveDate,
     pub enforcement: bool,
     /// The inspectors' names.
@@ -31,6 +33,10 @@ pub struct Inspection {
     pub inspectors: Names,
     pub summary: Option<String>,
     pub created_at: DateTime<Utc>,
+    /// How many hazards its findings entered in the ledger.
+    pub findings: i64,
+    /// How many enforcement documents were issued from it.
+    pub documents: i64,
 }
 
 /// Names kept as a JSON array in one column.
@@ -64,11 +70,13 @@ pub struct InspectionDetail {
     pub items: Vec<InspectionItem>,
     /// The hazards entered in the ledger from its findings, in the order given.
     pub hazard_ids: Vec<i64>,
+    /// The enforcement documents issued from it, in the order issued.
+    pub document_ids: Vec<i64>,
 }
 
 /// The select every read of an inspection starts from (`i` the inspection).
 pub(super) fn select() -> SelectStatement {
-    Query::select()
+    let mut q = Query::select()
         .columns(
             [
                 "id",
@@ -85,10 +93,29 @@ pub(super) fn select() -> SelectStatement {
             ]
             .map(|c| ("i", c)),
         )
-        .expr_as(Expr::col(("u", "name")), "unit_name")
+        .expr_as(
+            Expr::cust("(SELECT COUNT(*) FROM hazards h WHERE h.inspection_id = i.id)"),
+            "findings",
+        )
+        .expr_as(
+            Expr::cust(
+                "(SELECT COUNT(*) FROM enforcement_documents e WHERE e.inspection_id = i.id)",
+            ),
+            "documents",
+        )
+        .from_as("inspections", "i")
+        .to_owned();
+    with_names(&mut q);
+    q
+}
+
+/// Joins the names every read of an inspection (`i`) shows onto a select that reads from `i`:
+/// its unit (`u`), village (`r`), department (`d`) and town (`tn`).
+pub(super) fn with_names(q: &mut SelectStatement) {
+    q.expr_as(Expr::col(("u", "name")), "unit_name")
         .expr_as(Expr::col(("r", "name")), "region_name")
         .expr_as(Expr::col(("d", "name")), "department_name")
-        .from_as("inspections", "i")
+        .expr_as(Expr::col(("tn", "name")), "town_name")
         .join_as(
             JoinType::InnerJoin,
             "units",
@@ -107,5 +134,10 @@ pub(super) fn select() -> SelectStatement {
             "d",
             Expr::col(("d", "id")).equals(("i", "department_id")),
         )
-        .to_owned()
+        .join_as(
+            JoinType::LeftJoin,
+            "regions",
+            "tn",
+            Expr::col(("tn", "code")).equals(("i", "town_code")),
+        );
 }

@@ -29,17 +29,17 @@ pub struct PastInspection {
 const BATCH: usize = 500;
 
 impl Store {
-    /// Writes past inspections as they are, in one transaction.
+    /// Writes past inspections as they are, in one transaction; answers their ids in order.
     pub async fn write_past_inspections(
         &self,
         actor: &Actor,
         past: &[PastInspection],
-    ) -> Result<usize> {
+    ) -> Result<Vec<i64>> {
         if actor.scope != Scope::All {
             return Err(StoreError::Forbidden);
         }
         let Some(first) = past.first() else {
-            return Ok(0);
+            return Ok(Vec::new());
         };
         let mut tx = self.write().await?;
         let mut conn = tx.conn();
@@ -97,6 +97,6 @@ impl Store {
         )
         .await?;
         self.duties_changed();
-        Ok(past.len())
+        Ok(ids)
     }
 }

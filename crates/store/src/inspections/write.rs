@@ -1,11 +1,12 @@
 //! Recording an inspection: the inspection, its checklist items and every finding entered in the
 //! hazard ledger commit together, with their audit, or not at all.
 
+use super::documents::{Issuing, issue_in, may_issue};
 use super::query::detail;
 use super::rows::InspectionDetail;
 use crate::audit::{self, Event, now};
 use crate::db::{Conn, Store};
-use crate::hazards::insert_reported;
+use crate::hazards::{PhotoFile, insert_reported};
 use crate::units::find_unit;
 use crate::{Result, StoreError, insert};
 use safegrid_domain::access::{Actor, Scope};
@@ -29,6 +30,18 @@ impl Store {
         actor: &Actor,
         input: InspectionInput,
     ) -> Result<InspectionDetail> {
+        self.record_inspection_with_photos(actor, input, Vec::new())
+            .await
+    }
+
+    /// Records an inspection as [`Store::record_inspection`] does, with a photo of each
+    /// finding: `photos[i]` is the photo of `hazards[i]`, kept with the hazard it shows.
+    pub async fn record_inspection_with_photos(
+        &self,
+        actor: &Actor,
+        input: InspectionInput,
+        photos: Vec<Option<PhotoFile>>,
+    ) -> Result<InspectionDetail> {
         if !policy::may(actor, Verb::Write, Object::Inspection) {
             return Err(StoreError::Forbidden);
         }
@@ -43,6 +56,17 @@ impl Store {
             ReportRefused::NotAReporter => StoreError::Forbidden,
             ReportRefused::Invalid(e) => e.into(),
         })?;
+        // The files are written before the transaction, as a hazard report's are.
+        let mut kept = Vec::with_capacity(photos.len());
+        for photo in photos.into_iter().take(new.hazards.len()) {
+            kept.push(match photo {
+                Some(p) => {
+                    let size = (p.width, p.height);
+                    Some((self.keep_photo_files(p.image, p.thumbnail).await?, size))
+                }
+                None => None,
+            });
+        }
         let mut tx = self.write().await?;
         let mut conn = tx.conn();
         let unit = find_unit(&mut conn, actor, new.unit_id)
@@ -91,9 +115,20 @@ impl Store {
             conn.insert(items.statement()).await?;
         }
         let mut hazard_ids = Vec::with_capacity(new.hazards.len());
-        for hazard in &new.hazards {
-            let (made, county) =
-                insert_reported(&mut conn, actor, party, hazard, Some(id), &[]).await?;
+        for (i, hazard) in new.hazards.iter().enumerate() {
+            let photo = kept
+                .get(i)
+                .and_then(Option::as_ref)
+                .map(std::slice::from_ref);
+            let (made, county) = insert_reported(
+                &mut conn,
+                actor,
+                party,
+                hazard,
+                Some(id),
+                photo.unwrap_or_default(),
+            )
+            .await?;
             audit::record(
                 &mut conn,
                 actor,
@@ -108,6 +143,34 @@ impl Store {
             )
             .await?;
             hazard_ids.push(made.id);
+        }
+        let issuing = Issuing {
+            county_code: unit.county_code.clone(),
+            unit_id: unit.id,
+            inspected_on: new.inspected_on,
+            party: party_kind.as_str().to_owned(),
+            department_id,
+        };
+        if !new.documents.is_empty() && !may_issue(actor, &issuing) {
+            return Err(StoreError::Forbidden);
+        }
+        let mut document_ids = Vec::with_capacity(new.documents.len());
+        for document in &new.documents {
+            let (made, detail) = issue_in(&mut conn, actor, id, &issuing, document).await?;
+            audit::record(
+                &mut conn,
+                actor,
+                Event {
+                    chain: &unit.county_code,
+                    action: "enforcement.issue",
+                    object_type: "enforcement_document",
+                    object_id: Some(made.to_string()),
+                    detail,
+                    outcome: "ok",
+                },
+            )
+            .await?;
+            document_ids.push(made);
         }
         let out = detail(&mut conn, actor, id).await?;
         tx.commit_audited(
@@ -124,6 +187,7 @@ impl Store {
                     "department": department_id,
                     "items": new.items.len(),
                     "hazards": hazard_ids,
+                    "documents": document_ids,
                 }),
                 outcome: "ok",
             },

@@ -1,6 +1,7 @@
 //! The duty calendar: who owes which duty for which period, and who is behind — the API.
 
 pub mod api;
+pub mod pages;
 
 use crate::http::error::WebError;
 use safegrid_domain::duty::{DutyKind, DutyState, Period, SummaryGroup};

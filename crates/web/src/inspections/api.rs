@@ -1,7 +1,7 @@
 //! Inspections over the API: record one (with its findings entered in the hazard ledger), read
 //! one, list them.
 
-use super::InspectionQuery;
+use super::{DocumentQuery, InspectionQuery};
 use crate::http::answer::{ApiResult, parse_id};
 use crate::http::auth::ApiUser;
 use crate::http::error::WebError;
@@ -11,11 +11,13 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
+use axum::response::Response;
 use safegrid_domain::duty::inspection::InspectionCadence;
 use safegrid_domain::inspection::InspectionInput;
 use safegrid_domain::inspection::checklist::ChecklistInput;
+use safegrid_domain::inspection::document::DocumentInput;
 use safegrid_store::inspections::Checklist;
-use safegrid_store::{Inspection, InspectionDetail, Page, PageRequest};
+use safegrid_store::{EnforcementDocument, Inspection, InspectionDetail, Page, PageRequest};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -25,6 +27,11 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(inspection))
         .routes(routes!(cadence, set_cadence))
         .routes(routes!(checklist, set_checklist))
+        .routes(routes!(documents, issue_document))
+        .routes(routes!(enforcement))
+        .routes(routes!(enforcement_export))
+        .routes(routes!(enforcement_document))
+        .routes(routes!(export))
 }
 
 #[utoipa::path(post, path = "/inspections", tag = "inspections", request_body = InspectionInput,
@@ -118,4 +125,104 @@ async fn set_checklist(
             .set_checklist(&user.actor, &sector, input)
             .await?,
     ))
+}
+
+#[utoipa::path(post, path = "/inspections/{id}/documents", tag = "inspections", params(("id" = i64, Path)),
+    request_body = DocumentInput, security(("bearer" = [])),
+    responses((status = 201, body = EnforcementDocument, description = "Issued with its `id` and `number`, unique per county, kind and year (汉阴应急责改〔2026〕12号); a rectification order's deadline becomes a review duty"),
+        (status = 403, description = "Only the county, the department that inspected or the town whose inspection it was issues"),
+        (status = 404), (status = 422, body = crate::http::error::ErrorBody)))]
+async fn issue_document(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<String>,
+    JsonBody(input): JsonBody<DocumentInput>,
+) -> Result<impl IntoResponse, WebError> {
+    let made = state
+        .store
+        .issue_document(&user.actor, parse_id(&id)?, input)
+        .await?;
+    Ok((StatusCode::CREATED, Json(made)))
+}
+
+#[utoipa::path(get, path = "/inspections/{id}/documents", tag = "inspections", params(("id" = i64, Path)),
+    security(("bearer" = [])),
+    responses((status = 200, body = Vec<EnforcementDocument>, description = "The documents issued from the inspection, in the order issued"), (status = 404)))]
+async fn documents(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<String>,
+) -> ApiResult<Vec<EnforcementDocument>> {
+    let id = parse_id(&id)?;
+    // Not found when the inspection is out of scope, not an empty list.
+    state.store.inspection(&user.actor, id).await?;
+    Ok(Json(
+        state.store.inspection_documents(&user.actor, id).await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/enforcement", tag = "inspections", params(DocumentQuery), security(("bearer" = [])),
+    responses((status = 200, description = "`{items, total, page, per_page}` of enforcement documents in scope, latest first; with `format=xlsx` or `csv` the register as a file"),
+        (status = 422, body = crate::http::error::ErrorBody)))]
+async fn enforcement(
+    State(state): State<AppState>,
+    user: ApiUser,
+    t: crate::http::i18n::Tr,
+    QueryArgs(q): QueryArgs<DocumentQuery>,
+) -> Result<Response, WebError> {
+    let filter = q.filter()?;
+    if let Some(format) = q.format.as_deref().filter(|f| !f.is_empty()) {
+        let format = crate::ops::export::format_of(format)?;
+        return crate::ops::export::enforcement(state.store.clone(), user.actor, t, filter, format)
+            .await;
+    }
+    let page: Page<EnforcementDocument> = state
+        .store
+        .enforcement_documents(&user.actor, &filter, PageRequest::new(q.page, q.per_page))
+        .await?;
+    Ok(Json(page).into_response())
+}
+
+#[utoipa::path(get, path = "/enforcement/export", tag = "inspections", params(DocumentQuery, crate::http::answer::FormatQuery), security(("bearer" = [])),
+    responses((status = 200, description = "The register of enforcement documents in scope matching the filters, as .xlsx or .csv")))]
+async fn enforcement_export(
+    State(state): State<AppState>,
+    user: ApiUser,
+    t: crate::http::i18n::Tr,
+    QueryArgs(q): QueryArgs<DocumentQuery>,
+    QueryArgs(f): QueryArgs<crate::http::answer::FormatQuery>,
+) -> Result<Response, WebError> {
+    let filter = q.filter()?;
+    let format = crate::ops::export::format_of(f.format())?;
+    crate::ops::export::enforcement(state.store.clone(), user.actor, t, filter, format).await
+}
+
+#[utoipa::path(get, path = "/enforcement/{id}", tag = "inspections", params(("id" = i64, Path)),
+    security(("bearer" = [])),
+    responses((status = 200, body = EnforcementDocument), (status = 404, description = "No such document in scope")))]
+async fn enforcement_document(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<String>,
+) -> ApiResult<EnforcementDocument> {
+    Ok(Json(
+        state
+            .store
+            .enforcement_document(&user.actor, parse_id(&id)?)
+            .await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/inspections/export", tag = "inspections", params(InspectionQuery, crate::http::answer::FormatQuery), security(("bearer" = [])),
+    responses((status = 200, description = "The inspection ledger in scope matching the filters, one row per inspection with its findings and documents, as .xlsx or .csv")))]
+async fn export(
+    State(state): State<AppState>,
+    user: ApiUser,
+    t: crate::http::i18n::Tr,
+    QueryArgs(q): QueryArgs<InspectionQuery>,
+    QueryArgs(f): QueryArgs<crate::http::answer::FormatQuery>,
+) -> Result<Response, WebError> {
+    let filter = q.filter()?;
+    let format = crate::ops::export::format_of(f.format())?;
+    crate::ops::export::inspections(state.store.clone(), user.actor, t, filter, format).await
 }

@@ -2,12 +2,14 @@
 //! inspection ledger — the API.
 
 pub mod api;
+pub mod pages;
 
 use crate::http::error::WebError;
 use safegrid_domain::duty::PartyKind;
+use safegrid_domain::inspection::document::DocumentKind;
 use safegrid_domain::region::RegionCode;
 use safegrid_domain::tenure::parse_date;
-use safegrid_store::InspectionFilter;
+use safegrid_store::{DocumentFilter, InspectionFilter};
 use serde::{Deserialize, Serialize};
 use utoipa::IntoParams;
 
@@ -47,5 +49,58 @@ impl InspectionQuery {
             from,
             to,
         })
+    }
+}
+
+#[derive(Debug, Default, Clone, Deserialize, Serialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+/// The register of enforcement documents' filters.
+pub struct DocumentQuery {
+    /// rectification_order, on_site_decision, review_opinion or penalty_decision
+    pub kind: Option<String>,
+    pub unit: Option<i64>,
+    /// A town or village: documents to the units there.
+    pub region: Option<String>,
+    /// Documents from a department's inspections.
+    pub department: Option<i64>,
+    /// town or department: whose inspection they came from.
+    pub party: Option<String>,
+    /// Issued on or after (YYYY-MM-DD).
+    pub from: Option<String>,
+    /// Issued on or before (YYYY-MM-DD).
+    pub to: Option<String>,
+    /// xlsx or csv: the register as a file instead of a page of JSON.
+    pub format: Option<String>,
+    pub page: Option<u64>,
+    pub per_page: Option<u64>,
+}
+
+impl DocumentQuery {
+    pub(crate) fn filter(&self) -> Result<DocumentFilter, WebError> {
+        let inspections = InspectionQuery {
+            unit: self.unit,
+            region: self.region.clone(),
+            department: self.department,
+            party: self.party.clone(),
+            from: self.from.clone(),
+            to: self.to.clone(),
+            page: None,
+            per_page: None,
+        };
+        let kind = self.kind.clone().filter(|s| !s.trim().is_empty());
+        let (kind, inspections) = match (
+            kind.map(|k| DocumentKind::parse("kind", &k)).transpose(),
+            inspections.filter(),
+        ) {
+            (Ok(kind), Ok(inspections)) => (kind, inspections),
+            (Err(v), Ok(_)) => return Err(safegrid_domain::Invalid::from(v).into()),
+            (Ok(_), Err(e)) => return Err(e),
+            (Err(v), Err(WebError::Invalid(mut e))) => {
+                e.0.insert(0, v);
+                return Err(WebError::Invalid(e));
+            }
+            (Err(_), Err(e)) => return Err(e),
+        };
+        Ok(DocumentFilter { kind, inspections })
     }
 }

@@ -26,8 +26,13 @@ pub struct UploadedFile {
 #[derive(Default)]
 pub struct Upload {
     pub file: Option<UploadedFile>,
+    /// Further photos, each in its own field named `photo_…` (an inspection's findings).
+    pub photos: HashMap<String, UploadedFile>,
     pub fields: HashMap<String, String>,
 }
+
+/// The most `photo_…` fields one form carries.
+pub const MAX_FORM_PHOTOS: usize = 20;
 
 impl Upload {
     pub fn field(&self, name: &str) -> Option<String> {
@@ -68,7 +73,26 @@ pub async fn read(mut multipart: Multipart, file_field: &str) -> Result<Upload, 
         .map_err(|e| failed(e, file_field))?
     {
         let name = field.name().unwrap_or_default().to_owned();
-        if name == file_field {
+        if name.starts_with("photo_") && name != file_field {
+            let bytes = field.bytes().await.map_err(|e| failed(e, &name))?.to_vec();
+            if bytes.is_empty() {
+                continue;
+            }
+            if upload.photos.len() >= MAX_FORM_PHOTOS {
+                return Err(Violation::new("file", "error.too_many")
+                    .with("max", MAX_FORM_PHOTOS)
+                    .into());
+            }
+            let media_type = infer::get(&bytes).map(|k| k.mime_type().to_owned());
+            upload.photos.insert(
+                name,
+                UploadedFile {
+                    file_name: String::new(),
+                    media_type,
+                    bytes,
+                },
+            );
+        } else if name == file_field {
             let file_name = clean_file_name(field.file_name().unwrap_or_default());
             let bytes = field
                 .bytes()
@@ -183,35 +207,52 @@ pub async fn serve(path: &Path, media_type: &str, file_name: &str) -> Result<Res
 /// re-encoded off the async threads (dropping its metadata), with its thumbnail; `None` when
 /// the form has no file. The one place a photo is taken in, for the API and the pages alike.
 pub async fn photo_file(upload: &Upload) -> Result<Option<safegrid_store::PhotoFile>, WebError> {
-    let Some(file) = upload.file.as_ref() else {
-        return Ok(None);
-    };
+    match upload.file.as_ref() {
+        Some(file) => photo_of(file, "file").await.map(Some),
+        None => Ok(None),
+    }
+}
+
+/// The photo in the form's field `name` (one of its `photo_…` fields), checked and re-encoded
+/// as [`photo_file`] does; `None` when that field has no file.
+pub async fn named_photo(
+    upload: &Upload,
+    name: &str,
+) -> Result<Option<safegrid_store::PhotoFile>, WebError> {
+    match upload.photos.get(name) {
+        Some(file) => photo_of(file, name).await.map(Some),
+        None => Ok(None),
+    }
+}
+
+/// A picture checked by its content and re-encoded; faults name `field`.
+async fn photo_of(file: &UploadedFile, field: &str) -> Result<safegrid_store::PhotoFile, WebError> {
     if !matches!(
         file.media_type.as_deref(),
         Some("image/jpeg" | "image/png" | "image/webp")
     ) {
-        return Err(Violation::new("file", "error.photo_type").into());
+        return Err(Violation::new(field, "error.photo_type").into());
     }
     let processed = reencode_photo(file.bytes.clone())
         .await?
         .map_err(|e| match e {
             safegrid_office::photo::PhotoError::TooManyPixels => {
-                WebError::from(Violation::new("file", "error.photo_pixels"))
+                WebError::from(Violation::new(field, "error.photo_pixels"))
             }
             safegrid_office::photo::PhotoError::NotAPicture => {
-                WebError::from(Violation::new("file", "error.photo_type"))
+                WebError::from(Violation::new(field, "error.photo_type"))
             }
             safegrid_office::photo::PhotoError::Encoding(why) => {
                 tracing::error!(%why, "photo encoding failed");
                 WebError::Internal
             }
         })?;
-    Ok(Some(safegrid_store::PhotoFile {
+    Ok(safegrid_store::PhotoFile {
         image: processed.jpeg,
         thumbnail: processed.thumbnail,
         width: processed.width,
         height: processed.height,
-    }))
+    })
 }
 
 /// A photo to add to hazard `hazard`: the `file` (required) at the `stage` field (before by

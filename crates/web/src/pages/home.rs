@@ -20,6 +20,9 @@ struct HomePage {
     grids_total: i64,
     gaps_total: i64,
     grids: Vec<GridListItem>,
+    /// This month's inspection duties in scope: (due, overdue, done).
+    inspections: Option<(u64, u64, u64)>,
+    month: String,
 }
 
 pub async fn show(
@@ -71,7 +74,33 @@ pub async fn show(
             .unwrap_or_default(),
         _ => String::new(),
     };
+    let month = safegrid_domain::time::today().format("%Y-%m").to_string();
+    let inspections = if allowed(role, Verb::Read, Object::Duty)
+        && !matches!(
+            user.actor.scope,
+            safegrid_domain::access::Scope::Unit { .. }
+        ) {
+        let filter = safegrid_store::DutyFilter {
+            kind: Some(safegrid_domain::duty::DutyKind::Inspection),
+            ..Default::default()
+        };
+        let rows = state
+            .store
+            .duty_summary(
+                &user.actor,
+                &filter,
+                safegrid_domain::duty::SummaryGroup::Kind,
+            )
+            .await?;
+        Some(rows.iter().fold((0, 0, 0), |(due, overdue, done), r| {
+            (due + r.due, overdue + r.overdue, done + r.done)
+        }))
+    } else {
+        None
+    };
     render(&HomePage {
+        inspections,
+        month,
         chrome: Chrome::new(&t, &user, "home"),
         t,
         scope_name,

@@ -28,6 +28,8 @@ pub fn router() -> Router<AppState> {
         .merge(crate::units::pages::router())
         .merge(crate::unit_records::pages::router())
         .merge(crate::hazards::pages::router())
+        .merge(crate::inspections::pages::router())
+        .merge(crate::duties::pages::router())
         .merge(crate::reports::pages::router())
         .merge(crate::audit::pages::router())
         .fallback(|| async { WebError::NotFound })
@@ -70,6 +72,13 @@ impl Chrome {
         if reads(Object::Hazard) {
             add("home", "/");
             add("hazards", "/hazards");
+        }
+        if reads(Object::Inspection) {
+            add("inspections", "/inspections");
+            add("enforcement", "/enforcement");
+        }
+        if reads(Object::Duty) {
+            add("duties", "/duties");
         }
         if reads(Object::HazardReport) && reads(Object::Organisation) {
             add("reports", "/reports");

@@ -78,6 +78,8 @@ struct UnitPage {
     industry: String,
     can_edit: bool,
     can_keep: bool,
+    /// Whether the reader records inspections.
+    can_inspect: bool,
     /// Warnings about the record, translated (a USCC from another province).
     warnings: Vec<String>,
 }
@@ -145,6 +147,7 @@ pub async fn show(
         warnings,
         can_edit: may(&user.actor, Verb::Write, Object::Unit),
         can_keep: may(&user.actor, Verb::Write, Object::UnitRecord),
+        can_inspect: crate::inspections::pages::ledger::enforces(&user),
         approving,
         unit: d.unit.clone(),
         tab: "info",

@@ -2,6 +2,10 @@
 //! be edited and imported again) and hazards are long, so they are fetched a batch at a time
 //! and streamed; registers and reports are small tables built whole.
 
+mod inspections;
+
+pub use inspections::{enforcement, inspections, party_name};
+
 use crate::http::error::WebError;
 use crate::http::i18n::{Locale, Tr};
 use axum::body::{Body, Bytes};
@@ -13,7 +17,7 @@ use safegrid_store::{Sector, Store, StoreError, Unit, UnitFilter};
 use std::sync::Arc;
 
 /// Rows fetched per batch while exporting.
-const BATCH: u64 = 2_000;
+pub(super) const BATCH: u64 = 2_000;
 
 /// The ledger's columns: the field each holds and its header's message key.
 pub const UNIT_COLUMNS: &[(&str, &str)] = &[
@@ -90,6 +94,21 @@ pub fn row(t: &Tr, sectors: &[Sector], u: &Unit) -> Vec<String> {
         },
         o(&u.key_reason),
     ]
+}
+
+/// The file format asked for: `xlsx` or `csv`, anything else refused naming `format`.
+pub fn format_of(raw: &str) -> Result<&'static str, WebError> {
+    match raw.trim() {
+        "" | "xlsx" => Ok("xlsx"),
+        "csv" => Ok("csv"),
+        _ => Err(
+            safegrid_domain::Invalid::from(safegrid_domain::invalid::Violation::new(
+                "format",
+                "error.file_format",
+            ))
+            .into(),
+        ),
+    }
 }
 
 /// Marks a response as a file download named `name.ext`, with `stem.ext` for old browsers.
@@ -387,7 +406,7 @@ pub async fn audit(
 /// batch's rows and the id to continue after (`None` once there are no more). CSV is streamed
 /// to the client as each batch arrives; the workbook is written in constant memory to a
 /// temporary file and streamed from it.
-async fn batched<F, Fut>(
+pub(super) async fn batched<F, Fut>(
     format: &str,
     headers: Vec<String>,
     file_name: (&str, &str),
