@@ -148,7 +148,10 @@ pub(crate) async fn seed_inspections(store: &Store) -> anyhow::Result<()> {
         let end = last.min(today);
         let span = u64::try_from((end - first).num_days()).unwrap_or(0);
         let inspected_on = first + Days::new(rng.random_range(0..=span));
-        let Some((county, sector)) = units.get(&duty.unit_id) else {
+        let Some(unit_id) = duty.unit_id else {
+            continue;
+        };
+        let Some((county, sector)) = units.get(&unit_id) else {
             continue;
         };
         let party = if duty.party == "department" {
@@ -165,7 +168,7 @@ pub(crate) async fn seed_inspections(store: &Store) -> anyhow::Result<()> {
         let second = (first_inspector + 1 + rng.random_range(0..pool.len() - 1)) % pool.len();
         past.push(PastInspection {
             county_code: county.clone(),
-            unit_id: duty.unit_id,
+            unit_id,
             region_code: duty.region_code.clone(),
             party,
             department_id: duty.department_id,

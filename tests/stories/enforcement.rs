@@ -484,6 +484,8 @@ story!(
                 "汉阴县恒达化工有限公司",
             ),
             ("/".to_owned(), "本月监管检查"),
+            ("/duties/plan".to_owned(), "汉阴县恒达化工有限公司"),
+            (format!("/duties?region={CHENGGUAN}"), "打印下月检查计划"),
         ] {
             let page = app.page(&chengguan.cookie, &path).await;
             assert_eq!(page.status, StatusCode::OK, "{path}");

@@ -167,3 +167,93 @@ story!(plans_page, |app| {
     assert!(page.contains("城关镇方案"));
     assert!(page.contains("data-state=\"filed\""));
 });
+
+story!(grid_plans_are_duties_of_the_towns_and_departments, |app| {
+    let admin = app.token("admin").await;
+    let set = app
+        .send(
+            axum::http::Request::builder()
+                .method("PUT")
+                .uri("/api/v1/plans/deadline")
+                .header("authorization", format!("Bearer {admin}"))
+                .header("content-type", "application/json")
+                .body(axum::body::Body::from(
+                    json!({"due_on": "2026-03-31"}).to_string(),
+                ))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(set.status, StatusCode::OK, "{}", set.text());
+    let anjian = app.token("anjian").await;
+    let filed = app
+        .post_json(
+            "/api/v1/plans",
+            Some(&anjian),
+            &json!({"title": "县安监局网格化安全管理方案", "filed_on": "2026-03-01"}),
+        )
+        .await;
+    assert_eq!(filed.status, StatusCode::CREATED, "{}", filed.text());
+    let anjian_id = app.department_id(&anjian, "县安监局").await;
+
+    // The county sees every town's and department's plan as a duty of the deadline's day.
+    let all = app
+        .get(
+            "/api/v1/duties?kind=grid_plan&period=2026-03&per_page=200",
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(all.status, StatusCode::OK, "{}", all.text());
+    let all = all.json();
+    let items = all["items"].as_array().unwrap();
+    assert!(items.len() >= 2, "{all}");
+    assert!(items.iter().all(|d| d["unit_id"].is_null()
+        && d["due_on"] == "2026-03-31"
+        && d["period"] == "2026-03-31"));
+    let own = items
+        .iter()
+        .find(|d| d["department_id"] == anjian_id)
+        .unwrap();
+    assert_eq!(own["state"], "done");
+    assert_eq!(own["record_id"], filed.json()["id"]);
+    let town = items.iter().find(|d| d["town_code"] == CHENGGUAN).unwrap();
+    assert_eq!(town["state"], "overdue", "the deadline has passed unfiled");
+    assert_eq!(town["region_code"], CHENGGUAN);
+    let by_kind = app
+        .get(
+            "/api/v1/duties/summary?group=kind&period=2026",
+            Some(&admin),
+        )
+        .await
+        .json();
+    let plans = by_kind["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["key"] == "grid_plan")
+        .cloned()
+        .unwrap();
+    assert_eq!(plans["done"], 1);
+
+    // A town sees its own plan duty, a department its own; another month has none.
+    let chengguan = app.token("chengguan").await;
+    let theirs = app
+        .get(
+            "/api/v1/duties?kind=grid_plan&period=2026",
+            Some(&chengguan),
+        )
+        .await
+        .json();
+    assert_eq!(theirs["total"], 1);
+    assert_eq!(theirs["items"][0]["town_code"], CHENGGUAN);
+    let mine = app
+        .get("/api/v1/duties?kind=grid_plan&period=2026", Some(&anjian))
+        .await
+        .json();
+    assert_eq!(mine["total"], 1);
+    assert_eq!(mine["items"][0]["department_id"], anjian_id);
+    let april = app
+        .get("/api/v1/duties?kind=grid_plan&period=2026-04", Some(&admin))
+        .await
+        .json();
+    assert_eq!(april["total"], 0);
+});

@@ -32,7 +32,7 @@ pub fn hazard_source_duties(
         if within(s.next_due) {
             duties.push(Duty {
                 kind: DutyKind::HazardSourceReview,
-                unit_id: s.unit_id,
+                unit_id: Some(s.unit_id),
                 period: Period::Day(s.next_due),
                 party: Party::Unit { unit_id: s.unit_id },
                 due_on: s.next_due,
@@ -45,7 +45,7 @@ pub fn hazard_source_duties(
             let done = s.filed_on.is_some();
             duties.push(Duty {
                 kind: DutyKind::HazardSourceFiling,
-                unit_id: s.unit_id,
+                unit_id: Some(s.unit_id),
                 period: Period::Day(due),
                 party: Party::Unit { unit_id: s.unit_id },
                 due_on: due,

@@ -154,7 +154,7 @@ pub fn inspection_duties(
                 let due_on = period.last_day();
                 duties.push(Duty {
                     kind: DutyKind::Inspection,
-                    unit_id: unit.unit_id,
+                    unit_id: Some(unit.unit_id),
                     period,
                     party,
                     due_on,
@@ -291,12 +291,12 @@ mod tests {
         ];
         let window = Period::parse("p", "2026").unwrap();
         let duties = inspection_duties(&units, &[], window, day(2026, 12, 2), &Default::default());
-        assert_eq!(duties.iter().filter(|d| d.unit_id == 1).count(), 12);
-        assert_eq!(duties.iter().filter(|d| d.unit_id == 2).count(), 4);
+        assert_eq!(duties.iter().filter(|d| d.unit_id == Some(1)).count(), 12);
+        assert_eq!(duties.iter().filter(|d| d.unit_id == Some(2)).count(), 4);
         // On 2 December, January to November are overdue; December is due.
         let overdue = duties
             .iter()
-            .filter(|d| d.unit_id == 1 && d.state == DutyState::Overdue);
+            .filter(|d| d.unit_id == Some(1) && d.state == DutyState::Overdue);
         assert_eq!(overdue.count(), 11);
     }
 

@@ -5,11 +5,14 @@
 //! Duties are not stored. Each kind derives its duties from what is stored already (the units
 //! in scope and their cadence, the grid, the records made) for the window asked about, so a
 //! province of 300,000 units writes no row per unit and period in advance: a window costs one
-//! read of the units in scope and one of the records in the window. The first kind here is the
-//! inspection duty ([`inspection`]) and the units' statistics reports
-//! ([`statistics_report`]); later kinds (units' own checks, training, certificates,
+//! read of the units in scope and one of the records in the window. The kinds here are the
+//! inspection duty ([`inspection`]), the units' statistics reports ([`statistics_report`]),
+//! major hazard sources' reviews and filings ([`hazard_source`]), the review of a rectification
+//! order ([`rectification_review`]) and the towns' and departments' grid plans ([`grid_plan`],
+//! a party's own duty about no unit); later kinds (units' own checks, training, certificates,
 //! accident reports) add a module that produces [`Duty`] values the same way.
 
+pub mod grid_plan;
 pub mod hazard_source;
 pub mod inspection;
 pub mod period;
@@ -35,6 +38,8 @@ crate::closed_set! {
         HazardSourceFiling = "hazard_source_filing",
         /// Reviewing a rectification order's work by its deadline (整改复查).
         RectificationReview = "rectification_review",
+        /// A town's or department's grid plan filed by the county's deadline (R-GRID-8).
+        GridPlan = "grid_plan",
     }
 }
 
@@ -126,12 +131,12 @@ impl Party {
     }
 }
 
-/// One duty: what is owed, about which unit, for which period, by whom, by when, and where it
-/// stands.
+/// One duty: what is owed, about which unit (none for a party's own duty, such as its grid
+/// plan), for which period, by whom, by when, and where it stands.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Duty {
     pub kind: DutyKind,
-    pub unit_id: i64,
+    pub unit_id: Option<i64>,
     pub period: Period,
     #[serde(flatten)]
     pub party: Party,

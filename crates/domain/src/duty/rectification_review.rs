@@ -25,7 +25,7 @@ pub fn review_duties(orders: &[OrderFacts], window: Period, today: NaiveDate) ->
         .filter(|o| window.contains(o.deadline))
         .map(|o| Duty {
             kind: DutyKind::RectificationReview,
-            unit_id: o.unit_id,
+            unit_id: Some(o.unit_id),
             period: Period::Day(o.deadline),
             party: o.party,
             due_on: o.deadline,

@@ -43,7 +43,7 @@ pub fn statistics_report_duties(
             let due_on = report.due();
             duties.push(Duty {
                 kind: DutyKind::StatisticsReport,
-                unit_id,
+                unit_id: Some(unit_id),
                 period,
                 party: Party::Unit { unit_id },
                 due_on,

@@ -49,8 +49,10 @@ pub(super) fn matrix(set: &DutySetData, filter: &DutyFilter, window: Period) -> 
         if filter.state.is_some_and(|s| d.state != s) {
             continue;
         }
+        // A party's own duty (its plan) has no unit's row.
+        let Some(unit_id) = d.unit_id else { continue };
         let (cells, tally) = rows
-            .entry(d.unit_id)
+            .entry(unit_id)
             .or_insert_with(|| (vec![None; months.len()], Tally::default()));
         tally.add(d.state);
         for (cell, month) in cells.iter_mut().zip(&months) {

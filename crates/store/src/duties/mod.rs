@@ -16,6 +16,7 @@ use crate::{Page, PageRequest, Result, StoreError};
 use chrono::NaiveDate;
 use read::derive;
 use safegrid_domain::access::Actor;
+use safegrid_domain::duty::grid_plan::{PlanOwnerFacts, grid_plan_duties};
 use safegrid_domain::duty::inspection::town_of;
 use safegrid_domain::duty::{
     Cadence, Duty, DutyKind, DutyState, Party, Period, RegionCodeKey, SummaryGroup, Tally,
@@ -75,8 +76,10 @@ pub struct DutyFilter {
 pub struct DutyRow {
     #[schema(value_type = String)]
     pub kind: DutyKind,
-    pub unit_id: i64,
-    pub unit_name: String,
+    /// The unit it is about; none for a party's own duty (its grid plan).
+    pub unit_id: Option<i64>,
+    pub unit_name: Option<String>,
+    /// The unit's village (a town's own duty: the town; a department's: empty).
     pub region_code: String,
     pub region_name: Option<String>,
     /// `2026-12`, `2026-Q4` …
@@ -85,7 +88,8 @@ pub struct DutyRow {
     pub due_on: NaiveDate,
     #[schema(value_type = String)]
     pub state: DutyState,
-    /// The record that discharges it (an inspection's id).
+    /// The record that discharges it: an inspection, a report, a hazard source, a review
+    /// opinion or a grid plan, by the duty's kind.
     pub record_id: Option<i64>,
     /// town, department or unit
     pub party: String,
@@ -96,6 +100,7 @@ pub struct DutyRow {
     pub party_name: Option<String>,
     /// The grid answerable for it.
     pub grid_id: Option<i64>,
+    pub grid_name: Option<String>,
 }
 
 /// One row of a summary.
@@ -109,8 +114,17 @@ pub struct DutySummaryRow {
 }
 
 impl DutySetData {
+    /// The village a duty belongs to: its unit's; a town's own duty, the town.
+    fn place_of(&self, duty: &Duty) -> Option<String> {
+        match (duty.unit_id, duty.party) {
+            (Some(unit), _) => self.units.get(&unit).map(|u| u.village.clone()),
+            (None, Party::Town { town_code }) => Some(town_code.as_str().to_owned()),
+            (None, _) => None,
+        }
+    }
+
     fn grid_of(&self, duty: &Duty) -> Option<&(i64, String)> {
-        let village = &self.units.get(&duty.unit_id)?.village;
+        let village = &self.units.get(&duty.unit_id?)?.village;
         let key = match duty.party {
             Party::Town { .. } => GridKey::Zone(village.clone()),
             Party::Department { department_id } => {
@@ -123,8 +137,8 @@ impl DutySetData {
     }
 
     fn row(&self, d: &Duty) -> DutyRow {
-        let unit = self.units.get(&d.unit_id);
-        let village = unit.map(|u| u.village.clone()).unwrap_or_default();
+        let unit = d.unit_id.and_then(|u| self.units.get(&u));
+        let village = self.place_of(d).unwrap_or_default();
         let (town_code, department_id, party_name) = match d.party {
             Party::Town { town_code } => (
                 Some(town_code.as_str().to_owned()),
@@ -141,7 +155,7 @@ impl DutySetData {
         DutyRow {
             kind: d.kind,
             unit_id: d.unit_id,
-            unit_name: unit.map(|u| u.name.clone()).unwrap_or_default(),
+            unit_name: unit.map(|u| u.name.clone()),
             region_name: self.regions.get(&village).cloned(),
             region_code: village,
             period: d.period.code(),
@@ -153,6 +167,7 @@ impl DutySetData {
             department_id,
             party_name,
             grid_id: self.grid_of(d).map(|g| g.0),
+            grid_name: self.grid_of(d).map(|g| g.1.clone()),
         }
     }
 }
@@ -213,12 +228,65 @@ impl Store {
         let window = window(filter, today);
         self.duties
             .get_or_count(&set_key(actor, filter), || async {
+                let plans = self.plan_duties(actor, filter, window, today).await?;
                 let mut c = self.read().await?;
-                derive(&mut c.conn(), actor, filter, window, today)
+                derive(&mut c.conn(), actor, filter, (window, today), plans)
                     .await
                     .map(Arc::new)
             })
             .await
+    }
+}
+
+impl Store {
+    /// The grid-plan duties of the towns and departments in scope (the plan board's owners),
+    /// when the county's deadline falls in the window; none when the filter names a unit or a
+    /// village, and only the department's or the town's own when it names one.
+    async fn plan_duties(
+        &self,
+        actor: &Actor,
+        filter: &DutyFilter,
+        window: Period,
+        today: NaiveDate,
+    ) -> Result<Vec<Duty>> {
+        let wanted = filter.kind.is_none_or(|k| k == DutyKind::GridPlan)
+            && filter.unit_id.is_none()
+            && filter
+                .region
+                .as_ref()
+                .is_none_or(|r| r.level() <= safegrid_domain::region::RegionLevel::Town);
+        if !wanted {
+            return Ok(Vec::new());
+        }
+        let board = self.plan_board(actor, today).await?;
+        let owners: Vec<PlanOwnerFacts> = board
+            .owners
+            .iter()
+            .filter_map(|o| {
+                let party = match (o.department_id, &o.region_code) {
+                    (Some(department_id), _) => Party::Department { department_id },
+                    (None, Some(code)) => Party::Town {
+                        town_code: RegionCodeKey::new(code)?,
+                    },
+                    (None, None) => return None,
+                };
+                let in_filter = match (party, &filter.region, filter.department_id) {
+                    (Party::Department { department_id }, None, d) => {
+                        d.is_none_or(|d| d == department_id)
+                    }
+                    (Party::Town { town_code }, region, None) => region.as_ref().is_none_or(|r| {
+                        r.level() < safegrid_domain::region::RegionLevel::Town
+                            || r.as_str() == town_code.as_str()
+                    }),
+                    _ => false,
+                };
+                in_filter.then(|| PlanOwnerFacts {
+                    party,
+                    filed: o.latest.as_ref().map(|p| p.id),
+                })
+            })
+            .collect();
+        Ok(grid_plan_duties(&owners, board.due_on, window, today))
     }
 }
 
@@ -248,13 +316,11 @@ fn summarise(set: &DutySetData, filter: &DutyFilter, group: SummaryGroup) -> Vec
         if filter.state.is_some_and(|s| d.state != s) {
             continue;
         }
-        let village = set
-            .units
-            .get(&d.unit_id)
-            .map(|u| u.village.clone())
-            .unwrap_or_default();
+        let village = set.place_of(d).unwrap_or_default();
         let (key, label) = match group {
             SummaryGroup::Kind => (d.kind.as_str().to_owned(), d.kind.as_str().to_owned()),
+            // A town's own duty (its plan) belongs to no village.
+            SummaryGroup::Village if d.unit_id.is_none() => continue,
             SummaryGroup::Village => {
                 let label = set
                     .regions

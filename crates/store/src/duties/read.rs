@@ -13,7 +13,7 @@ use safegrid_domain::duty::rectification_review::{OrderFacts, review_duties};
 use safegrid_domain::duty::statistics_report::{
     report_period, report_periods, statistics_report_duties,
 };
-use safegrid_domain::duty::{Cadence, DutyKind, Party, Period, RegionCodeKey};
+use safegrid_domain::duty::{Cadence, Duty, DutyKind, Party, Period, RegionCodeKey};
 use safegrid_domain::inspection::document::DocumentKind;
 use safegrid_domain::unit::grade::Grade;
 use sea_query::{Cond, Expr, ExprTrait, JoinType, Query};
@@ -23,13 +23,14 @@ use super::{DutyFilter, DutySetData, GridKey, UnitFacts};
 
 type UnitRow = (i64, String, String, String, bool, String, String);
 
-/// Reads what the duties of the window rest on and derives them.
+/// Reads what the duties of the window rest on and derives them, with the parties' own duties
+/// (their grid plans) derived beforehand.
 pub(super) async fn derive(
     conn: &mut Conn<'_>,
     actor: &Actor,
     filter: &DutyFilter,
-    window: Period,
-    today: NaiveDate,
+    (window, today): (Period, NaiveDate),
+    own: Vec<Duty>,
 ) -> Result<DutySetData> {
     let wants = |kind: DutyKind| filter.kind.is_none_or(|k| k == kind);
     // Units that owe duties: placed in a village, and not closed or moved away.
@@ -206,6 +207,7 @@ pub(super) async fn derive(
         let orders = orders_due(conn, &units_in, window).await?;
         data.duties.extend(review_duties(&orders, window, today));
     }
+    data.duties.extend(own);
     if let Some(d) = filter.department_id {
         data.duties
             .retain(|duty| duty.party == Party::Department { department_id: d });

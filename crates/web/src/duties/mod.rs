@@ -14,7 +14,8 @@ use utoipa::IntoParams;
 #[into_params(parameter_in = Query)]
 /// The duty list's and summary's filters.
 pub struct DutyQuery {
-    /// inspection, statistics_report, hazard_source_review or hazard_source_filing
+    /// inspection, statistics_report, hazard_source_review, hazard_source_filing,
+    /// rectification_review or grid_plan
     pub kind: Option<String>,
     /// A town or village (12 digits): duties of the units there.
     pub region: Option<String>,

@@ -24,6 +24,7 @@ pub fn router() -> Router<crate::http::state::AppState> {
     Router::new()
         .route("/duties", get(calendar))
         .route("/duties/export", get(export))
+        .route("/duties/plan", get(plan))
 }
 
 /// Units shown per page of the matrix.
@@ -46,6 +47,8 @@ struct CalendarPage {
     export_query: String,
     /// The kind, period and state without the place, for links that name one.
     drill_query: String,
+    /// The place alone, for next month's plan.
+    plan_query: String,
     /// One unit's duties, when the page is narrowed to a unit.
     unit_duties: Vec<DutyRow>,
 }
@@ -145,6 +148,11 @@ pub async fn calendar(
         group: group.as_str(),
         pager: Pager::new(&page, query_of(&base)),
         export_query: query_of(&base),
+        plan_query: query_of(&DutyQuery {
+            region: q.region.clone(),
+            department: q.department,
+            ..DutyQuery::default()
+        }),
         drill_query: query_of(&DutyQuery {
             region: None,
             department: None,
@@ -207,4 +215,91 @@ pub async fn export(
         .unwrap_or_default();
     let title = t.f("duties.export_title", &[("period", period), ("kind", kind)]);
     crate::ops::export::table(&title, &headers, &rows, format, "duties")
+}
+
+/// One grid's part of the inspection plan: the units it inspects in the month.
+pub struct PlanGroup {
+    pub grid: String,
+    pub duties: Vec<DutyRow>,
+}
+
+#[derive(Template)]
+#[template(path = "duties_plan.html")]
+struct PlanPage {
+    t: Tr,
+    chrome: Chrome,
+    period: String,
+    groups: Vec<PlanGroup>,
+    total: usize,
+}
+
+/// Next month's inspection plan, grid by grid, to print: each unit owed an inspection in the
+/// month (a quarter's duty shows in each of its months until done), with blank columns for the
+/// day and the inspectors' signatures.
+pub async fn plan(
+    State(state): State<AppState>,
+    t: Tr,
+    user: PageUser,
+    QueryArgs(q): QueryArgs<DutyQuery>,
+) -> Result<Response, WebError> {
+    let next_month = safegrid_domain::time::today()
+        .checked_add_months(chrono::Months::new(1))
+        .unwrap_or_else(safegrid_domain::time::today)
+        .format("%Y-%m")
+        .to_string();
+    let q = DutyQuery {
+        kind: Some(DutyKind::Inspection.as_str().to_owned()),
+        period: q
+            .period
+            .clone()
+            .filter(|p| !p.trim().is_empty())
+            .or(Some(next_month)),
+        ..q
+    };
+    let mut filter = q.filter()?;
+    // What is still to do: duties already done drop out of the plan.
+    filter.state = None;
+    let rows = state
+        .store
+        .duties(
+            &user.actor,
+            &filter,
+            PageRequest::new(Some(1), Some(PageRequest::MAX_PER_PAGE)),
+        )
+        .await?
+        .items;
+    let mut groups: Vec<PlanGroup> = Vec::new();
+    let mut rows: Vec<DutyRow> = rows
+        .into_iter()
+        .filter(|d| d.state != safegrid_domain::duty::DutyState::Done)
+        .collect();
+    rows.sort_by(|a, b| {
+        (&a.grid_name, &a.region_name, &a.unit_name).cmp(&(
+            &b.grid_name,
+            &b.region_name,
+            &b.unit_name,
+        ))
+    });
+    let total = rows.len();
+    for row in rows {
+        let grid = row
+            .grid_name
+            .clone()
+            .or_else(|| row.party_name.clone())
+            .unwrap_or_default();
+        match groups.last_mut() {
+            Some(g) if g.grid == grid => g.duties.push(row),
+            _ => groups.push(PlanGroup {
+                grid,
+                duties: vec![row],
+            }),
+        }
+    }
+    render(&PlanPage {
+        chrome: Chrome::new(&t, &user, "duties"),
+        period: filter.period.map(Period::code).unwrap_or_default(),
+        t,
+        groups,
+        total,
+    })
 }
