@@ -66,7 +66,7 @@ ANALYZE;
 SQL
 echo "copied to $counties counties in $(python3 -c "print(round($(date +%s.%N) - $start, 1))") s: $(psql -tA "$url" -c "SELECT (SELECT COUNT(*) FROM units) || ' units, ' || (SELECT COUNT(*) FROM inspections) || ' inspections, ' || (SELECT COUNT(DISTINCT county_code) FROM units) || ' counties'")"
 SAFEGRID_DATABASE_URL=$url SAFEGRID_DEMO_PASSWORD=$password SAFEGRID_LISTEN=127.0.0.1:$port RUST_LOG=warn \
-  "$bin" serve >"$work/serve.log" 2>&1 &
+  "$bin" serve --demo >"$work/serve.log" 2>&1 &
 for _ in $(seq 1 3000); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.01; done
 login() {
   curl -fs -X POST "http://127.0.0.1:$port/api/v1/auth/login" -H 'content-type: application/json' \

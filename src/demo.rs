@@ -475,6 +475,13 @@ pub async fn seed(store: &Store, size: DemoSize, password_hash: &str) -> anyhow:
     }
 
     let own_unit = crate::demo_units::seed_units(store, size, &departments).await?;
+    // The census stands for one taken more than a year ago, so the year of history is owed.
+    store
+        .date_census_back(
+            &Actor::system(),
+            chrono::Utc::now() - chrono::Duration::days(400),
+        )
+        .await?;
     crate::demo_records::seed_records(store, own_unit).await?;
     if size.units_per_village > 0 {
         crate::demo_hazards::seed_hazards(store).await?;

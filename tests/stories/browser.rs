@@ -771,7 +771,9 @@ async fn an_inspection_with_a_finding_on_a_phone() {
     let Some(path) = chromedriver() else { return };
     let app = TestApp::start(Backend::Sqlite).await;
     let anjian = app.token("anjian").await;
-    crate::inspections::chengguan_unit_of_anjian(&app, &anjian).await;
+    let made_unit = crate::inspections::chengguan_unit_of_anjian(&app, &anjian).await["id"]
+        .as_i64()
+        .unwrap();
     let base = serve(&app).await;
     let driver = start_driver(&path).await;
     let dir = tempfile::tempdir().unwrap();
@@ -886,5 +888,26 @@ async fn an_inspection_with_a_finding_on_a_phone() {
     if let Ok(png) = phone.screenshot().await {
         let _ = std::fs::write(shots.join("rectification-order-phone.png"), png);
     }
+
+    // The town's duty calendar on the phone: a unit registered today owes nothing for the
+    // months before; its month is still due (the department has not inspected), and its own
+    // duties show the town's done.
+    phone.goto(&format!("{base}/duties")).await.unwrap();
+    let matrix = text_of(&phone, "[data-testid=duty-matrix]").await;
+    let (_, row) = matrix.split_once("汉阴县恒达化工有限公司").unwrap();
+    let row: String = row.lines().take(3).collect();
+    assert!(
+        row.contains('○') && !row.contains('✗'),
+        "{row:?} in {matrix}"
+    );
+    if let Ok(png) = phone.screenshot().await {
+        let _ = std::fs::write(shots.join("duties-phone.png"), png);
+    }
+    phone
+        .goto(&format!("{base}/duties?unit={made_unit}"))
+        .await
+        .unwrap();
+    let own = text_of(&phone, "[data-testid=unit-duties]").await;
+    assert!(own.contains("已完成") && own.contains("待完成"), "{own}");
     phone.close().await.unwrap();
 }

@@ -86,6 +86,8 @@ pub struct InspectedUnit {
     pub grade: Grade,
     /// The departments that supervise it: each owes its own duty.
     pub departments: Vec<i64>,
+    /// The day it entered the census: no inspection is owed for a period that ended before.
+    pub since: NaiveDate,
 }
 
 impl InspectedUnit {
@@ -146,6 +148,9 @@ pub fn inspection_duties(
             .or_insert_with(|| window.periods_of(unit_cadence));
         let records = by_unit.get(&unit.unit_id).map_or(&[][..], Vec::as_slice);
         for &period in unit_periods.iter() {
+            if period.last_day() < unit.since {
+                continue;
+            }
             for party in unit.parties() {
                 let record = records
                     .iter()
@@ -192,7 +197,28 @@ mod tests {
             is_key,
             grade,
             departments,
+            since: day(2020, 1, 1),
         }
+    }
+
+    #[test]
+    fn a_unit_owes_nothing_for_periods_before_it_was_registered() {
+        let c = InspectionCadence::default();
+        let registered = InspectedUnit {
+            since: day(2026, 12, 3),
+            ..unit(1, true, Grade::A, vec![])
+        };
+        let year = Period::Year { year: 2026 };
+        let duties = inspection_duties(&[registered], &[], year, day(2026, 12, 3), &c);
+        assert_eq!(duties.len(), 1, "December only: {duties:?}");
+        assert_eq!(
+            duties[0].period,
+            Period::Month {
+                year: 2026,
+                month: 12
+            }
+        );
+        assert_eq!(duties[0].state, DutyState::Due);
     }
 
     #[test]

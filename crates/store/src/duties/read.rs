@@ -3,7 +3,7 @@
 
 use crate::db::Conn;
 use crate::{Result, scope, settings};
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use safegrid_domain::access::Actor;
 use safegrid_domain::duty::hazard_source::{SourceFacts, hazard_source_duties};
 use safegrid_domain::duty::inspection::{
@@ -15,13 +15,23 @@ use safegrid_domain::duty::statistics_report::{
 };
 use safegrid_domain::duty::{Cadence, Duty, DutyKind, Party, Period, RegionCodeKey};
 use safegrid_domain::inspection::document::DocumentKind;
+use safegrid_domain::time::local_date;
 use safegrid_domain::unit::grade::Grade;
 use sea_query::{Cond, Expr, ExprTrait, JoinType, Query};
 use std::collections::HashMap;
 
 use super::{DutyFilter, DutySetData, GridKey, UnitFacts};
 
-type UnitRow = (i64, String, String, String, bool, String, String);
+type UnitRow = (
+    i64,
+    String,
+    String,
+    String,
+    bool,
+    String,
+    String,
+    DateTime<Utc>,
+);
 
 /// Reads what the duties of the window rest on and derives them, with the parties' own duties
 /// (their grid plans) derived beforehand.
@@ -59,6 +69,7 @@ pub(super) async fn derive(
                         "is_key",
                         "supervision_grade",
                         "status",
+                        "created_at",
                     ]
                     .map(|c| ("u", c)),
                 )
@@ -173,6 +184,7 @@ pub(super) async fn derive(
                     is_key: u.4,
                     grade: Grade::from_word(&u.5)?,
                     departments,
+                    since: local_date(u.7),
                 })
             })
             .collect();

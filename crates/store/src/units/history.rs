@@ -6,7 +6,7 @@ use crate::db::{Conn, county_of};
 use crate::{Result, insert};
 use chrono::{DateTime, Utc};
 use safegrid_domain::access::Actor;
-use sea_query::Expr;
+use sea_query::{Expr, ExprTrait};
 
 /// Adds a line to a unit's history (its status, grade or key listing changed).
 pub(crate) async fn history(
@@ -43,4 +43,29 @@ pub(super) fn history_line(
         ("account_id", actor.account_id.into()),
         ("county_code", county),
     ]
+}
+
+impl crate::db::Store {
+    /// Dates every unit's entry in the census back to `on` (the demo's census, loaded in
+    /// seconds, stands for one taken more than a year ago, so its year of history is owed).
+    /// The system only.
+    pub async fn date_census_back(&self, actor: &Actor, on: DateTime<Utc>) -> Result<u64> {
+        if actor.scope != safegrid_domain::access::Scope::All {
+            return Err(crate::StoreError::Forbidden);
+        }
+        let mut tx = self.write().await?;
+        let changed = tx
+            .conn()
+            .update(
+                sea_query::Query::update()
+                    .table("units")
+                    .value("created_at", on)
+                    .and_where(Expr::col("created_at").gt(on)),
+            )
+            .await?;
+        tx.commit_unaudited("the demo's census is dated back before any county data is used")
+            .await?;
+        self.duties_changed();
+        Ok(changed)
+    }
 }
