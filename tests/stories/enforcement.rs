@@ -579,3 +579,129 @@ story!(
         }
     }
 );
+
+/// A form's text fields and its photo fields.
+type Fields = Vec<(&'static str, String)>;
+type Files = Vec<(&'static str, Vec<u8>)>;
+
+story!(
+    the_phone_inspection_form_names_each_bad_field_and_writes_nothing,
+    |app| {
+        let anjian = app.token("anjian").await;
+        let unit = chengguan_unit_of_anjian(&app, &anjian).await["id"]
+            .as_i64()
+            .unwrap()
+            .to_string();
+        let town = app.browser_login("chengguan").await;
+        let chengguan = app.token("chengguan").await;
+        let before = app
+            .get("/api/v1/inspections", Some(&chengguan))
+            .await
+            .json()["total"]
+            .clone();
+        let boundary = "----inspection-form";
+        let post = |fields: Vec<(&'static str, String)>, files: Vec<(&'static str, Vec<u8>)>| {
+            let (app, town) = (&app, &town);
+            async move {
+                let mut all: Vec<(&str, &str)> = vec![("csrf", town.csrf.as_str())];
+                all.extend(fields.iter().map(|(k, v)| (*k, v.as_str())));
+                let files: Vec<(&str, &str, &[u8])> = files
+                    .iter()
+                    .map(|(k, b)| (*k, "photo.jpg", b.as_slice()))
+                    .collect();
+                app.post_raw_with_cookie(
+                    "/inspections/new",
+                    &town.cookie,
+                    &format!("multipart/form-data; boundary={boundary}"),
+                    multipart_form(boundary, &all, &files),
+                )
+                .await
+            }
+        };
+        let base = |result: &str| {
+            vec![
+                ("unit_id", unit.clone()),
+                ("inspected_on", today()),
+                ("inspectors", "王伟 李娜".to_owned()),
+                ("item_0", "安全出口、疏散通道畅通".to_owned()),
+                ("result_0", result.to_owned()),
+            ]
+        };
+        let cases: Vec<(Fields, Files, &str)> = vec![
+            (base("maybe"), vec![], "items[0].result"),
+            (
+                [base("ok"), vec![("inspected_on", in_days(3))]].concat(),
+                vec![],
+                "inspected_on",
+            ),
+            (
+                [base("ok"), vec![("inspected_on", "1999-12-31".to_owned())]].concat(),
+                vec![],
+                "inspected_on",
+            ),
+            (
+                [base("ok"), vec![("inspectors", " ".to_owned())]].concat(),
+                vec![],
+                "inspectors",
+            ),
+            (
+                [
+                    base("hazard"),
+                    vec![("deadline_0", "2020-01-01".to_owned())],
+                ]
+                .concat(),
+                vec![],
+                "items[0].deadline",
+            ),
+            (
+                [base("hazard"), vec![("deadline_0", in_days(7))]].concat(),
+                vec![("photo_0", b"not a picture at all".to_vec())],
+                "items[0].photo",
+            ),
+            (
+                [base("ok"), vec![("unit_id", "abc".to_owned())]].concat(),
+                vec![],
+                "unit_id",
+            ),
+        ];
+        for (fields, files, field) in cases {
+            let r = post(fields, files).await;
+            assert_eq!(
+                r.status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{field}: {}",
+                r.text()
+            );
+            assert!(
+                r.text().contains(&format!("data-field=\"{field}\"")),
+                "{field}: {}",
+                r.text()
+            );
+        }
+        // A NUL byte in any field is refused before anything is read.
+        let r = post(
+            [base("ok"), vec![("summary", "检查\u{0}结束".to_owned())]].concat(),
+            vec![],
+        )
+        .await;
+        assert!(r.status.is_client_error(), "{}", r.status);
+        // A body over the form's bound is refused as too large, not read into memory.
+        let huge = vec![b'x'; 49 * 1024 * 1024];
+        let r = post(base("hazard"), vec![("photo_0", huge)]).await;
+        assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+        assert_eq!(
+            app.get("/api/v1/inspections", Some(&chengguan))
+                .await
+                .json()["total"],
+            before,
+            "nothing was written"
+        );
+        // The same form, put right, is kept.
+        let r = post(
+            [base("hazard"), vec![("deadline_0", in_days(7))]].concat(),
+            vec![],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    }
+);

@@ -16,9 +16,9 @@ fn state_of<'a>(board: &'a serde_json::Value, name: &str) -> &'a str {
         .unwrap()
 }
 
-story!(plans_are_filed_and_tracked, |app| {
-    let admin = app.token("admin").await;
-    let deadline = app
+/// The county office sets the plans' deadline.
+async fn set_deadline(app: &TestApp, admin: &str, due_on: &str) {
+    let set = app
         .send(
             axum::http::Request::builder()
                 .method("PUT")
@@ -26,12 +26,17 @@ story!(plans_are_filed_and_tracked, |app| {
                 .header("authorization", format!("Bearer {admin}"))
                 .header("content-type", "application/json")
                 .body(axum::body::Body::from(
-                    json!({"due_on": "2026-03-31"}).to_string(),
+                    json!({ "due_on": due_on }).to_string(),
                 ))
                 .unwrap(),
         )
         .await;
-    assert_eq!(deadline.status, StatusCode::OK, "{}", deadline.text());
+    assert_eq!(set.status, StatusCode::OK, "{}", set.text());
+}
+
+story!(plans_are_filed_and_tracked, |app| {
+    let admin = app.token("admin").await;
+    set_deadline(&app, &admin, "2026-03-31").await;
 
     let anjian = app.token("anjian").await;
     let filed = app
@@ -170,20 +175,7 @@ story!(plans_page, |app| {
 
 story!(grid_plans_are_duties_of_the_towns_and_departments, |app| {
     let admin = app.token("admin").await;
-    let set = app
-        .send(
-            axum::http::Request::builder()
-                .method("PUT")
-                .uri("/api/v1/plans/deadline")
-                .header("authorization", format!("Bearer {admin}"))
-                .header("content-type", "application/json")
-                .body(axum::body::Body::from(
-                    json!({"due_on": "2026-03-31"}).to_string(),
-                ))
-                .unwrap(),
-        )
-        .await;
-    assert_eq!(set.status, StatusCode::OK, "{}", set.text());
+    set_deadline(&app, &admin, "2026-03-31").await;
     let anjian = app.token("anjian").await;
     let filed = app
         .post_json(

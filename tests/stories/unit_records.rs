@@ -18,25 +18,8 @@ const BOUNDARY: &str = "----safegrid-test-boundary";
 
 /// A multipart body with text fields and one file.
 fn multipart(fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> Vec<u8> {
-    let mut body = Vec::new();
-    for (name, value) in fields {
-        body.extend_from_slice(
-            format!(
-                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
-            )
-            .as_bytes(),
-        );
-    }
-    if let Some((file_name, bytes)) = file {
-        body.extend_from_slice(
-            format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n")
-                .as_bytes(),
-        );
-        body.extend_from_slice(bytes);
-        body.extend_from_slice(b"\r\n");
-    }
-    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
-    body
+    let files: Vec<(&str, &str, &[u8])> = file.map(|(n, b)| ("file", n, b)).into_iter().collect();
+    multipart_form(BOUNDARY, fields, &files)
 }
 
 async fn upload(

@@ -182,7 +182,10 @@ fn input_of(upload: &Upload) -> Result<(InspectionInput, Vec<usize>), WebError> 
                     .field(&format!("finding_{i}"))
                     .or_else(|| note.clone().map(|n| format!("{item}：{n}")))
                     .or_else(|| Some(item.clone())),
-                level: upload.field(&format!("level_{i}")),
+                // The form's select starts at general; a form without it means the same.
+                level: upload
+                    .field(&format!("level_{i}"))
+                    .or_else(|| Some("general".to_owned())),
                 deadline: upload.field(&format!("deadline_{i}")),
                 ..FindingInput::default()
             });
