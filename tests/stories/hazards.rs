@@ -1046,6 +1046,9 @@ story!(
         app.post_json("/api/v1/hazards", Some(&chengguan),
         &json!({"unit_id": unit, "level": "general", "source": "inspection", "description": "灭火器缺失", "deadline": in_days(4)}))
         .await;
+        // Read after the notice was queued: a clock read before it may fall in the second
+        // before the notice's own (whole-second) time.
+        let now = chrono::Utc::now();
         assert_eq!(
             safegrid::webhook::deliver_due(&app.store, &client, now)
                 .await
