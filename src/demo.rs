@@ -241,6 +241,7 @@ pub async fn seed_if_empty(store: &Store, config: &Config) -> anyhow::Result<()>
     };
     let started = std::time::Instant::now();
     let hash = safegrid_web::auth::hash_password(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!("loading the demo county (about 15 s)…");
     seed(store, DemoSize::FULL, &hash).await?;
     store.analyze().await.map_err(|e| anyhow::anyhow!("{e}"))?;
     println!(
@@ -466,6 +467,7 @@ pub async fn seed(store: &Store, size: DemoSize, password_hash: &str) -> anyhow:
         }
     }
 
+    progress("grids, posts and people");
     staff_county(store, &mut people, &departments).await?;
     for (id, short) in &departments {
         staff_department(store, &mut people, *id, short).await?;
@@ -474,6 +476,7 @@ pub async fn seed(store: &Store, size: DemoSize, password_hash: &str) -> anyhow:
         staff_town(store, &mut people, town_code).await?;
     }
 
+    progress("units");
     let own_unit = crate::demo_units::seed_units(store, size, &departments).await?;
     // The census stands for one taken more than a year ago, so the year of history is owed.
     store
@@ -484,7 +487,9 @@ pub async fn seed(store: &Store, size: DemoSize, password_hash: &str) -> anyhow:
         .await?;
     crate::demo_records::seed_records(store, own_unit).await?;
     if size.units_per_village > 0 {
+        progress("a year of hidden hazards");
         crate::demo_hazards::seed_hazards(store).await?;
+        progress("a year of inspections and enforcement documents");
         crate::demo_inspections::seed_inspections(store).await?;
     }
 
@@ -527,7 +532,17 @@ pub async fn seed(store: &Store, size: DemoSize, password_hash: &str) -> anyhow:
             .await
             .map_err(|e| anyhow::anyhow!("account {username}: {e}"))?;
     }
+    if size.units_per_village > 0 {
+        progress("statistics reports and a grid member's reports");
+        crate::demo_reports::seed_statistics_reports(store).await?;
+        crate::demo_reports::seed_member_reports(store).await?;
+    }
     Ok(())
+}
+
+/// Says what the demo load is doing, so a load of several seconds does not look hung.
+fn progress(step: &str) {
+    println!("  demo county: {step}…");
 }
 
 async fn staff_county(

@@ -26,6 +26,44 @@ const FINDINGS: [(&str, &str); 12] = [
     ("其他", "安全警示标识不全"),
 ];
 
+/// The categories of finding that fit a unit's sector: fire and electricity anywhere; lifting
+/// gear and pressure vessels where there is machinery; chemicals only at a chemical works;
+/// scaffolding only on a building site (no special-equipment hazard at a pharmacy).
+fn fits(category: &str, sector: Option<&str>) -> bool {
+    match category {
+        "消防" | "用电" | "其他" => true,
+        "特种设备" => matches!(
+            sector,
+            Some(
+                "machinery"
+                    | "industry_trade"
+                    | "metal_smelting"
+                    | "special_equipment"
+                    | "non_coal_mine"
+                    | "hazardous_chemicals"
+                    | "construction"
+            )
+        ),
+        "燃气" => matches!(
+            sector,
+            None | Some("town_gas" | "fire_safety" | "tourism" | "education" | "food_drug")
+        ),
+        "危险化学品" => matches!(sector, Some("hazardous_chemicals" | "fireworks")),
+        "有限空间" => matches!(
+            sector,
+            Some(
+                "industry_trade" | "food_drug" | "water" | "hazardous_chemicals" | "metal_smelting"
+            )
+        ),
+        "粉尘防爆" => matches!(
+            sector,
+            Some("industry_trade" | "machinery" | "metal_smelting" | "forestry")
+        ),
+        "建筑施工" => matches!(sector, Some("construction")),
+        _ => false,
+    }
+}
+
 fn err(e: safegrid_store::StoreError) -> anyhow::Error {
     anyhow::anyhow!("demo hazards: {e}")
 }
@@ -61,12 +99,28 @@ pub(crate) async fn seed_hazards(store: &Store) -> anyhow::Result<()> {
         return Ok(());
     }
     let mut listed_one = false;
+    let chemical_works: Vec<&safegrid_store::Unit> = units
+        .iter()
+        .filter(|u| u.sector_code.as_deref() == Some("hazardous_chemicals"))
+        .collect();
     for i in 0..HAZARDS {
-        let unit = &units[rng.random_range(0..units.len())];
-        let (category, description) = FINDINGS[rng.random_range(0..FINDINGS.len())];
-        let days_ago: i64 = rng.random_range(0..365);
         let major = i % 97 == 13;
+        // The one listed for supervision is at a chemical works.
+        let unit = match chemical_works.len() {
+            n if major && !listed_one && n > 0 => chemical_works[rng.random_range(0..n)],
+            _ => &units[rng.random_range(0..units.len())],
+        };
+        let fitting: Vec<(&str, &str)> = FINDINGS
+            .iter()
+            .copied()
+            .filter(|(category, _)| fits(category, unit.sector_code.as_deref()))
+            .collect();
+        let (category, description) = fitting[rng.random_range(0..fitting.len())];
+        let days_ago: i64 = rng.random_range(0..365);
+        // A major hazard is found by an inspection (a village's report of one is the town's to
+        // accept before anything else happens to it).
         let source = match rng.random_range(0..100) {
+            _ if major => "inspection",
             0..45 => "self_check",
             45..80 => "inspection",
             80..95 => "village_report",
@@ -133,7 +187,8 @@ pub(crate) async fn seed_hazards(store: &Store) -> anyhow::Result<()> {
         }
         // How far it got: old ones are mostly closed, recent ones still under way; some run
         // past their deadline.
-        let finished = days_ago > i64::try_from(limit).unwrap_or(0) && rng.random_bool(0.9);
+        let finished =
+            !fresh_report && days_ago > i64::try_from(limit).unwrap_or(0) && rng.random_bool(0.9);
         if finished && !listed {
             if rng.random_bool(0.08) {
                 act(step("complete")).await.map_err(err)?;
@@ -161,8 +216,15 @@ pub(crate) async fn seed_hazards(store: &Store) -> anyhow::Result<()> {
             .await
             .map_err(err)?;
         }
+        let limit_days = i64::try_from(limit).unwrap_or(3);
         let span = if finished {
-            rng.random_range(1..=i64::try_from(limit).unwrap_or(3))
+            // Most are closed within their deadline; about one in eight some days past it
+            // (never later than today).
+            if rng.random_bool(0.12) {
+                (limit_days + rng.random_range(1..=12)).min(days_ago)
+            } else {
+                rng.random_range(1..=limit_days)
+            }
         } else {
             days_ago.min(2)
         };

@@ -9,6 +9,7 @@ pub mod demo;
 mod demo_hazards;
 mod demo_inspections;
 mod demo_records;
+mod demo_reports;
 mod demo_units;
 pub mod jobs;
 pub mod serve;

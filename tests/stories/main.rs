@@ -23,5 +23,6 @@ mod pages;
 mod plans;
 mod schema;
 mod sign_in;
+mod stats;
 mod unit_records;
 mod units;

@@ -6,8 +6,10 @@
 // The features, each with its API (`api.rs`), its pages and the operations both share.
 pub mod accounts;
 pub mod audit;
+pub mod dashboard;
 pub mod duties;
 pub mod hazards;
+pub mod home;
 pub mod inspections;
 pub mod organisation;
 pub mod reports;

@@ -5,6 +5,7 @@ pub mod deadline;
 pub mod input;
 pub mod lifecycle;
 pub mod report;
+pub mod stats;
 
 crate::closed_set! {
     /// General hazards can be removed at once; major ones need production stopped, time, or

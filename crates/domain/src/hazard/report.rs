@@ -78,6 +78,21 @@ impl Period {
         self.days().1 < today
     }
 
+    /// The period before this one: the quarter before a quarter, the year before a year.
+    pub fn previous(self) -> Period {
+        match self {
+            Period::Quarter { year, quarter: 1 } => Period::Quarter {
+                year: year - 1,
+                quarter: 4,
+            },
+            Period::Quarter { year, quarter } => Period::Quarter {
+                year,
+                quarter: quarter - 1,
+            },
+            Period::Year { year } => Period::Year { year: year - 1 },
+        }
+    }
+
     /// The last ended quarter and year on `today`: what the units report now.
     pub fn latest(today: NaiveDate) -> (Period, Period) {
         let quarter = (today.month() - 1) / 3 + 1;
@@ -187,6 +202,17 @@ impl ReportInput {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_period_before_crosses_the_year() {
+        let q = |year, quarter| Period::Quarter { year, quarter };
+        assert_eq!(q(2026, 1).previous(), q(2025, 4));
+        assert_eq!(q(2026, 3).previous(), q(2026, 2));
+        assert_eq!(
+            Period::Year { year: 2026 }.previous(),
+            Period::Year { year: 2025 }
+        );
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()

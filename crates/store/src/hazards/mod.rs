@@ -16,9 +16,11 @@ pub use reports::{
 pub use safegrid_domain::hazard::input::{HazardInput, PlanInput, TransitionInput};
 mod query;
 mod rows;
+mod stats;
 mod write;
 
 pub use query::HazardFilter;
 pub(crate) use query::{detail, find};
 pub use rows::{Hazard, HazardCounts, HazardDetail, HazardEvent, HazardPlan};
+pub use stats::HazardStat;
 pub(crate) use write::insert_reported;

@@ -36,6 +36,12 @@ pub struct HazardFilter {
     pub deadline_by: Option<NaiveDate>,
     /// Only overdue (true) or only not overdue (false).
     pub overdue: Option<bool>,
+    /// Only those listed for supervision (挂牌督办, true) or only the others (false).
+    pub listed: Option<bool>,
+    /// Only those still open (true) or only the closed and rejected (false).
+    pub open: Option<bool>,
+    /// Reported by this account (a grid member's "my reports").
+    pub reported_by: Option<i64>,
 }
 
 pub(super) const OPEN: [&str; 5] = [
@@ -93,6 +99,17 @@ impl HazardFilter {
         }
         if let Some(d) = self.deadline_by {
             c = c.add(Expr::col(("h", "deadline")).lte(d));
+        }
+        match self.open {
+            Some(true) => c = c.add(Expr::col(("h", "state")).is_in(OPEN)),
+            Some(false) => c = c.add(Expr::col(("h", "state")).is_not_in(OPEN)),
+            None => {}
+        }
+        if let Some(account) = self.reported_by {
+            c = c.add(Expr::col(("h", "reported_by")).eq(account));
+        }
+        if let Some(listed) = self.listed {
+            c = c.add(Expr::col(("h", "listed")).eq(listed));
         }
         match self.overdue {
             Some(true) => c = c.add(overdue_condition(today)),

@@ -2,6 +2,7 @@
 //! worked out from the ledger, submitted by the unit over its principal's name, and for towns
 //! and departments the list of who reported on time, late, or not at all.
 
+use super::stats::sum_when;
 use crate::audit::{Event, now};
 use crate::db::{Conn, Store};
 use crate::insert;
@@ -15,7 +16,7 @@ use safegrid_domain::hazard::report::{Period, Standing};
 use safegrid_domain::invalid::Violation;
 use safegrid_domain::region::RegionCode;
 use safegrid_domain::time::{CHINA, local_date};
-use sea_query::{Cond, Expr, ExprTrait, Func, JoinType, Order, Query};
+use sea_query::{Cond, Expr, ExprTrait, JoinType, Order, Query};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sqlx::FromRow;
@@ -80,14 +81,6 @@ pub struct StandingCounts {
     pub on_time: i64,
     pub late: i64,
     pub missing: i64,
-}
-
-/// How many rows meet the condition (0 when none): `COALESCE(SUM(CASE WHEN … THEN 1 ELSE 0 END), 0)`.
-fn sum_when(condition: Cond) -> Expr {
-    let case: Expr = Expr::case(condition, Expr::val(1))
-        .finally(Expr::val(0))
-        .into();
-    Func::coalesce([Func::sum(case).into(), Expr::val(0)]).into()
 }
 
 /// The first instant after the due day ends in China: submissions before it are on time.
@@ -248,27 +241,18 @@ impl Store {
         if !submitted(&mut conn, unit, &[period]).await?.is_empty() {
             return Err(Violation::new("period", "error.report_submitted").into());
         }
-        let figures = statistics(&mut conn, unit, period).await?;
-        conn.insert(insert::row(
-            "hazard_reports",
-            [
-                ("unit_id", unit.into()),
-                ("period", period.code().into()),
-                ("found_general", figures.found_general.into()),
-                ("found_major", figures.found_major.into()),
-                ("closed", figures.closed.into()),
-                ("still_open", figures.still_open.into()),
-                ("overdue", figures.overdue.into()),
-                ("cost_yuan", figures.cost_yuan.into()),
-                ("analysis", analysis.clone().into()),
-                ("principal", principal.clone().into()),
-                ("submitted_at", now().into()),
-                ("submitted_by", actor.account_id.into()),
-                ("county_code", u.county_code.as_str().into()),
-            ],
-        ))
-        .await
-        .map_err(|e| e.unique_as("period", "error.report_submitted"))?;
+        let filing = Filing {
+            county: u.county_code.as_str(),
+            unit,
+            period,
+            principal: &principal,
+            analysis: analysis.as_deref(),
+            at: now(),
+            by: actor.account_id,
+        };
+        file(&mut conn, filing)
+            .await
+            .map_err(|e| e.unique_as("period", "error.report_submitted"))?;
         tx.commit_audited(
             actor,
             Event {
@@ -388,4 +372,80 @@ impl Store {
             },
         ))
     }
+}
+
+impl Store {
+    /// Files the demo's statistics reports in one transaction: each unit's figures counted from
+    /// its ledger as a real submission would, signed by its principal, submitted at the time
+    /// given (some after the due day). The system only; a unit that has filed is skipped.
+    pub async fn seed_hazard_reports(
+        &self,
+        actor: &Actor,
+        period: Period,
+        filings: &[(i64, String, DateTime<Utc>)],
+    ) -> Result<u64> {
+        if actor.scope != safegrid_domain::access::Scope::All {
+            return Err(StoreError::Forbidden);
+        }
+        let mut tx = self.write().await?;
+        let mut conn = tx.conn();
+        let mut filed = 0;
+        for (unit, principal, at) in filings {
+            if !submitted(&mut conn, *unit, &[period]).await?.is_empty() {
+                continue;
+            }
+            let u = find_unit(&mut conn, actor, *unit).await?;
+            let filing = Filing {
+                county: u.county_code.as_str(),
+                unit: *unit,
+                period,
+                principal,
+                analysis: None,
+                at: *at,
+                by: None,
+            };
+            file(&mut conn, filing).await?;
+            filed += 1;
+        }
+        tx.commit_unaudited("the demo's reports, filed as the units would have")
+            .await?;
+        self.duties_changed();
+        Ok(filed)
+    }
+}
+
+/// A report as filed: whose, for which period, signed by whom, when and through which account.
+struct Filing<'a> {
+    county: &'a str,
+    unit: i64,
+    period: Period,
+    principal: &'a str,
+    analysis: Option<&'a str>,
+    at: DateTime<Utc>,
+    by: Option<i64>,
+}
+
+/// Files a report with the unit's figures for the period counted from its ledger now.
+async fn file(conn: &mut Conn<'_>, f: Filing<'_>) -> Result<()> {
+    let figures = statistics(conn, f.unit, f.period).await?;
+    conn.insert(insert::row(
+        "hazard_reports",
+        [
+            ("unit_id", f.unit.into()),
+            ("period", f.period.code().into()),
+            ("found_general", figures.found_general.into()),
+            ("found_major", figures.found_major.into()),
+            ("closed", figures.closed.into()),
+            ("still_open", figures.still_open.into()),
+            ("overdue", figures.overdue.into()),
+            ("cost_yuan", figures.cost_yuan.into()),
+            ("analysis", f.analysis.map(str::to_owned).into()),
+            ("principal", f.principal.to_owned().into()),
+            ("submitted_at", f.at.into()),
+            ("submitted_by", f.by.into()),
+            ("county_code", f.county.to_owned().into()),
+        ],
+    ))
+    .await?;
+    Ok(())
 }

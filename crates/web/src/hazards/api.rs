@@ -46,7 +46,7 @@ async fn hazards(
     user: ApiUser,
     QueryArgs(q): QueryArgs<HazardQuery>,
 ) -> ApiResult<Page<Hazard>> {
-    let filter = q.filter()?;
+    let filter = q.filter_for(user.account.id)?;
     Ok(Json(
         state
             .store
@@ -62,7 +62,7 @@ async fn counts(
     user: ApiUser,
     QueryArgs(q): QueryArgs<HazardQuery>,
 ) -> ApiResult<HazardCounts> {
-    let filter = q.filter()?;
+    let filter = q.filter_for(user.account.id)?;
     Ok(Json(state.store.hazard_counts(&user.actor, &filter).await?))
 }
 
@@ -75,7 +75,7 @@ async fn export(
     QueryArgs(q): QueryArgs<HazardQuery>,
     QueryArgs(f): QueryArgs<crate::http::answer::FormatQuery>,
 ) -> Result<Response, WebError> {
-    let filter = q.filter()?;
+    let filter = q.filter_for(user.account.id)?;
     crate::ops::export::hazards(state.store.clone(), user.actor, t, filter, f.format()).await
 }
 

@@ -34,11 +34,29 @@ pub struct HazardQuery {
     /// Only overdue hazards (true) or only the others (false).
     #[serde(default, deserialize_with = "crate::http::extract::flag")]
     pub overdue: Option<bool>,
+    /// Only hazards listed for supervision (挂牌督办, true) or only the others (false).
+    #[serde(default, deserialize_with = "crate::http::extract::flag")]
+    pub listed: Option<bool>,
+    /// Only hazards still open (true) or only the closed and rejected (false).
+    #[serde(default, deserialize_with = "crate::http::extract::flag")]
+    pub open: Option<bool>,
+    /// Only the hazards the reader reported.
+    #[serde(default, deserialize_with = "crate::http::extract::flag")]
+    pub mine: Option<bool>,
     pub page: Option<u64>,
     pub per_page: Option<u64>,
 }
 
 impl HazardQuery {
+    /// The filter for this reader (`mine` is the reader's own reports).
+    pub(crate) fn filter_for(&self, account: i64) -> Result<HazardFilter, WebError> {
+        let mut filter = self.filter()?;
+        if self.mine == Some(true) {
+            filter.reported_by = Some(account);
+        }
+        Ok(filter)
+    }
+
     pub(crate) fn filter(&self) -> Result<HazardFilter, WebError> {
         let some = |v: &Option<String>| v.clone().filter(|s| !s.trim().is_empty());
         let deadline_by = match some(&self.deadline_by) {
@@ -57,6 +75,9 @@ impl HazardQuery {
             department: self.department,
             deadline_by,
             overdue: self.overdue,
+            listed: self.listed,
+            open: self.open,
+            reported_by: None,
         })
     }
 }

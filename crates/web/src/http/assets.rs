@@ -23,6 +23,17 @@ const ASSETS: &[Asset] = &[
         mime: "text/javascript; charset=utf-8",
         body: include_bytes!("../../static/app.js"),
     },
+    Asset {
+        path: "dashboard.js",
+        mime: "text/javascript; charset=utf-8",
+        body: include_bytes!("../../static/dashboard.js"),
+    },
+    // Apache ECharts 5.6.0, dist/echarts.min.js from the npm package echarts (Apache-2.0).
+    Asset {
+        path: "echarts.min.js",
+        mime: "text/javascript; charset=utf-8",
+        body: include_bytes!("../../static/echarts.min.js"),
+    },
     // htmx 2.0.11, from the npm package htmx.org (BSD-2-Clause).
     Asset {
         path: "htmx.min.js",

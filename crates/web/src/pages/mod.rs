@@ -2,8 +2,6 @@
 //! links quicker. Each handler gets the signed-in user, asks the store with the user's actor,
 //! and renders an askama template with a translator `t` and the page `chrome`.
 
-mod home;
-
 use crate::http::auth::PageUser;
 use crate::http::error::{Fault, WebError, translate};
 use crate::http::i18n::{Tr, locale_of};
@@ -22,7 +20,8 @@ use safegrid_domain::policy::{Object, Verb, allowed};
 /// here under the one fallback and the layer that turns faults into pages.
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/", get(home::show))
+        .route("/", get(crate::home::show))
+        .merge(crate::dashboard::pages::router())
         .merge(crate::accounts::pages::router())
         .merge(crate::organisation::pages::router())
         .merge(crate::units::pages::router())
@@ -71,6 +70,18 @@ impl Chrome {
         let reads = |object| allowed(role, Verb::Read, object);
         if reads(Object::Hazard) {
             add("home", "/");
+            // The dashboard is the county's, a town's or a department's: a village or a unit
+            // has its few hazards on its start page.
+            let place = match &user.actor.scope {
+                safegrid_domain::access::Scope::Region { root } => {
+                    root.level() <= safegrid_domain::region::RegionLevel::Town
+                }
+                safegrid_domain::access::Scope::Department { .. } => true,
+                _ => false,
+            };
+            if place {
+                add("dashboard", "/dashboard");
+            }
             add("hazards", "/hazards");
         }
         if reads(Object::Inspection) {

@@ -37,17 +37,7 @@ fn recent_periods() -> Vec<Period> {
     let mut out = Vec::new();
     for _ in 0..4 {
         out.push(quarter);
-        quarter = match quarter {
-            Period::Quarter { year, quarter: 1 } => Period::Quarter {
-                year: year - 1,
-                quarter: 4,
-            },
-            Period::Quarter { year, quarter } => Period::Quarter {
-                year,
-                quarter: quarter - 1,
-            },
-            other => other,
-        };
+        quarter = quarter.previous();
     }
     if let Period::Year { year } = year {
         out.push(Period::Year { year });

@@ -33,6 +33,9 @@ fn filtered(q: &HazardQuery) -> usize {
         q.region.is_some(),
         q.department.is_some(),
         q.deadline_by.is_some(),
+        q.listed.is_some(),
+        q.open.is_some(),
+        q.mine.is_some(),
     ]
     .into_iter()
     .filter(|set| *set)
@@ -105,7 +108,7 @@ pub async fn ledger(
     user: PageUser,
     QueryArgs(q): QueryArgs<HazardQuery>,
 ) -> Result<Response, WebError> {
-    let filter = q.filter()?;
+    let filter = q.filter_for(user.account.id)?;
     let page = state
         .store
         .hazards(&user.actor, &filter, PageRequest::new(q.page, Some(50)))
@@ -136,7 +139,7 @@ pub async fn export(
     QueryArgs(q): QueryArgs<HazardQuery>,
     QueryArgs(f): QueryArgs<crate::http::answer::FormatQuery>,
 ) -> Result<Response, WebError> {
-    let filter = q.filter()?;
+    let filter = q.filter_for(user.account.id)?;
     crate::ops::export::hazards(state.store.clone(), user.actor, t, filter, f.format()).await
 }
 
@@ -147,7 +150,7 @@ pub async fn counts(
     user: PageUser,
     QueryArgs(q): QueryArgs<HazardQuery>,
 ) -> Result<Response, WebError> {
-    let filter = q.filter()?;
+    let filter = q.filter_for(user.account.id)?;
     let counts = state.store.hazard_counts(&user.actor, &filter).await?;
     render(&CountsPartial {
         states: states(&t),

@@ -48,7 +48,7 @@ pub fn headers(t: &Tr) -> Vec<String> {
         .collect()
 }
 
-fn sector_name(t: &Tr, sectors: &[Sector], code: &str) -> String {
+pub(crate) fn sector_name(t: &Tr, sectors: &[Sector], code: &str) -> String {
     sectors.iter().find(|s| s.code == code).map_or_else(
         || code.to_owned(),
         |s| {
