@@ -266,6 +266,24 @@ story!(administrators_see_no_supervision_data, |app| {
             0,
             "{name}"
         );
+        assert_eq!(
+            app.get("/api/v1/stats/hazards?group=town", Some(&token))
+                .await
+                .status,
+            StatusCode::FORBIDDEN,
+            "{name} counts no hazards"
+        );
+        // The dashboard is not theirs either; their start page is their own work.
+        let browser = app.browser_login(name).await;
+        let dashboard = app.page(&browser.cookie, "/dashboard").await;
+        assert!(
+            matches!(
+                dashboard.status,
+                StatusCode::FORBIDDEN | StatusCode::SEE_OTHER
+            ),
+            "{name}: {}",
+            dashboard.status
+        );
     }
     let auditor = app.token("auditor").await;
     assert_eq!(

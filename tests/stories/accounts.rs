@@ -504,3 +504,97 @@ story!(passwords_follow_the_rules_everywhere, |app| {
         .await;
     assert_eq!(login.status, StatusCode::OK);
 });
+
+story!(
+    a_unit_manager_account_is_made_from_the_page_by_finding_the_unit,
+    |app| {
+        let browser = app.browser_login("sysadmin").await;
+        // The scope is chosen by name: the county, towns and villages listed, units found by a
+        // search; the list shows each account's scope by its name.
+        let page = app.page(&browser.cookie, "/accounts").await.text();
+        assert!(page.contains("城关镇") && page.contains("data-testid=\"scope-region\""));
+        assert!(
+            !page.contains("部门 #") && !page.contains("单位 #"),
+            "scopes by name"
+        );
+        let found = app
+            .page(&browser.cookie, "/accounts?unit_q=%E6%83%A0%E6%B0%91")
+            .await
+            .text();
+        let marker = "data-testid=\"scope-unit\">";
+        let choice = &found[found.find(marker).unwrap()..];
+        let choice = &choice[..choice.find("</select>").unwrap()];
+        assert!(choice.contains("惠民超市"), "{choice}");
+        let unit = choice
+            .split("<option value=\"")
+            .nth(2)
+            .and_then(|o| o.split('"').next())
+            .unwrap()
+            .to_owned();
+        let made = app
+            .submit(
+                &browser,
+                "/accounts",
+                &[
+                    ("username", "huimin"),
+                    ("display_name", "惠民超市安全员"),
+                    ("password", PASSWORD),
+                    ("role", "unit_manager"),
+                    ("scope_unit_id", &unit),
+                ],
+            )
+            .await;
+        assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.text());
+        let listed = app.page(&browser.cookie, "/accounts").await.text();
+        let row = &listed[listed.find("data-username=\"huimin\"").unwrap()..];
+        let row = &row[..row.find("</tr>").unwrap()];
+        assert!(row.contains("惠民超市"), "{row}");
+        // The new manager sees that unit, and only it.
+        let token = app.token("huimin").await;
+        let units = app.get("/api/v1/units", Some(&token)).await.json();
+        assert_eq!(units["total"], 1);
+        assert_eq!(units["items"][0]["id"].to_string(), unit);
+        // Without a unit, or with one that does not exist, the form says which field.
+        for (given, field) in [("", "scope_unit_id"), ("999999", "scope_unit_id")] {
+            let refused = app
+                .submit(
+                    &browser,
+                    "/accounts",
+                    &[
+                        ("username", "huimin2"),
+                        ("display_name", "某"),
+                        ("password", "Long-enough-2026"),
+                        ("role", "unit_manager"),
+                        ("scope_unit_id", given),
+                    ],
+                )
+                .await;
+            assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+            assert!(
+                refused.text().contains(&format!("data-field=\"{field}\"")),
+                "{}",
+                refused.text()
+            );
+        }
+        // The API takes the same: scope_unit_id, its county from the unit.
+        let sysadmin = app.token("sysadmin").await;
+        let by_api = app
+            .post_json(
+                "/api/v1/accounts",
+                Some(&sysadmin),
+                &json!({"username": "huimin3", "display_name": "某", "password": "Long-enough-2026",
+                    "role": "unit_manager", "scope_unit_id": unit.parse::<i64>().unwrap()}),
+            )
+            .await;
+        assert_eq!(by_api.status, StatusCode::CREATED, "{}", by_api.text());
+        assert_eq!(by_api.json()["county_code"], COUNTY);
+        // A search is not a way to read the units for anyone else.
+        let admin = app.browser_login("admin").await;
+        assert_eq!(
+            app.page(&admin.cookie, "/accounts?unit_q=%E6%83%A0")
+                .await
+                .status,
+            StatusCode::FORBIDDEN
+        );
+    }
+);

@@ -359,3 +359,119 @@ story!(statistics_refuse_a_bad_question_naming_the_field, |app| {
     assert!(sum(&all, "total") > 0);
     assert_eq!(sum(&none, "total"), 0);
 });
+
+/// The number a page shows in the figure with this test id.
+fn figure(page: &str, testid: &str) -> i64 {
+    let at = page
+        .find(&format!("data-testid=\"{testid}\""))
+        .unwrap_or_else(|| panic!("no {testid}"));
+    let rest = &page[at..];
+    let num = &rest[rest.find("class=\"num\">").unwrap() + "class=\"num\">".len()..];
+    num[..num.find('<').unwrap()].trim().parse().unwrap()
+}
+
+story!(
+    start_pages_and_the_dashboard_show_each_person_their_work,
+    |app| {
+        seed_ledger(&app).await;
+        let admin = app.token("admin").await;
+        let counts = app.get("/api/v1/hazards/counts", Some(&admin)).await.json();
+        // The county: its queue, by town and by department, inspections, reports, coverage.
+        let county = app.browser_login("admin").await;
+        let home = app.page(&county.cookie, "/").await.text();
+        for panel in [
+            "hazards",
+            "by_place",
+            "by_department",
+            "inspections",
+            "reports",
+            "coverage",
+        ] {
+            assert!(
+                home.contains(&format!("data-testid=\"home-{panel}\"")),
+                "{panel}"
+            );
+        }
+        assert_eq!(
+            figure(&home, "tile-hazards-overdue"),
+            counts["overdue"].as_i64().unwrap()
+        );
+        assert_eq!(
+            figure(&home, "tile-hazards-reported"),
+            counts["by_state"]["reported"].as_i64().unwrap_or(0)
+        );
+        assert!(home.contains("href=\"/hazards?overdue=1\""));
+        assert!(
+            !home.contains("data-testid=\"report-hazard\""),
+            "the county reports nothing itself"
+        );
+        // The dashboard: the same figures, four charts with their rows.
+        let board = app.page(&county.cookie, "/dashboard").await;
+        assert_eq!(board.status, StatusCode::OK);
+        let board = board.text();
+        assert_eq!(
+            figure(&board, "dash-overdue"),
+            counts["overdue"].as_i64().unwrap()
+        );
+        for chart in ["month", "place", "sector", "rate"] {
+            assert!(
+                board.contains(&format!("data-testid=\"chart-{chart}\"")),
+                "{chart}"
+            );
+        }
+        assert!(board.contains("/static/echarts.min.js"));
+        let script = app.page(&county.cookie, "/static/echarts.min.js").await;
+        assert_eq!(script.status, StatusCode::OK);
+        assert!(script.text().contains("echarts"));
+        // A town's dashboard, chosen by the county or opened by the town: by village.
+        let town = app
+            .page(&county.cookie, "/dashboard?region=610921100000")
+            .await
+            .text();
+        assert!(
+            town.contains("城关镇") && town.contains("村（社区）"),
+            "by village"
+        );
+        assert_eq!(
+            app.page(&county.cookie, "/dashboard?region=abc")
+                .await
+                .status,
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
+        let wall = app.page(&county.cookie, "/dashboard?wall=1").await.text();
+        assert!(wall.contains("dashboard wall") && wall.contains("http-equiv=\"refresh\""));
+        // The town: a big report button and its villages.
+        let chengguan = app.browser_login("chengguan").await;
+        let home = app.page(&chengguan.cookie, "/").await.text();
+        assert!(home.contains("data-testid=\"report-hazard\""));
+        assert!(home.contains("data-testid=\"tile-hazards-village_reports\""));
+        assert!(home.contains("data-testid=\"home-by_place\""));
+        let board = app.page(&chengguan.cookie, "/dashboard").await.text();
+        assert!(
+            !board.contains("name=\"region\""),
+            "a town's dashboard is its own"
+        );
+        // The department: its queue and its inspections.
+        let anjian = app.browser_login("anjian").await;
+        let home = app.page(&anjian.cookie, "/").await.text();
+        assert!(home.contains("data-testid=\"home-inspections\""));
+        // The village member: the button and "my reports", each with its state.
+        let cunwang = app.browser_login("cunwang").await;
+        let home = app.page(&cunwang.cookie, "/").await.text();
+        assert!(home.contains("data-testid=\"report-hazard\""));
+        assert!(
+            home.contains("私拉电线") && home.contains("state-rejected"),
+            "my reports"
+        );
+        assert!(!home.contains("/dashboard\""), "no dashboard for a village");
+        // The unit: its hazards to rectify with deadlines, its reports and its systems.
+        let qiye = app.browser_login("qiye").await;
+        let home = app.page(&qiye.cookie, "/").await.text();
+        assert!(home.contains("消防通道堆放杂物"));
+        assert!(
+            home.contains("data-testid=\"home-reports\"")
+                && home.contains("data-testid=\"home-unit_file\"")
+        );
+        assert!(!home.contains("data-testid=\"report-hazard\""));
+    }
+);

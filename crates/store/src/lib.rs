@@ -28,7 +28,8 @@ pub mod units;
 pub mod webhooks;
 
 pub use accounts::{
-    Account, NewAccount, NewSession, Session, SessionKind, USERNAME_MAX, login_name,
+    Account, NewAccount, NewSession, ScopeRegion, ScopeUnit, Session, SessionKind, USERNAME_MAX,
+    login_name,
 };
 pub use coverage::{CoverageItem, CoverageObject};
 pub use db::Store;

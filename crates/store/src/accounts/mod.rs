@@ -1,11 +1,13 @@
 //! Accounts and sessions. Passwords arrive already hashed (the web layer owns hashing);
 //! session tokens are stored only as hashes.
 
+mod choices;
 mod query;
 mod rows;
 mod sessions;
 mod write;
 
+pub use choices::{ScopeRegion, ScopeUnit};
 pub use rows::Account;
 pub use sessions::{NewSession, Session, SessionKind};
 pub use write::NewAccount;

@@ -184,28 +184,37 @@ impl Store {
         {
             return Err(Invalid::one("scope_region_code", "error.region_unknown").into());
         }
-        // A department account works in its department's county.
-        if let Some(id) = input.scope_department_id {
+        // A department's or unit's account works in that department's or unit's county.
+        let owners = [
+            (
+                "departments",
+                input.scope_department_id,
+                "scope_department_id",
+                "error.department_unknown",
+            ),
+            (
+                "units",
+                input.scope_unit_id,
+                "scope_unit_id",
+                "error.unit_unknown",
+            ),
+        ];
+        for (table, id, field, unknown) in owners {
+            let Some(id) = id else { continue };
             let found: Option<(String,)> = conn
                 .optional(
                     Query::select()
                         .column("county_code")
-                        .from("departments")
+                        .from(table)
                         .and_where(Expr::col("id").eq(id)),
                 )
                 .await?;
             match (found, &county) {
-                (Some((of_department,)), Some(given)) if of_department != *given => {
-                    return Err(
-                        Invalid::one("scope_department_id", "error.department_unknown").into(),
-                    );
+                (Some((of_owner,)), Some(given)) if of_owner != *given => {
+                    return Err(Invalid::one(field, unknown).into());
                 }
-                (Some((of_department,)), _) => county = Some(of_department),
-                (None, _) => {
-                    return Err(
-                        Invalid::one("scope_department_id", "error.department_unknown").into(),
-                    );
-                }
+                (Some((of_owner,)), _) => county = Some(of_owner),
+                (None, _) => return Err(Invalid::one(field, unknown).into()),
             }
         }
         if role.is_separated_admin()

@@ -13,8 +13,9 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use safegrid_domain::access::{Role, may_lock_accounts};
-use safegrid_store::{Account, PageRequest};
+use safegrid_store::{Account, PageRequest, ScopeRegion, ScopeUnit};
 use serde::Deserialize;
+use std::collections::HashMap;
 
 #[derive(Template)]
 #[template(path = "accounts.html")]
@@ -29,6 +30,12 @@ struct AccountsPage {
     locks: bool,
     roles: Vec<(&'static str, String)>,
     departments: Vec<(i64, String)>,
+    /// The county, its towns and each town's villages, for the region scope.
+    regions: Vec<ScopeRegion>,
+    /// Units found by the search, for a unit manager's scope.
+    units: Vec<ScopeUnit>,
+    /// Names of the scopes the listed accounts have.
+    names: HashMap<String, String>,
     errors: FormErrors,
     form: AccountForm,
     own_id: i64,
@@ -48,6 +55,40 @@ pub struct AccountForm {
     scope_region_code: String,
     #[serde(default)]
     scope_department_id: String,
+    #[serde(default)]
+    scope_unit_id: String,
+    /// The unit search typed (name, address, credit code or pinyin initials).
+    #[serde(default)]
+    unit_q: String,
+}
+
+/// The unit search of the scope choice (`GET /accounts?unit_q=…`).
+#[derive(Deserialize, Default)]
+pub struct UnitSearch {
+    #[serde(default)]
+    unit_q: String,
+}
+
+impl AccountsPage {
+    /// An account's scope by name: 城关镇, 县安监局, 汉阴县城关镇惠民超市.
+    pub fn scope_label(&self, a: &Account) -> String {
+        let named = |key: String| self.names.get(&key).cloned();
+        let unit = self.t.t("accounts.unit");
+        a.scope_region_code
+            .clone()
+            .and_then(|r| named(r.clone()).or(Some(r)))
+            .or_else(|| a.scope_department_id.and_then(|d| named(format!("d{d}"))))
+            .or_else(|| {
+                a.scope_unit_id
+                    .map(|u| named(format!("u{u}")).unwrap_or_else(|| format!("{unit} {u}")))
+            })
+            .unwrap_or_default()
+    }
+
+    /// Whether a region is picked in the form.
+    pub fn region_chosen(&self, code: &str) -> bool {
+        self.form.scope_region_code == code
+    }
 }
 
 async fn accounts_page(
@@ -64,14 +105,38 @@ async fn accounts_page(
         .await?;
     let pager = Pager::new(&list, String::new());
     let role = user.actor.role;
-    // Department names for the scope choice come from every county the accounts serve.
-    let departments = state
+    // The scope is chosen by name: divisions and departments of every county the accounts
+    // serve, units by a search.
+    let departments: Vec<(i64, String)> = state
         .store
         .departments_to_assign(&user.actor)
         .await?
         .into_iter()
         .map(|d| (d.id, d.name))
         .collect();
+    let regions = state.store.regions_to_assign(&user.actor).await?;
+    let units = state
+        .store
+        .units_to_assign(&user.actor, &form.unit_q)
+        .await?;
+    let unit_ids: Vec<i64> = list.items.iter().filter_map(|a| a.scope_unit_id).collect();
+    let mut names: HashMap<String, String> = regions
+        .iter()
+        .map(|r| (r.code.clone(), r.name.clone()))
+        .collect();
+    names.extend(
+        departments
+            .iter()
+            .map(|(id, n)| (format!("d{id}"), n.clone())),
+    );
+    names.extend(
+        state
+            .store
+            .unit_names(&user.actor, &unit_ids)
+            .await?
+            .into_iter()
+            .map(|(id, n)| (format!("u{id}"), n)),
+    );
     render_with(
         status_of(&errors),
         &AccountsPage {
@@ -87,6 +152,9 @@ async fn accounts_page(
             creates: role == Role::SystemAdmin,
             locks: may_lock_accounts(role),
             departments,
+            regions,
+            units,
+            names,
             errors,
             form,
             own_id: user.account.id,
@@ -99,16 +167,13 @@ pub async fn accounts(
     t: Tr,
     user: PageUser,
     QueryArgs(q): QueryArgs<crate::http::answer::PageQuery>,
+    QueryArgs(search): QueryArgs<UnitSearch>,
 ) -> Result<Response, WebError> {
-    accounts_page(
-        &state,
-        t,
-        &user,
-        q.page,
-        FormErrors::default(),
-        AccountForm::default(),
-    )
-    .await
+    let form = AccountForm {
+        unit_q: search.unit_q,
+        ..AccountForm::default()
+    };
+    accounts_page(&state, t, &user, q.page, FormErrors::default(), form).await
 }
 
 pub async fn create_account(
@@ -127,6 +192,7 @@ pub async fn create_account(
             scope_region_code: Some(form.scope_region_code.clone())
                 .filter(|s| !s.trim().is_empty()),
             scope_department_id: form.scope_department_id.parse().ok(),
+            scope_unit_id: form.scope_unit_id.parse().ok(),
             ..Default::default()
         },
     )
