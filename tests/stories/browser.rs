@@ -8,7 +8,7 @@ use std::time::Duration;
 
 /// Whether to run: required when `SAFEGRID_BROWSER_TESTS=1`, skipped (saying so) when
 /// chromedriver is absent otherwise.
-fn chromedriver() -> Option<String> {
+pub(crate) fn chromedriver() -> Option<String> {
     let required = std::env::var("SAFEGRID_BROWSER_TESTS").is_ok_and(|v| v == "1");
     let path = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
     if std::path::Path::new(&path).exists() {
@@ -21,7 +21,7 @@ fn chromedriver() -> Option<String> {
     }
 }
 
-struct Driver {
+pub(crate) struct Driver {
     child: Child,
     port: u16,
 }
@@ -41,7 +41,7 @@ fn free_port() -> u16 {
         .port()
 }
 
-async fn start_driver(path: &str) -> Driver {
+pub(crate) async fn start_driver(path: &str) -> Driver {
     let port = free_port();
     // Owned by `Driver` at once, so it is killed and reaped whatever happens next.
     let driver = Driver {
@@ -66,7 +66,7 @@ async fn start_driver(path: &str) -> Driver {
     panic!("chromedriver did not start");
 }
 
-async fn browser(driver: &Driver, width: u32, height: u32) -> Client {
+pub(crate) async fn browser(driver: &Driver, width: u32, height: u32) -> Client {
     let mut caps = serde_json::Map::new();
     let profile = tempfile::tempdir().unwrap().keep();
     let mut options = serde_json::json!({
@@ -92,8 +92,31 @@ async fn browser(driver: &Driver, width: u32, height: u32) -> Client {
         .expect("a browser session")
 }
 
+/// Nothing is wider than the screen but the tables, which scroll inside their frame.
+pub(crate) async fn assert_fits_the_screen(c: &Client, what: &str) {
+    let overflow = c
+        .execute(
+            "return document.documentElement.scrollWidth - window.innerWidth;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(
+        overflow.as_i64().unwrap_or(0) <= 1,
+        "{what} scrolls sideways by {overflow}"
+    );
+}
+
+/// Keeps what the browser shows in `target/tmp/<name>.png`, for people to look at.
+pub(crate) async fn save_screenshot(c: &Client, name: &str) {
+    if let Ok(png) = c.screenshot().await {
+        let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"));
+        let _ = std::fs::write(dir.join(format!("{name}.png")), png);
+    }
+}
+
 /// Serves the application on a real port for the browser.
-async fn serve(app: &TestApp) -> String {
+pub(crate) async fn serve(app: &TestApp) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     let router = app.router.clone();
@@ -109,7 +132,7 @@ async fn serve(app: &TestApp) -> String {
 }
 
 /// Signs in through the login form and waits for the first signed-in page.
-async fn sign_in(c: &Client, base: &str, username: &str) {
+pub(crate) async fn sign_in(c: &Client, base: &str, username: &str) {
     c.goto(&format!("{base}/login")).await.unwrap();
     c.find(Locator::Css("input[name=username]"))
         .await
@@ -306,22 +329,8 @@ async fn tour_of_the_main_pages() {
             assert!(!heading.is_empty(), "{name} has a heading");
             let title = c.title().await.unwrap();
             assert!(title.contains("安全生产网格化监管"), "{name}: {title}");
-            // Nothing wider than the screen but the tables, which scroll inside their frame.
-            let overflow = c
-                .execute(
-                    "return document.documentElement.scrollWidth - window.innerWidth;",
-                    vec![],
-                )
-                .await
-                .unwrap();
-            assert!(
-                overflow.as_i64().unwrap_or(0) <= 1,
-                "{name} on a {device} scrolls sideways by {overflow}"
-            );
-            if let Ok(png) = c.screenshot().await {
-                let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"));
-                let _ = std::fs::write(dir.join(format!("tour-{device}-{name}.png")), png);
-            }
+            assert_fits_the_screen(&c, &format!("{name} on a {device}")).await;
+            save_screenshot(&c, &format!("tour-{device}-{name}")).await;
         }
         c.close().await.unwrap();
     }
@@ -412,13 +421,13 @@ async fn record_a_hazard_source_on_a_phone() {
 }
 
 /// Fills a field of the current page.
-async fn fill(c: &Client, css: &str, text: &str) {
+pub(crate) async fn fill(c: &Client, css: &str, text: &str) {
     let field = c.find(Locator::Css(css)).await.unwrap();
     field.clear().await.ok();
     field.send_keys(text).await.unwrap();
 }
 
-async fn click(c: &Client, css: &str) {
+pub(crate) async fn click(c: &Client, css: &str) {
     c.find(Locator::Css(css))
         .await
         .unwrap()
@@ -427,7 +436,7 @@ async fn click(c: &Client, css: &str) {
         .unwrap();
 }
 
-async fn text_of(c: &Client, css: &str) -> String {
+pub(crate) async fn text_of(c: &Client, css: &str) -> String {
     c.wait()
         .for_element(Locator::Css(css))
         .await
@@ -511,7 +520,16 @@ async fn a_village_report_from_a_phone_is_closed() {
         "何晓燕",
     )
     .await;
-    fill(&town, "form[data-action=accept] [name=unit_id]", "1").await;
+    // The site is matched to the registered unit from the village's units.
+    let chosen = town
+        .execute(
+            "const s = document.querySelector('form[data-action=accept] select[name=unit_id]'); \
+             s.value = '1'; return s.selectedOptions[0].textContent;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(chosen.as_str().unwrap().contains("惠民超市"), "{chosen}");
     submit(&town, "form[data-action=accept] button[type=submit]").await;
     assert_eq!(text_of(&town, "[data-testid=hazard-state]").await, "整改中");
 

@@ -13,6 +13,7 @@ mod audit;
 mod backup;
 mod bad_input;
 mod browser;
+mod browser_home;
 mod enforcement;
 mod hazard_access;
 mod hazards;

@@ -28,7 +28,7 @@ async fn report(app: &TestApp, token: &str, body: Value) -> i64 {
 
 /// A small ledger across two towns, a village, a unit and a department: open, overdue,
 /// waiting, closed and rejected hazards.
-async fn seed_ledger(app: &TestApp) {
+pub(crate) async fn seed_ledger(app: &TestApp) {
     let qiye = app.token("qiye").await;
     let chengguan = app.token("chengguan").await;
     let cunwang = app.token("cunwang").await;

@@ -34,6 +34,8 @@ pub struct TallyCache<T> {
     entries: Mutex<HashMap<String, Entry<T>>>,
     /// Tallies kept at most; past this the oldest half goes.
     capacity: usize,
+    /// How long a tally is kept ([`LIFETIME`] unless said otherwise).
+    lifetime: Duration,
 }
 
 struct Entry<T> {
@@ -136,7 +138,15 @@ impl<T: Clone> TallyCache<T> {
             counts: AtomicU64::new(0),
             entries: Mutex::new(HashMap::new()),
             capacity,
+            lifetime: LIFETIME,
         }
+    }
+
+    /// The same cache keeping each tally for `lifetime` (still dropped at once when this
+    /// process changes what it counts).
+    pub fn keeping_for(mut self, lifetime: Duration) -> Self {
+        self.lifetime = lifetime;
+        self
     }
 }
 
@@ -183,14 +193,17 @@ impl<T: Clone> TallyCache<T> {
         let mut entries = self.lock();
         let previous = match entries.get(key) {
             Some(entry) if entry.generation == generation => match &entry.tally {
-                Tally::Counted { value, at } if at.elapsed() < LIFETIME => {
+                Tally::Counted { value, at } if at.elapsed() < self.lifetime => {
                     return Lookup::Ready(value.clone());
                 }
                 // Aged: this reader counts afresh while the others keep the old tally.
                 Tally::Counted { value, at } => Some((value.clone(), *at)),
                 Tally::Counting { previous, done, .. } => {
                     return match previous {
-                        Some((value, at)) if at.elapsed() < STALE_LIMIT => {
+                        // As long past its lifetime as the default allows (15 s).
+                        Some((value, at))
+                            if at.elapsed() < self.lifetime + (STALE_LIMIT - LIFETIME) =>
+                        {
                             Lookup::Ready(value.clone())
                         }
                         _ => Lookup::Wait(done.clone()),

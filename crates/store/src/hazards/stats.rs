@@ -79,10 +79,30 @@ impl Store {
         group: StatsGroup,
         region: Option<&RegionCode>,
         window: FoundWindow,
-    ) -> Result<Vec<HazardStat>> {
+    ) -> Result<std::sync::Arc<Vec<HazardStat>>> {
         if !policy::may(actor, Verb::Read, Object::Hazard) {
             return Err(StoreError::Forbidden);
         }
+        // Kept a few seconds like the ledger's counts (and dropped when a hazard changes): a
+        // wall screen and every open dashboard ask the same question.
+        let today = local_date(Utc::now());
+        let key = format!("{:?}|{group:?}|{region:?}|{window:?}|{today}", actor.scope);
+        self.stats
+            .get_or_count(&key, || async {
+                self.count_stats(actor, group, region, window)
+                    .await
+                    .map(std::sync::Arc::new)
+            })
+            .await
+    }
+
+    async fn count_stats(
+        &self,
+        actor: &Actor,
+        group: StatsGroup,
+        region: Option<&RegionCode>,
+        window: FoundWindow,
+    ) -> Result<Vec<HazardStat>> {
         let today = local_date(Utc::now());
         let dialect = self.dialect();
         let mut base = Cond::all().add(scope::hazards_counted(&actor.scope));

@@ -113,19 +113,16 @@ pub(crate) async fn stats(
         Vec::new()
     };
     Ok(rows
-        .into_iter()
-        .map(|r| {
-            let label = label(t, asked.group, &sectors, &r);
-            StatRow {
-                on_time_percent: on_time_percent(r.closed, r.closed_on_time),
-                key: r.key,
-                label,
-                total: r.total,
-                open: r.open,
-                overdue: r.overdue,
-                closed: r.closed,
-                closed_on_time: r.closed_on_time,
-            }
+        .iter()
+        .map(|r| StatRow {
+            label: label(t, asked.group, &sectors, r),
+            on_time_percent: on_time_percent(r.closed, r.closed_on_time),
+            key: r.key.clone(),
+            total: r.total,
+            open: r.open,
+            overdue: r.overdue,
+            closed: r.closed,
+            closed_on_time: r.closed_on_time,
         })
         .collect())
 }

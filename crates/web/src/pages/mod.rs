@@ -2,6 +2,8 @@
 //! links quicker. Each handler gets the signed-in user, asks the store with the user's actor,
 //! and renders an askama template with a translator `t` and the page `chrome`.
 
+mod help;
+
 use crate::http::auth::PageUser;
 use crate::http::error::{Fault, WebError, translate};
 use crate::http::i18n::{Tr, locale_of};
@@ -22,6 +24,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(crate::home::show))
         .merge(crate::dashboard::pages::router())
+        .merge(help::router())
         .merge(crate::accounts::pages::router())
         .merge(crate::organisation::pages::router())
         .merge(crate::units::pages::router())
@@ -162,7 +165,12 @@ impl FormErrors {
                 .iter()
                 .map(|v| {
                     let label = field_label(t, &v.field);
-                    (v.field.clone(), format!("{label}：{}", translate(t, v)))
+                    // The colon of the reader's language: full width in Chinese.
+                    let colon = t.t("punct.colon");
+                    (
+                        v.field.clone(),
+                        format!("{label}{colon}{}", translate(t, v)),
+                    )
                 })
                 .collect(),
         }

@@ -1,6 +1,6 @@
-//! The hidden-hazard ledger's pages: the ledger with its counts (refreshed in place), one
-//! hazard with its photos, timeline and the actions the reader may take, the report form, and
-//! the phone page a village member reports from.
+//! The hidden-hazard ledger's pages: the ledger with its counts (refreshed in place), and one
+//! hazard with its photos, timeline and the actions the reader may take (the report form is
+//! `report.rs`).
 
 use crate::hazards::HazardQuery;
 use crate::http::answer::parse_id;
@@ -18,10 +18,9 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use safegrid_domain::hazard::lifecycle::{Party, State as HazardState};
 use safegrid_store::{
-    Department, Hazard, HazardCounts, HazardDetail, HazardInput, PageRequest, PlanInput,
-    RegionNode, StoreError, TransitionInput, Unit, UnitFilter,
+    Department, Hazard, HazardCounts, HazardDetail, PageRequest, PlanInput, RegionNode, StoreError,
+    TransitionInput, Unit, UnitFilter,
 };
-use serde::Deserialize;
 
 /// How many filters beyond the state are set (the counts above pick the state).
 fn filtered(q: &HazardQuery) -> usize {
@@ -170,6 +169,8 @@ struct DetailPage {
     departments: Vec<Department>,
     errors: FormErrors,
     can_add_photos: bool,
+    /// The units of the village an unregistered site was reported in, to name it on acceptance.
+    village_units: Vec<Unit>,
 }
 
 async fn detail_page(
@@ -182,6 +183,19 @@ async fn detail_page(
     let d = state.store.hazard(&user.actor, id).await?;
     let status = crate::pages::status_of(&errors);
     let open = d.hazard.state.is_open();
+    let village_units = if d.hazard.unit_id.is_none() && d.actions.contains(&"accept") {
+        let filter = UnitFilter {
+            region: Some(d.hazard.region_code.clone()),
+            ..Default::default()
+        };
+        state
+            .store
+            .units(&user.actor, &filter, PageRequest::new(Some(1), Some(200)))
+            .await?
+            .items
+    } else {
+        Vec::new()
+    };
     render_with(
         status,
         &DetailPage {
@@ -191,6 +205,7 @@ async fn detail_page(
             t,
             d,
             errors,
+            village_units,
         },
     )
 }
@@ -285,153 +300,4 @@ pub async fn photo(
     QueryArgs(q): QueryArgs<crate::hazards::api::PhotoQuery>,
 ) -> Result<Response, WebError> {
     crate::hazards::api::serve_photo(&state, &user.actor, parse_id(&id)?, q.thumb == Some(1)).await
-}
-
-/// The report form, for supervisors and units (the full form) and village members (the phone
-/// page): the same fields, the village page with fewer of them.
-#[derive(Template)]
-#[template(path = "hazard_report.html")]
-struct ReportPage {
-    t: Tr,
-    chrome: Chrome,
-    party: &'static str,
-    units: Vec<Unit>,
-    unit: Option<Unit>,
-    /// The unit's own grid, to say where in the unit.
-    nodes: Vec<safegrid_store::GridNode>,
-    sources: Vec<(&'static str, String)>,
-    values: Vec<(String, String)>,
-    errors: FormErrors,
-    village: Option<String>,
-}
-
-impl ReportPage {
-    pub fn v(&self, name: &str) -> String {
-        self.values
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    }
-}
-
-#[derive(Deserialize, Default)]
-pub struct ReportQuery {
-    pub unit: Option<String>,
-}
-
-async fn report_page(
-    state: &AppState,
-    t: Tr,
-    user: &PageUser,
-    unit: Option<i64>,
-    values: Vec<(String, String)>,
-    errors: FormErrors,
-) -> Result<Response, WebError> {
-    let party = Party::of(user.actor.role);
-    if party == Party::Reader {
-        return Err(WebError::Forbidden);
-    }
-    let unit = match unit {
-        Some(id) => Some(state.store.unit(&user.actor, id).await?.unit),
-        None => None,
-    };
-    let nodes = match &unit {
-        Some(u) => state.store.grid_nodes(&user.actor, u.id).await?,
-        None => Vec::new(),
-    };
-    // A village member picks from the village's units; others come from a unit's page or
-    // give its number.
-    let units = if party == Party::Village || party == Party::Unit {
-        state
-            .store
-            .units(
-                &user.actor,
-                &UnitFilter::default(),
-                PageRequest::new(Some(1), Some(PageRequest::MAX_PER_PAGE)),
-            )
-            .await?
-            .items
-    } else {
-        Vec::new()
-    };
-    let sources = safegrid_domain::hazard::HazardSource::ALL
-        .into_iter()
-        .filter(|s| safegrid_domain::hazard::lifecycle::may_report(party, *s))
-        .map(|s| (s.as_str(), t.label("hazard_source_name", s.as_str())))
-        .collect();
-    let village = match &user.actor.scope {
-        safegrid_domain::access::Scope::Region { root }
-            if root.level() == safegrid_domain::region::RegionLevel::Village =>
-        {
-            Some(root.as_str().to_owned())
-        }
-        _ => None,
-    };
-    let status = crate::pages::status_of(&errors);
-    render_with(
-        status,
-        &ReportPage {
-            chrome: Chrome::new(&t, user, "hazards"),
-            party: match party {
-                Party::Village => "village",
-                Party::Unit => "unit",
-                _ => "supervisor",
-            },
-            t,
-            units,
-            unit,
-            nodes,
-            sources,
-            values,
-            errors,
-            village,
-        },
-    )
-}
-
-pub async fn report_form(
-    State(state): State<AppState>,
-    t: Tr,
-    user: PageUser,
-    QueryArgs(q): QueryArgs<ReportQuery>,
-) -> Result<Response, WebError> {
-    let unit = q.unit.as_deref().and_then(|u| u.parse().ok());
-    report_page(&state, t, &user, unit, Vec::new(), FormErrors::default()).await
-}
-
-/// Takes the report form (multipart: the fields and, from phones, a photo). The form reads
-/// into the API's input type, and the hazard and its photo are kept in one transaction.
-pub async fn report(
-    State(state): State<AppState>,
-    t: Tr,
-    CsrfUpload { user, upload }: CsrfUpload,
-) -> Result<Response, WebError> {
-    let values: Vec<(String, String)> = upload
-        .fields
-        .iter()
-        .filter(|(k, _)| k.as_str() != "csrf")
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    let unit = upload.id("unit_id").ok().flatten();
-    let made = async {
-        let mut input: HazardInput = upload.form()?;
-        // A village member is not asked to judge the level: the supervisor does on acceptance.
-        input.level.get_or_insert_with(|| "general".to_owned());
-        let photo = crate::ops::upload::photo_file(&upload).await?;
-        Ok::<_, WebError>(
-            state
-                .store
-                .report_hazard_with_photos(&user.actor, input, photo.into_iter().collect())
-                .await?,
-        )
-    }
-    .await;
-    outcome(
-        t,
-        made,
-        async |made| see_other(format!("/hazards/{}", made.hazard.id)),
-        async |errors| report_page(&state, t, &user, unit, values, errors).await,
-    )
-    .await
 }

@@ -2,6 +2,7 @@
 
 pub mod ledger;
 pub mod notifications;
+pub mod report;
 
 use crate::hazards::api::PHOTO_LIMIT;
 use crate::http::state::AppState;
@@ -16,8 +17,8 @@ pub fn router() -> Router<AppState> {
         .route("/hazards/export", get(ledger::export))
         .route(
             "/hazards/new",
-            get(ledger::report_form)
-                .post(ledger::report)
+            get(report::report_form)
+                .post(report::report)
                 .layer(DefaultBodyLimit::max(PHOTO_LIMIT)),
         )
         .route("/hazards/{id}", get(ledger::show).post(ledger::act))

@@ -257,12 +257,20 @@ fn hazard_row(
     h: &safegrid_store::Hazard,
     timeline: &[safegrid_store::HazardEvent],
 ) -> Vec<String> {
+    // The system's own steps (the deadline sweep) are named in the reader's language.
+    let who = |e: &safegrid_store::HazardEvent| {
+        if e.actor_name == "system" {
+            t.t("hazards.by_system").to_owned()
+        } else {
+            e.actor_name.clone()
+        }
+    };
     let step = |action: &str| {
         timeline
             .iter()
             .rev()
             .find(|e| e.action == action)
-            .map(|e| format!("{} {}", format_local(e.at), e.actor_name))
+            .map(|e| format!("{} {}", format_local(e.at), who(e)))
             .unwrap_or_default()
     };
     let way: Vec<String> = timeline
@@ -271,11 +279,11 @@ fn hazard_row(
             let mut line = format!(
                 "{} {} {}",
                 format_local(e.at),
-                e.actor_name,
+                who(e),
                 t.label("hazard_action", &e.action)
             );
             if let Some(c) = &e.comment {
-                line.push('：');
+                line.push_str(t.t("punct.colon"));
                 line.push_str(c);
             }
             line
