@@ -21,11 +21,14 @@ pg_db=safegrid_bench_hazards
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
 # One hazard per step of n: units in turn, found over the past year, a tenth still open (a
-# third of those overdue), the rest closed.
+# third of those overdue), the rest closed. The deadline sweep has marked them already (as it
+# would have, minute by minute, in a county's year): the figures are of a county's steady state,
+# not of the sweep's first pass through 10,000 overdue hazards.
 generate() {
   cat <<SQL
 INSERT INTO hazards (county_code, region_code, unit_id, source, level, category, description,
-                     found_at, deadline, state, made_known, listed, created_at, updated_at, closed_at)
+                     found_at, deadline, state, made_known, listed, created_at, updated_at, closed_at,
+                     overdue_since, due_soon_sent_at)
 SELECT u.county_code, u.region_code, u.id,
        CASE n % 4 WHEN 0 THEN 'self_check' WHEN 1 THEN 'inspection' WHEN 2 THEN 'village_report' ELSE 'public_report' END,
        CASE WHEN n % 50 = 0 THEN 'major' ELSE 'general' END,
@@ -33,7 +36,8 @@ SELECT u.county_code, u.region_code, u.id,
        $1, $2,
        CASE WHEN n % 10 = 0 THEN 'rectifying' ELSE 'closed' END,
        $3, $4, $1, $1,
-       CASE WHEN n % 10 = 0 THEN NULL ELSE $5 END
+       CASE WHEN n % 10 = 0 THEN NULL ELSE $5 END,
+       $1, $1
 FROM nums JOIN units u ON u.id = 2 + (n % 3000)
 WHERE u.region_code IS NOT NULL;
 SQL

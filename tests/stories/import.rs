@@ -345,3 +345,98 @@ story!(imports_are_bounded_and_their_errors_downloadable, |app| {
         StatusCode::NOT_FOUND
     );
 });
+
+story!(
+    a_towns_census_names_villages_and_departments_as_people_write_them,
+    |app| {
+        let token = app.token("chengguan").await;
+        let admin = app.token("admin").await;
+        // The village by its name, by town and name, and by code; the department by its name
+        // before the 2018 reform (县应急管理局 for 县安监局) and several joined by 、; the
+        // closing 合计 row skipped.
+        let villages = app
+            .get(&format!("/api/v1/regions?parent={CHENGGUAN}"), Some(&token))
+            .await
+            .json();
+        let first = villages["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["kind"] == "village")
+            .unwrap();
+        let (code, name) = (
+            first["code"].as_str().unwrap().to_owned(),
+            first["name"].as_str().unwrap().to_owned(),
+        );
+        let csv = format!(
+            "单位名称,无信用代码原因,所在村（社区）,监管部门\n\
+         城关名称村厂,个体,{name},县应急管理局\n\
+         城关镇名村厂,个体,城关镇{name},县住建局、县应急管理局\n\
+         城关代码村厂,个体,{code},县安监局\n\
+         城关无此村厂,个体,月亮村,\n\
+         合计,4,,\n"
+        );
+        let dry = upload(
+            &app,
+            &token,
+            "census.csv",
+            csv.clone().into_bytes(),
+            "dry_run",
+        )
+        .await;
+        assert_eq!(dry.status, StatusCode::OK, "{}", dry.text());
+        assert_eq!(dry.json()["total_rows"], 4, "the 合计 row is not a unit");
+        assert_eq!(
+            errors_of(&dry),
+            vec![(5, "region".to_owned())],
+            "{}",
+            dry.text()
+        );
+        assert!(
+            dry.json()["errors"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("月亮村"),
+            "{}",
+            dry.text()
+        );
+        let done = upload(&app, &token, "census.csv", csv.into_bytes(), "valid_rows").await;
+        assert_eq!(done.json()["imported"], 3, "{}", done.text());
+        let anjian = app.token("anjian").await;
+        let supervised = app
+            .get("/api/v1/units?q=城关名称村厂", Some(&anjian))
+            .await
+            .json();
+        assert_eq!(
+            supervised["total"], 1,
+            "the former name finds the department"
+        );
+        assert_eq!(supervised["items"][0]["region"], code.as_str());
+        let both = app
+            .get("/api/v1/units?q=城关镇名村厂", Some(&admin))
+            .await
+            .json();
+        let id = both["items"][0]["id"].as_i64().unwrap();
+        let both = app
+            .get(&format!("/api/v1/units/{id}"), Some(&admin))
+            .await
+            .json();
+        assert_eq!(
+            both["supervising_departments"].as_array().map(Vec::len),
+            Some(2),
+            "{both}"
+        );
+        // The template lists the villages of the account's scope by town and name.
+        let template = app.get("/api/v1/units/import/template", Some(&token)).await;
+        assert_eq!(template.status, StatusCode::OK);
+        let choices = safegrid_office::read_sheet(&template.bytes, "选项").unwrap();
+        assert!(
+            choices.iter().any(|row| row[0] == format!("城关镇{name}")),
+            "{choices:?}"
+        );
+        assert!(
+            choices.iter().all(|row| row[0].starts_with("城关镇")),
+            "only the town's own villages"
+        );
+    }
+);

@@ -292,15 +292,31 @@ impl Rows {
 }
 
 fn read_xlsx(bytes: &[u8]) -> Result<Vec<Vec<String>>, ReadError> {
+    read_xlsx_sheet(bytes, None)
+}
+
+/// The cells of a workbook's sheet of this name as text, row by row (within [`limits`]).
+pub fn read_sheet(bytes: &[u8], name: &str) -> Result<Vec<Vec<String>>, ReadError> {
+    read_xlsx_sheet(bytes, Some(name))
+}
+
+fn read_xlsx_sheet(bytes: &[u8], name: Option<&str>) -> Result<Vec<Vec<String>>, ReadError> {
     use calamine::{DataRef, Reader, Xlsx};
     check_unpacked_size(bytes)?;
     let mut book: Xlsx<_> =
         Xlsx::new(std::io::Cursor::new(bytes)).map_err(|_| ReadError::Unreadable)?;
-    let first = book
-        .sheet_names()
-        .first()
-        .cloned()
-        .ok_or(ReadError::Empty)?;
+    let first = match name {
+        Some(n) => book
+            .sheet_names()
+            .into_iter()
+            .find(|s| s == n)
+            .ok_or(ReadError::Empty)?,
+        None => book
+            .sheet_names()
+            .first()
+            .cloned()
+            .ok_or(ReadError::Empty)?,
+    };
     // Cell by cell rather than as a range: a range is as large as the box around every cell,
     // so one cell at XFD1048576 would ask for seventeen billion.
     let mut cells = book
@@ -372,6 +388,7 @@ fn parse_csv(text: &str) -> Result<Vec<Vec<String>>, ReadError> {
 pub fn template_xlsx(
     headers: &[String],
     lists: &[(usize, Vec<String>)],
+    sheet_lists: &[(usize, Vec<String>)],
 ) -> Result<Vec<u8>, XlsxError> {
     use rust_xlsxwriter::DataValidation;
     let mut book = Workbook::new();
@@ -384,11 +401,36 @@ pub fn template_xlsx(
         sheet.write_with_format(0, col(c), h, &bold)?;
         sheet.set_column_width(col(c), (display_width(h) as f64 + 4.0).clamp(10.0, 40.0))?;
     }
-    for (c, values) in lists {
-        let validation = DataValidation::new().allow_list_strings(values)?;
+    // A list of more than Excel's 255 characters, and those asked for there (places, which
+    // grow), are kept on a hidden sheet of choices and named by its range.
+    let mut long_lists = Vec::new();
+    let in_sheet = sheet_lists.iter().map(|(c, v)| (c, v, true));
+    for (c, values, to_sheet) in lists.iter().map(|(c, v)| (c, v, false)).chain(in_sheet) {
+        let validation = if !to_sheet && values.iter().map(|v| v.len() + 1).sum::<usize>() <= 255 {
+            DataValidation::new().allow_list_strings(values)?
+        } else {
+            let choice_col = u16::try_from(long_lists.len()).unwrap_or(u16::MAX);
+            long_lists.push(values);
+            let letter = rust_xlsxwriter::utility::column_number_to_name(choice_col);
+            let last = values.len().max(1);
+            DataValidation::new().allow_list_formula(
+                format!("=选项!${letter}$1:${letter}${last}")
+                    .as_str()
+                    .into(),
+            )
+        };
         sheet.add_data_validation(1, col(*c), 10_000, col(*c), &validation)?;
     }
     sheet.set_freeze_panes(1, 0)?;
+    if !long_lists.is_empty() {
+        let choices = book.add_worksheet().set_name("选项")?;
+        for (c, values) in long_lists.iter().enumerate() {
+            for (r, v) in values.iter().enumerate() {
+                choices.write(u32::try_from(r).unwrap_or(u32::MAX), col(c), v.as_str())?;
+            }
+        }
+        choices.set_hidden(true);
+    }
     book.save_to_buffer()
 }
 
@@ -416,6 +458,22 @@ mod read_tests {
         let (bytes, _, _) = encoding_rs::GB18030.encode("单位名称,地址\n汉阴县甲厂,城关镇\n");
         let rows = read_table(&bytes).unwrap();
         assert_eq!(rows[1], vec!["汉阴县甲厂", "城关镇"]);
+    }
+
+    #[test]
+    fn a_long_value_list_is_kept_on_a_hidden_sheet() {
+        let villages: Vec<String> = (0..150).map(|i| format!("城关镇第{i}村")).collect();
+        let short = vec!["A".to_owned(), "B".to_owned()];
+        let bytes = template_xlsx(
+            &["名称".into(), "村".into(), "等级".into()],
+            &[(1, villages.clone()), (2, short)],
+            &[],
+        )
+        .unwrap();
+        assert_eq!(read_table(&bytes).unwrap()[0], vec!["名称", "村", "等级"]);
+        let choices = read_sheet(&bytes, "选项").unwrap();
+        assert_eq!(choices.len(), 150);
+        assert_eq!(choices[149][0], "城关镇第149村");
     }
 
     #[test]

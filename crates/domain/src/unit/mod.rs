@@ -1,6 +1,7 @@
 //! Production and business units (生产经营单位): their identity codes, supervision grades,
 //! major hazard sources, own grids, management systems and documents.
 
+pub mod census;
 pub mod documents;
 pub mod gb18218;
 pub mod grade;

@@ -10,6 +10,7 @@ use safegrid_domain::access::{Actor, Scope};
 use safegrid_domain::invalid::Violation;
 use safegrid_domain::policy::{Object, Verb, may};
 use safegrid_domain::region::RegionLevel;
+use safegrid_domain::unit::census::{self, Village};
 use safegrid_domain::unit::input::NewUnit;
 use sea_query::{Expr, ExprTrait, Query};
 use serde::Serialize;
@@ -87,18 +88,7 @@ impl Store {
             },
             other => other.clone(),
         };
-        let villages: std::collections::HashSet<String> = conn
-            .all::<(String,)>(
-                Query::select()
-                    .column(("r", "code"))
-                    .from_as("regions", "r")
-                    .and_where(Expr::col(("r", "level")).eq(RegionLevel::Village.number()))
-                    .cond_where(scope::region_column(&region_scope, ("r", "code"))),
-            )
-            .await?
-            .into_iter()
-            .map(|r| r.0)
-            .collect();
+        let villages = villages_in(&mut conn, &region_scope).await?;
         let departments: Vec<(i64, String, String)> = conn
             .all(
                 Query::select()
@@ -131,10 +121,30 @@ impl Store {
         let mut seen_place = std::collections::HashSet::new();
         let mut codes: Vec<String> = Vec::new();
         let mut good_rows: Vec<u32> = Vec::new();
-        for row in rows {
+        for mut row in rows {
             // Every error of a row is reported at once: the reader's, the fields', and the
             // checks against the county, whichever of them fail.
             let mut ok = row.reader_errors.is_empty();
+            // A village may be written by name (新星村, 城关镇新星村) as well as by its code.
+            let mut village_refused = None;
+            if let Some(written) = row.unit.region.clone().filter(|r| !r.trim().is_empty()) {
+                match census::find_village(&written, &villages) {
+                    Ok(v) => row.unit.region = Some(v.code.clone()),
+                    Err(miss) => {
+                        row.unit.region = None;
+                        village_refused = Some(match miss {
+                            census::VillageMiss::Unknown => {
+                                Violation::new("region", "error.village_unknown")
+                                    .with("name", written)
+                            }
+                            census::VillageMiss::Ambiguous => {
+                                Violation::new("region", "error.village_ambiguous")
+                                    .with("name", written)
+                            }
+                        });
+                    }
+                }
+            }
             let mut bad = |v: Violation| {
                 errors.push(RowError {
                     row: row.row,
@@ -142,6 +152,10 @@ impl Store {
                 });
             };
             row.reader_errors.iter().cloned().for_each(&mut bad);
+            if let Some(v) = village_refused.clone() {
+                bad(v);
+                ok = false;
+            }
             let mut supervising = Vec::new();
             for name in row
                 .departments
@@ -149,7 +163,10 @@ impl Store {
                 .map(|n| n.trim())
                 .filter(|n| !n.is_empty())
             {
-                match departments.iter().find(|d| d.1 == name || d.2 == name) {
+                match departments
+                    .iter()
+                    .find(|d| census::is_department(name, &d.1, &d.2))
+                {
                     Some(d) if !supervising.contains(&d.0) => supervising.push(d.0),
                     Some(_) => {}
                     None => {
@@ -169,7 +186,8 @@ impl Store {
                 }
             };
             match &checked.region {
-                Some(code) if !villages.contains(code) => {
+                _ if village_refused.is_some() => {}
+                Some(code) if !villages.iter().any(|v| &v.code == code) => {
                     bad(Violation::new("region", "error.region_unknown"));
                     ok = false;
                 }
@@ -274,5 +292,53 @@ impl Store {
             imported,
             errors,
         })
+    }
+}
+
+/// The villages of a scope with their towns' names, as a census file may name them.
+async fn villages_in(conn: &mut crate::db::Conn<'_>, scope: &Scope) -> Result<Vec<Village>> {
+    let rows: Vec<(String, String, String)> = conn
+        .all(
+            Query::select()
+                .column(("r", "code"))
+                .column(("r", "name"))
+                .column(("t", "name"))
+                .from_as("regions", "r")
+                .join_as(
+                    sea_query::JoinType::InnerJoin,
+                    "regions",
+                    "t",
+                    Expr::col(("t", "code")).equals(("r", "parent_code")),
+                )
+                .and_where(Expr::col(("r", "level")).eq(RegionLevel::Village.number()))
+                .cond_where(scope::region_column(scope, ("r", "code")))
+                .order_by(("r", "code"), sea_query::Order::Asc),
+        )
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(code, name, town)| Village { code, name, town })
+        .collect())
+}
+
+impl Store {
+    /// The villages a census file of this account may name, as `城关镇新星村`: the template's
+    /// value list.
+    pub async fn import_villages(&self, actor: &Actor) -> Result<Vec<String>> {
+        if !may(actor, Verb::Write, Object::Unit) {
+            return Err(StoreError::Forbidden);
+        }
+        let scope = match &actor.scope {
+            Scope::Department { county, .. } => Scope::Region {
+                root: county.clone(),
+            },
+            other => other.clone(),
+        };
+        let mut c = self.read().await?;
+        Ok(villages_in(&mut c.conn(), &scope)
+            .await?
+            .into_iter()
+            .map(|v| format!("{}{}", v.town, v.name))
+            .collect())
     }
 }

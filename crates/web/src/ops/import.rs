@@ -12,6 +12,11 @@ pub fn template_columns() -> Vec<(&'static str, &'static str)> {
         .iter()
         .copied()
         .filter(|(f, _)| *f != "region_name")
+        // The template asks for the village, by name or code.
+        .map(|(f, key)| match f {
+            "region" => (f, "units.village_column"),
+            _ => (f, key),
+        })
         .collect();
     cols.push((
         "supervising_departments",
@@ -58,8 +63,17 @@ fn header_fields(row: &[String]) -> Vec<Option<&'static str>> {
                 })
                 .map(|(field, _)| *field)
                 .or_else(|| {
+                    let village_headers = [
+                        zh.t("units.village_code"),
+                        en.t("units.village_code"),
+                        "所在村",
+                        "所属村（社区）",
+                        "村（社区）",
+                    ];
                     if f == fold("单位名称") || f == fold("企业名称") {
                         Some("name")
+                    } else if village_headers.iter().any(|h| f == fold(h)) {
+                        Some("region")
                     } else {
                         None
                     }
@@ -103,7 +117,10 @@ pub fn rows(table: &[Vec<String>], sectors: &[Sector]) -> Result<Vec<ImportRow>,
     let mut out = Vec::new();
     for (i, row) in table.iter().enumerate().skip(header_at + 1) {
         let number = u32::try_from(i + 1).unwrap_or(u32::MAX);
-        if row.iter().all(|c| clean(c).is_empty()) {
+        // Empty rows, and the 合计 row a county's spreadsheet closes with, are not units.
+        if row.iter().all(|c| clean(c).is_empty())
+            || safegrid_domain::unit::census::is_total_row(row)
+        {
             continue;
         }
         let mut unit = UnitInput::default();
@@ -125,6 +142,7 @@ pub fn rows(table: &[Vec<String>], sectors: &[Sector]) -> Result<Vec<ImportRow>,
                 "safety_manager" => unit.safety_manager = Some(value),
                 "phone" => unit.phone = Some(fold(&value)),
                 "address" => unit.address = Some(value),
+                // A code, or a village's name (with or without its town): the store finds it.
                 "region" => unit.region = Some(fold(&value)),
                 "industry" => unit.industry = Some(fold(&value)),
                 "sector" => {

@@ -108,10 +108,10 @@ async fn export_units(
     responses((status = 200, description = "an .xlsx template with Chinese headers and value lists")))]
 async fn import_template(
     State(state): State<AppState>,
-    _user: ApiUser,
+    user: ApiUser,
     t: crate::http::i18n::Tr,
 ) -> Result<axum::response::Response, WebError> {
-    import_template_for(&state, &t).await
+    import_template_for(&state, &t, &user.actor).await
 }
 
 #[utoipa::path(get, path = "/units/import/errors", tag = "units", params(ExportFormat), security(("bearer" = [])),

@@ -13,6 +13,7 @@ use utoipa::{IntoParams, ToSchema};
 pub(crate) async fn import_template_for(
     state: &AppState,
     t: &crate::http::i18n::Tr,
+    actor: &safegrid_domain::access::Actor,
 ) -> Result<axum::response::Response, WebError> {
     let columns = crate::ops::import::template_columns();
     let headers: Vec<String> = columns.iter().map(|(_, key)| t.t(key).to_owned()).collect();
@@ -20,6 +21,11 @@ pub(crate) async fn import_template_for(
     let position = |field: &str| columns.iter().position(|(f, _)| *f == field).unwrap_or(0);
     let label =
         |prefix: &str, codes: &[&str]| codes.iter().map(|c| t.label(prefix, c)).collect::<Vec<_>>();
+    // The villages the account may place units in, by town and name.
+    let villages = vec![(
+        position("region"),
+        state.store.import_villages(actor).await?,
+    )];
     let lists = vec![
         (
             position("sector"),
@@ -60,7 +66,7 @@ pub(crate) async fn import_template_for(
             ],
         ),
     ];
-    let bytes = safegrid_office::template_xlsx(&headers, &lists).map_err(|e| {
+    let bytes = safegrid_office::template_xlsx(&headers, &lists, &villages).map_err(|e| {
         tracing::error!(error = %e, "template failed");
         WebError::Internal
     })?;

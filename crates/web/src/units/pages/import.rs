@@ -122,7 +122,7 @@ pub async fn import_errors(
 pub async fn import_template(
     State(state): State<AppState>,
     t: Tr,
-    _user: PageUser,
+    user: PageUser,
 ) -> Result<Response, WebError> {
-    crate::units::import_template_for(&state, &t).await
+    crate::units::import_template_for(&state, &t, &user.actor).await
 }
