@@ -344,3 +344,63 @@ story!(town_structure_chart_and_register, |app| {
         StatusCode::NOT_FOUND
     );
 });
+
+/// The part of a page from a marker to the end of its element's closing tag.
+fn element<'a>(text: &'a str, marker: &str, closing: &str) -> &'a str {
+    let from = &text[text
+        .find(marker)
+        .unwrap_or_else(|| panic!("{marker} on the page"))..];
+    &from[..from.find(closing).map_or(from.len(), |i| i + closing.len())]
+}
+
+story!(lists_filter_by_town_and_village_by_name, |app| {
+    let town = app.browser_login("xuanwo").await;
+    for path in [
+        "/hazards",
+        "/units",
+        "/inspections",
+        "/duties",
+        "/reports",
+        "/grids",
+        "/ledger",
+    ] {
+        let page = app.page(&town.cookie, path).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+        let text = page.text();
+        let choice = element(&text, "data-testid=\"region-filter\"", "</select>");
+        assert!(
+            choice.contains(&format!("value=\"{XUANWO}\"")),
+            "{path}: the town itself"
+        );
+        assert_eq!(
+            choice.matches("value=\"610921106").count(),
+            1 + 3,
+            "{path}: the town and its three villages, by name"
+        );
+        assert!(!choice.contains(CHENGGUAN), "{path}: no other town");
+        assert!(
+            !text.contains("placeholder=\"610921100000\""),
+            "{path}: no code to type"
+        );
+    }
+    // Choosing a village narrows the list to it and keeps it chosen.
+    let village = "610921106201";
+    let page = app
+        .page(&town.cookie, &format!("/units?region={village}"))
+        .await;
+    let text = page.text();
+    let choice = element(&text, "data-testid=\"region-filter\"", "</select>");
+    assert!(choice.contains(&format!("value=\"{village}\" selected")));
+
+    // A new unit is placed by choosing its village, listed by town, not by typing its code.
+    let admin = app.browser_login("admin").await;
+    let form = app.page(&admin.cookie, "/units/new").await;
+    let text = form.text();
+    let villages = element(&text, "data-testid=\"unit-village\"", "</select>");
+    assert!(villages.contains("<optgroup label=\"漩涡镇\">"));
+    assert!(villages.contains("<optgroup label=\"城关镇\">"));
+    assert!(
+        !villages.contains(&format!("value=\"{XUANWO}\"")),
+        "a unit sits in a village, not a town"
+    );
+});

@@ -104,6 +104,31 @@ impl Store {
         })
     }
 
+    /// The towns and villages an account may filter by, in code order, so each town comes
+    /// just before its villages (a village's code starts with its town's nine digits). One
+    /// read for every list page's town → village choice.
+    pub async fn region_choices(&self, actor: &Actor) -> Result<Vec<crate::ScopeRegion>> {
+        let mut c = self.read().await?;
+        c.conn()
+            .all(
+                Query::select()
+                    .columns([
+                        ("r", "code"),
+                        ("r", "parent_code"),
+                        ("r", "name"),
+                        ("r", "level"),
+                    ])
+                    .from_as("regions", "r")
+                    .cond_where(scope::region_column(&actor.scope, ("r", "code")))
+                    .and_where(
+                        Expr::col(("r", "level"))
+                            .is_in([RegionLevel::Town as i32, RegionLevel::Village as i32]),
+                    )
+                    .order_by(("r", "code"), Order::Asc),
+            )
+            .await
+    }
+
     /// The chain from the top of the account's scope down to `code` (for breadcrumbs).
     pub async fn region_trail(&self, actor: &Actor, code: &str) -> Result<Vec<Region>> {
         let region = self.region(actor, code).await?;

@@ -8,6 +8,7 @@ use crate::http::error::WebError;
 use crate::http::extract::QueryArgs;
 use crate::http::i18n::Tr;
 use crate::http::state::AppState;
+use crate::pages::choices::RegionFilter;
 use crate::pages::{Chrome, Pager, Shown, query_of, render};
 use askama::Template;
 use axum::Router;
@@ -17,7 +18,7 @@ use axum::routing::get;
 use safegrid_domain::access::Scope;
 use safegrid_domain::duty::{DutyKind, Period, SummaryGroup};
 use safegrid_store::{
-    Department, DutyMatrix, DutyRow, DutySummaryRow, MatrixRow, Page, PageRequest, RegionNode,
+    Department, DutyMatrix, DutyRow, DutySummaryRow, MatrixRow, Page, PageRequest,
 };
 
 pub fn router() -> Router<crate::http::state::AppState> {
@@ -37,7 +38,7 @@ struct CalendarPage {
     chrome: Chrome,
     q: DutyQuery,
     kinds: Vec<(&'static str, String)>,
-    towns: Vec<RegionNode>,
+    region_filter: RegionFilter,
     departments: Vec<Department>,
     summary: Vec<DutySummaryRow>,
     group: &'static str,
@@ -143,7 +144,7 @@ pub async fn calendar(
             .into_iter()
             .map(|k| (k.as_str(), t.label("duty_kind_name", k.as_str())))
             .collect(),
-        towns: crate::units::pages::towns(&state, &user).await?,
+        region_filter: RegionFilter::load(&state, &user, q.region.shown()).await?,
         departments: state.store.departments(&user.actor).await?,
         group: group.as_str(),
         pager: Pager::new(&page, query_of(&base)),

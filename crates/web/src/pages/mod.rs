@@ -2,6 +2,7 @@
 //! links quicker. Each handler gets the signed-in user, asks the store with the user's actor,
 //! and renders an askama template with a translator `t` and the page `chrome`.
 
+pub(crate) mod choices;
 mod help;
 
 use crate::http::auth::PageUser;

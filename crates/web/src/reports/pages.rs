@@ -9,6 +9,7 @@ use crate::http::error::WebError;
 use crate::http::extract::QueryArgs;
 use crate::http::i18n::Tr;
 use crate::http::state::AppState;
+use crate::pages::choices::RegionFilter;
 use crate::pages::{
     Chrome, FormErrors, Pager, Shown, outcome, query_of, render, render_with, see_other,
 };
@@ -19,8 +20,8 @@ use axum::response::Response;
 use safegrid_domain::hazard::report::{Period, Standing};
 use safegrid_domain::time::today;
 use safegrid_store::{
-    Department, HazardReport, HazardStatistics, PageRequest, RegionNode, ReportInput,
-    ReportStanding, StandingCounts, Unit,
+    Department, HazardReport, HazardStatistics, PageRequest, ReportInput, ReportStanding,
+    StandingCounts, Unit,
 };
 
 pub fn router() -> axum::Router<AppState> {
@@ -183,7 +184,7 @@ struct StandingsPage {
     counts: StandingCounts,
     items: Vec<ReportStanding>,
     pager: Pager,
-    towns: Vec<RegionNode>,
+    region_filter: RegionFilter,
     departments: Vec<Department>,
 }
 
@@ -220,7 +221,7 @@ pub async fn standings(
         counts,
         pager: Pager::new(&page, base),
         items: page.items,
-        towns: crate::units::pages::towns(&state, &user).await?,
+        region_filter: RegionFilter::load(&state, &user, q.region.shown()).await?,
         departments: state.store.departments(&user.actor).await?,
         t,
         q,

@@ -10,6 +10,7 @@ use crate::http::error::WebError;
 use crate::http::extract::{FormPairs, QueryArgs};
 use crate::http::i18n::Tr;
 use crate::http::state::AppState;
+use crate::pages::choices::RegionFilter;
 use crate::pages::{
     Chrome, FormErrors, Pager, Shown, outcome, query_of, render, render_with, see_other,
 };
@@ -18,7 +19,7 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use safegrid_domain::hazard::lifecycle::{Party, State as HazardState};
 use safegrid_store::{
-    Department, Hazard, HazardCounts, HazardDetail, PageRequest, PlanInput, RegionNode, StoreError,
+    Department, Hazard, HazardCounts, HazardDetail, PageRequest, PlanInput, StoreError,
     TransitionInput, Unit, UnitFilter,
 };
 
@@ -65,7 +66,7 @@ struct LedgerPage {
     base_without_state: String,
     /// The filters as a query string, for the export links.
     export_query: String,
-    towns: Vec<RegionNode>,
+    region_filter: RegionFilter,
     departments: Vec<Department>,
     sectors: Vec<(String, String)>,
     states: Vec<(&'static str, String)>,
@@ -118,7 +119,7 @@ pub async fn ledger(
         pager: Pager::new(&page, query_of(&q)),
         hazards: page.items,
         counts,
-        towns: crate::units::pages::towns(&state, &user).await?,
+        region_filter: RegionFilter::load(&state, &user, q.region.shown()).await?,
         departments: state.store.departments(&user.actor).await?,
         sectors: crate::units::pages::sector_options(&t, &state.store.sectors().await?),
         states: states(&t),

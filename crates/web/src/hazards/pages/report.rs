@@ -7,12 +7,13 @@ use crate::http::error::WebError;
 use crate::http::extract::QueryArgs;
 use crate::http::i18n::Tr;
 use crate::http::state::AppState;
+use crate::pages::choices::{RegionFilter, TownChoice};
 use crate::pages::{Chrome, FormErrors, outcome, render_with, see_other};
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 use safegrid_domain::hazard::lifecycle::Party;
-use safegrid_store::{HazardInput, PageRequest, RegionNode, Unit, UnitFilter};
+use safegrid_store::{HazardInput, PageRequest, Unit, UnitFilter};
 use serde::Deserialize;
 
 /// The report form, for supervisors and units (the full form) and village members (the phone
@@ -35,7 +36,7 @@ struct ReportPage {
     q: String,
     found: Vec<Unit>,
     /// Towns with their villages, to place an unregistered site.
-    places: Vec<(RegionNode, Vec<RegionNode>)>,
+    places: Vec<TownChoice>,
 }
 
 impl ReportPage {
@@ -109,16 +110,11 @@ async fn report_page(
     } else {
         Vec::new()
     };
-    let mut places = Vec::new();
-    if unit.is_none() && party != Party::Unit && party != Party::Village {
-        for town in crate::units::pages::towns(state, user).await? {
-            let villages = state
-                .store
-                .region_children(&user.actor, Some(&town.code))
-                .await?;
-            places.push((town, villages));
-        }
-    }
+    let places = if unit.is_none() && party != Party::Unit && party != Party::Village {
+        RegionFilter::load(state, user, String::new()).await?.towns
+    } else {
+        Vec::new()
+    };
     let village = match &user.actor.scope {
         safegrid_domain::access::Scope::Region { root }
             if root.level() == safegrid_domain::region::RegionLevel::Village =>

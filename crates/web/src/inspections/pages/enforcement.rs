@@ -7,12 +7,13 @@ use crate::http::extract::QueryArgs;
 use crate::http::i18n::Tr;
 use crate::http::state::AppState;
 use crate::inspections::DocumentQuery;
+use crate::pages::choices::RegionFilter;
 use crate::pages::{Chrome, Pager, Shown, query_of, render};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use safegrid_domain::inspection::document::DocumentKind;
-use safegrid_store::{Department, EnforcementDocument, PageRequest, RegionNode};
+use safegrid_store::{Department, EnforcementDocument, PageRequest};
 
 #[derive(Template)]
 #[template(path = "enforcement.html")]
@@ -24,7 +25,7 @@ struct RegisterPage {
     q: DocumentQuery,
     export_query: String,
     kinds: Vec<(&'static str, String)>,
-    towns: Vec<RegionNode>,
+    region_filter: RegionFilter,
     departments: Vec<Department>,
 }
 
@@ -53,7 +54,7 @@ pub async fn register(
             .into_iter()
             .map(|k| (k.as_str(), t.label("enforcement_kind", k.as_str())))
             .collect(),
-        towns: crate::units::pages::towns(&state, &user).await?,
+        region_filter: RegionFilter::load(&state, &user, q.region.shown()).await?,
         departments: state.store.departments(&user.actor).await?,
         t,
         q,

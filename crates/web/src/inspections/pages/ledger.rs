@@ -8,6 +8,7 @@ use crate::http::extract::{FormPairs, QueryArgs};
 use crate::http::i18n::Tr;
 use crate::http::state::AppState;
 use crate::inspections::InspectionQuery;
+use crate::pages::choices::RegionFilter;
 use crate::pages::{
     Chrome, FormErrors, Pager, Shown, outcome, query_of, render, render_with, see_other,
 };
@@ -18,9 +19,7 @@ use safegrid_domain::access::Scope;
 use safegrid_domain::inspection::document::{DocumentInput, DocumentKind};
 use safegrid_domain::policy::{Object, Verb, allowed};
 use safegrid_domain::region::RegionLevel;
-use safegrid_store::{
-    Department, EnforcementDocument, Inspection, InspectionDetail, PageRequest, RegionNode,
-};
+use safegrid_store::{Department, EnforcementDocument, Inspection, InspectionDetail, PageRequest};
 
 #[derive(Template)]
 #[template(path = "inspections.html")]
@@ -31,7 +30,7 @@ struct LedgerPage {
     pager: Pager,
     q: InspectionQuery,
     export_query: String,
-    towns: Vec<RegionNode>,
+    region_filter: RegionFilter,
     departments: Vec<Department>,
     can_record: bool,
 }
@@ -72,7 +71,7 @@ pub async fn ledger(
             page: None,
             ..q.clone()
         }),
-        towns: crate::units::pages::towns(&state, &user).await?,
+        region_filter: RegionFilter::load(&state, &user, q.region.shown()).await?,
         departments: state.store.departments(&user.actor).await?,
         can_record: enforces(&user),
         t,

@@ -9,6 +9,7 @@ use crate::http::extract::QueryArgs;
 use crate::http::i18n::Tr;
 use crate::http::state::AppState;
 use crate::organisation::{AsOfQuery, GridQuery};
+use crate::pages::choices::RegionFilter;
 use crate::pages::{Chrome, FormErrors, Pager, Shown, outcome, query_of, render, see_other};
 use askama::Template;
 use axum::extract::{Path, State};
@@ -31,6 +32,7 @@ struct GridsPage {
     pager: Pager,
     departments: Vec<Department>,
     grid_kinds: Vec<(&'static str, String)>,
+    region_filter: RegionFilter,
     q: GridQuery,
 }
 
@@ -56,6 +58,7 @@ pub async fn list(
             .iter()
             .map(|k| (k.as_str(), t.label("grid_kind", k.as_str())))
             .collect(),
+        region_filter: RegionFilter::load(&state, &user, q.region.shown()).await?,
         t,
         grids: page.items,
         pager,

@@ -7,6 +7,7 @@ use crate::http::extract::QueryArgs;
 use crate::http::i18n::Tr;
 use crate::http::state::AppState;
 use crate::organisation::LedgerQuery;
+use crate::pages::choices::RegionFilter;
 use crate::pages::{Chrome, Pager, Shown, query_of, render};
 use askama::Template;
 use axum::extract::State;
@@ -29,6 +30,7 @@ struct LedgerPage {
     form: LedgerQuery,
     departments: Vec<Department>,
     grid_kinds: Vec<(&'static str, String)>,
+    region_filter: RegionFilter,
     post_kinds: Vec<(&'static str, String)>,
     as_of: NaiveDate,
     export_query: String,
@@ -62,6 +64,7 @@ pub async fn show(
             .iter()
             .map(|k| (k.as_str(), t.label("post", k.as_str())))
             .collect(),
+        region_filter: RegionFilter::load(&state, &user, form.region.shown()).await?,
         export_query: query_of(&form),
         t,
         lines: page.items,

@@ -8,6 +8,7 @@ use crate::http::error::WebError;
 use crate::http::extract::{FormPairs, QueryArgs};
 use crate::http::i18n::Tr;
 use crate::http::state::AppState;
+use crate::pages::choices::RegionFilter;
 use crate::pages::{
     Chrome, FormErrors, Pager, Shown, outcome, query_of, render, render_with, see_other,
 };
@@ -21,8 +22,7 @@ use safegrid_domain::policy::{Object, Verb, may};
 use safegrid_domain::time::today;
 use safegrid_domain::unit::gb18218::{self, NAMED_SUBSTANCES, NamedSubstance};
 use safegrid_store::{
-    Department, Document, HazardSource, HazardSourceDetail, HazardSourceInput, RegionNode,
-    SubstanceInput,
+    Department, Document, HazardSource, HazardSourceDetail, HazardSourceInput, SubstanceInput,
 };
 use serde::Deserialize;
 
@@ -57,7 +57,7 @@ struct ListPage {
     q: HazardSourceQuery,
     /// Only sources due soon.
     due: bool,
-    towns: Vec<RegionNode>,
+    region_filter: RegionFilter,
     departments: Vec<Department>,
     today: NaiveDate,
 }
@@ -103,7 +103,7 @@ pub async fn list(
         export_query: base.clone(),
         pager: Pager::new(&page, base),
         sources: page.items,
-        towns: crate::units::pages::towns(&state, &user).await?,
+        region_filter: RegionFilter::load(&state, &user, q.region.shown()).await?,
         departments: state.store.departments(&user.actor).await?,
         t,
         q,

@@ -8,6 +8,7 @@ use crate::http::error::WebError;
 use crate::http::extract::FormPairs;
 use crate::http::i18n::Tr;
 use crate::http::state::AppState;
+use crate::pages::choices::RegionFilter;
 use crate::pages::{Chrome, FormErrors, outcome, render_with, see_other, status_of};
 use askama::Template;
 use axum::extract::{Path, State};
@@ -117,6 +118,8 @@ struct UnitFormPage {
     statuses: Vec<(&'static str, String)>,
     levels: Vec<(&'static str, String)>,
     grades: Vec<(&'static str, String)>,
+    /// The villages a unit can be placed in, by town.
+    places: RegionFilter,
 }
 
 async fn form_page(
@@ -149,6 +152,7 @@ async fn form_page(
                 .map(|l| (*l, t.label("standardisation", l)))
                 .collect(),
             grades: grades(&t),
+            places: RegionFilter::load(state, user, form.v("region").clone()).await?,
             t,
             id,
             form,

@@ -1,19 +1,20 @@
 //! The unit list with its filters and export, a unit's record, and the coverage audit.
 
-use super::{grades, sector_label, sector_options, towns};
+use super::{grades, sector_label, sector_options};
 use crate::http::answer::parse_id;
 use crate::http::auth::PageUser;
 use crate::http::error::WebError;
 use crate::http::extract::QueryArgs;
 use crate::http::i18n::Tr;
 use crate::http::state::AppState;
+use crate::pages::choices::RegionFilter;
 use crate::pages::{Chrome, Pager, Shown, query_of, render};
 use crate::units::UnitQuery;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use safegrid_domain::policy::{Object, Verb, may};
-use safegrid_store::{CoverageItem, Department, PageRequest, RegionNode, Unit, UnitDetail};
+use safegrid_store::{CoverageItem, Department, PageRequest, Unit, UnitDetail};
 
 #[derive(Template)]
 #[template(path = "units.html")]
@@ -24,7 +25,7 @@ struct UnitsPage {
     pager: Pager,
     export_query: String,
     q: UnitQuery,
-    towns: Vec<RegionNode>,
+    region_filter: RegionFilter,
     departments: Vec<Department>,
     sectors: Vec<(String, String)>,
     grades: Vec<(&'static str, String)>,
@@ -50,7 +51,7 @@ pub async fn list(
     let all_sectors = state.store.sectors().await?;
     render(&UnitsPage {
         chrome: Chrome::new(&t, &user, "units"),
-        towns: towns(&state, &user).await?,
+        region_filter: RegionFilter::load(&state, &user, q.region.shown()).await?,
         departments: state.store.departments(&user.actor).await?,
         sectors: sector_options(&t, &all_sectors),
         can_edit: may(&user.actor, Verb::Write, Object::Unit),
