@@ -195,7 +195,14 @@ story!(an_xlsx_from_the_template_imports, |app| {
         row[8] = v.clone();
         rows.push(row);
     }
-    let bytes = safegrid_office::table_xlsx("漩涡镇单位摸底统计表", &header_row, &rows).unwrap();
+    // As an export comes out: the form's title and a line of particulars above the header.
+    let head = safegrid_office::Letterhead {
+        title: "漩涡镇单位摸底统计表".into(),
+        particulars: "填报单位（盖章）：漩涡镇　　制表人：王芳　　制表日期：2026-12-03".into(),
+        sheet_name: "摸底统计".into(),
+        footer: "第 &P 页，共 &N 页".into(),
+    };
+    let bytes = safegrid_office::table_xlsx(&head, &header_row, &rows).unwrap();
     let reply = upload(&app, &token, "census.xlsx", bytes, "all_or_nothing").await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
     assert_eq!(

@@ -404,3 +404,71 @@ story!(lists_filter_by_town_and_village_by_name, |app| {
         "a unit sits in a village, not a town"
     );
 });
+
+story!(ledgers_print_like_the_paper_forms, |app| {
+    let town = app.browser_login("chengguan").await;
+    let today = safegrid_domain::time::today().to_string();
+    for path in [
+        "/hazards?print=1",
+        "/units?print=1",
+        "/inspections?print=1",
+        "/enforcement?print=1",
+        "/reports?print=1",
+        "/duties?print=1",
+        "/hazard-sources?print=1",
+        "/ledger?print=1",
+        "/hazards/export?print=1&state=reported",
+    ] {
+        let page = app.page(&town.cookie, path).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+        let text = page.text();
+        assert!(text.contains("data-testid=\"ledger-print\""), "{path}");
+        let particulars = element(&text, "data-testid=\"particulars\"", "</p>");
+        for expected in [
+            "填报单位（盖章）：<u>城关镇</u>",
+            "制表人：<u>城关镇安监站</u>",
+            "制表日期：",
+        ] {
+            assert!(particulars.contains(expected), "{path}: {expected}");
+        }
+        assert!(particulars.contains(&today), "{path}: made today");
+        assert!(
+            text.contains("<h1>城关镇"),
+            "{path}: the title names the filing party"
+        );
+        assert!(
+            !text.contains("class=\"sidebar\""),
+            "{path}: no page chrome on paper"
+        );
+    }
+    // The hazard ledger's print leaves off the whole timeline the workbook keeps.
+    let print = app.page(&town.cookie, "/hazards?print=1").await.text();
+    let header = element(&print, "<thead>", "</thead>");
+    assert!(header.contains("隐患描述") || header.contains("描述"));
+    assert!(
+        !header.contains("处理过程"),
+        "the timeline is the workbook's"
+    );
+    // What is printed is what the reader may see.
+    let units = app.page(&town.cookie, "/units?print=1").await.text();
+    assert!(
+        !units.contains("漩涡镇"),
+        "a town prints only its own units"
+    );
+
+    // The workbook: the form's title and particulars above the header, a named sheet, and
+    // the header still found by the import (an export can be filled in and imported again).
+    let xlsx = app.page(&town.cookie, "/units/export?format=xlsx").await;
+    assert_eq!(xlsx.status, StatusCode::OK);
+    let rows = safegrid_office::read_sheet(&xlsx.bytes, "生产经营单位基础台账")
+        .expect("the sheet is named after the form");
+    assert_eq!(rows[0][0], "城关镇生产经营单位基础台账");
+    assert!(rows[1][0].starts_with("填报单位（盖章）：城关镇"));
+    assert!(rows[1][0].contains("制表人：城关镇安监站"));
+    assert_eq!(rows[2][0], "名称");
+    let csv = app.page(&town.cookie, "/units/export?format=csv").await;
+    assert!(
+        csv.bytes.starts_with("\u{feff}名称".as_bytes()),
+        "CSV stays a plain table"
+    );
+});

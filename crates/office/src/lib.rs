@@ -5,32 +5,94 @@ pub mod photo;
 pub use rust_xlsxwriter::XlsxError;
 use rust_xlsxwriter::{Format, FormatBorder, Workbook};
 
-/// A titled table as an `.xlsx` workbook: a merged title row, a bold header row frozen in
-/// place, an autofilter, and columns sized to their content.
+/// The heading of a ledger as it is filed on paper: the form's title over the table, a line of
+/// particulars under it (填报单位（盖章）, 制表人, 制表日期 — written by the caller in the
+/// reader's language), the sheet's name, and the footer every printed page carries.
+#[derive(Debug, Clone)]
+pub struct Letterhead {
+    pub title: String,
+    pub particulars: String,
+    /// The sheet's tab name (cut to Excel's 31 characters, its forbidden characters dropped).
+    pub sheet_name: String,
+    /// Excel's header/footer codes: `&P` the page, `&N` the pages, e.g. `第 &P 页，共 &N 页`.
+    pub footer: String,
+}
+
+/// Rows above the header: the title and the particulars.
+const HEADING_ROWS: u32 = 2;
+
+impl Letterhead {
+    fn sheet_name(&self) -> String {
+        let name: String = self
+            .sheet_name
+            .chars()
+            .filter(|c| !matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\'))
+            .take(31)
+            .collect();
+        let name = name.trim_matches('\'');
+        if name.trim().is_empty() {
+            "Sheet1".to_owned()
+        } else {
+            name.to_owned()
+        }
+    }
+
+    /// Writes the title and particulars, names the sheet and sets it to print as the paper
+    /// form: A4 landscape, one page wide, the header row repeated, page N of M in the footer.
+    fn put_on(
+        &self,
+        sheet: &mut rust_xlsxwriter::Worksheet,
+        columns: u16,
+    ) -> Result<(), XlsxError> {
+        let last_col = columns.saturating_sub(1);
+        let title_format = Format::new()
+            .set_bold()
+            .set_font_size(16)
+            .set_align(rust_xlsxwriter::FormatAlign::Center);
+        let plain = Format::new();
+        if last_col > 0 {
+            sheet.merge_range(0, 0, 0, last_col, &self.title, &title_format)?;
+            sheet.merge_range(1, 0, 1, last_col, &self.particulars, &plain)?;
+        } else {
+            sheet.write_with_format(0, 0, &self.title, &title_format)?;
+            sheet.write(1, 0, &self.particulars)?;
+        }
+        sheet.set_row_height(0, 28)?;
+        sheet.set_name(self.sheet_name())?;
+        sheet.set_landscape();
+        sheet.set_paper_size(9); // A4
+        sheet.set_print_fit_to_pages(1, 0);
+        sheet.set_repeat_rows(HEADING_ROWS, HEADING_ROWS)?;
+        sheet.set_footer(format!("&C{}", self.footer));
+        sheet.set_freeze_panes(HEADING_ROWS + 1, 0)?;
+        Ok(())
+    }
+}
+
+fn header_format() -> Format {
+    Format::new()
+        .set_bold()
+        .set_background_color("DDEBF7")
+        .set_border(FormatBorder::Thin)
+}
+
+/// A ledger as an `.xlsx` workbook under its letterhead: a bold header row frozen in place,
+/// an autofilter, and columns sized to their content.
 pub fn table_xlsx(
-    title: &str,
+    head: &Letterhead,
     headers: &[String],
     rows: &[Vec<String>],
 ) -> Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
-    let title_format = Format::new().set_bold().set_font_size(14);
-    let header_format = Format::new()
-        .set_bold()
-        .set_background_color("DDEBF7")
-        .set_border(FormatBorder::Thin);
-    let last_col = u16::try_from(headers.len().saturating_sub(1)).unwrap_or(u16::MAX);
-    if last_col > 0 {
-        sheet.merge_range(0, 0, 0, last_col, title, &title_format)?;
-    } else {
-        sheet.write_with_format(0, 0, title, &title_format)?;
-    }
+    head.put_on(sheet, col(headers.len()))?;
+    let header_format = header_format();
     let mut widths: Vec<usize> = headers.iter().map(|h| display_width(h)).collect();
     for (c, h) in headers.iter().enumerate() {
-        sheet.write_with_format(1, col(c), h, &header_format)?;
+        sheet.write_with_format(HEADING_ROWS, col(c), h, &header_format)?;
     }
     for (r, row) in rows.iter().enumerate() {
-        let r = u32::try_from(r + 2).unwrap_or(u32::MAX);
+        let r = u32::try_from(r).map_or(u32::MAX, |r| r.saturating_add(HEADING_ROWS + 1));
         for (c, cell) in row.iter().enumerate() {
             sheet.write(r, col(c), cell)?;
             if let Some(w) = widths.get_mut(c) {
@@ -41,9 +103,9 @@ pub fn table_xlsx(
     for (c, w) in widths.iter().enumerate() {
         sheet.set_column_width(col(c), (*w as f64 + 2.0).min(60.0))?;
     }
-    sheet.set_freeze_panes(2, 0)?;
-    let last_row = u32::try_from(rows.len() + 1).unwrap_or(u32::MAX);
-    sheet.autofilter(1, 0, last_row, last_col)?;
+    let last_row = u32::try_from(rows.len()).map_or(u32::MAX, |r| r.saturating_add(HEADING_ROWS));
+    let last_col = col(headers.len().saturating_sub(1));
+    sheet.autofilter(HEADING_ROWS, 0, last_row, last_col)?;
     book.save_to_buffer()
 }
 
@@ -61,21 +123,18 @@ pub struct XlsxStream {
 }
 
 impl XlsxStream {
-    pub fn new(headers: &[String]) -> Result<Self, XlsxError> {
+    pub fn new(head: &Letterhead, headers: &[String]) -> Result<Self, XlsxError> {
         let mut book = Workbook::new();
         let sheet = book.add_worksheet_with_constant_memory()?;
-        let bold = Format::new()
-            .set_bold()
-            .set_background_color("DDEBF7")
-            .set_border(FormatBorder::Thin);
+        head.put_on(sheet, col(headers.len()))?;
+        let bold = header_format();
         for (c, h) in headers.iter().enumerate() {
-            sheet.write_with_format(0, col(c), h, &bold)?;
+            sheet.write_with_format(HEADING_ROWS, col(c), h, &bold)?;
             sheet.set_column_width(col(c), (display_width(h) as f64 + 4.0).clamp(8.0, 40.0))?;
         }
-        sheet.set_freeze_panes(1, 0)?;
         Ok(Self {
             book,
-            next_row: 1,
+            next_row: HEADING_ROWS + 1,
             columns: col(headers.len()),
         })
     }
@@ -94,12 +153,12 @@ impl XlsxStream {
 
     /// Finishes the workbook into a temporary file (removed when dropped).
     pub fn finish(mut self) -> Result<tempfile::NamedTempFile, XlsxError> {
-        if self.next_row > 1 {
+        if self.next_row > HEADING_ROWS + 1 {
             let last = self.next_row - 1;
             let columns = self.columns.saturating_sub(1);
             self.book
                 .worksheet_from_index(0)?
-                .autofilter(0, 0, last, columns)?;
+                .autofilter(HEADING_ROWS, 0, last, columns)?;
         }
         let file = tempfile::NamedTempFile::new().map_err(XlsxError::IoError)?;
         self.book.save(file.path())?;
@@ -171,12 +230,42 @@ mod tests {
     #[test]
     fn xlsx_is_a_zip() {
         let bytes = table_xlsx(
-            "台账",
+            &head("台账"),
             &["a".into(), "b".into()],
             &[vec!["1".into(), "二".into()]],
         )
         .unwrap();
         assert_eq!(&bytes[..2], b"PK");
+    }
+
+    pub(crate) fn head(title: &str) -> Letterhead {
+        Letterhead {
+            title: title.into(),
+            particulars: "填报单位（盖章）：汉阴县　制表人：王芳　制表日期：2026-12-03".into(),
+            sheet_name: format!("{title}[2026]/明细"),
+            footer: "第 &P 页，共 &N 页".into(),
+        }
+    }
+
+    #[test]
+    fn a_ledger_sheet_is_named_and_headed_like_the_paper_form() {
+        let bytes = table_xlsx(
+            &head("隐患排查治理台账"),
+            &["名称".into(), "人数".into()],
+            &[vec!["甲厂".into(), "12".into()]],
+        )
+        .unwrap();
+        let rows = read_sheet(&bytes, "隐患排查治理台账2026明细").unwrap();
+        assert_eq!(rows[0][0], "隐患排查治理台账");
+        assert!(rows[1][0].starts_with("填报单位（盖章）"));
+        assert_eq!(rows[2], vec!["名称", "人数"]);
+        assert_eq!(rows[3], vec!["甲厂", "12"]);
+        let mut stream = XlsxStream::new(&head("单位台账"), &["名称".into()]).unwrap();
+        stream.row(&["乙厂".into()]).unwrap();
+        let file = stream.finish().unwrap();
+        let rows = read_sheet(&std::fs::read(file.path()).unwrap(), "单位台账2026明细").unwrap();
+        assert_eq!(rows[2], vec!["名称"]);
+        assert_eq!(rows[3], vec!["乙厂"]);
     }
 }
 
@@ -479,14 +568,14 @@ mod read_tests {
     #[test]
     fn xlsx_round_trip() {
         let bytes = table_xlsx(
-            "标题",
+            &super::tests::head("标题"),
             &["名称".into(), "人数".into()],
             &[vec!["甲厂".into(), "12".into()]],
         )
         .unwrap();
         let rows = read_table(&bytes).unwrap();
-        assert_eq!(rows[1], vec!["名称", "人数"]);
-        assert_eq!(rows[2], vec!["甲厂", "12"]);
+        assert_eq!(rows[2], vec!["名称", "人数"]);
+        assert_eq!(rows[3], vec!["甲厂", "12"]);
         assert!(read_table(b"\0\0\0garbage").is_err());
     }
 }

@@ -11,9 +11,11 @@ document.addEventListener("DOMContentLoaded", () => {
   });
 });
 
-// Print buttons on the pages made for the wall of a station.
+// Print buttons on the pages made for the wall of a station, and the print views' way back.
 document.addEventListener("click", (event) => {
-  if (event.target instanceof Element && event.target.matches("[data-print]")) window.print();
+  if (!(event.target instanceof Element)) return;
+  if (event.target.matches("[data-print]")) window.print();
+  if (event.target.matches("[data-back]")) history.back();
 });
 
 // Naming a substance of GB 18218 Table 1 fills in its CAS number, critical quantity and β,

@@ -98,7 +98,12 @@ pub async fn calendar(
     t: Tr,
     user: PageUser,
     QueryArgs(q): QueryArgs<DutyQuery>,
+    QueryArgs(f): QueryArgs<crate::http::answer::FormatQuery>,
 ) -> Result<Response, WebError> {
+    // `?print=1`: the list as the paper form, from the same rows as its export.
+    if f.printing() {
+        return export(State(state), t, user, QueryArgs(q), QueryArgs(f)).await;
+    }
     let q = with_defaults(&q);
     let filter = q.filter()?;
     let group = group_for(&user, &q);
@@ -215,7 +220,9 @@ pub async fn export(
         .map(|k| t.label("duty_kind_name", k.as_str()))
         .unwrap_or_default();
     let title = t.f("duties.export_title", &[("period", period), ("kind", kind)]);
-    crate::ops::export::table(&title, &headers, &rows, format, "duties")
+    let heading =
+        crate::ops::export::Heading::of(&state.store, &user.actor, t, "duties", &title).await;
+    crate::ops::export::table(&heading, &headers, &rows, format)
 }
 
 /// One grid's part of the inspection plan: the units it inspects in the month.

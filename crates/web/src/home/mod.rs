@@ -134,27 +134,7 @@ pub async fn show(
 /// The name of the reader's part of the county: the county's, town's or village's, the
 /// department's, the unit's.
 pub(crate) async fn scope_name(state: &AppState, user: &PageUser) -> String {
-    match &user.actor.scope {
-        Scope::Region { root } => state
-            .store
-            .region(&user.actor, root.as_str())
-            .await
-            .map(|r| r.name)
-            .unwrap_or_default(),
-        Scope::Department { department_id, .. } => state
-            .store
-            .department(&user.actor, *department_id)
-            .await
-            .map(|d| d.name)
-            .unwrap_or_default(),
-        Scope::Unit { unit_id, .. } => state
-            .store
-            .unit(&user.actor, *unit_id)
-            .await
-            .map(|u| u.unit.name)
-            .unwrap_or_default(),
-        _ => String::new(),
-    }
+    crate::ops::export::scope_name(&state.store, &user.actor).await
 }
 
 /// This month's inspection duties in scope (and in `region`), when the reader sees duties.

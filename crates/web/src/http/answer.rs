@@ -37,10 +37,25 @@ pub struct PageQuery {
 pub struct FormatQuery {
     /// xlsx (default) or csv
     pub format: Option<String>,
+    /// `1`: the print view, an HTML page for people (the ledger as the paper form, A4
+    /// landscape), so not part of the API's description.
+    #[param(ignore)]
+    pub print: Option<String>,
 }
 
 impl FormatQuery {
     pub fn format(&self) -> &str {
+        if self.printing() {
+            return "print";
+        }
         self.format.as_deref().unwrap_or("xlsx")
+    }
+
+    /// Whether the print view is asked for.
+    pub fn printing(&self) -> bool {
+        matches!(
+            self.print.as_deref().map(str::trim),
+            Some("1" | "true" | "on")
+        )
     }
 }

@@ -193,7 +193,12 @@ pub async fn standings(
     t: Tr,
     user: PageUser,
     QueryArgs(q): QueryArgs<StandingQuery>,
+    QueryArgs(f): QueryArgs<crate::http::answer::FormatQuery>,
 ) -> Result<Response, WebError> {
+    // `?print=1`: the list as the paper form, from the same rows as its export.
+    if f.printing() {
+        return export(State(state), t, user, QueryArgs(q), QueryArgs(f)).await;
+    }
     let period = q.period()?;
     let (page, counts) = state
         .store
@@ -289,5 +294,8 @@ pub async fn export(
     .map(|k| t.t(k).to_owned())
     .collect();
     let title = format!("{}（{}）", t.t("reports.title"), period_label(&t, &period));
-    crate::ops::export::table(&title, &headers, &rows, f.format(), "hazard-reports")
+    let heading =
+        crate::ops::export::Heading::of(&state.store, &user.actor, t, "hazard-reports", &title)
+            .await;
+    crate::ops::export::table(&heading, &headers, &rows, f.format())
 }

@@ -123,7 +123,7 @@ async fn import_errors(
     t: crate::http::i18n::Tr,
     QueryArgs(q): QueryArgs<ExportFormat>,
 ) -> Result<axum::response::Response, WebError> {
-    import_errors_for(&state, &user.actor, &t, q.format.as_deref())
+    import_errors_for(&state, &user.actor, &t, q.format.as_deref()).await
 }
 
 #[utoipa::path(post, path = "/units/import", tag = "units", params(ModeQuery), security(("bearer" = [])),

@@ -287,7 +287,7 @@ pub struct ExportFormat {
 }
 
 /// The account's last import's whole error list, as a table.
-pub(crate) fn import_errors_for(
+pub(crate) async fn import_errors_for(
     state: &AppState,
     actor: &safegrid_domain::access::Actor,
     t: &crate::http::i18n::Tr,
@@ -310,11 +310,13 @@ pub(crate) fn import_errors_for(
         .iter()
         .map(|k| t.t(k).to_owned())
         .collect();
-    crate::ops::export::table(
-        t.t("import.errors_title"),
-        &headers,
-        &rows,
-        format.unwrap_or("xlsx"),
+    let heading = crate::ops::export::Heading::of(
+        &state.store,
+        actor,
+        *t,
         "import-errors",
+        t.t("import.errors_title"),
     )
+    .await;
+    crate::ops::export::table(&heading, &headers, &rows, format.unwrap_or("xlsx"))
 }

@@ -51,7 +51,12 @@ pub async fn ledger(
     t: Tr,
     user: PageUser,
     QueryArgs(q): QueryArgs<InspectionQuery>,
+    QueryArgs(f): QueryArgs<crate::http::answer::FormatQuery>,
 ) -> Result<Response, WebError> {
+    // `?print=1`: the list as the paper form, from the same rows as its export.
+    if f.printing() {
+        return export(State(state), t, user, QueryArgs(q), QueryArgs(f)).await;
+    }
     let filter = q.filter()?;
     let page = state
         .store

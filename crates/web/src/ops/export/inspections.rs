@@ -1,7 +1,7 @@
 //! The inspection ledger and the register of enforcement documents as files: long lists,
 //! fetched a batch at a time like the hazard ledger.
 
-use super::{BATCH, batched};
+use super::{BATCH, Heading, batched};
 use crate::http::error::WebError;
 use crate::http::i18n::Tr;
 use axum::response::Response;
@@ -68,6 +68,7 @@ pub async fn inspections(
     filter: InspectionFilter,
     format: &str,
 ) -> Result<Response, WebError> {
+    let heading = Heading::of(&store, &actor, t, "inspections", t.t("inspections.title")).await;
     let filter = Arc::new(filter);
     let next = move |after: i64| {
         let (store, actor, filter) = (store.clone(), actor.clone(), filter.clone());
@@ -83,8 +84,7 @@ pub async fn inspections(
         .iter()
         .map(|k| t.t(k).to_owned())
         .collect();
-    let name = t.t("inspections.title").to_owned();
-    batched(format, headers, ("inspections", &name), next).await
+    batched(format, headers, heading, next).await
 }
 
 const DOCUMENT_COLUMNS: &[&str] = &[
@@ -135,6 +135,7 @@ pub async fn enforcement(
     filter: DocumentFilter,
     format: &str,
 ) -> Result<Response, WebError> {
+    let heading = Heading::of(&store, &actor, t, "enforcement", t.t("enforcement.title")).await;
     let filter = Arc::new(filter);
     let next = move |after: i64| {
         let (store, actor, filter) = (store.clone(), actor.clone(), filter.clone());
@@ -147,6 +148,5 @@ pub async fn enforcement(
         }
     };
     let headers = DOCUMENT_COLUMNS.iter().map(|k| t.t(k).to_owned()).collect();
-    let name = t.t("enforcement.title").to_owned();
-    batched(format, headers, ("enforcement", &name), next).await
+    batched(format, headers, heading, next).await
 }

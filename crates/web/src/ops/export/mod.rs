@@ -3,8 +3,11 @@
 //! and streamed; registers and reports are small tables built whole.
 
 mod inspections;
+mod sheet;
 
 pub use inspections::{enforcement, inspections, party_name};
+pub(crate) use sheet::scope_name;
+pub use sheet::{Heading, PRINT_ROWS};
 
 use crate::http::error::WebError;
 use crate::http::i18n::{Locale, Tr};
@@ -96,11 +99,13 @@ pub fn row(t: &Tr, sectors: &[Sector], u: &Unit) -> Vec<String> {
     ]
 }
 
-/// The file format asked for: `xlsx` or `csv`, anything else refused naming `format`.
+/// The file format asked for: `xlsx`, `csv` or `print` (the print view, also asked for with
+/// `print=1`), anything else refused naming `format`.
 pub fn format_of(raw: &str) -> Result<&'static str, WebError> {
     match raw.trim() {
         "" | "xlsx" => Ok("xlsx"),
         "csv" => Ok("csv"),
+        "print" => Ok("print"),
         _ => Err(
             safegrid_domain::Invalid::from(safegrid_domain::invalid::Violation::new(
                 "format",
@@ -133,6 +138,7 @@ pub async fn units(
     filter: UnitFilter,
     format: &str,
 ) -> Result<Response, WebError> {
+    let heading = Heading::of(&store, &actor, t, "units", t.t("units.title")).await;
     let sectors = Arc::new(store.sectors().await?);
     let filter = Arc::new(filter);
     let next = move |after: i64| {
@@ -149,8 +155,7 @@ pub async fn units(
             Ok((rows, last))
         }
     };
-    let name = t.t("units.title").to_owned();
-    batched(format, headers(&t), ("units", &name), next).await
+    batched(format, headers(&t), heading, next).await
 }
 
 /// The register of major hazard sources in scope matching the filter, as `csv` or `xlsx`:
@@ -220,13 +225,15 @@ pub async fn hazard_sources(
         }
         page += 1;
     }
-    table(
-        t.t("hazard_sources.title"),
-        &headers,
-        &rows,
-        format,
+    let heading = Heading::of(
+        store,
+        actor,
+        *t,
         "hazard-sources",
+        t.t("hazard_sources.title"),
     )
+    .await;
+    table(&heading, &headers, &rows, format)
 }
 
 /// The hazard ledger's columns: the hazard, then its way (who did what when).
@@ -328,6 +335,10 @@ pub async fn hazards(
     filter: safegrid_store::HazardFilter,
     format: &str,
 ) -> Result<Response, WebError> {
+    // The whole way of each hazard is the workbook's; a printed page cannot hold it.
+    let heading = Heading::of(&store, &actor, t, "hazards", t.t("hazards.title"))
+        .await
+        .not_printing(&[HAZARD_COLUMNS.len() - 1]);
     let filter = Arc::new(filter);
     let next = move |after: i64| {
         let (store, actor, filter) = (store.clone(), actor.clone(), filter.clone());
@@ -343,8 +354,7 @@ pub async fn hazards(
         }
     };
     let headers = HAZARD_COLUMNS.iter().map(|k| t.t(k).to_owned()).collect();
-    let name = t.t("hazards.title").to_owned();
-    batched(format, headers, ("hazards", &name), next).await
+    batched(format, headers, heading, next).await
 }
 
 const AUDIT_COLUMNS: &[&str] = &[
@@ -370,6 +380,7 @@ pub async fn audit(
 ) -> Result<Response, WebError> {
     let filter = Arc::new(query.filter()?);
     let format = query.format.as_deref().unwrap_or("xlsx");
+    let heading = Heading::of(&store, &actor, t, "audit", t.t("nav.audit")).await;
     let next = move |after: i64| {
         let (store, actor, filter) = (store.clone(), actor.clone(), filter.clone());
         async move {
@@ -406,24 +417,35 @@ pub async fn audit(
         }
     };
     let headers = AUDIT_COLUMNS.iter().map(|k| t.t(k).to_owned()).collect();
-    let name = t.t("nav.audit").to_owned();
-    batched(format, headers, ("audit", &name), next).await
+    batched(format, headers, heading, next).await
 }
 
 /// A long list as a file, fetched a batch at a time by `next(after)`, which answers the
 /// batch's rows and the id to continue after (`None` once there are no more). CSV is streamed
 /// to the client as each batch arrives; the workbook is written in constant memory to a
-/// temporary file and streamed from it.
+/// temporary file and streamed from it; the print view takes the first [`PRINT_ROWS`].
 pub(super) async fn batched<F, Fut>(
     format: &str,
     headers: Vec<String>,
-    file_name: (&str, &str),
+    heading: Heading,
     next: F,
 ) -> Result<Response, WebError>
 where
     F: Fn(i64) -> Fut + Send + Sync + 'static,
     Fut: Future<Output = Result<(Vec<Vec<String>>, Option<i64>), StoreError>> + Send + 'static,
 {
+    let file_name = heading.file_name();
+    if format == "print" {
+        let mut printed = Vec::new();
+        let mut after = Some(0i64);
+        while let Some(cursor) = after.filter(|_| printed.len() <= PRINT_ROWS) {
+            let (rows, last) = next(cursor).await?;
+            after = continue_after(&rows, last);
+            printed.extend(rows);
+        }
+        let more = printed.len() > PRINT_ROWS;
+        return heading.print_view(&headers, &printed, more);
+    }
     if format == "csv" {
         // The first batch is fetched before answering, so a failing export is an error page
         // rather than a file that stops after its header.
@@ -461,7 +483,8 @@ where
         tracing::error!(error = %e, "export failed");
         WebError::Internal
     };
-    let mut book = safegrid_office::XlsxStream::new(&headers).map_err(internal)?;
+    let mut book =
+        safegrid_office::XlsxStream::new(&heading.letterhead(), &headers).map_err(internal)?;
     let mut after = Some(0i64);
     while let Some(cursor) = after {
         let (rows, last) = next(cursor).await?;
@@ -497,33 +520,42 @@ fn continue_after(rows: &[Vec<String>], last: Option<i64>) -> Option<i64> {
     last.filter(|_| !rows.is_empty())
 }
 
-/// A small table as a file: `xlsx` with a title row, or `csv` (with a BOM for Excel).
+/// A small table as a file under its heading: `xlsx`, `csv` (with a BOM for Excel) or the
+/// print view.
 pub fn table(
-    title: &str,
+    heading: &Heading,
     headers: &[String],
     rows: &[Vec<String>],
     format: &str,
-    stem: &str,
 ) -> Result<Response, WebError> {
-    let mut response = if format == "csv" {
-        let mut bytes = "\u{feff}".as_bytes().to_vec();
-        bytes.extend(safegrid_office::table_csv(headers, rows));
-        let mut r = bytes.into_response();
-        attachment(&mut r, "text/csv; charset=utf-8", (stem, title), "csv");
-        r
-    } else {
-        let bytes = safegrid_office::table_xlsx(title, headers, rows).map_err(|e| {
-            tracing::error!(error = %e, "table export failed");
-            WebError::Internal
-        })?;
-        let mut r = bytes.into_response();
-        attachment(
-            &mut r,
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            (stem, title),
-            "xlsx",
-        );
-        r
+    let mut response = match format {
+        "print" => return heading.print_view(headers, rows, rows.len() > PRINT_ROWS),
+        "csv" => {
+            // table_csv starts with the byte-order mark Excel needs.
+            let mut r = safegrid_office::table_csv(headers, rows).into_response();
+            attachment(
+                &mut r,
+                "text/csv; charset=utf-8",
+                heading.file_name(),
+                "csv",
+            );
+            r
+        }
+        _ => {
+            let bytes =
+                safegrid_office::table_xlsx(&heading.letterhead(), headers, rows).map_err(|e| {
+                    tracing::error!(error = %e, "table export failed");
+                    WebError::Internal
+                })?;
+            let mut r = bytes.into_response();
+            attachment(
+                &mut r,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                heading.file_name(),
+                "xlsx",
+            );
+            r
+        }
     };
     response
         .headers_mut()

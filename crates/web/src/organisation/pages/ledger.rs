@@ -11,8 +11,7 @@ use crate::pages::choices::RegionFilter;
 use crate::pages::{Chrome, Pager, Shown, query_of, render};
 use askama::Template;
 use axum::extract::State;
-use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use chrono::NaiveDate;
 use safegrid_domain::org::{GridKind, PostKind};
 use safegrid_store::{Department, LedgerLine, PageRequest};
@@ -41,7 +40,12 @@ pub async fn show(
     t: Tr,
     user: PageUser,
     QueryArgs(form): QueryArgs<LedgerQuery>,
+    QueryArgs(f): QueryArgs<crate::http::answer::FormatQuery>,
 ) -> Result<Response, WebError> {
+    // `?print=1`: the list as the paper form, from the same rows as its export.
+    if f.printing() {
+        return export(State(state), t, user, QueryArgs(form), QueryArgs(f)).await;
+    }
     let (filter, as_of) = form.filter()?;
     let page = state
         .store
@@ -126,33 +130,8 @@ pub async fn export(
         })
         .collect();
     let title = t.f("ledger.export_title", &[("date", as_of.to_string())]);
-    let (body, mime, ext) = if format.format() == "csv" {
-        (
-            safegrid_office::table_csv(&headers, &rows),
-            "text/csv; charset=utf-8",
-            "csv",
-        )
-    } else {
-        let bytes = safegrid_office::table_xlsx(&title, &headers, &rows).map_err(|e| {
-            tracing::error!(error = %e, "ledger export failed");
-            WebError::Internal
-        })?;
-        (
-            bytes,
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "xlsx",
-        )
-    };
-    let filename = format!("{}-{as_of}.{ext}", t.t("ledger.file_name"));
-    let disposition = format!(
-        "attachment; filename=\"ledger-{as_of}.{ext}\"; filename*=UTF-8''{}",
-        crate::pages::urlencode(&filename)
-    );
-    let mut response = body.into_response();
-    let h = response.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
-    if let Ok(v) = HeaderValue::from_str(&disposition) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    Ok(response)
+    let heading =
+        crate::ops::export::Heading::of(&state.store, &user.actor, t, "ledger", &title).await;
+    let format = crate::ops::export::format_of(format.format())?;
+    crate::ops::export::table(&heading, &headers, &rows, format)
 }

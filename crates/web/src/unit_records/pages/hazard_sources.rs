@@ -81,7 +81,20 @@ pub async fn list(
     user: PageUser,
     QueryArgs(mut q): QueryArgs<HazardSourceQuery>,
     QueryArgs(due): QueryArgs<DueSoon>,
+    QueryArgs(f): QueryArgs<crate::http::answer::FormatQuery>,
 ) -> Result<Response, WebError> {
+    // `?print=1`: the register as the paper form, from the same rows as its export.
+    if f.printing() {
+        return export(
+            State(state),
+            t,
+            user,
+            QueryArgs(q),
+            QueryArgs(due),
+            QueryArgs(f),
+        )
+        .await;
+    }
     let today = today();
     // The links carry the filters as given: `due=1`, not the day it meant today.
     let mut base = query_of(&q);

@@ -116,7 +116,7 @@ pub async fn import_errors(
     user: PageUser,
     QueryArgs(q): QueryArgs<crate::units::ExportFormat>,
 ) -> Result<Response, WebError> {
-    crate::units::import_errors_for(&state, &user.actor, &t, q.format.as_deref())
+    crate::units::import_errors_for(&state, &user.actor, &t, q.format.as_deref()).await
 }
 
 pub async fn import_template(
