@@ -47,12 +47,28 @@ async fn each_role_opens_on_its_own_work() {
                     .click()
                     .await
                     .unwrap();
+                // Only the ledger has its export button: the start page is gone by then.
                 c.wait()
-                    .for_element(Locator::Css("[data-testid=hazard-counts], main h1"))
+                    .for_element(Locator::Css("[data-testid=export-hazards]"))
                     .await
                     .unwrap();
                 let url = c.current_url().await.unwrap();
                 assert!(url.as_str().ends_with("/hazards?overdue=1"), "{url}");
+                if device == "phone" {
+                    // On a phone the ledger is a card per hazard, not a wide table.
+                    let shown = c
+                        .execute(
+                            "const t = document.querySelector('table.cards');
+                             return [getComputedStyle(t.querySelector('thead')).display,
+                                     getComputedStyle(t.querySelector('tbody tr')).display];",
+                            vec![],
+                        )
+                        .await
+                        .unwrap();
+                    assert_eq!(shown, serde_json::json!(["none", "flex"]));
+                    assert_fits_the_screen(&c, "the overdue hazards on a phone").await;
+                    save_screenshot(&c, "hazards-cards-phone").await;
+                }
             }
             c.close().await.unwrap();
         }
