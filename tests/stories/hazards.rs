@@ -1181,3 +1181,155 @@ story!(the_ledger_filters_by_supervising_department, |app| {
         .unwrap();
     assert_eq!(filtered, own);
 });
+
+story!(
+    a_supervisor_records_a_units_own_steps_on_its_behalf,
+    |app| {
+        let qiye = app.token("qiye").await;
+        let unit = own_unit(&app, &qiye).await;
+        let chengguan = app.token("chengguan").await;
+        let admin = app.token("admin").await;
+        // The unit does not sign in: the station records its rectification for it.
+        let id = app
+        .post_json("/api/v1/hazards", Some(&chengguan),
+            &json!({"unit_id": unit, "level": "general", "source": "inspection", "description": "配电箱门缺失", "deadline": in_days(5)}))
+        .await
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+        let done = act(
+            &app,
+            &chengguan,
+            id,
+            json!({"action": "complete", "measures": "已加装箱门"}),
+        )
+        .await;
+        assert_eq!(done.status, StatusCode::OK, "{}", done.text());
+        let returned = act(
+            &app,
+            &chengguan,
+            id,
+            json!({"action": "return", "comment": "箱门未上锁"}),
+        )
+        .await;
+        assert_eq!(returned.status, StatusCode::OK);
+        let own = act(&app, &qiye, id, json!({"action": "complete"})).await;
+        let steps: Vec<(String, bool)> = own.json()["timeline"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                (
+                    e["action"].as_str().unwrap().to_owned(),
+                    e["on_behalf"].as_bool().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            steps,
+            [
+                ("report", false),
+                ("complete", true),
+                ("return", false),
+                ("complete", false)
+            ]
+            .map(|(a, b)| (a.to_owned(), b))
+        );
+        let browser = app.browser_login("chengguan").await;
+        let page = app
+            .page(&browser.cookie, &format!("/hazards/{id}"))
+            .await
+            .text();
+        let timeline = &page[page.find("data-testid=\"timeline\"").unwrap()..];
+        assert_eq!(
+            timeline.matches("代单位录入").count(),
+            1,
+            "the step recorded for the unit says so"
+        );
+
+        // A major hazard's plan: the county files one for a unit that has none, not a second.
+        let major = app
+        .post_json("/api/v1/hazards", Some(&chengguan),
+            &json!({"unit_id": unit, "level": "major", "source": "inspection", "description": "储罐区无泄漏报警"}))
+        .await
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+        let page = app
+            .page(&browser.cookie, &format!("/hazards/{major}"))
+            .await
+            .text();
+        assert!(
+            page.contains("data-testid=\"on-behalf\""),
+            "the plan form says it is the unit's step"
+        );
+        let plan = json!({"goals": "加装泄漏报警", "methods": "可燃气体报警器", "funds": "3 万元", "organisation": "何晓燕负责",
+                      "timeline": "20 日内", "safety_measures": "整改期间加密巡检"});
+        let filed = act(
+            &app,
+            &admin,
+            major,
+            json!({"action": "submit_plan", "plan": plan}),
+        )
+        .await;
+        assert_eq!(filed.status, StatusCode::OK, "{}", filed.text());
+        assert!(
+            !filed.json()["actions"]
+                .as_array()
+                .unwrap()
+                .contains(&json!("submit_plan"))
+        );
+        let again = act(
+            &app,
+            &admin,
+            major,
+            json!({"action": "submit_plan", "plan": plan}),
+        )
+        .await;
+        assert_eq!(again.status, StatusCode::CONFLICT);
+        assert!(
+            again.first_error().1.contains("只有单位本身可以修订"),
+            "{}",
+            again.text()
+        );
+        let revised = act(
+            &app,
+            &qiye,
+            major,
+            json!({"action": "submit_plan", "plan": plan}),
+        )
+        .await;
+        assert_eq!(
+            revised.status,
+            StatusCode::OK,
+            "the unit revises its own plan"
+        );
+
+        // A statistics report: the unit's own has no recorder; one filed for it names the station.
+        let last_year = chrono::Datelike::year(&safegrid_domain::time::today()) - 1;
+        let for_unit = app
+            .post_json(
+                &format!("/api/v1/units/{unit}/hazard-reports"),
+                Some(&chengguan),
+                &json!({"period": last_year.to_string(), "principal": "何晓燕"}),
+            )
+            .await;
+        assert_eq!(for_unit.status, StatusCode::CREATED, "{}", for_unit.text());
+        assert_eq!(for_unit.json()["recorded_by"], "城关镇安监站");
+        let by_unit = app
+            .post_json(
+                &format!("/api/v1/units/{unit}/hazard-reports"),
+                Some(&qiye),
+                &json!({"period": (last_year - 1).to_string(), "principal": "何晓燕"}),
+            )
+            .await;
+        assert_eq!(by_unit.status, StatusCode::CREATED, "{}", by_unit.text());
+        assert_eq!(by_unit.json()["recorded_by"], Value::Null);
+        let tab = app
+            .page(&browser.cookie, &format!("/units/{unit}/reports"))
+            .await
+            .text();
+        assert_eq!(tab.matches("data-testid=\"recorded-by\"").count(), 1);
+        assert!(tab.contains("由 城关镇安监站 代单位录入"));
+    }
+);

@@ -78,6 +78,25 @@ impl Action {
     pub fn needs_reason(self) -> bool {
         matches!(self, Action::Reject | Action::Return | Action::Refer)
     }
+
+    /// The unit's own steps: its plan, its rectification, its assessment and its application
+    /// to resume. A supervisor may record them for a unit that does not sign in (most small
+    /// units never will), and then records them on the unit's behalf.
+    pub fn is_units_own(self) -> bool {
+        matches!(
+            self,
+            Action::SubmitPlan
+                | Action::Complete
+                | Action::SubmitAssessment
+                | Action::ApplyResumption
+        )
+    }
+}
+
+/// Whether `party` taking `action` records a unit's own step on its behalf (代录): the
+/// timeline and the page say so.
+pub fn on_behalf(action: Action, party: Party) -> bool {
+    action.is_units_own() && party != Party::Unit
 }
 
 /// The part an account plays towards hazards.
@@ -108,7 +127,7 @@ impl Party {
         }
     }
 
-    fn supervises(self) -> bool {
+    pub fn supervises(self) -> bool {
         matches!(self, Party::Supervisor | Party::County)
     }
 }
@@ -274,6 +293,13 @@ pub fn decide(action: Action, facts: Facts) -> Result<State, Refusal> {
         Guard::MajorNotListed if facts.listed => {
             return Err(Refusal("hazard.refused.already_listed"));
         }
+        // Once a plan is filed, only the unit revises it; a supervisor files one only for a
+        // unit that has none.
+        Guard::MajorOnly
+            if action == Action::SubmitPlan && facts.has_plan && facts.party != Party::Unit =>
+        {
+            return Err(Refusal("hazard.refused.plan_filed"));
+        }
         Guard::MajorOnly | Guard::MajorNotListed => {}
         Guard::NotListed if facts.listed => return Err(Refusal("hazard.refused.listed")),
         Guard::NotListed => {}
@@ -370,6 +396,8 @@ mod tests {
                     Err(refuse_state)
                 } else if !major {
                     Err("hazard.refused.major_only")
+                } else if f.has_plan && f.party != Party::Unit {
+                    Err("hazard.refused.plan_filed")
                 } else {
                     Ok(f.state)
                 }
@@ -669,5 +697,39 @@ mod tests {
             ..town
         };
         assert_eq!(available(county), [Action::Verify, Action::Return]);
+    }
+
+    #[test]
+    fn a_supervisor_records_the_units_own_steps_on_its_behalf() {
+        for action in Action::ALL {
+            let own = matches!(
+                action,
+                Action::SubmitPlan
+                    | Action::Complete
+                    | Action::SubmitAssessment
+                    | Action::ApplyResumption
+            );
+            assert_eq!(on_behalf(action, Party::Unit), false, "{action:?}");
+            assert_eq!(on_behalf(action, Party::Supervisor), own, "{action:?}");
+            assert_eq!(on_behalf(action, Party::County), own, "{action:?}");
+        }
+    }
+
+    #[test]
+    fn only_the_unit_revises_a_filed_plan() {
+        let facts = |party, has_plan| Facts {
+            state: Reported,
+            level: HazardLevel::Major,
+            listed: false,
+            has_plan,
+            party,
+        };
+        assert!(decide(Action::SubmitPlan, facts(Party::County, false)).is_ok());
+        assert_eq!(
+            decide(Action::SubmitPlan, facts(Party::County, true)),
+            Err(Refusal("hazard.refused.plan_filed"))
+        );
+        assert!(!available(facts(Party::Supervisor, true)).contains(&Action::SubmitPlan));
+        assert!(decide(Action::SubmitPlan, facts(Party::Unit, true)).is_ok());
     }
 }

@@ -28,15 +28,22 @@ pub(crate) fn facts(actor: &Actor, h: &Hazard, has_plan: bool) -> Facts {
     }
 }
 
-/// A row of the hazard's timeline.
+/// A row of the hazard's timeline: what was done, from which state to which, why, and
+/// whether a supervisor recorded the unit's own step on its behalf.
+pub(crate) struct TimelineStep<'a> {
+    pub action: &'a str,
+    pub from: Option<State>,
+    pub to: State,
+    pub comment: Option<String>,
+    pub on_behalf: bool,
+}
+
+/// Writes a row of the hazard's timeline.
 pub(crate) async fn record_event(
     conn: &mut Conn<'_>,
     actor: &Actor,
     hazard: i64,
-    action: &str,
-    from: Option<State>,
-    to: State,
-    comment: Option<String>,
+    step: TimelineStep<'_>,
 ) -> Result<()> {
     conn.insert(insert::row(
         "hazard_events",
@@ -45,10 +52,11 @@ pub(crate) async fn record_event(
             ("at", now().into()),
             ("account_id", actor.account_id.into()),
             ("actor_name", actor.username.clone().into()),
-            ("action", action.into()),
-            ("from_state", from.map(State::as_str).into()),
-            ("to_state", to.as_str().into()),
-            ("comment", comment.into()),
+            ("action", step.action.into()),
+            ("from_state", step.from.map(State::as_str).into()),
+            ("to_state", step.to.as_str().into()),
+            ("comment", step.comment.into()),
+            ("on_behalf", step.on_behalf.into()),
             ("county_code", county_of("hazards", hazard)),
         ],
     ))
@@ -176,16 +184,14 @@ impl Store {
                 ]);
             conn.insert(insert::row("hazard_plans", row)).await?;
         }
-        record_event(
-            &mut conn,
-            actor,
-            id,
-            action.as_str(),
-            Some(facts.state),
+        let step = TimelineStep {
+            action: action.as_str(),
+            from: Some(facts.state),
             to,
-            comment.clone(),
-        )
-        .await?;
+            comment: comment.clone(),
+            on_behalf: safegrid_domain::hazard::lifecycle::on_behalf(action, facts.party),
+        };
+        record_event(&mut conn, actor, id, step).await?;
         use super::notify::{Audience, notify};
         let told = match action {
             Action::Accept => Some(("assigned", Audience::Unit)),

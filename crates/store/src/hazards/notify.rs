@@ -295,16 +295,14 @@ impl Store {
                     let h = find(&mut conn, &system, *id).await?;
                     let state = h.state;
                     if overdue {
-                        super::lifecycle::record_event(
-                            &mut conn,
-                            &system,
-                            *id,
-                            "overdue",
-                            Some(state),
-                            state,
-                            None,
-                        )
-                        .await?;
+                        let step = super::lifecycle::TimelineStep {
+                            action: "overdue",
+                            from: Some(state),
+                            to: state,
+                            comment: None,
+                            on_behalf: false,
+                        };
+                        super::lifecycle::record_event(&mut conn, &system, *id, step).await?;
                         notify(&mut conn, &system, &h, "overdue", Audience::Both).await?;
                         sweep.overdue += 1;
                     } else {

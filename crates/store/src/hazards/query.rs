@@ -288,6 +288,7 @@ impl Store {
                     "from_state",
                     "to_state",
                     "comment",
+                    "on_behalf",
                 ]
                 .map(|c| ("e", c)),
             )
@@ -352,7 +353,17 @@ pub(super) async fn detail_of(
     let timeline: Vec<HazardEvent> = conn
         .all(
             Query::select()
-                .columns(["at", "action", "from_state", "to_state", "comment"].map(|c| ("e", c)))
+                .columns(
+                    [
+                        "at",
+                        "action",
+                        "from_state",
+                        "to_state",
+                        "comment",
+                        "on_behalf",
+                    ]
+                    .map(|c| ("e", c)),
+                )
                 .expr_as(
                     Expr::cust("COALESCE(a.display_name, e.actor_name)"),
                     "actor_name",

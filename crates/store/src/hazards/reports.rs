@@ -43,6 +43,18 @@ pub struct HazardReport {
     pub analysis: Option<String>,
     pub principal: String,
     pub submitted_at: DateTime<Utc>,
+    /// Who recorded it on the unit's behalf (a supervisor's account); none when the unit
+    /// submitted it itself, over its principal's name.
+    pub recorded_by: Option<String>,
+}
+
+/// The recorder of a report filed on a unit's behalf: the submitting account unless it is the
+/// unit's own.
+fn recorder_of(report: &str) -> Expr {
+    Expr::cust(format!(
+        "(SELECT a.display_name FROM accounts a WHERE a.id = {report}.submitted_by \
+         AND a.role <> 'unit_manager')"
+    ))
 }
 
 pub use safegrid_domain::hazard::report::ReportInput;
@@ -55,6 +67,8 @@ pub struct ReportStanding {
     pub region_name: Option<String>,
     pub principal: Option<String>,
     pub submitted_at: Option<DateTime<Utc>>,
+    /// Who recorded it on the unit's behalf, when not the unit itself.
+    pub recorded_by: Option<String>,
     /// The figures as submitted (none when not submitted).
     pub found_general: Option<i64>,
     pub found_major: Option<i64>,
@@ -157,6 +171,7 @@ async fn submitted(
     conn.all(
         Query::select()
             .columns(REPORT_COLUMNS)
+            .expr_as(recorder_of("hazard_reports"), "recorded_by")
             .from("hazard_reports")
             .and_where(Expr::col("unit_id").eq(unit))
             .and_where(Expr::col("period").is_in(periods.iter().map(Period::code))),
@@ -325,7 +340,8 @@ impl Store {
                     "cost_yuan",
                 ]
                 .map(|c| ("r", c)),
-            );
+            )
+            .expr_as(recorder_of("r"), "recorded_by");
         joined(&mut q);
         q.join_as(
             JoinType::LeftJoin,

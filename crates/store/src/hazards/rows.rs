@@ -61,6 +61,8 @@ pub struct HazardEvent {
     pub from_state: Option<String>,
     pub to_state: String,
     pub comment: Option<String>,
+    /// A unit's own step recorded by a supervisor on the unit's behalf (代录).
+    pub on_behalf: bool,
 }
 
 /// The six-part plan as filed.

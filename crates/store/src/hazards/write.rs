@@ -278,7 +278,14 @@ pub(crate) async fn insert_reported(
             .returning_col("id"),
         )
         .await?;
-    lifecycle::record_event(conn, actor, id, "report", None, new.initial, None).await?;
+    let step = lifecycle::TimelineStep {
+        action: "report",
+        from: None,
+        to: new.initial,
+        comment: None,
+        on_behalf: false,
+    };
+    lifecycle::record_event(conn, actor, id, step).await?;
     let made = find(conn, actor, id).await?;
     for (files, size) in kept {
         let (_, event) = photos::insert(conn, actor, &made, "before", files, *size).await?;

@@ -85,6 +85,8 @@ struct UnitTab {
     tab: &'static str,
     rows: Vec<PeriodRow>,
     can_submit: bool,
+    /// A supervisor records the unit's report on its behalf, named as its recorder.
+    on_behalf: bool,
     errors: FormErrors,
 }
 
@@ -131,6 +133,7 @@ async fn unit_tab(
                     | safegrid_domain::hazard::lifecycle::Party::Supervisor
                     | safegrid_domain::hazard::lifecycle::Party::County
             ),
+            on_behalf: safegrid_domain::hazard::lifecycle::Party::of(user.actor.role).supervises(),
             t,
             unit,
             tab: "reports",
@@ -260,7 +263,14 @@ pub async fn export(
                 s.unit_name.clone(),
                 s.region_name.clone().unwrap_or_default(),
                 t.label("reports.standings", s.standing),
-                s.principal.clone().unwrap_or_default(),
+                match &s.recorded_by {
+                    Some(by) => format!(
+                        "{} · {}",
+                        s.principal.clone().unwrap_or_default(),
+                        t.f1("reports.recorded_by", "name", by)
+                    ),
+                    None => s.principal.clone().unwrap_or_default(),
+                },
                 s.submitted_at
                     .map(safegrid_domain::time::format_local)
                     .unwrap_or_default(),

@@ -177,6 +177,8 @@ struct DetailPage {
     can_add_photos: bool,
     /// The units of the village an unregistered site was reported in, to name it on acceptance.
     village_units: Vec<Unit>,
+    /// The actions offered that would record the unit's own step on its behalf (代录).
+    behalf: Vec<&'static str>,
 }
 
 async fn detail_page(
@@ -208,6 +210,16 @@ async fn detail_page(
             chrome: Chrome::new(&t, user, "hazards"),
             departments: state.store.departments(&user.actor).await?,
             can_add_photos: open && Party::of(user.actor.role) != Party::Reader,
+            behalf: d
+                .actions
+                .iter()
+                .copied()
+                .filter(|a| {
+                    safegrid_domain::hazard::lifecycle::Action::parse("action", a).is_ok_and(|a| {
+                        safegrid_domain::hazard::lifecycle::on_behalf(a, Party::of(user.actor.role))
+                    })
+                })
+                .collect(),
             t,
             d,
             errors,

@@ -268,6 +268,8 @@ fn hazard_row(
     let who = |e: &safegrid_store::HazardEvent| {
         if e.actor_name == "system" {
             t.t("hazards.by_system").to_owned()
+        } else if e.on_behalf {
+            format!("{} · {}", e.actor_name, t.t("hazards.on_behalf"))
         } else {
             e.actor_name.clone()
         }
