@@ -1,5 +1,6 @@
-//! The background jobs under one supervisor: the deadline sweep, webhook delivery and the
-//! purge of ended sessions. Each runs a round on its interval; on shutdown the supervisor
+//! The background jobs under one supervisor: the deadline sweep with the day's notices,
+//! webhook delivery and the purge of ended sessions. Each runs a round on its interval; on
+//! shutdown the supervisor
 //! stops them between rounds (a round under way finishes, so nothing is half-written) and
 //! waits for all of them before the database is closed.
 
@@ -35,6 +36,11 @@ impl Jobs {
                         due_soon = s.due_soon,
                         "deadlines swept"
                     );
+                }
+                // After the sweep, so the morning digest counts what just went overdue.
+                let n = sweeper.send_notices(chrono::Utc::now()).await?;
+                if n.digests + n.reminders > 0 {
+                    tracing::info!(digests = n.digests, reminders = n.reminders, "notices sent");
                 }
                 Ok(())
             }

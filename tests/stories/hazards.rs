@@ -684,6 +684,11 @@ story!(deadlines_are_swept_once_and_people_are_told, |app| {
         .map(|n| n["kind"].as_str().unwrap().to_owned())
         .collect();
     assert_eq!(kinds, ["overdue", "due_soon", "assigned"]);
+    // The village's grid members watch their village: they hear it went overdue too.
+    for member in [&peer, &cunwang] {
+        let told = app.get("/api/v1/notifications", Some(member)).await.json();
+        assert_eq!(told["items"][0]["kind"], "overdue", "{told}");
+    }
 
     // Read: the bell empties; another town's station heard nothing of it.
     let read = app
@@ -1331,5 +1336,154 @@ story!(
             .text();
         assert_eq!(tab.matches("data-testid=\"recorded-by\"").count(), 1);
         assert!(tab.contains("由 城关镇安监站 代单位录入"));
+    }
+);
+
+story!(
+    the_county_gets_a_morning_digest_and_towns_a_reminder_of_reports,
+    |app| {
+        use safegrid_domain::time::{local_date, start_of_local_day};
+        let qiye = app.token("qiye").await;
+        let unit = own_unit(&app, &qiye).await;
+        let chengguan = app.token("chengguan").await;
+        let admin = app.token("admin").await;
+        let anweiban = app.token("anweiban").await;
+        let late = app
+        .post_json("/api/v1/hazards", Some(&chengguan),
+            &json!({"unit_id": unit, "level": "general", "source": "inspection", "description": "疏散指示灯不亮", "deadline": in_days(1)}))
+        .await;
+        assert_eq!(late.status, StatusCode::CREATED);
+        let major = app
+        .post_json("/api/v1/hazards", Some(&chengguan),
+            &json!({"unit_id": unit, "level": "major", "source": "inspection", "description": "液氨储罐区无围堰"}))
+        .await
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+        let listed = act(
+            &app,
+            &admin,
+            major,
+            json!({"action": "list", "comment": "县安委办挂牌督办"}),
+        )
+        .await;
+        assert_eq!(listed.status, StatusCode::OK, "{}", listed.text());
+        // Three days on, the first is overdue; the digest goes out from 08:00 China time.
+        let day = local_date(chrono::Utc::now()) + chrono::Days::new(3);
+        let at = |hour: i64| start_of_local_day(day) + chrono::Duration::hours(hour);
+        app.store.sweep_deadlines(at(7)).await.unwrap();
+        assert_eq!(
+            app.store.send_notices(at(7)).await.unwrap().digests,
+            0,
+            "not before the working day"
+        );
+        assert_eq!(app.store.send_notices(at(9)).await.unwrap().digests, 1);
+        assert_eq!(
+            app.store.send_notices(at(10)).await.unwrap().digests,
+            0,
+            "once a day"
+        );
+        for token in [&admin, &anweiban] {
+            let told = app.get("/api/v1/notifications", Some(token)).await.json();
+            let digests: Vec<&Value> = told["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|n| n["kind"] == "daily_digest")
+                .collect();
+            assert_eq!(digests.len(), 1, "{told}");
+            let detail: Value =
+                serde_json::from_str(digests[0]["detail"].as_str().unwrap()).unwrap();
+            assert_eq!(detail["overdue"], 1);
+            assert_eq!(detail["listed"], 1);
+            assert_eq!(
+                detail["towns"],
+                json!([{"code": CHENGGUAN, "name": "城关镇", "overdue": 1, "listed": 1}])
+            );
+        }
+        let town_told = app
+            .get("/api/v1/notifications", Some(&chengguan))
+            .await
+            .json();
+        assert!(
+            town_told["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|n| n["kind"] != "daily_digest"),
+            "the digest is the county's"
+        );
+        let browser = app.browser_login("admin").await;
+        let page = app.page(&browser.cookie, "/notifications").await.text();
+        assert!(
+            page.contains("逾期未整改 1 条、挂牌督办 1 条——城关镇 逾期 1、挂牌 1"),
+            "{page}"
+        );
+        let digest_id = app.get("/api/v1/notifications", Some(&admin)).await.json()["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|n| n["kind"] == "daily_digest")
+            .unwrap()["id"]
+            .as_i64()
+            .unwrap();
+        let opened = app
+            .page(&browser.cookie, &format!("/notifications/{digest_id}"))
+            .await;
+        assert_eq!(opened.headers[header::LOCATION], "/hazards?overdue=1");
+
+        // A week before the last quarter's reports fall due, each town hears how many of its
+        // units have not filed; once.
+        let (quarter, _) =
+            safegrid_domain::hazard::report::Period::latest(local_date(chrono::Utc::now()));
+        let reminder_day = quarter.due() - chrono::Days::new(5);
+        let at = start_of_local_day(reminder_day) + chrono::Duration::hours(9);
+        let round = app.store.send_notices(at).await.unwrap();
+        assert!(
+            round.reminders >= 1,
+            "a town has units yet to file: {round:?}"
+        );
+        assert_eq!(
+            app.store.send_notices(at).await.unwrap().reminders,
+            0,
+            "once a period"
+        );
+        let told = app
+            .get("/api/v1/notifications", Some(&chengguan))
+            .await
+            .json();
+        let reminder = told["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|n| n["kind"] == "reports_due")
+            .expect("the town is reminded")
+            .clone();
+        let detail: Value = serde_json::from_str(reminder["detail"].as_str().unwrap()).unwrap();
+        assert_eq!(detail["period"], quarter.code());
+        assert_eq!(detail["due"], quarter.due().to_string());
+        assert!(detail["missing"].as_i64().unwrap() >= 1);
+        let town_page = app.browser_login("chengguan").await;
+        let text = app.page(&town_page.cookie, "/notifications").await.text();
+        assert!(text.contains(&format!(
+            "{} 报表 {} 截止，本镇尚有",
+            quarter.code(),
+            quarter.due()
+        )));
+        assert_eq!(
+            detail["town"], CHENGGUAN,
+            "each town hears of its own units"
+        );
+        let xuanwo = app.token("xuanwo").await;
+        let theirs = app.get("/api/v1/notifications", Some(&xuanwo)).await.json();
+        assert!(
+            theirs["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|n| n["kind"] != "reports_due"
+                    || n["detail"].as_str().unwrap().contains(XUANWO)),
+            "no other town's reminder: {theirs}"
+        );
     }
 );

@@ -38,8 +38,9 @@ pub use error::StoreError;
 pub use files::FileStore;
 pub use hazards::{
     Hazard, HazardCounts, HazardDetail, HazardEvent, HazardFilter, HazardInput, HazardPhoto,
-    HazardPlan, HazardReport, HazardStat, HazardStatistics, NewPhoto, Notification, PhotoFile,
-    PlanInput, ReportInput, ReportStanding, StandingCounts, StandingFilter, Sweep, TransitionInput,
+    HazardPlan, HazardReport, HazardStat, HazardStatistics, NewPhoto, NoticeRound, Notification,
+    PhotoFile, PlanInput, ReportInput, ReportStanding, StandingCounts, StandingFilter, Sweep,
+    TransitionInput,
 };
 pub use inspections::{
     DocumentFilter, EnforcementDocument, Inspection, InspectionDetail, InspectionFilter,

@@ -4,6 +4,7 @@
 pub mod deadline;
 pub mod input;
 pub mod lifecycle;
+pub mod notices;
 pub mod report;
 pub mod stats;
 

@@ -4,10 +4,12 @@
 //! only the scope differs.
 
 mod lifecycle;
+mod notices;
 mod notify;
 mod photos;
 mod reports;
 
+pub use notices::NoticeRound;
 pub use notify::{Notification, Sweep};
 pub use photos::{HazardPhoto, NewPhoto, PhotoFile};
 pub use reports::{

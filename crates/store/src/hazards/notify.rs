@@ -66,8 +66,9 @@ pub(crate) async fn notify(
                     .add(Expr::col("scope_department_id").eq(d)),
             );
         }
-        // A new report also reaches the village's own grid members (R-VIL-1).
-        if kind == "reported" {
+        // A new report, and one gone overdue, also reach the village's own grid members
+        // (R-VIL-1): they watch what happens in their village.
+        if kind == "reported" || kind == "overdue" {
             who = who.add(
                 Cond::all()
                     .add(Expr::col("role").eq("village_member"))
@@ -156,11 +157,14 @@ async fn insert_notifications(conn: &mut Conn<'_>, rows: SelectStatement) -> Res
 pub struct Notification {
     pub id: i64,
     pub hazard_id: Option<i64>,
-    /// reported, assigned, returned, listed, completed, due_soon, overdue
+    /// reported, assigned, returned, listed, completed, due_soon, overdue, daily_digest,
+    /// reports_due
     pub kind: String,
     pub created_at: DateTime<Utc>,
     pub read_at: Option<DateTime<Utc>>,
     pub description: Option<String>,
+    /// The figures of a notice about no one hazard (a digest, a reminder), as JSON.
+    pub detail: Option<String>,
 }
 
 /// What the sweep did.
@@ -170,7 +174,7 @@ pub struct Sweep {
     pub overdue: u64,
 }
 
-const OPEN: [&str; 5] = [
+pub(super) const OPEN: [&str; 5] = [
     "reported",
     "rectifying",
     "awaiting_verification",
@@ -194,7 +198,9 @@ impl Store {
             });
         };
         let q = Query::select()
-            .columns(["id", "hazard_id", "kind", "created_at", "read_at"].map(|c| ("n", c)))
+            .columns(
+                ["id", "hazard_id", "kind", "created_at", "read_at", "detail"].map(|c| ("n", c)),
+            )
             .expr_as(Expr::col(("h", "description")), "description")
             .from_as("notifications", "n")
             .join_as(

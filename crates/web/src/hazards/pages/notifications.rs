@@ -1,5 +1,5 @@
 //! The bell's page: the account's notifications, newest first; opening one marks it read and
-//! goes to its hazard.
+//! goes to its hazard (or, for a digest or reminder, to the list it counts).
 
 use crate::http::answer::parse_id;
 use crate::http::auth::CsrfForm;
@@ -19,8 +19,63 @@ use safegrid_store::{Notification, PageRequest};
 struct ListPage {
     t: Tr,
     chrome: Chrome,
-    items: Vec<Notification>,
+    /// Each notification with what it says after its kind.
+    items: Vec<(Notification, String)>,
     pager: Pager,
+}
+
+/// What a notification says after its kind: its hazard's description, or the figures of a
+/// digest or reminder in the reader's language.
+fn text_of(t: &Tr, n: &Notification) -> String {
+    if let Some(d) = &n.description {
+        return d.clone();
+    }
+    let Some(detail) = n
+        .detail
+        .as_deref()
+        .and_then(|d| serde_json::from_str::<serde_json::Value>(d).ok())
+    else {
+        return String::new();
+    };
+    let number = |v: &serde_json::Value| v.as_i64().unwrap_or_default().to_string();
+    let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_owned();
+    match n.kind.as_str() {
+        "daily_digest" => {
+            let towns: Vec<String> = detail["towns"]
+                .as_array()
+                .map(Vec::as_slice)
+                .unwrap_or_default()
+                .iter()
+                .map(|town| {
+                    t.f(
+                        "notifications.digest_town",
+                        &[
+                            ("town", text(&town["name"])),
+                            ("overdue", number(&town["overdue"])),
+                            ("listed", number(&town["listed"])),
+                        ],
+                    )
+                })
+                .collect();
+            t.f(
+                "notifications.digest_text",
+                &[
+                    ("overdue", number(&detail["overdue"])),
+                    ("listed", number(&detail["listed"])),
+                    ("towns", towns.join(t.t("punct.semicolon"))),
+                ],
+            )
+        }
+        "reports_due" => t.f(
+            "notifications.reports_due_text",
+            &[
+                ("period", text(&detail["period"])),
+                ("due", text(&detail["due"])),
+                ("missing", number(&detail["missing"])),
+            ],
+        ),
+        _ => String::new(),
+    }
 }
 
 pub async fn list(
@@ -36,7 +91,14 @@ pub async fn list(
     render(&ListPage {
         chrome: Chrome::new(&t, &user, "notifications"),
         pager: Pager::new(&page, String::new()),
-        items: page.items,
+        items: page
+            .items
+            .into_iter()
+            .map(|n| {
+                let text = text_of(&t, &n);
+                (n, text)
+            })
+            .collect(),
         t,
     })
 }
@@ -71,12 +133,16 @@ pub async fn open(
             PageRequest::new(Some(1), Some(PageRequest::MAX_PER_PAGE)),
         )
         .await?;
-    let target = page
-        .items
-        .iter()
-        .find(|n| n.id == id)
-        .and_then(|n| n.hazard_id)
-        .map_or_else(|| "/notifications".to_owned(), |h| format!("/hazards/{h}"));
+    // A hazard's notice opens the hazard; a digest the overdue hazards; a reminder the
+    // reports' standings.
+    let target = match page.items.iter().find(|n| n.id == id) {
+        Some(Notification {
+            hazard_id: Some(h), ..
+        }) => format!("/hazards/{h}"),
+        Some(n) if n.kind == "daily_digest" => "/hazards?overdue=1".to_owned(),
+        Some(n) if n.kind == "reports_due" => "/reports".to_owned(),
+        _ => "/notifications".to_owned(),
+    };
     Ok(Redirect::to(&target).into_response())
 }
 
