@@ -56,13 +56,13 @@ const COMMUNITY_NAMES: &[&str] = &[
     "东城", "西城", "南街", "北街", "月河", "凤台", "文庙", "新区",
 ];
 
-const SURNAMES: &[&str] = &[
+pub(crate) const SURNAMES: &[&str] = &[
     "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "周", "吴", "徐", "孙", "马", "朱", "胡", "郭",
     "何", "高", "林", "罗", "郑", "梁", "谢", "宋", "唐", "许", "韩", "冯", "邓", "曹", "彭", "曾",
     "肖", "田", "董", "袁", "潘", "蒋", "蔡", "余", "杜", "叶", "程", "魏", "苏", "吕", "丁", "任",
     "沈", "姚",
 ];
-const GIVEN: &[&str] = &[
+pub(crate) const GIVEN: &[&str] = &[
     "建国", "海军", "晓燕", "丽", "伟", "敏", "静", "磊", "洋", "勇", "军", "杰", "涛", "明", "超",
     "秀英", "桂兰", "志强", "红梅", "文斌", "永刚", "春花", "玉兰", "德明", "光辉", "立新", "国庆",
     "亚军", "小龙", "俊", "斌", "鹏", "飞", "宁", "华", "平", "刚", "辉", "霞", "芳", "娟", "波",
@@ -122,7 +122,8 @@ pub(crate) const DEPARTMENTS: &[(&str, &str, &[&str], bool)] = &[
 /// How big a demo to make: the full county for people, a smaller one for tests.
 #[derive(Debug, Clone, Copy)]
 pub struct DemoSize {
-    pub villages_per_town: usize,
+    /// Villages (and communities) of each town in turn: towns differ, as in the real county.
+    pub villages_per_town: &'static [usize],
     pub departments: usize,
     /// Units per village on average (the unit manager's own unit is always made).
     pub units_per_village: usize,
@@ -130,12 +131,13 @@ pub struct DemoSize {
 
 impl DemoSize {
     pub const FULL: DemoSize = DemoSize {
-        villages_per_town: 15,
+        // From the county seat's 22 down to a mountain town's 8: 133 in all.
+        villages_per_town: &[22, 18, 14, 12, 13, 9, 16, 11, 10, 8],
         departments: DEPARTMENTS.len(),
-        units_per_village: 20,
+        units_per_village: 23,
     };
     pub const SMALL: DemoSize = DemoSize {
-        villages_per_town: 3,
+        villages_per_town: &[3],
         departments: 4,
         units_per_village: 0,
     };
@@ -436,12 +438,9 @@ pub async fn seed(store: &Store, size: DemoSize, password_hash: &str) -> anyhow:
         )
         .await?;
         let prefix = &town_code[..9];
-        let communities = if t == 0 {
-            2.min(size.villages_per_town)
-        } else {
-            0
-        };
-        for v in 0..size.villages_per_town {
+        let villages = size.villages_per_town[t % size.villages_per_town.len()];
+        let communities = if t == 0 { 2.min(villages) } else { 0 };
+        for v in 0..villages {
             let (code, name, kind) = if v < communities {
                 (
                     format!("{prefix}{:03}", v + 1),
@@ -533,11 +532,24 @@ pub async fn seed(store: &Store, size: DemoSize, password_hash: &str) -> anyhow:
             .map_err(|e| anyhow::anyhow!("account {username}: {e}"))?;
     }
     if size.units_per_village > 0 {
-        progress("statistics reports and a grid member's reports");
+        progress("statistics reports, grid plans and a grid member's reports");
         crate::demo_reports::seed_statistics_reports(store).await?;
+        crate::demo_reports::seed_grid_plans(store, &departments).await?;
         crate::demo_reports::seed_member_reports(store).await?;
     }
     Ok(())
+}
+
+/// The county administration acting, for what only the county files.
+pub(crate) fn county_admin() -> anyhow::Result<Actor> {
+    Ok(Actor {
+        role: safegrid_domain::access::Role::CountyAdmin,
+        scope: safegrid_domain::access::Scope::Region {
+            root: safegrid_domain::region::RegionCode::parse("county", COUNTY)
+                .map_err(|e| anyhow::anyhow!("{e:?}"))?,
+        },
+        ..Actor::system()
+    })
 }
 
 /// Says what the demo load is doing, so a load of several seconds does not look hung.

@@ -5,8 +5,13 @@
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use safegrid_domain::access::Actor;
-use safegrid_store::{HazardInput, PlanInput, Store, TransitionInput, UnitFilter};
+use safegrid_domain::access::{Actor, Role, Scope};
+use safegrid_domain::org::{GridKind, PostKind};
+use safegrid_domain::region::RegionCode;
+use safegrid_store::{
+    HazardInput, LedgerFilter, NewPhoto, PhotoFile, PlanInput, Store, TransitionInput, UnitFilter,
+};
+use std::collections::HashMap;
 
 /// Hazards in the demo year.
 const HAZARDS: usize = 900;
@@ -75,6 +80,101 @@ fn step(action: &str) -> TransitionInput {
     }
 }
 
+/// Who takes each step, by name, as the grid's posts are held: each village's grid member
+/// reports, the zone's safety inspector (or the station) inspects, accepts and verifies, the
+/// unit's safety manager rectifies, the county's committee office lists. Each acts as an
+/// account of its role scoped to its place, so the lifecycle's rules hold for it, and the
+/// timeline shows the person's name.
+struct Cast {
+    /// (region, grid kind, post) → the names holding it.
+    holders: HashMap<(String, GridKind, PostKind), Vec<String>>,
+}
+
+impl Cast {
+    async fn load(store: &Store) -> anyhow::Result<Cast> {
+        let lines = store
+            .ledger_all(
+                &Actor::system(),
+                &LedgerFilter::default(),
+                safegrid_domain::time::today(),
+                200_000,
+            )
+            .await
+            .map_err(err)?;
+        let mut holders: HashMap<_, Vec<String>> = HashMap::new();
+        for line in lines {
+            if let Some(name) = line.person_name {
+                holders
+                    .entry((line.region_code, line.grid_kind, line.post_kind))
+                    .or_default()
+                    .push(name);
+            }
+        }
+        Ok(Cast { holders })
+    }
+
+    fn holder(&self, region: &str, grid: GridKind, post: PostKind) -> Option<&String> {
+        self.holders
+            .get(&(region.to_owned(), grid, post))
+            .and_then(|names| names.first())
+    }
+
+    fn person(name: &str, role: Role, scope: Scope) -> Actor {
+        Actor {
+            account_id: None,
+            username: name.to_owned(),
+            role,
+            scope,
+            from: None,
+        }
+    }
+
+    /// The town's inspector for a village: the zone's safety inspector, else its station
+    /// chief, else the station's head.
+    fn inspector(&self, village: &RegionCode) -> Actor {
+        let town = village.town().unwrap_or_else(|| village.clone());
+        let name = self
+            .holder(village.as_str(), GridKind::TownZone, PostKind::SafetyInspector)
+            .or_else(|| self.holder(village.as_str(), GridKind::TownZone, PostKind::StationChief))
+            .or_else(|| self.holder(town.as_str(), GridKind::Town, PostKind::StationHead))
+            .cloned()
+            .unwrap_or_else(|| "安监站".to_owned());
+        Cast::person(&name, Role::TownStaff, Scope::Region { root: town })
+    }
+
+    /// The village's grid member (or head), when it has one.
+    fn grid_member(&self, village: &RegionCode) -> Option<Actor> {
+        self.holder(village.as_str(), GridKind::Village, PostKind::GridMember)
+            .or_else(|| self.holder(village.as_str(), GridKind::Village, PostKind::GridHead))
+            .map(|name| {
+                Cast::person(
+                    name,
+                    Role::VillageMember,
+                    Scope::Region {
+                        root: village.clone(),
+                    },
+                )
+            })
+    }
+
+    /// The unit's safety manager (or principal) acting for the unit itself.
+    fn unit(unit: &safegrid_store::Unit, county: &RegionCode) -> Actor {
+        let name = unit
+            .safety_manager
+            .clone()
+            .or_else(|| unit.principal.clone())
+            .unwrap_or_else(|| unit.name.clone());
+        Cast::person(
+            &name,
+            Role::UnitManager,
+            Scope::Unit {
+                county: county.clone(),
+                unit_id: unit.id,
+            },
+        )
+    }
+}
+
 pub(crate) async fn seed_hazards(store: &Store) -> anyhow::Result<()> {
     let system = Actor::system();
     let mut rng = StdRng::seed_from_u64(202_611);
@@ -98,6 +198,16 @@ pub(crate) async fn seed_hazards(store: &Store) -> anyhow::Result<()> {
     if units.len() < 10 {
         return Ok(());
     }
+    let cast = Cast::load(store).await?;
+    // The county's committee office lists the one major hazard it supervises itself.
+    let office = Cast::person(
+        "县安委办",
+        Role::CommitteeOffice,
+        Scope::Region {
+            root: RegionCode::parse("county", crate::demo::COUNTY)
+                .map_err(|e| anyhow::anyhow!("{e:?}"))?,
+        },
+    );
     let mut listed_one = false;
     let chemical_works: Vec<&safegrid_store::Unit> = units
         .iter()
@@ -128,9 +238,23 @@ pub(crate) async fn seed_hazards(store: &Store) -> anyhow::Result<()> {
         };
         let limit: u64 = if major { 30 } else { rng.random_range(3..15) };
         let deadline = (safegrid_domain::time::today() + chrono::Days::new(limit)).to_string();
+        let village = unit
+            .region
+            .as_deref()
+            .and_then(|r| RegionCode::parse("region", r).ok())
+            .ok_or_else(|| anyhow::anyhow!("demo hazards: unit {} has no village", unit.id))?;
+        let county_code = RegionCode::parse("county", unit.county_code.as_str())
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        let inspector = cast.inspector(&village);
+        let owner = Cast::unit(unit, &county_code);
+        let reporter = match source {
+            "self_check" => owner.clone(),
+            "village_report" => cast.grid_member(&village).unwrap_or_else(|| inspector.clone()),
+            _ => inspector.clone(),
+        };
         let made = store
             .report_hazard(
-                &system,
+                &reporter,
                 HazardInput {
                     unit_id: Some(unit.id),
                     source: Some(source.to_owned()),
@@ -146,10 +270,38 @@ pub(crate) async fn seed_hazards(store: &Store) -> anyhow::Result<()> {
             .await
             .map_err(err)?;
         let id = made.hazard.id;
-        let act = |input: TransitionInput| store.transition_hazard(&system, id, input);
+        // Some findings come with the photo taken on the spot; some rectifications with one
+        // of the place put right.
+        let photo = |actor: &Actor, seed: u64, stage: &str| {
+            let actor = actor.clone();
+            let stage = stage.to_owned();
+            async move {
+                let p = safegrid_office::photo::demo_scene(seed, stage == "after")
+                    .map_err(|e| anyhow::anyhow!("demo photo: {e}"))?;
+                let file = PhotoFile {
+                    image: p.jpeg,
+                    thumbnail: p.thumbnail,
+                    width: p.width,
+                    height: p.height,
+                };
+                store
+                    .add_hazard_photo(&actor, NewPhoto { hazard_id: id, stage, file })
+                    .await
+                    .map_err(err)?;
+                anyhow::Ok(())
+            }
+        };
+        let seed = u64::try_from(i).unwrap_or_default();
+        if i % 12 == 0 {
+            photo(&reporter, seed, "before").await?;
+        }
+        let by = |actor: &Actor, input: TransitionInput| {
+            let actor = actor.clone();
+            async move { store.transition_hazard(&actor, id, input).await }
+        };
         let mut listed = false;
         if major {
-            act(TransitionInput {
+            by(&owner, TransitionInput {
                 plan: Some(PlanInput {
                     goals: Some(format!("消除{category}重大事故隐患")),
                     methods: Some("停产整改，委托专业单位实施改造".to_owned()),
@@ -165,7 +317,7 @@ pub(crate) async fn seed_hazards(store: &Store) -> anyhow::Result<()> {
             .await
             .map_err(err)?;
             if !listed_one {
-                act(TransitionInput {
+                by(&office, TransitionInput {
                     comment: Some("县安委办挂牌督办".to_owned()),
                     ..step("list")
                 })
@@ -178,7 +330,7 @@ pub(crate) async fn seed_hazards(store: &Store) -> anyhow::Result<()> {
         // Fresh reports from villages and the public wait for the town.
         let fresh_report = days_ago < 10 && matches!(source, "village_report" | "public_report");
         if made.hazard.state == "reported" && !fresh_report {
-            act(TransitionInput {
+            by(&inspector, TransitionInput {
                 deadline: Some(deadline.clone()),
                 ..step("accept")
             })
@@ -191,25 +343,28 @@ pub(crate) async fn seed_hazards(store: &Store) -> anyhow::Result<()> {
             !fresh_report && days_ago > i64::try_from(limit).unwrap_or(0) && rng.random_bool(0.9);
         if finished && !listed {
             if rng.random_bool(0.08) {
-                act(step("complete")).await.map_err(err)?;
-                act(TransitionInput {
+                by(&owner, step("complete")).await.map_err(err)?;
+                by(&inspector, TransitionInput {
                     comment: Some("整改不彻底，请重新整改".to_owned()),
                     ..step("return")
                 })
                 .await
                 .map_err(err)?;
             }
-            act(TransitionInput {
+            by(&owner, TransitionInput {
                 measures: Some("已按要求整改到位".to_owned()),
                 cost_yuan: Some(f64::from(rng.random_range(2..200u32)) * 100.0),
                 ..step("complete")
             })
             .await
             .map_err(err)?;
-            act(step("verify")).await.map_err(err)?;
+            if i % 24 == 0 {
+                photo(&owner, seed, "after").await?;
+            }
+            by(&inspector, step("verify")).await.map_err(err)?;
         }
         if !finished && !listed && !fresh_report && days_ago > 3 && rng.random_bool(0.3) {
-            act(TransitionInput {
+            by(&owner, TransitionInput {
                 measures: Some("已整改，等待验收".to_owned()),
                 ..step("complete")
             })

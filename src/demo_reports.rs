@@ -1,5 +1,6 @@
 //! The demo county's paperwork: most units filed their hidden-hazard statistics for the last
-//! two quarters (some after the due day, some not at all), and a village grid member's own
+//! two quarters (some after the due day, some not at all), the towns and departments their
+//! grid plans for the year (two late, one still missing), and a village grid member's own
 //! reports stand at different stages, so each start page has work on it.
 
 use rand::rngs::StdRng;
@@ -158,6 +159,54 @@ async fn unit_hazards(store: &Store, town: &Actor) -> anyhow::Result<()> {
                     ..Default::default()
                 },
             )
+            .await
+            .map_err(err)?;
+    }
+    Ok(())
+}
+
+/// The year's grid plans (网格化监管实施方案): the county set 31 March; most towns and
+/// departments filed in March, two in April, and the last town has not filed yet.
+pub(crate) async fn seed_grid_plans(store: &Store, departments: &[(i64, &str)]) -> anyhow::Result<()> {
+    use safegrid_domain::org::input::GridPlanInput;
+    let county = crate::demo::county_admin()?;
+    let year = chrono::Datelike::year(&today());
+    // A deadline already past, so the plans' standing shows on the calendar.
+    let deadline = if today() > chrono::NaiveDate::from_ymd_opt(year, 3, 31).unwrap_or(today()) {
+        year
+    } else {
+        year - 1
+    };
+    store
+        .set_plan_deadline(&county, &format!("{deadline}-03-31"))
+        .await
+        .map_err(err)?;
+    let towns = crate::demo::TOWNS;
+    let owners = towns
+        .iter()
+        .take(towns.len() - 1)
+        .map(|(code, name)| (None, Some((*code).to_owned()), (*name).to_owned()))
+        .chain(
+            departments
+                .iter()
+                .map(|(id, short)| (Some(*id), None, (*short).to_owned())),
+        );
+    for (i, (department_id, region_code, name)) in owners.enumerate() {
+        let late = i == 3 || i == 12;
+        let filed_on = if late {
+            format!("{deadline}-04-{:02}", 8 + i % 10)
+        } else {
+            format!("{deadline}-03-{:02}", 10 + i % 18)
+        };
+        let input = GridPlanInput {
+            department_id,
+            region_code,
+            title: format!("{name}{deadline}年安全生产网格化监管实施方案"),
+            filed_on,
+            note: late.then(|| "因机构调整延期报送".to_owned()),
+        };
+        store
+            .file_plan(&county, input.parse(today())?)
             .await
             .map_err(err)?;
     }

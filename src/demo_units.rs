@@ -1,7 +1,7 @@
 //! The demo county's units: about 3,000 in realistic proportions across sectors and towns,
 //! with key units, and a few deliberate coverage gaps for the audit to find. All invented.
 
-use crate::demo::{COUNTY, DEPARTMENTS, DemoSize, TOWNS};
+use crate::demo::{COUNTY, DEPARTMENTS, DemoSize, GIVEN, SURNAMES, TOWNS};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use safegrid_domain::access::{Actor, Role, Scope};
@@ -188,6 +188,15 @@ fn pick<'a>(rng: &mut StdRng, total: u32) -> &'a Kind {
     &KINDS[0]
 }
 
+/// An invented person's name.
+fn someone(rng: &mut StdRng) -> String {
+    format!(
+        "{}{}",
+        SURNAMES[rng.random_range(0..SURNAMES.len())],
+        GIVEN[rng.random_range(0..GIVEN.len())]
+    )
+}
+
 async fn add(store: &Store, actor: &Actor, unit: UnitInput) -> anyhow::Result<i64> {
     let name = unit.name.clone().unwrap_or_default();
     let made = store
@@ -230,6 +239,7 @@ pub(crate) async fn seed_units(
             uscc: uscc(&mut rng, true),
             region: first_village,
             address: Some("城关镇和平路12号".into()),
+            legal_rep: Some("何晓燕".into()),
             principal: Some("何晓燕".into()),
             safety_manager: Some("何晓燕".into()),
             phone: Some("13909150012".into()),
@@ -269,6 +279,17 @@ pub(crate) async fn seed_units(
                     uscc(&mut rng, shop)
                 };
                 let employees = rng.random_range(kind.employees.0..=kind.employees.1);
+                let principal = someone(&mut rng);
+                let (legal_rep, safety_manager) = if shop {
+                    (principal.clone(), principal.clone())
+                } else {
+                    let legal_rep = if rng.random_bool(0.4) {
+                        principal.clone()
+                    } else {
+                        someone(&mut rng)
+                    };
+                    (legal_rep, someone(&mut rng))
+                };
                 let high_risk = matches!(
                     kind.sector,
                     Some("hazardous_chemicals" | "non_coal_mine" | "fireworks" | "metal_smelting")
@@ -287,11 +308,12 @@ pub(crate) async fn seed_units(
                         village.name,
                         rng.random_range(1..9)
                     )),
-                    principal: Some(format!(
-                        "{}{}",
-                        ["王", "李", "张", "刘", "陈", "杨", "黄", "赵"][serial % 8],
-                        ["伟", "芳", "军", "敏", "强", "丽"][serial % 6]
-                    )),
+                    // A shop's owner is its legal representative, principal and safety
+                    // manager at once; a company names a safety manager, and its legal
+                    // representative is often not the one running it.
+                    legal_rep: Some(legal_rep),
+                    principal: Some(principal),
+                    safety_manager: Some(safety_manager),
                     phone: Some(format!("139{:08}", rng.random_range(0..100_000_000u32))),
                     employees: Some(employees),
                     industry: Some(kind.industry.to_owned()),

@@ -83,6 +83,54 @@ fn jpeg(picture: &DynamicImage, quality: u8) -> Result<Vec<u8>, PhotoError> {
     Ok(out)
 }
 
+/// A picture drawn for the demo county, as a phone would have taken it on a visit: a wall and
+/// floor with a green exit sign, and — before rectification — orange boxes blocking the way
+/// and a red warning mark; after it, the way clear. `seed` varies the light and the clutter.
+pub fn demo_scene(seed: u64, rectified: bool) -> Result<Photo, PhotoError> {
+    let (w, h) = (800u32, 600u32);
+    let tone = u8::try_from(seed % 40).unwrap_or(0);
+    let clutter = 2 + (seed % 4) as u32;
+    let picture = image::RgbImage::from_fn(w, h, |x, y| {
+        let floor = y > h * 2 / 3;
+        let mut px = if floor {
+            image::Rgb([150 - tone, 140 - tone / 2, 120])
+        } else {
+            let shade = u8::try_from(y * 40 / h).unwrap_or(0);
+            image::Rgb([225 - shade - tone / 2, 222 - shade, 210 - shade])
+        };
+        // The exit sign over the door.
+        if (560..700).contains(&x) && (90..150).contains(&y) {
+            px = image::Rgb([20, 150, 70]);
+        }
+        // The door.
+        if (570..690).contains(&x) && (170..400).contains(&y) {
+            px = image::Rgb([110, 80, 55]);
+        }
+        if !rectified {
+            // Boxes stacked in front of the door.
+            for b in 0..clutter {
+                let left = 420 + b * 70;
+                let top = 330 - (b % 2) * 60;
+                if (left..left + 90).contains(&x) && (top..top + 120).contains(&y) {
+                    px = image::Rgb([205, 140 - u8::try_from(b * 12).unwrap_or(0), 60]);
+                }
+            }
+            // A red warning mark drawn on the photo by the inspector.
+            let (dx, dy) = (i64::from(x) - 520, i64::from(y) - 360);
+            let r2 = dx * dx + dy * dy;
+            if (150 * 150..160 * 160).contains(&r2) {
+                px = image::Rgb([220, 30, 30]);
+            }
+        }
+        px
+    });
+    let mut png = Cursor::new(Vec::new());
+    DynamicImage::ImageRgb8(picture)
+        .write_to(&mut png, ImageFormat::Png)
+        .map_err(|e| PhotoError::Encoding(e.to_string()))?;
+    process(png.get_ref())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -105,6 +153,15 @@ mod tests {
             !p.jpeg.windows(8).any(|w| w == b"<script>"),
             "nothing after the picture survives"
         );
+    }
+
+    #[test]
+    fn the_demo_draws_its_scenes_as_photos() {
+        let before = demo_scene(7, false).unwrap();
+        let after = demo_scene(7, true).unwrap();
+        assert_eq!((before.width, before.height), (800, 600));
+        assert!(before.jpeg.starts_with(&[0xFF, 0xD8]));
+        assert_ne!(before.jpeg, after.jpeg, "the way is cleared after rectification");
     }
 
     #[test]
