@@ -270,7 +270,7 @@ pub(crate) async fn seed_units(
                 let ending = kind.endings[rng.random_range(0..kind.endings.len())];
                 let name = format!(
                     "汉阴县{}{trade}{ending}",
-                    village.name.trim_end_matches(['村', '区'])
+                    village.name.trim_end_matches("社区").trim_end_matches('村')
                 );
                 let shop = kind.sector.is_none();
                 let code = if shop && rng.random_bool(0.3) {
