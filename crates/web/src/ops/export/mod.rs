@@ -440,12 +440,14 @@ where
     if format == "print" {
         let mut printed = Vec::new();
         let mut after = Some(0i64);
-        while let Some(cursor) = after.filter(|_| printed.len() <= PRINT_ROWS) {
+        while let Some(cursor) = after.filter(|_| printed.len() < PRINT_ROWS) {
             let (rows, last) = next(cursor).await?;
             after = continue_after(&rows, last);
             printed.extend(rows);
         }
-        let more = printed.len() > PRINT_ROWS;
+        // Said when the print stops at its bound with rows possibly left (a list of exactly
+        // the bound is told so too: cheaper than fetching a batch to find out).
+        let more = printed.len() >= PRINT_ROWS && after.is_some();
         return heading.print_view(&headers, &printed, more);
     }
     if format == "csv" {
