@@ -134,7 +134,11 @@ impl Cast {
     fn inspector(&self, village: &RegionCode) -> Actor {
         let town = village.town().unwrap_or_else(|| village.clone());
         let name = self
-            .holder(village.as_str(), GridKind::TownZone, PostKind::SafetyInspector)
+            .holder(
+                village.as_str(),
+                GridKind::TownZone,
+                PostKind::SafetyInspector,
+            )
             .or_else(|| self.holder(village.as_str(), GridKind::TownZone, PostKind::StationChief))
             .or_else(|| self.holder(town.as_str(), GridKind::Town, PostKind::StationHead))
             .cloned()
@@ -249,7 +253,9 @@ pub(crate) async fn seed_hazards(store: &Store) -> anyhow::Result<()> {
         let owner = Cast::unit(unit, &county_code);
         let reporter = match source {
             "self_check" => owner.clone(),
-            "village_report" => cast.grid_member(&village).unwrap_or_else(|| inspector.clone()),
+            "village_report" => cast
+                .grid_member(&village)
+                .unwrap_or_else(|| inspector.clone()),
             _ => inspector.clone(),
         };
         let made = store
@@ -285,7 +291,14 @@ pub(crate) async fn seed_hazards(store: &Store) -> anyhow::Result<()> {
                     height: p.height,
                 };
                 store
-                    .add_hazard_photo(&actor, NewPhoto { hazard_id: id, stage, file })
+                    .add_hazard_photo(
+                        &actor,
+                        NewPhoto {
+                            hazard_id: id,
+                            stage,
+                            file,
+                        },
+                    )
                     .await
                     .map_err(err)?;
                 anyhow::Ok(())
@@ -301,26 +314,32 @@ pub(crate) async fn seed_hazards(store: &Store) -> anyhow::Result<()> {
         };
         let mut listed = false;
         if major {
-            by(&owner, TransitionInput {
-                plan: Some(PlanInput {
-                    goals: Some(format!("消除{category}重大事故隐患")),
-                    methods: Some("停产整改，委托专业单位实施改造".to_owned()),
-                    funds: Some("企业自筹 5 万元".to_owned()),
-                    organisation: Some("主要负责人牵头，安全管理人员具体落实".to_owned()),
-                    timeline: Some("30 日内完成".to_owned()),
-                    safety_measures: Some(
-                        "整改期间停止相关作业，设置警戒区，制定专项应急预案".to_owned(),
-                    ),
-                }),
-                ..step("submit_plan")
-            })
+            by(
+                &owner,
+                TransitionInput {
+                    plan: Some(PlanInput {
+                        goals: Some(format!("消除{category}重大事故隐患")),
+                        methods: Some("停产整改，委托专业单位实施改造".to_owned()),
+                        funds: Some("企业自筹 5 万元".to_owned()),
+                        organisation: Some("主要负责人牵头，安全管理人员具体落实".to_owned()),
+                        timeline: Some("30 日内完成".to_owned()),
+                        safety_measures: Some(
+                            "整改期间停止相关作业，设置警戒区，制定专项应急预案".to_owned(),
+                        ),
+                    }),
+                    ..step("submit_plan")
+                },
+            )
             .await
             .map_err(err)?;
             if !listed_one {
-                by(&office, TransitionInput {
-                    comment: Some("县安委办挂牌督办".to_owned()),
-                    ..step("list")
-                })
+                by(
+                    &office,
+                    TransitionInput {
+                        comment: Some("县安委办挂牌督办".to_owned()),
+                        ..step("list")
+                    },
+                )
                 .await
                 .map_err(err)?;
                 listed_one = true;
@@ -330,10 +349,13 @@ pub(crate) async fn seed_hazards(store: &Store) -> anyhow::Result<()> {
         // Fresh reports from villages and the public wait for the town.
         let fresh_report = days_ago < 10 && matches!(source, "village_report" | "public_report");
         if made.hazard.state == "reported" && !fresh_report {
-            by(&inspector, TransitionInput {
-                deadline: Some(deadline.clone()),
-                ..step("accept")
-            })
+            by(
+                &inspector,
+                TransitionInput {
+                    deadline: Some(deadline.clone()),
+                    ..step("accept")
+                },
+            )
             .await
             .map_err(err)?;
         }
@@ -344,18 +366,24 @@ pub(crate) async fn seed_hazards(store: &Store) -> anyhow::Result<()> {
         if finished && !listed {
             if rng.random_bool(0.08) {
                 by(&owner, step("complete")).await.map_err(err)?;
-                by(&inspector, TransitionInput {
-                    comment: Some("整改不彻底，请重新整改".to_owned()),
-                    ..step("return")
-                })
+                by(
+                    &inspector,
+                    TransitionInput {
+                        comment: Some("整改不彻底，请重新整改".to_owned()),
+                        ..step("return")
+                    },
+                )
                 .await
                 .map_err(err)?;
             }
-            by(&owner, TransitionInput {
-                measures: Some("已按要求整改到位".to_owned()),
-                cost_yuan: Some(f64::from(rng.random_range(2..200u32)) * 100.0),
-                ..step("complete")
-            })
+            by(
+                &owner,
+                TransitionInput {
+                    measures: Some("已按要求整改到位".to_owned()),
+                    cost_yuan: Some(f64::from(rng.random_range(2..200u32)) * 100.0),
+                    ..step("complete")
+                },
+            )
             .await
             .map_err(err)?;
             if i % 24 == 0 {
@@ -364,10 +392,13 @@ pub(crate) async fn seed_hazards(store: &Store) -> anyhow::Result<()> {
             by(&inspector, step("verify")).await.map_err(err)?;
         }
         if !finished && !listed && !fresh_report && days_ago > 3 && rng.random_bool(0.3) {
-            by(&owner, TransitionInput {
-                measures: Some("已整改，等待验收".to_owned()),
-                ..step("complete")
-            })
+            by(
+                &owner,
+                TransitionInput {
+                    measures: Some("已整改，等待验收".to_owned()),
+                    ..step("complete")
+                },
+            )
             .await
             .map_err(err)?;
         }

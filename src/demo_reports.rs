@@ -167,7 +167,10 @@ async fn unit_hazards(store: &Store, town: &Actor) -> anyhow::Result<()> {
 
 /// The year's grid plans (网格化监管实施方案): the county set 31 March; most towns and
 /// departments filed in March, two in April, and the last town has not filed yet.
-pub(crate) async fn seed_grid_plans(store: &Store, departments: &[(i64, &str)]) -> anyhow::Result<()> {
+pub(crate) async fn seed_grid_plans(
+    store: &Store,
+    departments: &[(i64, &str)],
+) -> anyhow::Result<()> {
     use safegrid_domain::org::input::GridPlanInput;
     let county = crate::demo::county_admin()?;
     let year = chrono::Datelike::year(&today());

@@ -161,7 +161,10 @@ mod tests {
         let after = demo_scene(7, true).unwrap();
         assert_eq!((before.width, before.height), (800, 600));
         assert!(before.jpeg.starts_with(&[0xFF, 0xD8]));
-        assert_ne!(before.jpeg, after.jpeg, "the way is cleared after rectification");
+        assert_ne!(
+            before.jpeg, after.jpeg,
+            "the way is cleared after rectification"
+        );
     }
 
     #[test]
