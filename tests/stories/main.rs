@@ -20,6 +20,7 @@ mod hazards;
 mod import;
 mod inspections;
 mod jobs;
+mod own_duties;
 mod pages;
 mod plans;
 mod schema;

@@ -251,6 +251,18 @@ impl TestApp {
         .await
     }
 
+    pub async fn put_json(&self, path: &str, token: Option<&str>, body: &Value) -> Reply {
+        let mut b = Request::builder()
+            .method(Method::PUT)
+            .uri(path)
+            .header(header::CONTENT_TYPE, "application/json");
+        if let Some(t) = token {
+            b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        self.send(b.body(Body::from(body.to_string())).unwrap())
+            .await
+    }
+
     pub async fn post_raw(
         &self,
         path: &str,

@@ -27,6 +27,12 @@ impl Violation {
         self.args.push((name, value.to_string()));
         self
     }
+
+    /// The same fault, named as the field sits in a larger input (`items[2].result`).
+    pub fn at(mut self, field: impl Into<String>) -> Self {
+        self.field = field.into();
+        self
+    }
 }
 
 /// Input that was refused, with every reason found.

@@ -12,6 +12,7 @@ pub mod hazards;
 pub mod home;
 pub mod inspections;
 pub mod organisation;
+pub mod own_duties;
 pub mod reports;
 pub mod unit_records;
 pub mod units;

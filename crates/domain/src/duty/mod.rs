@@ -9,12 +9,14 @@
 //! inspection duty ([`inspection`]), the units' statistics reports ([`statistics_report`]),
 //! major hazard sources' reviews and filings ([`hazard_source`]), the review of a rectification
 //! order ([`rectification_review`]) and the towns' and departments' grid plans ([`grid_plan`],
-//! a party's own duty about no unit); later kinds (units' own checks, training, certificates,
-//! accident reports) add a module that produces [`Duty`] values the same way.
+//! a party's own duty about no unit) and the units' own checks ([`own_check`], derived from a
+//! monthly rollup of the days checked); later kinds (training, certificates, accident reports)
+//! add a module that produces [`Duty`] values the same way.
 
 pub mod grid_plan;
 pub mod hazard_source;
 pub mod inspection;
+pub mod own_check;
 pub mod period;
 pub mod rectification_review;
 pub mod statistics_report;
@@ -40,6 +42,10 @@ crate::closed_set! {
         RectificationReview = "rectification_review",
         /// A town's or department's grid plan filed by the county's deadline (R-GRID-8).
         GridPlan = "grid_plan",
+        /// The unit's own check of its key areas, equipment and processes, each working day.
+        DailyCheck = "daily_check",
+        /// The unit's own patrol of its whole operation, each month.
+        MonthlyPatrol = "monthly_patrol",
     }
 }
 

@@ -9,6 +9,9 @@ use safegrid_domain::duty::hazard_source::{SourceFacts, hazard_source_duties};
 use safegrid_domain::duty::inspection::{
     InspectedUnit, InspectionCadence, InspectionMark, inspection_duties, town_of,
 };
+use safegrid_domain::duty::own_check::{
+    CheckMonth, CheckMonths, CheckingUnit, daily_check_duties, monthly_patrol_duties,
+};
 use safegrid_domain::duty::rectification_review::{OrderFacts, review_duties};
 use safegrid_domain::duty::statistics_report::{
     report_period, report_periods, statistics_report_duties,
@@ -16,6 +19,7 @@ use safegrid_domain::duty::statistics_report::{
 use safegrid_domain::duty::{Cadence, Duty, DutyKind, Party, Period, RegionCodeKey};
 use safegrid_domain::inspection::document::DocumentKind;
 use safegrid_domain::time::local_date;
+use safegrid_domain::unit::check::{CheckedDays, WorkingDays};
 use safegrid_domain::unit::grade::Grade;
 use sea_query::{Cond, Expr, ExprTrait, JoinType, Query};
 use std::collections::HashMap;
@@ -31,6 +35,7 @@ type UnitRow = (
     String,
     String,
     DateTime<Utc>,
+    String,
 );
 
 /// Reads what the duties of the window rest on and derives them, with the parties' own duties
@@ -70,6 +75,7 @@ pub(super) async fn derive(
                         "supervision_grade",
                         "status",
                         "created_at",
+                        "working_days",
                     ]
                     .map(|c| ("u", c)),
                 )
@@ -207,6 +213,32 @@ pub(super) async fn derive(
             &reporting, &submitted, window, today,
         ));
     }
+    // The units' own checks, from the monthly rollup. A day's duties for every unit are many
+    // (a county's year is 750,000), so they are derived for windows of up to a quarter, or
+    // when asked for by kind.
+    let daily = wants(DutyKind::DailyCheck)
+        && (filter.kind == Some(DutyKind::DailyCheck)
+            || window.last_day() - window.first_day() <= chrono::Duration::days(92));
+    if daily || wants(DutyKind::MonthlyPatrol) {
+        let checking: Vec<CheckingUnit> = units
+            .iter()
+            .filter(|u| u.6 == "operating")
+            .map(|u| CheckingUnit {
+                unit_id: u.0,
+                working: WorkingDays::parse("working_days", &u.8).unwrap_or_default(),
+                since: local_date(u.7),
+            })
+            .collect();
+        let months = check_months(conn, &units_in, window).await?;
+        if daily {
+            data.duties
+                .extend(daily_check_duties(&checking, &months, window, today));
+        }
+        if wants(DutyKind::MonthlyPatrol) {
+            data.duties
+                .extend(monthly_patrol_duties(&checking, &months, window, today));
+        }
+    }
     if wants(DutyKind::HazardSourceReview) || wants(DutyKind::HazardSourceFiling) {
         let sources = active_sources(conn, &units_in).await?;
         data.duties.extend(
@@ -241,6 +273,42 @@ pub(super) async fn derive(
         .collect();
     names(conn, &counties, &mut data).await?;
     Ok(data)
+}
+
+/// The rollup of the units' own checks for the months of the window.
+async fn check_months(conn: &mut Conn<'_>, units_in: &Cond, window: Period) -> Result<CheckMonths> {
+    let months: Vec<String> = window
+        .periods_of(Cadence::Monthly)
+        .into_iter()
+        .map(Period::code)
+        .collect();
+    let rows: Vec<(i64, String, i64, Option<i64>)> = conn
+        .all(
+            Query::select()
+                .columns(["unit_id", "month", "days", "patrol_id"].map(|c| ("m", c)))
+                .from_as("unit_check_months", "m")
+                .join_as(
+                    JoinType::InnerJoin,
+                    "units",
+                    "u",
+                    Expr::col(("u", "id")).equals(("m", "unit_id")),
+                )
+                .cond_where(units_in.clone())
+                .and_where(Expr::col(("m", "month")).is_in(months)),
+        )
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(unit, month, days, patrol)| {
+            (
+                (unit, month),
+                CheckMonth {
+                    days: CheckedDays(days),
+                    patrol,
+                },
+            )
+        })
+        .collect())
 }
 
 /// The statistics reports submitted by the units for the report periods of the window: unit

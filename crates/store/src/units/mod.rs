@@ -3,11 +3,13 @@
 
 pub use safegrid_domain::unit::input::UnitInput;
 
+mod checks;
 mod documents;
 pub(crate) mod grading;
 mod hazard_sources;
 mod own_grid;
 
+pub use checks::{CheckRecorded, UnitCheck};
 pub use documents::{Document, NewDocument};
 pub use hazard_sources::{
     HazardSource, HazardSourceDetail, HazardSourceFilter, HazardSourceInput, SubstanceInput,

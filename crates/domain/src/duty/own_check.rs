@@ -1,0 +1,185 @@
+//! The units' own checks as duties (R-CAL-2): a daily check for each working day — owed on
+//! the day, overdue from the next — and a patrol for each month, due by its last day. The
+//! unit owes them itself. They are derived from the monthly rollup of the days each unit
+//! checked (`unit::check::CheckedDays`), never from the checks one by one: a county's month
+//! is one small row per unit, whatever the number of checks.
+
+use super::{Cadence, Duty, DutyKind, DutyState, Party, Period};
+use crate::unit::check::{CheckedDays, WorkingDays, month_key};
+use chrono::NaiveDate;
+use std::collections::HashMap;
+
+/// A unit that owes its own checks: its working days and since when it is in the census.
+#[derive(Debug, Clone, Copy)]
+pub struct CheckingUnit {
+    pub unit_id: i64,
+    pub working: WorkingDays,
+    pub since: NaiveDate,
+}
+
+/// One unit's month in the rollup: the days it made a daily check, and its first patrol.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CheckMonth {
+    pub days: CheckedDays,
+    pub patrol: Option<i64>,
+}
+
+/// The rollup as read: (unit, `2026-12`) → its month.
+pub type CheckMonths = HashMap<(i64, String), CheckMonth>;
+
+/// Daily checks owed in `window`: each working day from the unit's census date up to today
+/// (a day not yet come owes nothing yet).
+pub fn daily_check_duties(
+    units: &[CheckingUnit],
+    months: &CheckMonths,
+    window: Period,
+    today: NaiveDate,
+) -> Vec<Duty> {
+    let mut duties = Vec::new();
+    for unit in units {
+        let from = window.first_day().max(unit.since);
+        let to = window.last_day().min(today);
+        for day in from.iter_days().take_while(|d| *d <= to) {
+            if !unit.working.works_on(day) {
+                continue;
+            }
+            let done = months
+                .get(&(unit.unit_id, month_key(day)))
+                .is_some_and(|m| m.days.has(day));
+            duties.push(Duty {
+                kind: DutyKind::DailyCheck,
+                unit_id: Some(unit.unit_id),
+                period: Period::Day(day),
+                party: Party::Unit {
+                    unit_id: unit.unit_id,
+                },
+                due_on: day,
+                state: DutyState::of(done, day, today),
+                record_id: None,
+            });
+        }
+    }
+    duties
+}
+
+/// Monthly patrols owed in `window`: each month begun by today and ending after the unit
+/// entered the census, due by its last day, done by a patrol in it.
+pub fn monthly_patrol_duties(
+    units: &[CheckingUnit],
+    months: &CheckMonths,
+    window: Period,
+    today: NaiveDate,
+) -> Vec<Duty> {
+    let periods: Vec<Period> = window
+        .periods_of(Cadence::Monthly)
+        .into_iter()
+        .filter(|p| p.first_day() <= today)
+        .collect();
+    let mut duties = Vec::new();
+    for unit in units {
+        for &period in &periods {
+            if period.last_day() < unit.since {
+                continue;
+            }
+            let record = months
+                .get(&(unit.unit_id, month_key(period.first_day())))
+                .and_then(|m| m.patrol);
+            let due_on = period.last_day();
+            duties.push(Duty {
+                kind: DutyKind::MonthlyPatrol,
+                unit_id: Some(unit.unit_id),
+                period,
+                party: Party::Unit {
+                    unit_id: unit.unit_id,
+                },
+                due_on,
+                state: DutyState::of(record.is_some(), due_on, today),
+                record_id: record,
+            });
+        }
+    }
+    duties
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn unit(since: &str) -> CheckingUnit {
+        CheckingUnit {
+            unit_id: 7,
+            working: WorkingDays::default(),
+            since: day(since),
+        }
+    }
+
+    fn checked(days: &[&str], patrol: Option<i64>) -> CheckMonths {
+        let mut months = CheckMonths::new();
+        for d in days {
+            let d = day(d);
+            let m = months.entry((7, month_key(d))).or_default();
+            m.days.0 |= CheckedDays::bit(d);
+            m.patrol = patrol;
+        }
+        months
+    }
+
+    #[test]
+    fn each_working_day_owes_a_check_up_to_today() {
+        // December 2026: Tuesday the 1st to Thursday the 3rd; the 5th and 6th a weekend.
+        let window = Period::parse("p", "2026-12").unwrap();
+        let months = checked(&["2026-12-01", "2026-12-03"], None);
+        let duties = daily_check_duties(&[unit("2025-01-01")], &months, window, day("2026-12-03"));
+        let got: Vec<(NaiveDate, DutyState)> = duties.iter().map(|d| (d.due_on, d.state)).collect();
+        assert_eq!(
+            got,
+            [
+                (day("2026-12-01"), DutyState::Done),
+                (day("2026-12-02"), DutyState::Overdue),
+                (day("2026-12-03"), DutyState::Done),
+            ]
+        );
+        // Today unchecked is still due; the weekend owes nothing.
+        let later = daily_check_duties(&[unit("2025-01-01")], &months, window, day("2026-12-07"));
+        let states: Vec<(NaiveDate, DutyState)> =
+            later.iter().map(|d| (d.due_on, d.state)).collect();
+        assert_eq!(states.len(), 5, "1–4 and 7 December: {states:?}");
+        assert_eq!(states[4], (day("2026-12-07"), DutyState::Due));
+        assert!(
+            states
+                .iter()
+                .all(|(d, _)| *d != day("2026-12-05") && *d != day("2026-12-06"))
+        );
+        // A unit registered on the 3rd owes nothing before it.
+        let newcomer =
+            daily_check_duties(&[unit("2026-12-03")], &months, window, day("2026-12-03"));
+        assert_eq!(newcomer.len(), 1);
+    }
+
+    #[test]
+    fn a_month_owes_one_patrol_by_its_last_day() {
+        let window = Period::parse("p", "2026-Q4").unwrap();
+        let months = checked(&["2026-10-20"], Some(41));
+        let duties =
+            monthly_patrol_duties(&[unit("2025-01-01")], &months, window, day("2026-11-30"));
+        let got: Vec<(String, DutyState, Option<i64>)> = duties
+            .iter()
+            .map(|d| (d.period.code(), d.state, d.record_id))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("2026-10".to_owned(), DutyState::Done, Some(41)),
+                ("2026-11".to_owned(), DutyState::Due, None),
+            ],
+            "December has not begun"
+        );
+        let after =
+            monthly_patrol_duties(&[unit("2025-01-01")], &months, window, day("2026-12-01"));
+        assert_eq!(after[1].state, DutyState::Overdue);
+    }
+}

@@ -1,0 +1,319 @@
+//! A unit's own checks: the check, its items and its findings (hazards with source
+//! `self_check`, linked back by `check_id`) commit together with the month's rollup row
+//! (`unit_check_months`: the days checked as bits and the first patrol), which is all the
+//! duty calendar reads of them.
+
+use super::find_unit;
+use crate::audit::{self, Event, now};
+use crate::db::{Conn, Store};
+use crate::hazards::insert_reported;
+use crate::{Page, PageRequest, Result, StoreError, insert};
+use chrono::{DateTime, NaiveDate, Utc};
+use safegrid_domain::access::Actor;
+use safegrid_domain::hazard::input::ReportRefused;
+use safegrid_domain::hazard::lifecycle::Party;
+use safegrid_domain::invalid::{Invalid, Violation};
+use safegrid_domain::time::{local_date, today};
+use safegrid_domain::unit::check::{
+    CheckInput, CheckKind, CheckedDays, NewCheck, WorkingDays, month_key,
+};
+use sea_query::{Expr, ExprTrait, OnConflict, Order, Query};
+use serde::Serialize;
+use serde_json::json;
+use sqlx::FromRow;
+
+/// A check as listed: what, when, by whom, how many items and findings.
+#[derive(Debug, Clone, FromRow, Serialize, utoipa::ToSchema)]
+pub struct UnitCheck {
+    pub id: i64,
+    pub unit_id: i64,
+    /// daily or monthly_patrol
+    pub kind: String,
+    pub checked_on: NaiveDate,
+    pub checked_by: Option<String>,
+    pub note: Option<String>,
+    pub items: i64,
+    pub findings: i64,
+    pub created_at: DateTime<Utc>,
+}
+
+/// What recording a check made.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct CheckRecorded {
+    pub id: i64,
+    pub hazard_ids: Vec<i64>,
+}
+
+/// The day a unit entered the census: no check of it is dated before.
+async fn census_date(conn: &mut Conn<'_>, unit: i64) -> Result<NaiveDate> {
+    let (at,): (DateTime<Utc>,) = conn
+        .one(
+            Query::select()
+                .column("created_at")
+                .from("units")
+                .and_where(Expr::col("id").eq(unit)),
+        )
+        .await?;
+    Ok(local_date(at))
+}
+
+/// Refuses items naming a node that is not of this unit's own grid.
+async fn check_nodes(conn: &mut Conn<'_>, unit: i64, new: &NewCheck) -> Result<()> {
+    let named: Vec<i64> = new.items.iter().filter_map(|i| i.node_id).collect();
+    if named.is_empty() {
+        return Ok(());
+    }
+    let own: Vec<(i64,)> = conn
+        .all(
+            Query::select()
+                .column("id")
+                .from("unit_grid_nodes")
+                .and_where(Expr::col("unit_id").eq(unit))
+                .and_where(Expr::col("id").is_in(named)),
+        )
+        .await?;
+    let mut errors = Invalid::default();
+    for (i, item) in new.items.iter().enumerate() {
+        if let Some(node) = item.node_id
+            && !own.iter().any(|(id,)| *id == node)
+        {
+            errors.push(Violation::new(
+                format!("items[{i}].node_id"),
+                "error.choice",
+            ));
+        }
+    }
+    Ok(errors.into_result()?)
+}
+
+/// Marks the check in its month's rollup row: the day's bit for a daily check, the first
+/// patrol for a patrol.
+async fn roll_up(
+    conn: &mut Conn<'_>,
+    county: &str,
+    unit: i64,
+    check: i64,
+    new: &NewCheck,
+) -> Result<()> {
+    let (days, patrol, on_conflict) = match new.kind {
+        CheckKind::Daily => (
+            CheckedDays::bit(new.checked_on),
+            None,
+            OnConflict::columns(["unit_id", "month"])
+                .value("days", Expr::cust("unit_check_months.days | excluded.days"))
+                .to_owned(),
+        ),
+        CheckKind::MonthlyPatrol => (
+            0,
+            Some(check),
+            OnConflict::columns(["unit_id", "month"])
+                .value(
+                    "patrol_id",
+                    Expr::cust("COALESCE(unit_check_months.patrol_id, excluded.patrol_id)"),
+                )
+                .to_owned(),
+        ),
+    };
+    conn.insert(
+        insert::row(
+            "unit_check_months",
+            [
+                ("unit_id", unit.into()),
+                ("month", month_key(new.checked_on).into()),
+                ("county_code", county.into()),
+                ("days", days.into()),
+                ("patrol_id", patrol.into()),
+            ],
+        )
+        .on_conflict(on_conflict),
+    )
+    .await?;
+    Ok(())
+}
+
+impl Store {
+    /// Records a check the unit made of itself, with its findings entered in the hazard ledger.
+    /// Only the unit's own account records one; another unit's is not found.
+    pub async fn record_check(
+        &self,
+        actor: &Actor,
+        unit_id: i64,
+        input: CheckInput,
+    ) -> Result<CheckRecorded> {
+        let mut tx = self.write().await?;
+        let mut conn = tx.conn();
+        let unit = find_unit(&mut conn, actor, unit_id).await?;
+        let since = census_date(&mut conn, unit.id).await?;
+        let party = Party::of(actor.role);
+        let new = NewCheck::parse(&input, unit.id, party, today(), since).map_err(|r| match r {
+            ReportRefused::NotAReporter => StoreError::Forbidden,
+            ReportRefused::Invalid(e) => e.into(),
+        })?;
+        check_nodes(&mut conn, unit.id, &new).await?;
+        let id = conn
+            .insert_id(
+                insert::row(
+                    "unit_checks",
+                    [
+                        ("county_code", unit.county_code.clone().into()),
+                        ("unit_id", unit.id.into()),
+                        ("kind", new.kind.as_str().into()),
+                        ("checked_on", new.checked_on.into()),
+                        ("checked_by", new.checked_by.clone().into()),
+                        ("note", new.note.clone().into()),
+                        ("recorded_by", actor.account_id.into()),
+                        ("created_at", now().into()),
+                    ],
+                )
+                .returning_col("id"),
+            )
+            .await?;
+        let mut items = insert::Rows::new("unit_check_items");
+        for (position, item) in new.items.iter().enumerate() {
+            items.push([
+                ("county_code", unit.county_code.clone().into()),
+                ("check_id", id.into()),
+                (
+                    "position",
+                    i32::try_from(position).unwrap_or(i32::MAX).into(),
+                ),
+                ("node_id", item.node_id.into()),
+                ("item", item.item.clone().into()),
+                ("result", item.result.as_str().into()),
+                ("note", item.note.clone().into()),
+            ])?;
+        }
+        if !items.is_empty() {
+            conn.insert(items.statement()).await?;
+        }
+        let mut hazard_ids = Vec::with_capacity(new.hazards.len());
+        for hazard in &new.hazards {
+            let (made, county) =
+                insert_reported(&mut conn, actor, party, hazard, None, &[]).await?;
+            conn.update(
+                Query::update()
+                    .table("hazards")
+                    .value("check_id", id)
+                    .and_where(Expr::col("id").eq(made.id)),
+            )
+            .await?;
+            audit::record(
+                &mut conn,
+                actor,
+                Event {
+                    chain: &county,
+                    action: "hazard.report",
+                    object_type: "hazard",
+                    object_id: Some(made.id.to_string()),
+                    detail: json!({ "unit": made.unit_id, "source": hazard.source.as_str(), "level": hazard.level.as_str(), "state": hazard.initial.as_str(), "check": id }),
+                    outcome: "ok",
+                },
+            )
+            .await?;
+            hazard_ids.push(made.id);
+        }
+        roll_up(&mut conn, &unit.county_code, unit.id, id, &new).await?;
+        tx.commit_audited(
+            actor,
+            Event {
+                chain: &unit.county_code,
+                action: "unit_check.record",
+                object_type: "unit",
+                object_id: Some(unit.id.to_string()),
+                detail: json!({
+                    "check": id,
+                    "kind": new.kind.as_str(),
+                    "checked_on": new.checked_on,
+                    "items": new.items.len(),
+                    "hazards": hazard_ids,
+                }),
+                outcome: "ok",
+            },
+        )
+        .await?;
+        if !hazard_ids.is_empty() {
+            self.hazards_changed();
+        }
+        self.duties_changed();
+        Ok(CheckRecorded { id, hazard_ids })
+    }
+
+    /// A unit's checks in scope, newest first.
+    pub async fn unit_checks(
+        &self,
+        actor: &Actor,
+        unit_id: i64,
+        page: PageRequest,
+    ) -> Result<Page<UnitCheck>> {
+        let mut c = self.read().await?;
+        let mut conn = c.conn();
+        let unit = find_unit(&mut conn, actor, unit_id).await?;
+        let q = Query::select()
+            .columns(
+                [
+                    "id",
+                    "unit_id",
+                    "kind",
+                    "checked_on",
+                    "checked_by",
+                    "note",
+                    "created_at",
+                ]
+                .map(|col| ("c", col)),
+            )
+            .expr_as(
+                Expr::cust("(SELECT COUNT(*) FROM unit_check_items i WHERE i.check_id = c.id)"),
+                "items",
+            )
+            .expr_as(
+                Expr::cust("(SELECT COUNT(*) FROM hazards h WHERE h.check_id = c.id)"),
+                "findings",
+            )
+            .from_as("unit_checks", "c")
+            .and_where(Expr::col(("c", "unit_id")).eq(unit.id))
+            .order_by(("c", "checked_on"), Order::Desc)
+            .order_by(("c", "id"), Order::Desc)
+            .to_owned();
+        conn.page(&q, page).await
+    }
+
+    /// Sets the days of the week the unit works (`1111100`, Monday first): only its own
+    /// account or those who keep the unit ledger.
+    pub async fn set_working_days(&self, actor: &Actor, unit_id: i64, raw: &str) -> Result<String> {
+        let days = WorkingDays::parse("working_days", raw)?;
+        let mut tx = self.write().await?;
+        let mut conn = tx.conn();
+        let unit = find_unit(&mut conn, actor, unit_id).await?;
+        let own = Party::of(actor.role) == Party::Unit;
+        if !own
+            && !safegrid_domain::policy::may(
+                actor,
+                safegrid_domain::policy::Verb::Write,
+                safegrid_domain::policy::Object::Unit,
+            )
+        {
+            return Err(StoreError::Forbidden);
+        }
+        conn.update(
+            Query::update()
+                .table("units")
+                .value("working_days", days.code())
+                .and_where(Expr::col("id").eq(unit.id)),
+        )
+        .await?;
+        tx.commit_audited(
+            actor,
+            Event {
+                chain: &unit.county_code,
+                action: "unit.working_days",
+                object_type: "unit",
+                object_id: Some(unit.id.to_string()),
+                detail: json!({ "working_days": days.code() }),
+                outcome: "ok",
+            },
+        )
+        .await?;
+        self.duties_changed();
+        Ok(days.code())
+    }
+}

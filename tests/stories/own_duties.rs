@@ -1,0 +1,398 @@
+//! Units' own duties: the unit checks its own grid each working day and patrols each month,
+//! on its own account; its findings enter the hazard ledger as its own; its supervisors see
+//! the days done, due and overdue on the duty calendar; nobody else records or reads them.
+
+use crate::support::*;
+use axum::http::StatusCode;
+use serde_json::{Value, json};
+
+fn in_days(days: u64) -> String {
+    (safegrid_domain::time::today() + chrono::Days::new(days)).to_string()
+}
+
+fn today() -> String {
+    safegrid_domain::time::today().to_string()
+}
+
+/// The `qiye` unit and a node of its own grid.
+async fn own_unit_and_node(app: &TestApp, qiye: &str) -> (i64, i64) {
+    let unit = app.get("/api/v1/units", Some(qiye)).await.json()["items"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let grid = app
+        .get(&format!("/api/v1/units/{unit}/grid"), Some(qiye))
+        .await
+        .json();
+    let node = grid[0]["id"]
+        .as_i64()
+        .expect("the demo unit has its own grid");
+    (unit, node)
+}
+
+fn daily(node: i64) -> Value {
+    json!({
+        "kind": "daily",
+        "checked_on": today(),
+        "checked_by": "何晓燕",
+        "items": [
+            {"item": "配电箱", "node_id": node, "result": "ok"},
+            {"item": "消防通道", "result": "hazard", "note": "堆放纸箱"},
+            {"item": "燃气管道", "result": "na"}
+        ],
+        "hazards": [{"description": "消防通道堆放纸箱", "level": "general", "deadline": in_days(2)}]
+    })
+}
+
+/// The unit's duties of a kind this month, as `account` sees them.
+async fn duties(app: &TestApp, token: &str, kind: &str, unit: i64) -> Value {
+    let month = &today()[..7];
+    let r = app
+        .get(
+            &format!("/api/v1/duties?kind={kind}&unit={unit}&period={month}&per_page=100"),
+            Some(token),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    r.json()
+}
+
+story!(
+    a_unit_checks_itself_each_working_day_and_its_town_sees_it,
+    |app| {
+        let qiye = app.token("qiye").await;
+        let (unit, node) = own_unit_and_node(&app, &qiye).await;
+        // Every day of the week a working day, so today is owed whatever day it is.
+        let set = app
+            .put_json(
+                &format!("/api/v1/units/{unit}/working-days"),
+                Some(&qiye),
+                &json!({"working_days": "1111111"}),
+            )
+            .await;
+        assert_eq!(set.status, StatusCode::OK, "{}", set.text());
+        let before = duties(&app, &qiye, "daily_check", unit).await;
+        let today_duty = |d: &Value| {
+            d["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|x| x["period"] == today())
+                .cloned()
+                .unwrap_or(Value::Null)
+        };
+        assert_eq!(today_duty(&before)["state"], "due", "{before}");
+
+        let made = app
+            .post_json(
+                &format!("/api/v1/units/{unit}/checks"),
+                Some(&qiye),
+                &daily(node),
+            )
+            .await;
+        assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
+        let hazard = made.json()["hazard_ids"][0].as_i64().unwrap();
+        let h = app
+            .get(&format!("/api/v1/hazards/{hazard}"), Some(&qiye))
+            .await
+            .json();
+        assert_eq!(h["source"], "self_check");
+        assert_eq!(h["unit_id"], unit);
+        assert_eq!(h["found_by"], "何晓燕");
+
+        // Done on the unit's calendar, and on its town's.
+        let chengguan = app.token("chengguan").await;
+        for token in [&qiye, &chengguan] {
+            let after = duties(&app, token, "daily_check", unit).await;
+            assert_eq!(today_duty(&after)["state"], "done", "{after}");
+            assert_eq!(today_duty(&after)["party"], "unit");
+        }
+        // A second check the same day is kept and counted once.
+        let again = app
+            .post_json(
+                &format!("/api/v1/units/{unit}/checks"),
+                Some(&qiye),
+                &json!({"kind": "daily", "checked_on": today()}),
+            )
+            .await;
+        assert_eq!(again.status, StatusCode::CREATED);
+        let after = duties(&app, &qiye, "daily_check", unit).await;
+        let todays = after["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|x| x["period"] == today())
+            .count();
+        assert_eq!(todays, 1);
+
+        // The month's patrol.
+        let patrol = duties(&app, &qiye, "monthly_patrol", unit).await;
+        assert_eq!(patrol["items"][0]["state"], "due", "{patrol}");
+        let walked = app
+        .post_json(&format!("/api/v1/units/{unit}/checks"), Some(&qiye),
+            &json!({"kind": "monthly_patrol", "checked_on": today(), "checked_by": "何晓燕", "note": "全面巡查"}))
+        .await;
+        assert_eq!(walked.status, StatusCode::CREATED, "{}", walked.text());
+        let patrol = duties(&app, &chengguan, "monthly_patrol", unit).await;
+        assert_eq!(patrol["items"][0]["state"], "done");
+        assert_eq!(patrol["items"][0]["record_id"], walked.json()["id"]);
+
+        // The list: newest first, with items and findings counted.
+        let list = app
+            .get(&format!("/api/v1/units/{unit}/checks"), Some(&chengguan))
+            .await
+            .json();
+        assert_eq!(list["total"], 3);
+        let first_daily = list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["findings"] == 1)
+            .unwrap()
+            .clone();
+        assert_eq!(first_daily["items"], 3);
+    }
+);
+
+story!(
+    only_the_unit_records_its_checks_and_another_town_sees_none,
+    |app| {
+        let qiye = app.token("qiye").await;
+        let (unit, node) = own_unit_and_node(&app, &qiye).await;
+        let chengguan = app.token("chengguan").await;
+        let by_town = app
+            .post_json(
+                &format!("/api/v1/units/{unit}/checks"),
+                Some(&chengguan),
+                &daily(node),
+            )
+            .await;
+        assert_eq!(
+            by_town.status,
+            StatusCode::FORBIDDEN,
+            "a check is the unit's own word"
+        );
+        let xuanwo = app.token("xuanwo").await;
+        for (method, path) in [
+            ("GET", format!("/api/v1/units/{unit}/checks")),
+            ("POST", format!("/api/v1/units/{unit}/checks")),
+        ] {
+            let r = if method == "GET" {
+                app.get(&path, Some(&xuanwo)).await
+            } else {
+                app.post_json(&path, Some(&xuanwo), &daily(node)).await
+            };
+            assert_eq!(r.status, StatusCode::NOT_FOUND, "{method} {path}");
+        }
+        assert_eq!(
+            app.put_json(
+                &format!("/api/v1/units/{unit}/working-days"),
+                Some(&xuanwo),
+                &json!({"working_days": "1111111"})
+            )
+            .await
+            .status,
+            StatusCode::NOT_FOUND
+        );
+        // Another unit's manager neither records nor reads them.
+        let admin = app.token("admin").await;
+        let other = app
+        .post_json("/api/v1/units", Some(&admin), &json!({"name": "汉阴县城关镇某小作坊", "no_uscc_reason": "个体工商户", "region": "610921100001"}))
+        .await;
+        assert_eq!(other.status, StatusCode::CREATED, "{}", other.text());
+        let other = other.json()["id"].as_i64().unwrap();
+        let neighbour = app
+            .new_account(
+                "qiye2",
+                json!({"display_name": "小作坊", "role": "unit_manager", "scope_unit_id": other}),
+            )
+            .await;
+        assert_eq!(
+            app.post_json(
+                &format!("/api/v1/units/{unit}/checks"),
+                Some(&neighbour),
+                &daily(node)
+            )
+            .await
+            .status,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            app.get(&format!("/api/v1/units/{unit}/checks"), Some(&neighbour))
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
+        // Its own check cannot name a node of the other unit's grid.
+        let foreign = app
+            .post_json(
+                &format!("/api/v1/units/{other}/checks"),
+                Some(&neighbour),
+                &daily(node),
+            )
+            .await;
+        assert_eq!(
+            foreign.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            foreign.text()
+        );
+        assert_eq!(foreign.first_error().0, "items[0].node_id");
+        assert_eq!(
+            app.get(&format!("/api/v1/units/{unit}/checks"), Some(&qiye))
+                .await
+                .json()["total"],
+            0,
+            "nothing written"
+        );
+    }
+);
+
+story!(
+    bad_checks_are_refused_naming_the_field_and_nothing_is_half_written,
+    |app| {
+        let qiye = app.token("qiye").await;
+        let (unit, node) = own_unit_and_node(&app, &qiye).await;
+        let long_ago = (safegrid_domain::time::today() - chrono::Days::new(800)).to_string();
+        let cases: Vec<(Value, &str)> = vec![
+            (json!({"kind": "weekly"}), "kind"),
+            (json!({"kind": 5}), "kind"),
+            (json!({"checked_on": in_days(1)}), "checked_on"),
+            (json!({"checked_on": long_ago}), "checked_on"),
+            (json!({"checked_on": "2026-02-30"}), "checked_on"),
+            (json!({"checked_on": null}), "checked_on"),
+            (json!({"checked_by": "何\u{0}晓燕"}), "checked_by"),
+            (
+                json!({"items": [{"item": "配电箱", "result": "maybe"}]}),
+                "items[0].result",
+            ),
+            (
+                json!({"items": [{"item": "", "result": "ok"}]}),
+                "items[0].item",
+            ),
+            (
+                json!({"items": [{"item": "配电箱", "node_id": 99_999_999, "result": "ok"}]}),
+                "items[0].node_id",
+            ),
+            (json!({"items": "配电箱"}), "items"),
+            (
+                json!({"hazards": [{"description": "x", "level": "general", "deadline": "2020-01-01"}]}),
+                "hazards[0].deadline",
+            ),
+            (
+                json!({"hazards": [{"level": "general", "deadline": in_days(3)}]}),
+                "hazards[0].description",
+            ),
+            (json!({"note": "长".repeat(2001)}), "note"),
+        ];
+        for (change, field) in cases {
+            let mut body = daily(node);
+            for (k, v) in change.as_object().unwrap() {
+                body[k] = v.clone();
+            }
+            let r = app
+                .post_json(&format!("/api/v1/units/{unit}/checks"), Some(&qiye), &body)
+                .await;
+            assert_eq!(
+                r.status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{field}: {}",
+                r.text()
+            );
+            assert_eq!(r.first_error().0, field, "{}", r.text());
+        }
+        // Too many items, and a body past the API's bound.
+        let mut many = daily(node);
+        many["items"] = json!(vec![json!({"item": "x", "result": "ok"}); 201]);
+        let r = app
+            .post_json(&format!("/api/v1/units/{unit}/checks"), Some(&qiye), &many)
+            .await;
+        assert_eq!(r.first_error().0, "items");
+        let mut huge = daily(node);
+        huge["note"] = json!("长".repeat(3_000_000));
+        let r = app
+            .post_json(&format!("/api/v1/units/{unit}/checks"), Some(&qiye), &huge)
+            .await;
+        assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+        // Working days: seven flags.
+        for bad in ["11", "0000000", "1111x00"] {
+            let r = app
+                .put_json(
+                    &format!("/api/v1/units/{unit}/working-days"),
+                    Some(&qiye),
+                    &json!({"working_days": bad}),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+            assert_eq!(r.first_error().0, "working_days");
+        }
+        assert_eq!(
+            app.get(&format!("/api/v1/units/{unit}/checks"), Some(&qiye))
+                .await
+                .json()["total"],
+            0,
+            "nothing written"
+        );
+        let hazards = app
+            .get("/api/v1/hazards?source=self_check", Some(&qiye))
+            .await
+            .json();
+        assert_eq!(
+            hazards["total"], 0,
+            "no finding written without its check: {hazards}"
+        );
+    }
+);
+
+story!(
+    each_role_reads_and_records_a_units_checks_as_its_scope_allows,
+    |app| {
+        let qiye = app.token("qiye").await;
+        let (unit, node) = own_unit_and_node(&app, &qiye).await;
+        let made = app
+            .post_json(
+                &format!("/api/v1/units/{unit}/checks"),
+                Some(&qiye),
+                &daily(node),
+            )
+            .await;
+        assert_eq!(made.status, StatusCode::CREATED);
+        // Who reads the supermarket's checks: the county, its town, its village, itself; not
+        // another town, a department that does not supervise it, or the administrators.
+        let matrix = [
+            ("admin", StatusCode::OK, StatusCode::FORBIDDEN),
+            ("anweiban", StatusCode::OK, StatusCode::FORBIDDEN),
+            ("lingdao", StatusCode::OK, StatusCode::FORBIDDEN),
+            ("chengguan", StatusCode::OK, StatusCode::FORBIDDEN),
+            ("cunwang", StatusCode::OK, StatusCode::FORBIDDEN),
+            ("xuanwo", StatusCode::NOT_FOUND, StatusCode::NOT_FOUND),
+            ("anjian", StatusCode::NOT_FOUND, StatusCode::NOT_FOUND),
+            ("sysadmin", StatusCode::NOT_FOUND, StatusCode::NOT_FOUND),
+            ("secadmin", StatusCode::NOT_FOUND, StatusCode::NOT_FOUND),
+            ("auditor", StatusCode::NOT_FOUND, StatusCode::NOT_FOUND),
+        ];
+        for (who, read, record) in matrix {
+            let token = app.token(who).await;
+            let list = app
+                .get(&format!("/api/v1/units/{unit}/checks"), Some(&token))
+                .await;
+            assert_eq!(list.status, read, "{who} reads");
+            if read == StatusCode::OK {
+                assert_eq!(list.json()["total"], 1, "{who}");
+            }
+            let r = app
+                .post_json(
+                    &format!("/api/v1/units/{unit}/checks"),
+                    Some(&token),
+                    &daily(node),
+                )
+                .await;
+            assert_eq!(r.status, record, "{who} records: {}", r.text());
+        }
+        assert_eq!(
+            app.get(&format!("/api/v1/units/{unit}/checks"), None)
+                .await
+                .status,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+);
