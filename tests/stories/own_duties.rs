@@ -396,3 +396,68 @@ story!(
         );
     }
 );
+
+story!(
+    the_town_sees_which_units_check_daily_and_which_stopped,
+    |app| {
+        let qiye = app.token("qiye").await;
+        let (unit, node) = own_unit_and_node(&app, &qiye).await;
+        let chengguan = app.token("chengguan").await;
+        let row = |rates: &Value| {
+            rates["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["unit_id"] == unit)
+                .cloned()
+                .expect("the town's unit is listed")
+        };
+        let before = row(&app
+            .get("/api/v1/checks/rates", Some(&chengguan))
+            .await
+            .json());
+        assert_eq!(before["checked"], 0);
+        assert_eq!(
+            before["stopped"], true,
+            "owes checks and made none: {before}"
+        );
+        let made = app
+            .post_json(
+                &format!("/api/v1/units/{unit}/checks"),
+                Some(&qiye),
+                &daily(node),
+            )
+            .await;
+        assert_eq!(made.status, StatusCode::CREATED);
+        let after = row(&app
+            .get(
+                &format!("/api/v1/checks/rates?region={CHENGGUAN}"),
+                Some(&chengguan),
+            )
+            .await
+            .json());
+        assert_eq!(after["last_checked_on"], today());
+        assert_eq!(after["stopped"], false);
+        // Today counts only on a working day.
+        let owed = after["owed"].as_u64().unwrap();
+        assert!(
+            after["checked"].as_u64().unwrap() <= 1 && owed >= 20,
+            "{after}"
+        );
+        // Another town does not see it; a bad region is named.
+        let xuanwo = app.token("xuanwo").await;
+        let theirs = app.get("/api/v1/checks/rates", Some(&xuanwo)).await.json();
+        assert!(
+            theirs["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|r| r["unit_id"] != unit)
+        );
+        let bad = app
+            .get("/api/v1/checks/rates?region=abc", Some(&chengguan))
+            .await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(bad.first_error().0, "region");
+    }
+);

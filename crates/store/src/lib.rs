@@ -48,10 +48,10 @@ pub use inspections::{
 };
 pub use org::*;
 pub use units::{
-    CheckRecorded, Document, GridNode, GridNodeInput, HazardSource, HazardSourceDetail,
-    HazardSourceFilter, HazardSourceInput, ImportMode, ImportReport, ImportRow, NewDocument,
-    RowError, SubstanceInput, SubstanceRow, SystemEntry, SystemInput, Unit, UnitChange, UnitCheck,
-    UnitDetail, UnitFilter, UnitInput,
+    CheckRateRow, CheckRecorded, Document, GridNode, GridNodeInput, HazardSource,
+    HazardSourceDetail, HazardSourceFilter, HazardSourceInput, ImportMode, ImportReport, ImportRow,
+    NewDocument, RowError, SubstanceInput, SubstanceRow, SystemEntry, SystemInput, Unit,
+    UnitChange, UnitCheck, UnitDetail, UnitFilter, UnitInput,
 };
 pub use webhooks::{Delivery, DeliveryRecord, WebhookInput, WebhookSettings};
 

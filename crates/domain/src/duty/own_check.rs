@@ -6,7 +6,7 @@
 
 use super::{Cadence, Duty, DutyKind, DutyState, Party, Period};
 use crate::unit::check::{CheckedDays, WorkingDays, month_key};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use std::collections::HashMap;
 
 /// A unit that owes its own checks: its working days and since when it is in the census.
@@ -101,6 +101,86 @@ pub fn monthly_patrol_duties(
     duties
 }
 
+/// Days a unit must have gone without a daily check, while owing them, to count as stopped.
+pub const STOPPED_AFTER_DAYS: i64 = 7;
+
+/// How regularly a unit checks itself over the last `days` days up to today: the working days
+/// it owed, those it checked, and its last check within the months read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CheckRate {
+    pub owed: u32,
+    pub checked: u32,
+    pub last_checked_on: Option<NaiveDate>,
+}
+
+impl CheckRate {
+    /// Checked days per owed day, 0–1 (a unit that owed nothing has a rate of 1).
+    pub fn rate(&self) -> f64 {
+        if self.owed == 0 {
+            1.0
+        } else {
+            f64::from(self.checked) / f64::from(self.owed)
+        }
+    }
+
+    /// Owes checks and has made none for [`STOPPED_AFTER_DAYS`] days.
+    pub fn stopped(&self, today: NaiveDate) -> bool {
+        self.owed > 0
+            && self
+                .last_checked_on
+                .is_none_or(|d| (today - d).num_days() >= STOPPED_AFTER_DAYS)
+    }
+}
+
+/// The first day of the months a rate over `days` days ending `today` reads: the month
+/// before the window's first, so a unit that stopped shortly before still shows its last check.
+pub fn rate_months_from(today: NaiveDate, days: u32) -> NaiveDate {
+    let from = today - chrono::Days::new(u64::from(days.saturating_sub(1)));
+    NaiveDate::from_ymd_opt(from.year(), from.month(), 1)
+        .and_then(|d| d.checked_sub_months(chrono::Months::new(1)))
+        .unwrap_or(from)
+}
+
+/// The unit's rate over the `days` days ending today.
+pub fn check_rate(
+    unit: &CheckingUnit,
+    months: &CheckMonths,
+    today: NaiveDate,
+    days: u32,
+) -> CheckRate {
+    let from = (today - chrono::Days::new(u64::from(days.saturating_sub(1)))).max(unit.since);
+    let mut rate = CheckRate {
+        owed: 0,
+        checked: 0,
+        last_checked_on: None,
+    };
+    let checked_on = |d: NaiveDate| {
+        months
+            .get(&(unit.unit_id, month_key(d)))
+            .is_some_and(|m| m.days.has(d))
+    };
+    for day in from.iter_days().take_while(|d| *d <= today) {
+        let done = checked_on(day);
+        if done {
+            rate.last_checked_on = Some(day);
+        }
+        if unit.working.works_on(day) {
+            rate.owed += 1;
+            rate.checked += u32::from(done);
+        }
+    }
+    // A last check before the window, within the months read (a unit that stopped weeks ago).
+    if rate.last_checked_on.is_none() {
+        let earliest = rate_months_from(today, days);
+        rate.last_checked_on = from
+            .pred_opt()
+            .into_iter()
+            .flat_map(|d| d.iter_days().rev().take_while(move |x| *x >= earliest))
+            .find(|d| checked_on(*d));
+    }
+    rate
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -158,6 +238,35 @@ mod tests {
         let newcomer =
             daily_check_duties(&[unit("2026-12-03")], &months, window, day("2026-12-03"));
         assert_eq!(newcomer.len(), 1);
+    }
+
+    #[test]
+    fn the_rate_counts_the_working_days_of_the_last_thirty() {
+        // Weekdays from 4 to 31 December 2026: 20 owed; 15 checked.
+        let mut checked_days = Vec::new();
+        for d in day("2026-12-04")
+            .iter_days()
+            .take_while(|d| *d <= day("2026-12-31"))
+        {
+            if WorkingDays::default().works_on(d) && checked_days.len() < 15 {
+                checked_days.push(d.to_string());
+            }
+        }
+        let refs: Vec<&str> = checked_days.iter().map(String::as_str).collect();
+        let months = checked(&refs, None);
+        let rate = check_rate(&unit("2025-01-01"), &months, day("2027-01-02"), 30);
+        assert_eq!(
+            (rate.owed, rate.checked),
+            (21, 15),
+            "4 Dec–2 Jan: 21 weekdays"
+        );
+        assert_eq!(rate.last_checked_on, Some(day("2026-12-24")));
+        assert!((rate.rate() - 15.0 / 21.0).abs() < 1e-9);
+        assert!(rate.stopped(day("2027-01-02")), "nine days without a check");
+        assert!(!rate.stopped(day("2026-12-30")));
+        // A unit new on the 1st of January owed one day.
+        let newcomer = check_rate(&unit("2027-01-01"), &months, day("2027-01-02"), 30);
+        assert_eq!((newcomer.owed, newcomer.checked), (1, 0));
     }
 
     #[test]

@@ -20,6 +20,58 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(checks, record_check))
         .routes(routes!(set_working_days))
+        .routes(routes!(check_rates))
+}
+
+/// The filters of the check-rate list.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RateQuery {
+    /// Units in this division's subtree (a town or a village).
+    pub region: Option<String>,
+    /// Units this department supervises.
+    pub department: Option<i64>,
+    pub page: Option<u64>,
+    pub per_page: Option<u64>,
+}
+
+impl RateQuery {
+    pub fn region(&self) -> Result<Option<safegrid_domain::region::RegionCode>, WebError> {
+        match self
+            .region
+            .as_deref()
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+        {
+            None => Ok(None),
+            Some(r) => Ok(Some(
+                safegrid_domain::region::RegionCode::parse("region", r)
+                    .map_err(safegrid_domain::Invalid::from)?,
+            )),
+        }
+    }
+}
+
+#[utoipa::path(get, path = "/checks/rates", tag = "own duties", params(RateQuery), security(("bearer" = [])),
+    responses((status = 200, description = "`{items, total, page, per_page}`: the operating units in scope by how regularly they checked themselves over the last 30 days — working days owed, days checked, rate, last check, and whether they stopped (a week without a check) — those that stopped first, then the least regular"),
+        (status = 422, body = crate::http::error::ErrorBody)))]
+async fn check_rates(
+    State(state): State<AppState>,
+    user: ApiUser,
+    QueryArgs(q): QueryArgs<RateQuery>,
+) -> ApiResult<Page<safegrid_store::CheckRateRow>> {
+    let region = q.region()?;
+    Ok(Json(
+        state
+            .store
+            .check_rates(
+                &user.actor,
+                region.as_ref(),
+                q.department,
+                PageRequest::new(q.page, q.per_page),
+            )
+            .await?,
+    ))
 }
 
 #[utoipa::path(post, path = "/units/{id}/checks", tag = "own duties", params(("id" = i64, Path)), request_body = CheckInput,
