@@ -490,6 +490,8 @@ pub async fn seed(store: &Store, size: DemoSize, password_hash: &str) -> anyhow:
         crate::demo_hazards::seed_hazards(store).await?;
         progress("a year of inspections and enforcement documents");
         crate::demo_inspections::seed_inspections(store).await?;
+        progress("a year of units checking themselves");
+        crate::demo_checks::seed_checks(store, own_unit).await?;
     }
 
     // Accounts.

@@ -461,3 +461,38 @@ story!(
         assert_eq!(bad.first_error().0, "region");
     }
 );
+
+story!(the_towns_page_of_units_own_checks, |app| {
+    let qiye = app.token("qiye").await;
+    let (unit, node) = own_unit_and_node(&app, &qiye).await;
+    app.post_json(
+        &format!("/api/v1/units/{unit}/checks"),
+        Some(&qiye),
+        &daily(node),
+    )
+    .await;
+    let town = app.browser_login("chengguan").await;
+    let page = app.page(&town.cookie, "/checks").await;
+    assert_eq!(page.status, axum::http::StatusCode::OK);
+    let text = page.text();
+    assert!(text.contains("data-testid=\"check-rates\""));
+    assert!(text.contains(&format!("href=\"/units/{unit}\"")));
+    assert!(text.contains("href=\"/checks\""), "in the menu");
+    let bad = app.page(&town.cookie, "/checks?region=abc").await;
+    assert_eq!(bad.status, axum::http::StatusCode::UNPROCESSABLE_ENTITY);
+    // Not the unit's own menu, nor another town's list.
+    let own = app.browser_login("qiye").await;
+    assert!(
+        !app.page(&own.cookie, "/")
+            .await
+            .text()
+            .contains("href=\"/checks\"")
+    );
+    let other = app.browser_login("xuanwo").await;
+    assert!(
+        !app.page(&other.cookie, "/checks")
+            .await
+            .text()
+            .contains(&format!("href=\"/units/{unit}\""))
+    );
+});

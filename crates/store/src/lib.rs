@@ -50,8 +50,8 @@ pub use org::*;
 pub use units::{
     CheckRateRow, CheckRecorded, Document, GridNode, GridNodeInput, HazardSource,
     HazardSourceDetail, HazardSourceFilter, HazardSourceInput, ImportMode, ImportReport, ImportRow,
-    NewDocument, RowError, SubstanceInput, SubstanceRow, SystemEntry, SystemInput, Unit,
-    UnitChange, UnitCheck, UnitDetail, UnitFilter, UnitInput,
+    NewDocument, PastCheck, RATE_DAYS, RowError, SubstanceInput, SubstanceRow, SystemEntry,
+    SystemInput, Unit, UnitChange, UnitCheck, UnitDetail, UnitFilter, UnitInput,
 };
 pub use webhooks::{Delivery, DeliveryRecord, WebhookInput, WebhookSettings};
 

@@ -461,3 +461,91 @@ impl Store {
         })
     }
 }
+
+/// A check of the demo's history: the unit, the day and who checked.
+#[derive(Debug, Clone)]
+pub struct PastCheck {
+    pub county_code: String,
+    pub unit_id: i64,
+    pub kind: CheckKind,
+    pub checked_on: NaiveDate,
+    pub checked_by: String,
+}
+
+/// Rows a statement carries at most (PostgreSQL binds at most 65,535 values).
+const BATCH: usize = 500;
+
+impl Store {
+    /// Writes past checks as they are (no items, no findings) with their months' rollup rows,
+    /// in one transaction: the demo county's year of units checking themselves. Only the
+    /// system may.
+    pub async fn write_past_checks(&self, actor: &Actor, past: &[PastCheck]) -> Result<()> {
+        if actor.scope != safegrid_domain::access::Scope::All {
+            return Err(StoreError::Forbidden);
+        }
+        let Some(first) = past.first() else {
+            return Ok(());
+        };
+        let mut tx = self.write().await?;
+        let mut conn = tx.conn();
+        let ids = conn.reserve_ids("unit_checks", past.len()).await?;
+        let created = now();
+        // (unit, month) → (county, days, first patrol)
+        let mut months: std::collections::BTreeMap<(i64, String), (String, i64, Option<i64>)> =
+            Default::default();
+        for (chunk, chunk_ids) in past.chunks(BATCH).zip(ids.chunks(BATCH)) {
+            let mut rows = insert::Rows::new("unit_checks");
+            for (p, id) in chunk.iter().zip(chunk_ids) {
+                rows.push([
+                    ("id", (*id).into()),
+                    ("county_code", p.county_code.clone().into()),
+                    ("unit_id", p.unit_id.into()),
+                    ("kind", p.kind.as_str().into()),
+                    ("checked_on", p.checked_on.into()),
+                    ("checked_by", p.checked_by.clone().into()),
+                    ("note", None::<String>.into()),
+                    ("recorded_by", None::<i64>.into()),
+                    ("created_at", created.into()),
+                ])?;
+                let month = months
+                    .entry((p.unit_id, month_key(p.checked_on)))
+                    .or_insert_with(|| (p.county_code.clone(), 0, None));
+                match p.kind {
+                    CheckKind::Daily => month.1 |= CheckedDays::bit(p.checked_on),
+                    CheckKind::MonthlyPatrol => {
+                        month.2.get_or_insert(*id);
+                    }
+                }
+            }
+            conn.insert(rows.statement()).await?;
+        }
+        let months: Vec<_> = months.into_iter().collect();
+        for chunk in months.chunks(BATCH) {
+            let mut rows = insert::Rows::new("unit_check_months");
+            for ((unit, month), (county, days, patrol)) in chunk {
+                rows.push([
+                    ("unit_id", (*unit).into()),
+                    ("month", month.clone().into()),
+                    ("county_code", county.clone().into()),
+                    ("days", (*days).into()),
+                    ("patrol_id", (*patrol).into()),
+                ])?;
+            }
+            conn.insert(rows.statement()).await?;
+        }
+        tx.commit_audited(
+            actor,
+            Event {
+                chain: &first.county_code,
+                action: "unit_check.history",
+                object_type: "unit",
+                object_id: None,
+                detail: json!({ "written": past.len() }),
+                outcome: "ok",
+            },
+        )
+        .await?;
+        self.duties_changed();
+        Ok(())
+    }
+}

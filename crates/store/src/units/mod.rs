@@ -9,7 +9,7 @@ pub(crate) mod grading;
 mod hazard_sources;
 mod own_grid;
 
-pub use checks::{CheckRateRow, CheckRecorded, RATE_DAYS, UnitCheck};
+pub use checks::{CheckRateRow, CheckRecorded, PastCheck, RATE_DAYS, UnitCheck};
 pub use documents::{Document, NewDocument};
 pub use hazard_sources::{
     HazardSource, HazardSourceDetail, HazardSourceFilter, HazardSourceInput, SubstanceInput,

@@ -3,3 +3,4 @@
 //! `monthly_patrol`).
 
 pub mod api;
+pub mod pages;

@@ -33,6 +33,7 @@ pub fn router() -> Router<AppState> {
         .merge(crate::hazards::pages::router())
         .merge(crate::inspections::pages::router())
         .merge(crate::duties::pages::router())
+        .merge(crate::own_duties::pages::router())
         .merge(crate::reports::pages::router())
         .merge(crate::audit::pages::router())
         .fallback(|| async { WebError::NotFound })
@@ -94,6 +95,13 @@ impl Chrome {
         }
         if reads(Object::Duty) {
             add("duties", "/duties");
+            // Which units check themselves: for those who supervise them, not the unit.
+            if !matches!(
+                user.actor.scope,
+                safegrid_domain::access::Scope::Unit { .. }
+            ) {
+                add("own_checks", "/checks");
+            }
         }
         if reads(Object::HazardReport) && reads(Object::Organisation) {
             add("reports", "/reports");
