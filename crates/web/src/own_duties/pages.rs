@@ -34,11 +34,9 @@ struct RatesPage {
     days: u32,
 }
 
-impl RatesPage {
-    /// A rate as a whole percentage.
-    fn percent(&self, row: &CheckRateRow) -> u32 {
-        (row.rate * 100.0).round().clamp(0.0, 100.0) as u32
-    }
+/// A rate as a whole percentage.
+pub(crate) fn percent(row: &CheckRateRow) -> u32 {
+    (row.rate * 100.0).round().clamp(0.0, 100.0) as u32
 }
 
 async fn rates(
