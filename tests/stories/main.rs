@@ -14,6 +14,7 @@ mod backup;
 mod bad_input;
 mod browser;
 mod browser_home;
+mod browser_own_checks;
 mod enforcement;
 mod hazard_access;
 mod hazards;

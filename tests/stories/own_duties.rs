@@ -482,6 +482,13 @@ story!(the_towns_page_of_units_own_checks, |app| {
     assert_eq!(bad.status, axum::http::StatusCode::UNPROCESSABLE_ENTITY);
     // Not the unit's own menu, nor another town's list.
     let own = app.browser_login("qiye").await;
+    let start = app.page(&own.cookie, "/").await.text();
+    assert!(
+        start.contains(&format!(
+            "href=\"/units/{unit}/checks/new\" data-testid=\"own-check\""
+        )),
+        "the unit's start page leads to today's check"
+    );
     assert!(
         !app.page(&own.cookie, "/")
             .await
@@ -496,3 +503,93 @@ story!(the_towns_page_of_units_own_checks, |app| {
             .contains(&format!("href=\"/units/{unit}\""))
     );
 });
+
+story!(
+    the_phone_form_refuses_bad_input_and_only_the_unit_opens_it,
+    |app| {
+        let qiye = app.token("qiye").await;
+        let (unit, _) = own_unit_and_node(&app, &qiye).await;
+        let own = app.browser_login("qiye").await;
+        let form = app
+            .page(&own.cookie, &format!("/units/{unit}/checks/new"))
+            .await;
+        assert_eq!(form.status, StatusCode::OK);
+        let key = {
+            let text = form.text();
+            let at = text.find("name=\"result_").expect("a line to check") + "name=\"result_".len();
+            text[at..at + text[at..].find('"').unwrap()].to_owned()
+        };
+        let result = format!("result_{key}");
+        let finding = format!("finding_{key}");
+        let cases: Vec<(Vec<(&str, String)>, &str)> = vec![
+            (vec![("checked_on", in_days(1))], "checked_on"),
+            (vec![("kind", "weekly".into())], "kind"),
+            (vec![(result.as_str(), "maybe".into())], "items[0].result"),
+            (
+                vec![
+                    (result.as_str(), "hazard".into()),
+                    (finding.as_str(), String::new()),
+                ],
+                "hazards[0].description",
+            ),
+        ];
+        for (fields, field) in cases {
+            let mut all: Vec<(&str, String)> = fields;
+            if !all.iter().any(|(k, _)| *k == "checked_on") {
+                all.push(("checked_on", today()));
+            }
+            let pairs: Vec<(&str, &str)> = all.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let r = app
+                .submit(&own, &format!("/units/{unit}/checks"), &pairs)
+                .await;
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{field}");
+            assert!(
+                r.text().contains(&format!("data-field=\"{field}\"")),
+                "{field}: the message names it: {}",
+                r.text()
+                    .split("data-testid=\"form-errors\"")
+                    .nth(1)
+                    .unwrap_or_default()
+                    .chars()
+                    .take(300)
+                    .collect::<String>()
+            );
+        }
+        assert_eq!(
+            app.get(&format!("/api/v1/units/{unit}/checks"), Some(&qiye))
+                .await
+                .json()["total"],
+            0,
+            "nothing written"
+        );
+        let saved = app
+            .submit(
+                &own,
+                &format!("/units/{unit}/checks"),
+                &[("checked_on", today().as_str())],
+            )
+            .await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER);
+        // The town reads the unit's checks but does not open the unit's form.
+        let town = app.browser_login("chengguan").await;
+        assert_eq!(
+            app.page(&town.cookie, &format!("/units/{unit}/checks/new"))
+                .await
+                .status,
+            StatusCode::FORBIDDEN
+        );
+        let list = app
+            .page(&town.cookie, &format!("/units/{unit}/checks"))
+            .await;
+        assert_eq!(list.status, StatusCode::OK);
+        assert!(list.text().contains("data-testid=\"month-strip\""));
+        assert!(!list.text().contains("data-testid=\"new-check\""));
+        let other = app.browser_login("xuanwo").await;
+        assert_eq!(
+            app.page(&other.cookie, &format!("/units/{unit}/checks"))
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
+    }
+);

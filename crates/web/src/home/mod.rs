@@ -55,6 +55,8 @@ struct HomePage {
     report_button: bool,
     /// The dashboard, for those whose menu has it.
     dashboard_link: bool,
+    /// A unit's own daily check, for the unit's account: where to record it.
+    own_check: Option<String>,
     panels: Vec<Panel>,
     /// A short list of hazards to act on (the unit's to rectify, the member's own reports).
     hazards_title: String,
@@ -83,6 +85,7 @@ pub async fn show(
             && safegrid_domain::hazard::lifecycle::Party::of(role)
                 != safegrid_domain::hazard::lifecycle::Party::Reader,
         dashboard_link: false,
+        own_check: None,
         panels: Vec::new(),
         hazards_title: String::new(),
         hazards: Vec::new(),
@@ -119,6 +122,9 @@ pub async fn show(
             page.hazards_more = more;
         }
         Desk::Unit => {
+            if let Scope::Unit { unit_id, .. } = &user.actor.scope {
+                page.own_check = Some(format!("/units/{unit_id}/checks/new"));
+            }
             panels.push(panels::hazards(&state, t, &user, desk).await?);
             panels.extend(panels::reports(&state, t, &user).await?);
             panels.extend(panels::unit_file(&state, t, &user).await?);

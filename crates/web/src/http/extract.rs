@@ -305,7 +305,7 @@ pub fn form_from_pairs<T: DeserializeOwned>(pairs: &[(String, String)]) -> Resul
 }
 
 /// A form body as its name–value pairs in order, for forms with repeated names (checkboxes).
-#[derive(serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Deserialize)]
 #[serde(transparent)]
 pub struct FormPairs(pub Vec<(String, String)>);
 
