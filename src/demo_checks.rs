@@ -1,7 +1,8 @@
 //! The demo county's units checking themselves: the `qiye` supermarket and a few hundred others
 //! (the key units among them) made their daily checks on most working days of the last year and
 //! patrolled most months — some faithfully, some patchily, and some that stopped a few weeks
-//! ago, so the town's list of who checks has every kind on it.
+//! ago, so the town's list of who checks has every kind on it. The same units hold their three
+//! posts' certificates: most current, some due for review within weeks, some overdue.
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -99,5 +100,95 @@ pub(crate) async fn seed_checks(store: &Store, own_unit: i64) -> anyhow::Result<
         }
     }
     store.write_past_checks(&system, &past).await.map_err(err)?;
+    seed_certificates(store, &units, own_unit, &mut rng).await
+}
+
+/// Special operations the demo's units need, by sector.
+fn operations(sector: Option<&str>) -> &'static [&'static str] {
+    match sector {
+        Some("hazardous_chemicals") => &["hazardous_chemicals", "electrician"],
+        Some("non_coal_mine") => &["metal_mine", "electrician"],
+        Some("fireworks") => &["fireworks"],
+        Some("metal_smelting") => &["metallurgy", "welding"],
+        Some("construction") => &["work_at_height", "welding", "electrician"],
+        Some("special_equipment" | "machinery") => &["welding", "electrician"],
+        _ => &["electrician"],
+    }
+}
+
+async fn seed_certificates(
+    store: &Store,
+    units: &[safegrid_store::Unit],
+    own_unit: i64,
+    rng: &mut StdRng,
+) -> anyhow::Result<()> {
+    use safegrid_domain::unit::certificate::CertificateInput;
+    let system = Actor::system();
+    let today = today();
+    for (n, unit) in units
+        .iter()
+        .enumerate()
+        .filter(|(n, u)| u.id == own_unit || n % 4 == 0)
+    {
+        let principal = unit.principal.clone().unwrap_or_else(|| unit.name.clone());
+        let manager = unit
+            .safety_manager
+            .clone()
+            .unwrap_or_else(|| principal.clone());
+        let mut certificates = vec![
+            ("principal", None, principal),
+            ("safety_manager", None, manager),
+        ];
+        for op in operations(unit.sector_code.as_deref()) {
+            certificates.push((
+                "special_operation",
+                Some(*op),
+                format!(
+                    "{}{}",
+                    crate::demo::SURNAMES[(n * 7 + op.len()) % crate::demo::SURNAMES.len()],
+                    crate::demo::GIVEN[(n * 3 + op.len()) % crate::demo::GIVEN.len()]
+                ),
+            ));
+        }
+        for (i, (kind, category, holder)) in certificates.into_iter().enumerate() {
+            // Issued so that the review falls anywhere from three months ago to eleven months on.
+            let cycle = if kind == "special_operation" { 36 } else { 12 };
+            let due_in: i64 = rng.random_range(-90..330);
+            let review = today + chrono::Duration::days(due_in);
+            let issued = review
+                .checked_sub_months(chrono::Months::new(cycle))
+                .unwrap_or(review);
+            if issued > today {
+                continue;
+            }
+            let expires = issued
+                .checked_add_months(chrono::Months::new(if kind == "special_operation" {
+                    72
+                } else {
+                    36
+                }))
+                .unwrap_or(review);
+            let input = CertificateInput {
+                holder: Some(holder),
+                kind: Some(kind.to_owned()),
+                category: category.map(str::to_owned),
+                number: Some(format!(
+                    "{}{:06}{i}",
+                    if kind == "special_operation" {
+                        "T"
+                    } else {
+                        "A"
+                    },
+                    unit.id
+                )),
+                issued_on: Some(issued.to_string()),
+                expires_on: Some(expires.to_string()),
+            };
+            store
+                .add_certificate(&system, unit.id, input)
+                .await
+                .map_err(err)?;
+        }
+    }
     Ok(())
 }

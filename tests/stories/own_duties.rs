@@ -593,3 +593,223 @@ story!(
         );
     }
 );
+
+fn days_from_today(days: i64) -> String {
+    (safegrid_domain::time::today() + chrono::Duration::days(days)).to_string()
+}
+
+/// The kinds of the current certificates due within `days`, as the town lists them.
+async fn due_kinds(app: &TestApp, token: &str, days: u32) -> Vec<String> {
+    let list = app
+        .get(
+            &format!("/api/v1/certificates?due_within_days={days}&region={CHENGGUAN}"),
+            Some(token),
+        )
+        .await
+        .json();
+    list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["kind"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// The review duty of the certificate falling due in ten days.
+async fn certificate_duty(app: &TestApp, token: &str, unit: i64) -> Value {
+    let day = days_from_today(10);
+    app.get(
+        &format!(
+            "/api/v1/duties?kind=certificate_review&unit={unit}&period={}",
+            &day[..7]
+        ),
+        Some(token),
+    )
+    .await
+    .json()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["period"] == day)
+        .cloned()
+        .unwrap()
+}
+
+story!(three_post_certificates_fall_due_and_are_renewed, |app| {
+    let qiye = app.token("qiye").await;
+    let (unit, _) = own_unit_and_node(&app, &qiye).await;
+    let add = |body: Value| {
+        let app = &app;
+        let qiye = qiye.clone();
+        async move {
+            app.post_json(
+                &format!("/api/v1/units/{unit}/certificates"),
+                Some(&qiye),
+                &body,
+            )
+            .await
+        }
+    };
+    let welder = add(
+        json!({"holder": "王伟", "kind": "special_operation", "category": "welding",
+        "number": "T610921198001011234", "issued_on": "2024-03-15", "expires_on": "2030-03-15"}),
+    )
+    .await;
+    assert_eq!(welder.status, StatusCode::CREATED, "{}", welder.text());
+    assert_eq!(
+        welder.json()["review_due"],
+        "2027-03-15",
+        "three years from issue"
+    );
+    assert_eq!(
+        welder.json()["next_duty"],
+        json!({"kind": "certificate_review", "due_on": "2027-03-15"})
+    );
+    // The safety manager's yearly re-training falls due in ten days; the principal's is past.
+    let manager_issued = (safegrid_domain::time::today() + chrono::Duration::days(10))
+        .checked_sub_months(chrono::Months::new(12))
+        .unwrap()
+        .to_string();
+    let manager = add(
+        json!({"holder": "何晓燕", "kind": "safety_manager", "number": "A-2025-088",
+        "issued_on": manager_issued, "expires_on": days_from_today(700)}),
+    )
+    .await;
+    assert_eq!(
+        manager.json()["review_due"],
+        days_from_today(10),
+        "{}",
+        manager.text()
+    );
+    let principal = add(
+        json!({"holder": "何晓燕", "kind": "principal", "number": "Z-2024-016",
+        "issued_on": days_from_today(-800), "expires_on": days_from_today(300)}),
+    )
+    .await;
+    assert_eq!(principal.status, StatusCode::CREATED);
+
+    let chengguan = app.token("chengguan").await;
+    assert_eq!(
+        due_kinds(&app, &chengguan, 30).await,
+        ["principal", "safety_manager"],
+        "overdue first, then the one due soon"
+    );
+    assert_eq!(due_kinds(&app, &chengguan, 5).await, ["principal"]);
+    // On the duty calendar, due; renewed, done by the new certificate.
+    assert_eq!(
+        certificate_duty(&app, &chengguan, unit).await["state"],
+        "due"
+    );
+    let renewed = add(
+        json!({"holder": "何晓燕", "kind": "safety_manager", "number": "A-2026-101",
+        "issued_on": today(), "expires_on": days_from_today(1000)}),
+    )
+    .await;
+    assert_eq!(renewed.status, StatusCode::CREATED);
+    let done = certificate_duty(&app, &chengguan, unit).await;
+    assert_eq!(done["state"], "done");
+    assert_eq!(done["record_id"], renewed.json()["id"]);
+    assert_eq!(
+        due_kinds(&app, &chengguan, 30).await,
+        ["principal"],
+        "the renewed certificate is no longer due"
+    );
+
+    // The register as a file, in scope; another town sees none of it.
+    let csv = app
+        .get("/api/v1/certificates/export?format=csv", Some(&chengguan))
+        .await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(csv.text().contains("王伟") && csv.text().contains("焊接与热切割作业"));
+    let xlsx = app
+        .get("/api/v1/certificates/export", Some(&chengguan))
+        .await;
+    let rows = safegrid_office::read_sheet(&xlsx.bytes, "三岗人员证书台账").unwrap();
+    assert_eq!(rows[2][2], "持证人");
+    let xuanwo = app.token("xuanwo").await;
+    assert_eq!(
+        app.get("/api/v1/certificates", Some(&xuanwo)).await.json()["total"],
+        0
+    );
+    assert_eq!(
+        app.get(&format!("/api/v1/units/{unit}/certificates"), Some(&xuanwo))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.post_json(
+            &format!("/api/v1/units/{unit}/certificates"),
+            Some(&xuanwo),
+            &json!({})
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get(&format!("/api/v1/units/{unit}/certificates"), Some(&qiye))
+            .await
+            .json()["total"],
+        3
+    );
+});
+
+story!(bad_certificates_are_refused_naming_the_field, |app| {
+    let qiye = app.token("qiye").await;
+    let (unit, _) = own_unit_and_node(&app, &qiye).await;
+    let good = json!({"holder": "王伟", "kind": "special_operation", "category": "electrician",
+        "number": "T1", "issued_on": "2025-01-10", "expires_on": "2031-01-10"});
+    let cases: Vec<(Value, &str)> = vec![
+        (json!({"expires_on": "2025-01-09"}), "expires_on"),
+        (json!({"expires_on": "2025-01-10"}), "expires_on"),
+        (json!({"kind": "boss"}), "kind"),
+        (json!({"kind": 3}), "kind"),
+        (json!({"category": "diving"}), "category"),
+        (json!({"category": null}), "category"),
+        (json!({"kind": "principal"}), "category"),
+        (json!({"issued_on": days_from_today(1)}), "issued_on"),
+        (json!({"issued_on": "1970-01-01"}), "issued_on"),
+        (json!({"issued_on": "2025-02-30"}), "issued_on"),
+        (json!({"holder": "王\u{0}伟"}), "holder"),
+        (json!({"holder": "长".repeat(41)}), "holder"),
+        (json!({"number": ""}), "number"),
+    ];
+    for (change, field) in cases {
+        let mut body = good.clone();
+        for (k, v) in change.as_object().unwrap() {
+            body[k] = v.clone();
+        }
+        let r = app
+            .post_json(
+                &format!("/api/v1/units/{unit}/certificates"),
+                Some(&qiye),
+                &body,
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{field}: {}",
+            r.text()
+        );
+        assert_eq!(r.first_error().0, field, "{}", r.text());
+    }
+    for (query, field) in [
+        ("due_within_days=-1", "due_within_days"),
+        ("due_within_days=99999", "due_within_days"),
+        ("region=abc", "region"),
+    ] {
+        let r = app
+            .get(&format!("/api/v1/certificates?{query}"), Some(&qiye))
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{query}");
+        assert_eq!(r.first_error().0, field);
+    }
+    assert_eq!(
+        app.get(&format!("/api/v1/units/{unit}/certificates"), Some(&qiye))
+            .await
+            .json()["total"],
+        0
+    );
+});

@@ -48,10 +48,11 @@ pub use inspections::{
 };
 pub use org::*;
 pub use units::{
-    CheckRateRow, CheckRecorded, Document, GridNode, GridNodeInput, HazardSource,
-    HazardSourceDetail, HazardSourceFilter, HazardSourceInput, ImportMode, ImportReport, ImportRow,
-    NewDocument, PastCheck, RATE_DAYS, RowError, SubstanceInput, SubstanceRow, SystemEntry,
-    SystemInput, Unit, UnitChange, UnitCheck, UnitDetail, UnitFilter, UnitInput,
+    Certificate, CertificateFilter, CheckRateRow, CheckRecorded, Document, GridNode, GridNodeInput,
+    HazardSource, HazardSourceDetail, HazardSourceFilter, HazardSourceInput, ImportMode,
+    ImportReport, ImportRow, NewDocument, PastCheck, RATE_DAYS, RowError, SubstanceInput,
+    SubstanceRow, SystemEntry, SystemInput, Unit, UnitChange, UnitCheck, UnitDetail, UnitFilter,
+    UnitInput,
 };
 pub use webhooks::{Delivery, DeliveryRecord, WebhookInput, WebhookSettings};
 

@@ -13,6 +13,7 @@
 //! monthly rollup of the days checked); later kinds (training, certificates, accident reports)
 //! add a module that produces [`Duty`] values the same way.
 
+pub mod certificate;
 pub mod grid_plan;
 pub mod hazard_source;
 pub mod inspection;
@@ -46,6 +47,9 @@ crate::closed_set! {
         DailyCheck = "daily_check",
         /// The unit's own patrol of its whole operation, each month.
         MonthlyPatrol = "monthly_patrol",
+        /// A three-post certificate's review (special operations every three years, the
+        /// principal's and safety manager's re-training yearly), by its due date.
+        CertificateReview = "certificate_review",
     }
 }
 

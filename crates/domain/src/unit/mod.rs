@@ -2,6 +2,7 @@
 //! major hazard sources, own grids, management systems and documents.
 
 pub mod census;
+pub mod certificate;
 pub mod check;
 pub mod documents;
 pub mod gb18218;

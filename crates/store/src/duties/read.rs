@@ -5,6 +5,7 @@ use crate::db::Conn;
 use crate::{Result, scope, settings};
 use chrono::{DateTime, NaiveDate, Utc};
 use safegrid_domain::access::Actor;
+use safegrid_domain::duty::certificate::{CertificateFacts, certificate_duties};
 use safegrid_domain::duty::hazard_source::{SourceFacts, hazard_source_duties};
 use safegrid_domain::duty::inspection::{
     InspectedUnit, InspectionCadence, InspectionMark, inspection_duties, town_of,
@@ -239,6 +240,11 @@ pub(super) async fn derive(
                 .extend(monthly_patrol_duties(&checking, &months, window, today));
         }
     }
+    if wants(DutyKind::CertificateReview) {
+        let certs = certificates_due(conn, &units_in, window).await?;
+        data.duties
+            .extend(certificate_duties(&certs, window, today));
+    }
     if wants(DutyKind::HazardSourceReview) || wants(DutyKind::HazardSourceFiling) {
         let sources = active_sources(conn, &units_in).await?;
         data.duties.extend(
@@ -273,6 +279,39 @@ pub(super) async fn derive(
         .collect();
     names(conn, &counties, &mut data).await?;
     Ok(data)
+}
+
+/// The certificates of the units in scope falling due in the window.
+async fn certificates_due(
+    conn: &mut Conn<'_>,
+    units_in: &Cond,
+    window: Period,
+) -> Result<Vec<CertificateFacts>> {
+    let rows: Vec<(i64, i64, NaiveDate, Option<i64>)> = conn
+        .all(
+            Query::select()
+                .columns(["id", "unit_id", "review_due", "renewed_by"].map(|c| ("c", c)))
+                .from_as("certificates", "c")
+                .join_as(
+                    JoinType::InnerJoin,
+                    "units",
+                    "u",
+                    Expr::col(("u", "id")).equals(("c", "unit_id")),
+                )
+                .cond_where(units_in.clone())
+                .and_where(Expr::col(("c", "review_due")).gte(window.first_day()))
+                .and_where(Expr::col(("c", "review_due")).lte(window.last_day())),
+        )
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, unit_id, review_due, renewed_by)| CertificateFacts {
+            id,
+            unit_id,
+            review_due,
+            renewed_by,
+        })
+        .collect())
 }
 
 /// The rollup of the units' own checks for the months of the window.

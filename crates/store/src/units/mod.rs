@@ -3,12 +3,14 @@
 
 pub use safegrid_domain::unit::input::UnitInput;
 
+mod certificates;
 mod checks;
 mod documents;
 pub(crate) mod grading;
 mod hazard_sources;
 mod own_grid;
 
+pub use certificates::{Certificate, CertificateFilter};
 pub use checks::{CheckRateRow, CheckRecorded, PastCheck, RATE_DAYS, UnitCheck};
 pub use documents::{Document, NewDocument};
 pub use hazard_sources::{
