@@ -813,3 +813,84 @@ story!(bad_certificates_are_refused_naming_the_field, |app| {
         0
     );
 });
+
+story!(
+    a_certificates_unit_and_town_hear_thirty_then_seven_days_before_review,
+    |app| {
+        use safegrid_domain::time::{local_date, start_of_local_day};
+        let qiye = app.token("qiye").await;
+        let (unit, _) = own_unit_and_node(&app, &qiye).await;
+        let review = safegrid_domain::time::today() + chrono::Duration::days(20);
+        let issued = review.checked_sub_months(chrono::Months::new(12)).unwrap();
+        let made = app
+        .post_json(&format!("/api/v1/units/{unit}/certificates"), Some(&qiye),
+            &json!({"holder": "何晓燕", "kind": "safety_manager", "number": "A-1", "issued_on": issued.to_string(), "expires_on": days_from_today(800)}))
+        .await;
+        assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
+        let at = |day: chrono::NaiveDate| start_of_local_day(day) + chrono::Duration::hours(9);
+        let today = local_date(chrono::Utc::now());
+        assert_eq!(
+            app.store
+                .send_notices(at(today))
+                .await
+                .unwrap()
+                .certificates,
+            1,
+            "30 days before"
+        );
+        assert_eq!(
+            app.store
+                .send_notices(at(today))
+                .await
+                .unwrap()
+                .certificates,
+            0,
+            "once"
+        );
+        let week_before = review - chrono::Duration::days(6);
+        assert_eq!(
+            app.store
+                .send_notices(at(week_before))
+                .await
+                .unwrap()
+                .certificates,
+            1,
+            "7 days before"
+        );
+        assert_eq!(
+            app.store
+                .send_notices(at(week_before))
+                .await
+                .unwrap()
+                .certificates,
+            0,
+            "once"
+        );
+        let chengguan = app.token("chengguan").await;
+        for token in [&qiye, &chengguan] {
+            let told = app.get("/api/v1/notifications", Some(token)).await.json();
+            let kinds = told["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|n| n["kind"] == "certificate_due")
+                .count();
+            assert_eq!(kinds, 2, "{told}");
+        }
+        let xuanwo = app.token("xuanwo").await;
+        let theirs = app.get("/api/v1/notifications", Some(&xuanwo)).await.json();
+        assert!(
+            theirs["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|n| n["kind"] != "certificate_due")
+        );
+        let browser = app.browser_login("qiye").await;
+        let page = app.page(&browser.cookie, "/notifications").await.text();
+        assert!(
+            page.contains(&format!("何晓燕的安全生产管理人员证书 {review} 到期复审")),
+            "{page}"
+        );
+    }
+);

@@ -1,6 +1,7 @@
 //! Notices nobody's action sets off (the rules are the domain's `hazard::notices`): the
 //! county administrator's and committee office's morning digest of overdue and listed hazards
-//! by town, and each town's reminder that units' statistics reports fall due within a week.
+//! by town, each town's reminder that units' statistics reports fall due within a week, and the
+//! unit's and town's word that a three-post certificate's review is 30, then 7, days off.
 //! A notice is claimed in `notices_sent` by county and key before it is written, in the same
 //! transaction, so restarts and several processes send each once. Each also goes to the
 //! county's webhook, for SMS.
@@ -22,6 +23,24 @@ pub struct NoticeRound {
     pub digests: u64,
     /// Towns reminded of reports falling due.
     pub reminders: u64,
+    /// Certificates whose review is 30 or 7 days off, told to their unit and town.
+    pub certificates: u64,
+}
+
+/// Days before a certificate's review that its unit and town are told.
+pub const CERTIFICATE_NOTICE_DAYS: [u64; 2] = [30, 7];
+
+/// A current certificate whose review draws near.
+#[derive(sqlx::FromRow)]
+struct DueCertificate {
+    id: i64,
+    unit_id: i64,
+    unit_name: String,
+    region_code: Option<String>,
+    holder: String,
+    kind: String,
+    category: Option<String>,
+    review_due: NaiveDate,
 }
 
 /// A town's open hazards that the digest counts.
@@ -133,6 +152,9 @@ impl Store {
             for period in reports_to_remind(today) {
                 round.reminders += self.remind_of_reports(county, &period).await?;
             }
+            for days in CERTIFICATE_NOTICE_DAYS {
+                round.certificates += self.remind_of_certificates(county, today, days).await?;
+            }
         }
         Ok(round)
     }
@@ -204,6 +226,89 @@ impl Store {
         tx.commit_unaudited("a notice is recorded in notices_sent and the notifications")
             .await?;
         Ok(sent)
+    }
+
+    /// Each current certificate of the county whose review falls within `days` and has not
+    /// been told at that distance: its unit's manager and its town's station hear of it, once.
+    async fn remind_of_certificates(
+        &self,
+        county: &str,
+        today: NaiveDate,
+        days: u64,
+    ) -> Result<u64> {
+        let horizon = today + chrono::Days::new(days);
+        let key = |id: i64| format!("certificate_due:{days}:{id}");
+        let due: Vec<DueCertificate> = {
+            let mut c = self.read().await?;
+            c.conn()
+                .all(
+                    Query::select()
+                        .columns(
+                            ["id", "unit_id", "holder", "kind", "category", "review_due"]
+                                .map(|col| ("c", col)),
+                        )
+                        .expr_as(Expr::col(("u", "name")), "unit_name")
+                        .expr_as(Expr::col(("u", "region_code")), "region_code")
+                        .from_as("certificates", "c")
+                        .join_as(
+                            JoinType::InnerJoin,
+                            "units",
+                            "u",
+                            Expr::col(("u", "id")).equals(("c", "unit_id")),
+                        )
+                        .and_where(Expr::col(("c", "county_code")).eq(county))
+                        .and_where(Expr::col(("c", "renewed_by")).is_null())
+                        .and_where(Expr::col(("c", "review_due")).gte(today))
+                        .and_where(Expr::col(("c", "review_due")).lte(horizon))
+                        .and_where(Expr::cust(format!(
+                            "NOT EXISTS (SELECT 1 FROM notices_sent n WHERE n.county_code = c.county_code \
+                             AND n.notice = 'certificate_due:{days}:' || CAST(c.id AS TEXT))"
+                        ))),
+                )
+                .await?
+        };
+        if due.is_empty() {
+            return Ok(0);
+        }
+        let mut tx = self.write().await?;
+        let mut conn = tx.conn();
+        let mut told = 0;
+        for cert in &due {
+            if !claim(&mut conn, county, &key(cert.id)).await? {
+                continue;
+            }
+            let detail = json!({
+                "certificate": cert.id, "unit_id": cert.unit_id, "unit": cert.unit_name,
+                "holder": cert.holder, "kind": cert.kind, "category": cert.category,
+                "review_due": cert.review_due, "days": days,
+            });
+            let mut who = Cond::any().add(
+                Cond::all()
+                    .add(Expr::col("role").eq("unit_manager"))
+                    .add(Expr::col("scope_unit_id").eq(cert.unit_id)),
+            );
+            if let Some(town) = cert
+                .region_code
+                .as_deref()
+                .and_then(|r| safegrid_domain::region::RegionCode::parse("region", r).ok())
+                .and_then(|r| r.town())
+            {
+                who = who.add(
+                    Cond::all()
+                        .add(Expr::col("role").eq("town_staff"))
+                        .add(Expr::col("scope_region_code").eq(town.as_str())),
+                );
+            }
+            tell(&mut conn, county, "certificate_due", who, &detail).await?;
+            let mut payload = detail;
+            payload["kind"] = json!("certificate_due");
+            payload["at"] = json!(now());
+            crate::webhooks::enqueue(&mut conn, county, payload).await?;
+            told += 1;
+        }
+        tx.commit_unaudited("a notice is recorded in notices_sent and the notifications")
+            .await?;
+        Ok(told)
     }
 
     /// Each town of the county with units yet to report for `period`: one reminder to its

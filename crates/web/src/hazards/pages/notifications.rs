@@ -66,6 +66,15 @@ fn text_of(t: &Tr, n: &Notification) -> String {
                 ],
             )
         }
+        "certificate_due" => t.f(
+            "notifications.certificate_due_text",
+            &[
+                ("unit", text(&detail["unit"])),
+                ("holder", text(&detail["holder"])),
+                ("kind", t.label("certificate_kind", text(&detail["kind"]))),
+                ("due", text(&detail["review_due"])),
+            ],
+        ),
         "reports_due" => t.f(
             "notifications.reports_due_text",
             &[
@@ -141,6 +150,12 @@ pub async fn open(
         }) => format!("/hazards/{h}"),
         Some(n) if n.kind == "daily_digest" => "/hazards?overdue=1".to_owned(),
         Some(n) if n.kind == "reports_due" => "/reports".to_owned(),
+        Some(n) if n.kind == "certificate_due" => n
+            .detail
+            .as_deref()
+            .and_then(|d| serde_json::from_str::<serde_json::Value>(d).ok())
+            .and_then(|d| d["unit_id"].as_i64())
+            .map_or_else(|| "/notifications".to_owned(), |u| format!("/units/{u}")),
         _ => "/notifications".to_owned(),
     };
     Ok(Redirect::to(&target).into_response())
