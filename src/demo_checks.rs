@@ -100,7 +100,106 @@ pub(crate) async fn seed_checks(store: &Store, own_unit: i64) -> anyhow::Result<
         }
     }
     store.write_past_checks(&system, &past).await.map_err(err)?;
-    seed_certificates(store, &units, own_unit, &mut rng).await
+    seed_certificates(store, &units, own_unit, &mut rng).await?;
+    seed_trainings(store, &units, own_unit, &mut rng).await
+}
+
+/// Trainings of the supermarket (pre-shift briefings on the last two months' working days, a
+/// monthly exam, publicity each half year, the three posts' training) and of forty other units
+/// (exams of the last six months, some missed).
+async fn seed_trainings(
+    store: &Store,
+    units: &[safegrid_store::Unit],
+    own_unit: i64,
+    rng: &mut StdRng,
+) -> anyhow::Result<()> {
+    use safegrid_domain::unit::training::TrainingInput;
+    let system = Actor::system();
+    let today = today();
+    let add = async |unit: &safegrid_store::Unit,
+                         kind: &str,
+                         on: chrono::NaiveDate,
+                         topic: &str,
+                         hours: f64,
+                         names: Vec<String>| {
+        let count = if names.is_empty() { Some(5) } else { None };
+        store
+            .add_training(
+                &system,
+                unit.id,
+                TrainingInput {
+                    kind: Some(kind.to_owned()),
+                    held_on: Some(on.to_string()),
+                    topic: Some(topic.to_owned()),
+                    hours: Some(hours),
+                    attendee_count: count,
+                    attendees: names,
+                    scores: Vec::new(),
+                },
+            )
+            .await
+            .map(|_| ())
+            .map_err(err)
+    };
+    for (n, unit) in units
+        .iter()
+        .enumerate()
+        .filter(|(n, u)| u.id == own_unit || n % 16 == 1)
+    {
+        let own = unit.id == own_unit;
+        let staff = vec![
+            unit.principal.clone().unwrap_or_default(),
+            unit.safety_manager.clone().unwrap_or_default(),
+        ];
+        let staff: Vec<String> = staff.into_iter().filter(|s| !s.is_empty()).collect();
+        for back in 0..(if own { 12 } else { 6 }) {
+            let on = today - chrono::Days::new(30 * back + 3);
+            if on > today || (!own && rng.random_bool(0.2)) {
+                continue;
+            }
+            add(
+                unit,
+                "monthly_exam",
+                on,
+                "岗位安全操作规程考试",
+                1.0,
+                staff.clone(),
+            )
+            .await?;
+        }
+        for back in [20u64, 200] {
+            add(
+                unit,
+                "publicity",
+                today - chrono::Days::new(back),
+                "安全生产月宣传教育",
+                2.0,
+                Vec::new(),
+            )
+            .await?;
+        }
+        if own || n % 32 == 1 {
+            add(
+                unit,
+                "three_post",
+                today - chrono::Days::new(60),
+                "三岗人员年度安全再培训",
+                16.0,
+                staff.clone(),
+            )
+            .await?;
+        }
+        if own {
+            let working = WorkingDays::parse("working_days", "1111110").unwrap_or_default();
+            for back in 0..60u64 {
+                let on = today - chrono::Days::new(back);
+                if working.works_on(on) && rng.random_bool(0.9) {
+                    add(unit, "pre_shift", on, "当班安全提示", 0.25, Vec::new()).await?;
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Special operations the demo's units need, by sector.

@@ -894,3 +894,158 @@ story!(
         );
     }
 );
+
+/// The unit's duty of a kind whose period holds today, as `token` sees it.
+async fn todays_duty(app: &TestApp, token: &str, kind: &str, unit: i64) -> Value {
+    // The month: its days, and the half and year that share them.
+    let month = &today()[..7];
+    let r = app
+        .get(
+            &format!("/api/v1/duties?kind={kind}&unit={unit}&period={month}&per_page=100"),
+            Some(token),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let today = safegrid_domain::time::today();
+    r.json()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| {
+            let p = d["period"].as_str().unwrap();
+            safegrid_domain::duty::Period::parse("p", p).is_ok_and(|p| p.contains(today))
+        })
+        .cloned()
+        .unwrap_or(Value::Null)
+}
+
+story!(a_units_training_discharges_its_duties, |app| {
+    let qiye = app.token("qiye").await;
+    let (unit, _) = own_unit_and_node(&app, &qiye).await;
+    app.put_json(
+        &format!("/api/v1/units/{unit}/working-days"),
+        Some(&qiye),
+        &json!({"working_days": "1111111"}),
+    )
+    .await;
+    app.post_json(&format!("/api/v1/units/{unit}/certificates"), Some(&qiye),
+        &json!({"holder": "何晓燕", "kind": "safety_manager", "number": "A-9", "issued_on": days_from_today(-30), "expires_on": days_from_today(900)}))
+        .await;
+    let chengguan = app.token("chengguan").await;
+    let trainings = [
+        (
+            "pre_shift",
+            json!({"topic": "当班安全提示", "hours": 0.25, "attendee_count": 6}),
+        ),
+        (
+            "monthly_exam",
+            json!({"topic": "消防器材使用", "hours": 1, "attendees": ["王伟", "李芳"], "scores": [92, 85.5]}),
+        ),
+        (
+            "publicity",
+            json!({"topic": "安全生产月宣传", "hours": 2, "attendee_count": 30}),
+        ),
+        (
+            "three_post",
+            json!({"topic": "安全管理人员年度再培训", "hours": 16, "attendees": ["何晓燕"]}),
+        ),
+    ];
+    for (kind, extra) in trainings {
+        assert_eq!(
+            todays_duty(&app, &chengguan, kind, unit).await["state"],
+            "due",
+            "{kind} before"
+        );
+        let mut body = extra.clone();
+        body["kind"] = json!(kind);
+        body["held_on"] = json!(today());
+        let made = app
+            .post_json(
+                &format!("/api/v1/units/{unit}/trainings"),
+                Some(&qiye),
+                &body,
+            )
+            .await;
+        assert_eq!(made.status, StatusCode::CREATED, "{kind}: {}", made.text());
+        let duty = todays_duty(&app, &chengguan, kind, unit).await;
+        assert_eq!(duty["state"], "done", "{kind} after: {duty}");
+    }
+    let listed = app
+        .get(&format!("/api/v1/units/{unit}/trainings"), Some(&chengguan))
+        .await
+        .json();
+    assert_eq!(listed["total"], 4);
+    assert_eq!(
+        listed["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["kind"] == "monthly_exam")
+            .unwrap()["attendee_count"],
+        2
+    );
+    let xuanwo = app.token("xuanwo").await;
+    assert_eq!(
+        app.get(&format!("/api/v1/units/{unit}/trainings"), Some(&xuanwo))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.post_json(
+            &format!("/api/v1/units/{unit}/trainings"),
+            Some(&xuanwo),
+            &json!({})
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+});
+
+story!(bad_trainings_are_refused_naming_the_field, |app| {
+    let qiye = app.token("qiye").await;
+    let (unit, _) = own_unit_and_node(&app, &qiye).await;
+    let good = json!({"kind": "monthly_exam", "held_on": today(), "topic": "消防", "hours": 1, "attendees": ["王伟"], "scores": [90]});
+    let long_ago = (safegrid_domain::time::today() - chrono::Days::new(800)).to_string();
+    let cases: Vec<(Value, &str)> = vec![
+        (json!({"hours": -1}), "hours"),
+        (json!({"hours": 25}), "hours"),
+        (json!({"hours": "two"}), "hours"),
+        (json!({"held_on": in_days(1)}), "held_on"),
+        (json!({"held_on": long_ago}), "held_on"),
+        (json!({"kind": "party"}), "kind"),
+        (json!({"scores": [101]}), "scores[0]"),
+        (json!({"topic": "消\u{0}防"}), "topic"),
+        (json!({"topic": ""}), "topic"),
+        (json!({"attendees": "王伟"}), "attendees"),
+        (json!({"attendees": [], "scores": []}), "attendee_count"),
+        (json!({"attendee_count": -2}), "attendee_count"),
+    ];
+    for (change, field) in cases {
+        let mut body = good.clone();
+        for (k, v) in change.as_object().unwrap() {
+            body[k] = v.clone();
+        }
+        let r = app
+            .post_json(
+                &format!("/api/v1/units/{unit}/trainings"),
+                Some(&qiye),
+                &body,
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{field}: {}",
+            r.text()
+        );
+        assert_eq!(r.first_error().0, field, "{}", r.text());
+    }
+    assert_eq!(
+        app.get(&format!("/api/v1/units/{unit}/trainings"), Some(&qiye))
+            .await
+            .json()["total"],
+        0
+    );
+});

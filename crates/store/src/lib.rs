@@ -51,8 +51,8 @@ pub use units::{
     Certificate, CertificateFilter, CheckRateRow, CheckRecorded, Document, GridNode, GridNodeInput,
     HazardSource, HazardSourceDetail, HazardSourceFilter, HazardSourceInput, ImportMode,
     ImportReport, ImportRow, NewDocument, PastCheck, RATE_DAYS, RowError, SubstanceInput,
-    SubstanceRow, SystemEntry, SystemInput, Unit, UnitChange, UnitCheck, UnitDetail, UnitFilter,
-    UnitInput,
+    SubstanceRow, SystemEntry, SystemInput, Training, Unit, UnitChange, UnitCheck, UnitDetail,
+    UnitFilter, UnitInput,
 };
 pub use webhooks::{Delivery, DeliveryRecord, WebhookInput, WebhookSettings};
 

@@ -21,6 +21,7 @@ pub mod own_check;
 pub mod period;
 pub mod rectification_review;
 pub mod statistics_report;
+pub mod training;
 
 pub use period::{Cadence, Period};
 
@@ -50,6 +51,14 @@ crate::closed_set! {
         /// A three-post certificate's review (special operations every three years, the
         /// principal's and safety manager's re-training yearly), by its due date.
         CertificateReview = "certificate_review",
+        /// The pre-shift briefing (班前会), each working day.
+        PreShift = "pre_shift",
+        /// The monthly safety exam.
+        MonthlyExam = "monthly_exam",
+        /// A publicity activity, each half year.
+        Publicity = "publicity",
+        /// The three posts' training, each year, attended by every post holder.
+        ThreePost = "three_post",
     }
 }
 

@@ -17,11 +17,13 @@ pub struct CheckingUnit {
     pub since: NaiveDate,
 }
 
-/// One unit's month in the rollup: the days it made a daily check, and its first patrol.
+/// One unit's month in the rollup: the days it made a daily check, its first patrol, and the
+/// days it held a pre-shift briefing.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct CheckMonth {
     pub days: CheckedDays,
     pub patrol: Option<i64>,
+    pub briefings: CheckedDays,
 }
 
 /// The rollup as read: (unit, `2026-12`) → its month.
@@ -35,6 +37,21 @@ pub fn daily_check_duties(
     window: Period,
     today: NaiveDate,
 ) -> Vec<Duty> {
+    working_day_duties(DutyKind::DailyCheck, units, months, window, today, |m| {
+        m.days
+    })
+}
+
+/// A duty of each working day up to today, done when the day's bit is set in `bits` of the
+/// unit's month (daily checks, pre-shift briefings).
+pub fn working_day_duties(
+    kind: DutyKind,
+    units: &[CheckingUnit],
+    months: &CheckMonths,
+    window: Period,
+    today: NaiveDate,
+    bits: impl Fn(&CheckMonth) -> CheckedDays,
+) -> Vec<Duty> {
     let mut duties = Vec::new();
     for unit in units {
         let from = window.first_day().max(unit.since);
@@ -45,9 +62,9 @@ pub fn daily_check_duties(
             }
             let done = months
                 .get(&(unit.unit_id, month_key(day)))
-                .is_some_and(|m| m.days.has(day));
+                .is_some_and(|m| bits(m).has(day));
             duties.push(Duty {
-                kind: DutyKind::DailyCheck,
+                kind,
                 unit_id: Some(unit.unit_id),
                 period: Period::Day(day),
                 party: Party::Unit {

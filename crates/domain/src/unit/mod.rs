@@ -13,4 +13,5 @@ pub mod input;
 pub mod own_grid;
 pub mod record;
 pub mod systems;
+pub mod training;
 pub mod uscc;

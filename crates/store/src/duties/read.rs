@@ -17,11 +17,13 @@ use safegrid_domain::duty::rectification_review::{OrderFacts, review_duties};
 use safegrid_domain::duty::statistics_report::{
     report_period, report_periods, statistics_report_duties,
 };
+use safegrid_domain::duty::training::{TrainingMark, pre_shift_duties, training_duties};
 use safegrid_domain::duty::{Cadence, Duty, DutyKind, Party, Period, RegionCodeKey};
 use safegrid_domain::inspection::document::DocumentKind;
 use safegrid_domain::time::local_date;
 use safegrid_domain::unit::check::{CheckedDays, WorkingDays};
 use safegrid_domain::unit::grade::Grade;
+use safegrid_domain::unit::training::TrainingKind;
 use sea_query::{Cond, Expr, ExprTrait, JoinType, Query};
 use std::collections::HashMap;
 
@@ -220,7 +222,17 @@ pub(super) async fn derive(
     let daily = wants(DutyKind::DailyCheck)
         && (filter.kind == Some(DutyKind::DailyCheck)
             || window.last_day() - window.first_day() <= chrono::Duration::days(92));
-    if daily || wants(DutyKind::MonthlyPatrol) {
+    let briefings = wants(DutyKind::PreShift)
+        && (filter.kind == Some(DutyKind::PreShift)
+            || window.last_day() - window.first_day() <= chrono::Duration::days(92));
+    let trained = [
+        DutyKind::MonthlyExam,
+        DutyKind::Publicity,
+        DutyKind::ThreePost,
+    ]
+    .into_iter()
+    .any(&wants);
+    if daily || briefings || trained || wants(DutyKind::MonthlyPatrol) {
         let checking: Vec<CheckingUnit> = units
             .iter()
             .filter(|u| u.6 == "operating")
@@ -230,7 +242,11 @@ pub(super) async fn derive(
                 since: local_date(u.7),
             })
             .collect();
-        let months = check_months(conn, &units_in, window).await?;
+        let months = if daily || briefings || wants(DutyKind::MonthlyPatrol) {
+            check_months(conn, &units_in, window).await?
+        } else {
+            CheckMonths::new()
+        };
         if daily {
             data.duties
                 .extend(daily_check_duties(&checking, &months, window, today));
@@ -238,6 +254,16 @@ pub(super) async fn derive(
         if wants(DutyKind::MonthlyPatrol) {
             data.duties
                 .extend(monthly_patrol_duties(&checking, &months, window, today));
+        }
+        if briefings {
+            data.duties
+                .extend(pre_shift_duties(&checking, &months, window, today));
+        }
+        if trained {
+            let (marks, holders) = trainings_held(conn, &units_in, window).await?;
+            data.duties.extend(training_duties(
+                &checking, &holders, &marks, window, today, wants,
+            ));
         }
     }
     if wants(DutyKind::CertificateReview) {
@@ -281,6 +307,67 @@ pub(super) async fn derive(
     Ok(data)
 }
 
+/// The trainings of the units in scope held in the window's years (a three-post training
+/// counts for its whole year), and each unit's current certificate holders.
+async fn trainings_held(
+    conn: &mut Conn<'_>,
+    units_in: &Cond,
+    window: Period,
+) -> Result<(Vec<TrainingMark>, HashMap<i64, Vec<String>>)> {
+    let from = Period::of(Cadence::Yearly, window.first_day()).first_day();
+    let to = Period::of(Cadence::Yearly, window.last_day()).last_day();
+    let rows: Vec<(i64, i64, String, NaiveDate, String)> = conn
+        .all(
+            Query::select()
+                .columns(["id", "unit_id", "kind", "held_on", "attendees"].map(|c| ("t", c)))
+                .from_as("trainings", "t")
+                .join_as(
+                    JoinType::InnerJoin,
+                    "units",
+                    "u",
+                    Expr::col(("u", "id")).equals(("t", "unit_id")),
+                )
+                .cond_where(units_in.clone())
+                .and_where(Expr::col(("t", "kind")).ne(TrainingKind::PreShift.as_str()))
+                .and_where(Expr::col(("t", "held_on")).gte(from))
+                .and_where(Expr::col(("t", "held_on")).lte(to)),
+        )
+        .await?;
+    let marks = rows
+        .into_iter()
+        .filter_map(|(id, unit_id, kind, held_on, attendees)| {
+            Some(TrainingMark {
+                id,
+                unit_id,
+                kind: TrainingKind::parse("kind", &kind).ok()?,
+                held_on,
+                attendees: serde_json::from_str(&attendees).unwrap_or_default(),
+            })
+        })
+        .collect();
+    let holders: Vec<(i64, String)> = conn
+        .all(
+            Query::select()
+                .distinct()
+                .columns([("c", "unit_id"), ("c", "holder")])
+                .from_as("certificates", "c")
+                .join_as(
+                    JoinType::InnerJoin,
+                    "units",
+                    "u",
+                    Expr::col(("u", "id")).equals(("c", "unit_id")),
+                )
+                .cond_where(units_in.clone())
+                .and_where(Expr::col(("c", "renewed_by")).is_null()),
+        )
+        .await?;
+    let mut by_unit: HashMap<i64, Vec<String>> = HashMap::new();
+    for (unit, holder) in holders {
+        by_unit.entry(unit).or_default().push(holder);
+    }
+    Ok((marks, by_unit))
+}
+
 /// The certificates of the units in scope falling due in the window.
 async fn certificates_due(
     conn: &mut Conn<'_>,
@@ -321,10 +408,10 @@ async fn check_months(conn: &mut Conn<'_>, units_in: &Cond, window: Period) -> R
         .into_iter()
         .map(Period::code)
         .collect();
-    let rows: Vec<(i64, String, i64, Option<i64>)> = conn
+    let rows: Vec<(i64, String, i64, Option<i64>, i64)> = conn
         .all(
             Query::select()
-                .columns(["unit_id", "month", "days", "patrol_id"].map(|c| ("m", c)))
+                .columns(["unit_id", "month", "days", "patrol_id", "briefings"].map(|c| ("m", c)))
                 .from_as("unit_check_months", "m")
                 .join_as(
                     JoinType::InnerJoin,
@@ -338,12 +425,13 @@ async fn check_months(conn: &mut Conn<'_>, units_in: &Cond, window: Period) -> R
         .await?;
     Ok(rows
         .into_iter()
-        .map(|(unit, month, days, patrol)| {
+        .map(|(unit, month, days, patrol, briefings)| {
             (
                 (unit, month),
                 CheckMonth {
                     days: CheckedDays(days),
                     patrol,
+                    briefings: CheckedDays(briefings),
                 },
             )
         })

@@ -412,7 +412,7 @@ impl Store {
                     (unit, month),
                     CheckMonth {
                         days: CheckedDays(days),
-                        patrol: None,
+                        ..Default::default()
                     },
                 )
             })

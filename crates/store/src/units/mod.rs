@@ -9,6 +9,7 @@ mod documents;
 pub(crate) mod grading;
 mod hazard_sources;
 mod own_grid;
+mod trainings;
 
 pub use certificates::{Certificate, CertificateFilter};
 pub use checks::{CheckRateRow, CheckRecorded, PastCheck, RATE_DAYS, UnitCheck};
@@ -18,6 +19,7 @@ pub use hazard_sources::{
     SubstanceRow,
 };
 pub use own_grid::{GridNode, GridNodeInput, SystemEntry, SystemInput};
+pub use trainings::Training;
 mod history;
 mod import;
 mod query;

@@ -24,6 +24,45 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(unit_certificates, add_certificate))
         .routes(routes!(certificates))
         .routes(routes!(export_certificates))
+        .routes(routes!(trainings, add_training))
+}
+
+#[utoipa::path(post, path = "/units/{id}/trainings", tag = "own duties", params(("id" = i64, Path)), request_body = safegrid_domain::unit::training::TrainingInput,
+    security(("bearer" = [])),
+    responses((status = 201, body = safegrid_store::Training, description = "Recorded; a pre-shift briefing marks its day on the unit's calendar in the same transaction"),
+        (status = 422, body = crate::http::error::ErrorBody), (status = 403), (status = 404)))]
+async fn add_training(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<String>,
+    JsonBody(input): JsonBody<safegrid_domain::unit::training::TrainingInput>,
+) -> Result<impl IntoResponse, WebError> {
+    let made = state
+        .store
+        .add_training(&user.actor, parse_id(&id)?, input)
+        .await?;
+    Ok((StatusCode::CREATED, Json(made)))
+}
+
+#[utoipa::path(get, path = "/units/{id}/trainings", tag = "own duties", params(("id" = i64, Path), crate::http::answer::PageQuery),
+    security(("bearer" = [])),
+    responses((status = 200, description = "`{items, total, page, per_page}`: the unit's trainings, newest first"), (status = 404)))]
+async fn trainings(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<String>,
+    QueryArgs(q): QueryArgs<crate::http::answer::PageQuery>,
+) -> ApiResult<Page<safegrid_store::Training>> {
+    Ok(Json(
+        state
+            .store
+            .trainings(
+                &user.actor,
+                parse_id(&id)?,
+                PageRequest::new(q.page, q.per_page),
+            )
+            .await?,
+    ))
 }
 
 /// A certificate recorded, with the review duty it sets.
