@@ -117,11 +117,11 @@ async fn seed_trainings(
     let system = Actor::system();
     let today = today();
     let add = async |unit: &safegrid_store::Unit,
-                         kind: &str,
-                         on: chrono::NaiveDate,
-                         topic: &str,
-                         hours: f64,
-                         names: Vec<String>| {
+                     kind: &str,
+                     on: chrono::NaiveDate,
+                     topic: &str,
+                     hours: f64,
+                     names: Vec<String>| {
         let count = if names.is_empty() { Some(5) } else { None };
         store
             .add_training(
