@@ -7,6 +7,7 @@
 //! changes a unit.
 
 mod matrix;
+mod own;
 mod read;
 
 pub use matrix::{DutyMatrix, MatrixRow};
