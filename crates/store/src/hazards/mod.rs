@@ -25,4 +25,4 @@ pub use query::HazardFilter;
 pub(crate) use query::{detail, find};
 pub use rows::{Hazard, HazardCounts, HazardDetail, HazardEvent, HazardPlan};
 pub use stats::HazardStat;
-pub(crate) use write::insert_reported;
+pub(crate) use write::{audit_finding, insert_reported};

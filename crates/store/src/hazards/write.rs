@@ -172,6 +172,33 @@ impl Store {
     }
 }
 
+/// The audit record of a finding entered in the ledger from a record (`"inspection"` or
+/// `"check"`, with its id): one shape for every finding, whatever found it.
+pub(crate) async fn audit_finding(
+    conn: &mut crate::db::Conn<'_>,
+    actor: &Actor,
+    county: &str,
+    made: &super::Hazard,
+    hazard: &NewHazard,
+    (from, record): (&str, i64),
+) -> Result<()> {
+    let mut detail = serde_json::json!({ "unit": made.unit_id, "source": hazard.source.as_str(), "level": hazard.level.as_str(), "state": hazard.initial.as_str() });
+    detail[from] = serde_json::json!(record);
+    crate::audit::record(
+        conn,
+        actor,
+        crate::audit::Event {
+            chain: county,
+            action: "hazard.report",
+            object_type: "hazard",
+            object_id: Some(made.id.to_string()),
+            detail,
+            outcome: "ok",
+        },
+    )
+    .await
+}
+
 /// Enters a checked report in the ledger inside the caller's transaction: the hazard, its
 /// first step, its photos (each audited), the notices it sends and the unit's regrading after
 /// a major one. Answers the hazard as made and its county; the caller audits the report.

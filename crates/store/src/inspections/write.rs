@@ -6,7 +6,7 @@ use super::query::detail;
 use super::rows::InspectionDetail;
 use crate::audit::{self, Event, now};
 use crate::db::{Conn, Store};
-use crate::hazards::{PhotoFile, insert_reported};
+use crate::hazards::{PhotoFile, audit_finding, insert_reported};
 use crate::units::find_unit;
 use crate::{Result, StoreError, insert};
 use safegrid_domain::access::{Actor, Scope};
@@ -129,19 +129,7 @@ impl Store {
                 photo.unwrap_or_default(),
             )
             .await?;
-            audit::record(
-                &mut conn,
-                actor,
-                Event {
-                    chain: &county,
-                    action: "hazard.report",
-                    object_type: "hazard",
-                    object_id: Some(made.id.to_string()),
-                    detail: json!({ "unit": made.unit_id, "source": hazard.source.as_str(), "level": hazard.level.as_str(), "state": hazard.initial.as_str(), "inspection": id }),
-                    outcome: "ok",
-                },
-            )
-            .await?;
+            audit_finding(&mut conn, actor, &county, &made, hazard, ("inspection", id)).await?;
             hazard_ids.push(made.id);
         }
         let issuing = Issuing {

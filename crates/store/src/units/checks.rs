@@ -4,9 +4,9 @@
 //! duty calendar reads of them.
 
 use super::find_unit;
-use crate::audit::{self, Event, now};
+use crate::audit::{Event, now};
 use crate::db::{Conn, Store};
-use crate::hazards::insert_reported;
+use crate::hazards::{audit_finding, insert_reported};
 use crate::{Page, PageRequest, Result, StoreError, insert};
 use chrono::{DateTime, NaiveDate, Utc};
 use safegrid_domain::access::Actor;
@@ -217,19 +217,7 @@ impl Store {
                     .and_where(Expr::col("id").eq(made.id)),
             )
             .await?;
-            audit::record(
-                &mut conn,
-                actor,
-                Event {
-                    chain: &county,
-                    action: "hazard.report",
-                    object_type: "hazard",
-                    object_id: Some(made.id.to_string()),
-                    detail: json!({ "unit": made.unit_id, "source": hazard.source.as_str(), "level": hazard.level.as_str(), "state": hazard.initial.as_str(), "check": id }),
-                    outcome: "ok",
-                },
-            )
-            .await?;
+            audit_finding(&mut conn, actor, &county, &made, hazard, ("check", id)).await?;
             hazard_ids.push(made.id);
         }
         roll_up(&mut conn, &unit.county_code, unit.id, id, &new).await?;

@@ -17,6 +17,20 @@ use serde::Serialize;
 use serde_json::json;
 use sqlx::FromRow;
 
+/// A training's columns, as read into [`Training`].
+const COLUMNS: [&str; 10] = [
+    "id",
+    "unit_id",
+    "kind",
+    "held_on",
+    "topic",
+    "hours",
+    "attendee_count",
+    "attendees",
+    "scores",
+    "created_at",
+];
+
 /// A training as recorded.
 #[derive(Debug, Clone, FromRow, Serialize, utoipa::ToSchema)]
 pub struct Training {
@@ -107,18 +121,7 @@ impl Store {
         let made: Training = conn
             .one(
                 Query::select()
-                    .columns([
-                        "id",
-                        "unit_id",
-                        "kind",
-                        "held_on",
-                        "topic",
-                        "hours",
-                        "attendee_count",
-                        "attendees",
-                        "scores",
-                        "created_at",
-                    ])
+                    .columns(COLUMNS)
                     .from("trainings")
                     .and_where(Expr::col("id").eq(id)),
             )
@@ -150,18 +153,7 @@ impl Store {
         let mut conn = c.conn();
         let unit = find_unit(&mut conn, actor, unit_id).await?;
         let q = Query::select()
-            .columns([
-                "id",
-                "unit_id",
-                "kind",
-                "held_on",
-                "topic",
-                "hours",
-                "attendee_count",
-                "attendees",
-                "scores",
-                "created_at",
-            ])
+            .columns(COLUMNS)
             .from("trainings")
             .and_where(Expr::col("unit_id").eq(unit.id))
             .order_by("held_on", Order::Desc)
