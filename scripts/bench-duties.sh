@@ -12,28 +12,20 @@ work=$(mktemp -d)
 password=bench-password-1
 port=${BENCH_PORT:-18084}
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+source scripts/bench-lib.sh
 url="sqlite://$work/bench.db"
 start=$(date +%s.%N)
 SAFEGRID_DATABASE_URL=$url SAFEGRID_DEMO_PASSWORD=$password "$bin" demo >/dev/null
 echo "demo county with a year of inspections loaded in $(python3 -c "print(round($(date +%s.%N) - $start, 1))") s"
 SAFEGRID_DATABASE_URL=$url SAFEGRID_DEMO_PASSWORD=$password SAFEGRID_LISTEN=127.0.0.1:$port RUST_LOG=warn \
   "$bin" serve --demo >"$work/serve.log" 2>&1 &
-for _ in $(seq 1 3000); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.01; done
-login() {
-  curl -fs -X POST "http://127.0.0.1:$port/api/v1/auth/login" -H 'content-type: application/json' \
-    -d "{\"username\":\"$1\",\"password\":\"$password\"}" | sed -E 's/.*"token":"([^"]+)".*/\1/'
-}
+wait_for_server
 month=$(TZ=Asia/Shanghai date +%Y-%m)
-printf '%-10s %-60s %10s %9s %9s\n' account path "req/s" p50 p99
-for probe in "admin duties/summary?group=town&period=$month" "admin duties/summary?group=department&period=$month" \
-             "admin duties?state=overdue&period=$month" "chengguan duties?period=$month" \
-             "anjian duties/summary?group=grid&period=$month" "qiye duties?period=$month"; do
-  set -- $probe
-  t=$(login "$1")
-  out=$(wrk -t2 -c50 -d${BENCH_SECONDS:-10}s --latency -H "Authorization: Bearer $t" "http://127.0.0.1:$port/api/v1/$2")
-  if echo "$out" | grep -q 'Non-2xx'; then echo "$1 $2: $(echo "$out" | grep 'Non-2xx')" >&2; exit 1; fi
-  printf '%-10s %-60s %10s %9s %9s\n' "$1" "$2" "$(echo "$out" | awk '/Requests\/sec/ {print $2}')" \
-    "$(echo "$out" | awk '$1 == "50%" {print $2}')" "$(echo "$out" | awk '$1 == "99%" {print $2}')"
+probe_header
+for p in "admin duties/summary?group=town&period=$month" "admin duties/summary?group=department&period=$month" \
+         "admin duties?state=overdue&period=$month" "chengguan duties?period=$month" \
+         "anjian duties/summary?group=grid&period=$month" "qiye duties?period=$month"; do
+  probe $p
 done
 # Recording inspections: 200 in a row, each a transaction with its items, by the town.
 t=$(login chengguan)

@@ -5,7 +5,12 @@
 # holds 100 counties × 3,000 units and about 3.2 million inspections. Then, as the demo
 # county's administrator: the county's duty summary of each month of the year computed afresh
 # (the first reader of a window derives it), and the summary and a town's list under 50
-# concurrent connections (wrk, 10 s each). A benchmark: it prints figures and asserts nothing.
+# concurrent connections (wrk, 10 s each). Units' own checks: before copying, every operating
+# unit of the demo county is given a year of daily checks (90% of working days) and a patrol
+# each month, and each copy carries the month rollup rows the calendar reads (about 3.6 million
+# for the province; the 75 million check rows themselves stay with the demo county, since no
+# summary reads them), and the county's month summary of daily checks is timed cold and under
+# load. A benchmark: it prints figures and asserts nothing.
 # Needs PostgreSQL at $BENCH_PG (default postgres://postgres@127.0.0.1:5432) and wrk.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,13 +25,44 @@ work=$(mktemp -d)
 password=bench-password-1
 port=${BENCH_PORT:-18085}
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+source scripts/bench-lib.sh
 psql -q "$pg/postgres" -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
 url="$pg/$db"
 start=$(date +%s.%N)
 SAFEGRID_DATABASE_URL=$url SAFEGRID_DEMO_PASSWORD=$password "$bin" demo >/dev/null
 echo "demo county loaded in $(python3 -c "print(round($(date +%s.%N) - $start, 1))") s"
 start=$(date +%s.%N)
+today=$(TZ=Asia/Shanghai date +%Y-%m-%d)
 psql -q -v ON_ERROR_STOP=1 "$url" <<SQL
+-- A year of the demo county's own checks, as the application keeps them (check rows and
+-- the month's rollup row with the days as bits).
+CREATE TEMP TABLE days AS
+  SELECT d::date AS day, EXTRACT(ISODOW FROM d)::int AS weekday
+  FROM generate_series(DATE '$today' - 365, DATE '$today' - 1, INTERVAL '1 day') d;
+INSERT INTO unit_checks (county_code, unit_id, kind, checked_on, checked_by, created_at)
+  SELECT u.county_code, u.id, 'daily', d.day, u.safety_manager, d.day + TIME '09:30'
+  FROM units u CROSS JOIN days d
+  WHERE u.status = 'operating' AND u.created_at::date <= d.day AND substr(u.working_days, d.weekday, 1) = '1'
+    AND random() < 0.9
+    AND NOT EXISTS (SELECT 1 FROM unit_checks c WHERE c.unit_id = u.id AND c.checked_on = d.day AND c.kind = 'daily');
+INSERT INTO unit_checks (county_code, unit_id, kind, checked_on, checked_by, created_at)
+  SELECT u.county_code, u.id, 'monthly_patrol', MIN(d.day), u.safety_manager, MIN(d.day) + TIME '15:00'
+  FROM units u CROSS JOIN days d
+  WHERE u.status = 'operating' AND u.created_at::date <= d.day AND substr(u.working_days, d.weekday, 1) = '1'
+    AND NOT EXISTS (SELECT 1 FROM unit_checks c WHERE c.unit_id = u.id AND c.kind = 'monthly_patrol'
+                    AND to_char(c.checked_on, 'YYYY-MM') = to_char(d.day, 'YYYY-MM'))
+  GROUP BY u.id, u.county_code, u.safety_manager, to_char(d.day, 'YYYY-MM');
+INSERT INTO unit_check_months (unit_id, month, county_code, days, patrol_id)
+  SELECT unit_id, to_char(checked_on, 'YYYY-MM'), county_code,
+         bit_or(1::BIGINT << (EXTRACT(DAY FROM checked_on)::int - 1)), NULL
+  FROM unit_checks WHERE kind = 'daily'
+  GROUP BY unit_id, county_code, to_char(checked_on, 'YYYY-MM')
+  ON CONFLICT (unit_id, month) DO UPDATE SET days = EXCLUDED.days;
+INSERT INTO unit_check_months (unit_id, month, county_code, days, patrol_id)
+  SELECT unit_id, to_char(checked_on, 'YYYY-MM'), county_code, 0, MIN(id)
+  FROM unit_checks WHERE kind = 'monthly_patrol'
+  GROUP BY unit_id, county_code, to_char(checked_on, 'YYYY-MM')
+  ON CONFLICT (unit_id, month) DO UPDATE SET patrol_id = COALESCE(unit_check_months.patrol_id, EXCLUDED.patrol_id);
 -- Copy n of the demo county 610921 becomes county 62nnnn (ids offset by n million).
 CREATE FUNCTION pg_temp.code(c TEXT, n INT) RETURNS TEXT LANGUAGE sql IMMUTABLE AS
   \$\$ SELECT CASE WHEN c LIKE '610921%' THEN '62' || lpad(n::text, 4, '0') || substr(c, 7) ELSE c END \$\$;
@@ -46,11 +82,11 @@ BEGIN
     INSERT INTO units (id, county_code, name, name_initials, uscc, no_uscc_reason, legal_rep, principal,
         safety_manager, phone, address, region_code, longitude, latitude, industry_code, sector_code,
         approving_department_id, employees, standardisation, status, supervision_grade, suggested_grade,
-        grade_override_reason, is_key, key_reason, created_at, updated_at)
+        grade_override_reason, is_key, key_reason, created_at, updated_at, working_days)
       SELECT id + off, pg_temp.code(county_code, n), name, name_initials, NULL, '基准测试副本', legal_rep, principal,
         safety_manager, phone, address, pg_temp.code(region_code, n), longitude, latitude, industry_code, sector_code,
         approving_department_id + off, employees, standardisation, status, supervision_grade, suggested_grade,
-        grade_override_reason, is_key, key_reason, created_at, updated_at
+        grade_override_reason, is_key, key_reason, created_at, updated_at, working_days
       FROM units WHERE county_code = '610921000000';
     INSERT INTO unit_departments (unit_id, department_id, county_code)
       SELECT unit_id + off, department_id + off, pg_temp.code(county_code, n)
@@ -60,39 +96,27 @@ BEGIN
       SELECT id + off, pg_temp.code(county_code, n), unit_id + off, pg_temp.code(region_code, n), party,
         department_id + off, inspected_on, enforcement, inspectors, summary, NULL, created_at
       FROM inspections WHERE county_code = '610921000000';
+    INSERT INTO unit_check_months (unit_id, month, county_code, days, patrol_id, briefings)
+      SELECT unit_id + off, month, pg_temp.code(county_code, n), days, NULL, briefings
+      FROM unit_check_months WHERE county_code = '610921000000';
   END LOOP;
 END \$\$;
 ANALYZE;
 SQL
-echo "copied to $counties counties in $(python3 -c "print(round($(date +%s.%N) - $start, 1))") s: $(psql -tA "$url" -c "SELECT (SELECT COUNT(*) FROM units) || ' units, ' || (SELECT COUNT(*) FROM inspections) || ' inspections, ' || (SELECT COUNT(DISTINCT county_code) FROM units) || ' counties'")"
+echo "copied to $counties counties in $(python3 -c "print(round($(date +%s.%N) - $start, 1))") s: $(psql -tA "$url" -c "SELECT (SELECT COUNT(*) FROM units) || ' units, ' || (SELECT COUNT(*) FROM inspections) || ' inspections, ' || (SELECT COUNT(*) FROM unit_checks) || ' own checks of the demo county, ' || (SELECT COUNT(*) FROM unit_check_months) || ' check rollup rows, ' || (SELECT COUNT(DISTINCT county_code) FROM units) || ' counties'")"
 SAFEGRID_DATABASE_URL=$url SAFEGRID_DEMO_PASSWORD=$password SAFEGRID_LISTEN=127.0.0.1:$port RUST_LOG=warn \
   "$bin" serve --demo >"$work/serve.log" 2>&1 &
-for _ in $(seq 1 3000); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.01; done
-login() {
-  curl -fs -X POST "http://127.0.0.1:$port/api/v1/auth/login" -H 'content-type: application/json' \
-    -d "{\"username\":\"$1\",\"password\":\"$password\"}" | sed -E 's/.*"token":"([^"]+)".*/\1/'
-}
+wait_for_server
 t=$(login admin)
 year=$(TZ=Asia/Shanghai date +%Y)
 echo "the county's summary by town, each month of $year derived afresh (first reader of the window):"
-times=()
-for m in 01 02 03 04 05 06 07 08 09 10 11 12; do
-  times+=("$(curl -fs -o /dev/null -w '%{time_total}' -H "Authorization: Bearer $t" \
-    "http://127.0.0.1:$port/api/v1/duties/summary?group=town&period=$year-$m")")
-done
-python3 - "${times[@]}" <<'PY'
-import sys
-ms = sorted(float(x) * 1000 for x in sys.argv[1:])
-print(f"  {len(ms)} windows: min {ms[0]:.0f} ms, median {ms[len(ms)//2]:.0f} ms, max {ms[-1]:.0f} ms")
-PY
+cold_months "$t" "group=town"
+echo "the same, daily checks only (a year of them for every unit):"
+cold_months "$t" "group=town&kind=daily_check"
 month=$(TZ=Asia/Shanghai date +%Y-%m)
-printf '%-10s %-50s %10s %9s %9s\n' account path "req/s" p50 p99
-for probe in "admin duties/summary?group=town&period=$month" "admin duties/summary?group=department&period=$month" \
-             "chengguan duties?period=$month"; do
-  set -- $probe
-  tok=$(login "$1")
-  out=$(wrk -t2 -c50 -d${BENCH_SECONDS:-10}s --latency -H "Authorization: Bearer $tok" "http://127.0.0.1:$port/api/v1/$2")
-  if echo "$out" | grep -q 'Non-2xx'; then echo "$1 $2: $(echo "$out" | grep 'Non-2xx')" >&2; exit 1; fi
-  printf '%-10s %-50s %10s %9s %9s\n' "$1" "$2" "$(echo "$out" | awk '/Requests\/sec/ {print $2}')" \
-    "$(echo "$out" | awk '$1 == "50%" {print $2}')" "$(echo "$out" | awk '$1 == "99%" {print $2}')"
+probe_header
+for p in "admin duties/summary?group=town&period=$month" "admin duties/summary?group=department&period=$month" \
+         "admin duties/summary?group=town&kind=daily_check&period=$month" \
+         "chengguan duties?period=$month" "chengguan checks/rates"; do
+  probe $p
 done

@@ -4,6 +4,7 @@
 //! ago, so the town's list of who checks has every kind on it. The same units hold their three
 //! posts' certificates: most current, some due for review within weeks, some overdue.
 
+use chrono::Datelike;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use safegrid_domain::access::Actor;
@@ -123,8 +124,21 @@ async fn seed_trainings(
                      hours: f64,
                      names: Vec<String>| {
         let count = if names.is_empty() { Some(5) } else { None };
+        // The supermarket's exams and three-post trainings keep a photo of the signed sheet.
+        let sheet = if unit.id == own_unit && matches!(kind, "monthly_exam" | "three_post") {
+            let p = safegrid_office::photo::demo_scene(on.ordinal().into(), true)
+                .map_err(|e| anyhow::anyhow!("demo photo: {e}"))?;
+            Some(safegrid_store::PhotoFile {
+                image: p.jpeg,
+                thumbnail: p.thumbnail,
+                width: p.width,
+                height: p.height,
+            })
+        } else {
+            None
+        };
         store
-            .add_training(
+            .add_training_with_sheet(
                 &system,
                 unit.id,
                 TrainingInput {
@@ -135,7 +149,9 @@ async fn seed_trainings(
                     attendee_count: count,
                     attendees: names,
                     scores: Vec::new(),
+                    sign_in_sheet: None,
                 },
+                sheet,
             )
             .await
             .map(|_| ())

@@ -1,6 +1,8 @@
 //! A unit's daily check on a 390×844 phone: its own grid's lines come up marked OK, one is
-//! marked as a hazard with what is wrong, the check is saved, today turns green on the month's
-//! strip and the finding is in the hazard ledger. Screenshots in `target/tmp/own-check-*.png`.
+//! marked as a hazard with what is wrong and photographed, the check is saved, today turns
+//! green on the month's strip, the check shows its photo and the finding is in the hazard
+//! ledger; then the morning's pre-shift briefing is recorded with its signed sheet.
+//! Screenshots in `target/tmp/own-check*.png` and `target/tmp/own-training-phone.png`.
 
 use crate::browser::{
     assert_fits_the_screen, browser, chromedriver, click, fill, save_screenshot, serve, sign_in,
@@ -25,6 +27,10 @@ async fn a_unit_checks_itself_on_a_phone() {
         &json!({"working_days": "1111111"}),
     )
     .await;
+    let dir = tempfile::tempdir().unwrap();
+    let photo = dir.path().join("line.png");
+    std::fs::write(&photo, crate::hazards::png(640, 480)).unwrap();
+    let photo = photo.to_str().unwrap().to_owned();
     let base = serve(&app).await;
     let driver = start_driver(&path).await;
     let c = browser(&driver, 390, 844).await;
@@ -45,6 +51,12 @@ async fn a_unit_checks_itself_on_a_phone() {
         "灭火器压力不足",
     )
     .await;
+    c.find(Locator::Css(".check-item:nth-child(2) input[type=file]"))
+        .await
+        .unwrap()
+        .send_keys(&photo)
+        .await
+        .unwrap();
     save_screenshot(&c, "own-check-phone").await;
     click(&c, "[data-testid=save-check]").await;
     c.wait()
@@ -63,6 +75,58 @@ async fn a_unit_checks_itself_on_a_phone() {
     assert!(class.contains("day-done"), "today is done: {class}");
     assert_fits_the_screen(&c, "the unit's checks on a phone").await;
     save_screenshot(&c, "own-checks-phone").await;
+    // The check as found, with the line's photo.
+    click(&c, "[data-testid=unit-checks] tbody a").await;
+    c.wait()
+        .for_element(Locator::Css("[data-testid=item-photo]"))
+        .await
+        .unwrap();
+    assert_fits_the_screen(&c, "a check with its photo on a phone").await;
+    save_screenshot(&c, "own-check-detail-phone").await;
+    // The morning's briefing, with a photo of its signed sheet.
+    c.goto(&format!("{base}/units/{unit}/trainings"))
+        .await
+        .unwrap();
+    c.find(Locator::Css(
+        "[data-testid=training-form] select[name=kind]",
+    ))
+    .await
+    .unwrap()
+    .select_by_value("pre_shift")
+    .await
+    .unwrap();
+    fill(
+        &c,
+        "[data-testid=training-form] input[name=topic]",
+        "当班安全提示：叉车作业区",
+    )
+    .await;
+    fill(
+        &c,
+        "[data-testid=training-form] input[name=attendee_count]",
+        "12",
+    )
+    .await;
+    c.find(Locator::Css("[data-testid=training-form] input[type=file]"))
+        .await
+        .unwrap()
+        .send_keys(&photo)
+        .await
+        .unwrap();
+    assert_fits_the_screen(&c, "the training form on a phone").await;
+    click(&c, "[data-testid=save-training]").await;
+    c.wait()
+        .for_element(Locator::Css("[data-testid=sheet-photo]"))
+        .await
+        .unwrap();
+    save_screenshot(&c, "own-training-phone").await;
+    let trainings = app
+        .get(&format!("/api/v1/units/{unit}/trainings"), Some(&qiye))
+        .await
+        .json();
+    assert_eq!(trainings["items"][0]["kind"], "pre_shift");
+    assert_eq!(trainings["items"][0]["attendee_count"], 12);
+    assert!(trainings["items"][0]["sign_in_sheet_photo"].is_i64());
     let hazards = app
         .get("/api/v1/hazards?source=self_check", Some(&qiye))
         .await

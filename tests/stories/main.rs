@@ -22,6 +22,7 @@ mod import;
 mod inspections;
 mod jobs;
 mod own_duties;
+mod own_records;
 mod pages;
 mod plans;
 mod schema;

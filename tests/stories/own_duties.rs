@@ -308,7 +308,7 @@ story!(
             .await;
         assert_eq!(r.first_error().0, "items");
         let mut huge = daily(node);
-        huge["note"] = json!("长".repeat(3_000_000));
+        huge["note"] = json!("长".repeat(12_000_000));
         let r = app
             .post_json(&format!("/api/v1/units/{unit}/checks"), Some(&qiye), &huge)
             .await;
@@ -348,14 +348,21 @@ story!(
     |app| {
         let qiye = app.token("qiye").await;
         let (unit, node) = own_unit_and_node(&app, &qiye).await;
+        let mut first = daily(node);
+        first["items"][0]["photo"] = json!(base64::Engine::encode(
+            &base64::engine::general_purpose::STANDARD,
+            crate::hazards::png(32, 24)
+        ));
         let made = app
-            .post_json(
-                &format!("/api/v1/units/{unit}/checks"),
-                Some(&qiye),
-                &daily(node),
-            )
+            .post_json(&format!("/api/v1/units/{unit}/checks"), Some(&qiye), &first)
             .await;
         assert_eq!(made.status, StatusCode::CREATED);
+        let check = made.json()["id"].as_i64().unwrap();
+        let detail = app
+            .get(&format!("/api/v1/units/{unit}/checks/{check}"), Some(&qiye))
+            .await
+            .json();
+        let photo = detail["item_photos"][0]["id"].as_i64().unwrap();
         // Who reads the supermarket's checks: the county, its town, its village, itself; not
         // another town, a department that does not supervise it, or the administrators.
         let matrix = [
@@ -378,6 +385,20 @@ story!(
             assert_eq!(list.status, read, "{who} reads");
             if read == StatusCode::OK {
                 assert_eq!(list.json()["total"], 1, "{who}");
+            }
+            // The check's items, its photo, the unit's trainings and certificates: read by
+            // the same people, not found by the others.
+            for path in [
+                format!("/api/v1/units/{unit}/checks/{check}"),
+                format!("/api/v1/unit-photos/{photo}"),
+                format!("/api/v1/units/{unit}/trainings"),
+                format!("/api/v1/units/{unit}/certificates"),
+            ] {
+                assert_eq!(
+                    app.get(&path, Some(&token)).await.status,
+                    read,
+                    "{who} reads {path}"
+                );
             }
             let r = app
                 .post_json(
@@ -540,7 +561,7 @@ story!(
             }
             let pairs: Vec<(&str, &str)> = all.iter().map(|(k, v)| (*k, v.as_str())).collect();
             let r = app
-                .submit(&own, &format!("/units/{unit}/checks"), &pairs)
+                .submit_multipart(&own, &format!("/units/{unit}/checks"), &pairs, &[])
                 .await;
             assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{field}");
             assert!(
@@ -563,10 +584,11 @@ story!(
             "nothing written"
         );
         let saved = app
-            .submit(
+            .submit_multipart(
                 &own,
                 &format!("/units/{unit}/checks"),
                 &[("checked_on", today().as_str())],
+                &[],
             )
             .await;
         assert_eq!(saved.status, StatusCode::SEE_OTHER);

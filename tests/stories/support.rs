@@ -385,6 +385,29 @@ impl TestApp {
         self.send(request).await
     }
 
+    /// Posts a page's multipart form (text fields and files as (field, bytes)) as a
+    /// signed-in browser does, with its CSRF token.
+    pub async fn submit_multipart(
+        &self,
+        browser: &Browser,
+        path: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &[u8])],
+    ) -> Reply {
+        const BOUNDARY: &str = "----safegrid-page-form";
+        let mut all: Vec<(&str, &str)> = vec![("csrf", &browser.csrf)];
+        all.extend_from_slice(fields);
+        let files: Vec<(&str, &str, &[u8])> =
+            files.iter().map(|(k, b)| (*k, "photo.jpg", *b)).collect();
+        self.post_raw_with_cookie(
+            path,
+            &browser.cookie,
+            &format!("multipart/form-data; boundary={BOUNDARY}"),
+            multipart_form(BOUNDARY, &all, &files),
+        )
+        .await
+    }
+
     /// The id of the first grid of a kind in a division (and department), via the API.
     pub async fn grid_id(
         &self,

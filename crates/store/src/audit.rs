@@ -7,7 +7,7 @@ use crate::insert;
 use crate::{Page, PageRequest, Result};
 use chrono::{DateTime, SubsecRound, Utc};
 use safegrid_domain::access::Actor;
-use sea_query::{Expr, ExprTrait, LockType, OnConflict, Order, Query};
+use sea_query::{Expr, ExprTrait, OnConflict, Order, Query};
 use sha2::{Digest, Sha256};
 use sqlx::FromRow;
 
@@ -88,21 +88,20 @@ fn hash_of(prev: &str, e: &AuditEntry) -> String {
 pub(crate) async fn record(conn: &mut Conn<'_>, actor: &Actor, event: Event<'_>) -> Result<()> {
     // Make sure the chain's head exists, then lock it (PostgreSQL; SQLite's write transaction
     // already holds the database lock), so concurrent writers append one after another.
-    conn.insert(
-        insert::row(
-            "audit_heads",
-            [("chain", event.chain.into()), ("last_hash", "".into())],
-        )
-        .on_conflict(OnConflict::column("chain").do_nothing().to_owned()),
-    )
-    .await?;
+    // One statement: the upsert creates the head if missing and, touching the row, locks it
+    // on PostgreSQL until the transaction ends; it answers the chain's last hash.
     let (prev,): (String,) = conn
-        .one(
-            Query::select()
-                .column("last_hash")
-                .from("audit_heads")
-                .and_where(Expr::col("chain").eq(event.chain))
-                .lock(LockType::Update),
+        .insert_returning(
+            insert::row(
+                "audit_heads",
+                [("chain", event.chain.into()), ("last_hash", "".into())],
+            )
+            .on_conflict(
+                OnConflict::column("chain")
+                    .value("last_hash", Expr::col(("audit_heads", "last_hash")))
+                    .to_owned(),
+            )
+            .returning_col("last_hash"),
         )
         .await?;
     let mut entry = AuditEntry {

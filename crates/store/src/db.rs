@@ -79,6 +79,15 @@ pub struct Store {
     /// Summaries of those sets, kept as long.
     pub(crate) duty_summaries:
         std::sync::Arc<crate::cache::TallyCache<std::sync::Arc<Vec<crate::DutySummaryRow>>>>,
+    /// SQLite's one writer, as a queue: a write waits its turn here, in order, rather than in
+    /// SQLite's busy handler, which sleeps in growing steps (up to 100 ms a try) and lets a
+    /// late comer overtake. Fifty writers at once then wait the sum of the writes ahead of
+    /// them, not whatever the sleeps add up to. Other processes (the CLI, a backup) still
+    /// meet the busy timeout.
+    writer: std::sync::Arc<tokio::sync::Mutex<()>>,
+    /// The units' check rates per scope and filter, kept as long as the duty sets.
+    pub(crate) check_rates_kept:
+        std::sync::Arc<crate::cache::TallyCache<std::sync::Arc<Vec<crate::CheckRateRow>>>>,
 }
 
 /// Which SQL dialect a store speaks.
@@ -100,9 +109,13 @@ impl Store {
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10))
                 .pragma("cache_size", "-32000");
+            // A pooled connection to a local file does not go stale: no ping before each use,
+            // a round trip through the connection's worker thread saved on every read and
+            // write.
             let pool = SqlitePoolOptions::new()
                 .max_connections(8)
                 .min_connections(1)
+                .test_before_acquire(false)
                 .connect_with(options)
                 .await?;
             Backend::Sqlite(pool)
@@ -132,6 +145,8 @@ impl Store {
                 crate::duties::KEPT_SETS,
             )),
             duty_summaries: Default::default(),
+            writer: Default::default(),
+            check_rates_kept: Default::default(),
         })
     }
 
@@ -164,6 +179,7 @@ impl Store {
     pub(crate) fn duties_changed(&self) {
         self.duties.invalidate();
         self.duty_summaries.invalidate();
+        self.check_rates_kept.invalidate();
     }
 
     pub fn dialect(&self) -> Dialect {
@@ -213,7 +229,10 @@ impl Store {
     /// two writers queue on the busy timeout instead of failing when one upgrades its lock.
     pub(crate) async fn write(&self) -> Result<Tx> {
         Ok(match &self.backend {
-            Backend::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Backend::Sqlite(p) => {
+                let turn = self.writer.clone().lock_owned().await;
+                Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?, turn)
+            }
             Backend::Postgres(p) => Tx::Postgres(p.begin().await?),
         })
     }
@@ -234,14 +253,18 @@ impl Pooled {
 }
 
 pub(crate) enum Tx {
-    Sqlite(Transaction<'static, Sqlite>),
+    /// The transaction, and the writer's turn it holds until it is committed or dropped.
+    Sqlite(
+        Transaction<'static, Sqlite>,
+        tokio::sync::OwnedMutexGuard<()>,
+    ),
     Postgres(Transaction<'static, Postgres>),
 }
 
 impl Tx {
     pub(crate) fn conn(&mut self) -> Conn<'_> {
         match self {
-            Tx::Sqlite(t) => Conn::Sqlite(t),
+            Tx::Sqlite(t, _) => Conn::Sqlite(t),
             Tx::Postgres(t) => Conn::Postgres(t),
         }
     }
@@ -267,7 +290,7 @@ impl Tx {
 
     async fn commit(self) -> Result<()> {
         match self {
-            Tx::Sqlite(t) => t.commit().await?,
+            Tx::Sqlite(t, _turn) => t.commit().await?,
             Tx::Postgres(t) => t.commit().await?,
         }
         Ok(())
@@ -486,6 +509,19 @@ impl Conn<'_> {
                 .await?
         });
         Ok(row.0)
+    }
+
+    /// Runs an insert (or upsert) `RETURNING` one row of its columns.
+    pub(crate) async fn insert_returning<T: Row>(
+        &mut self,
+        q: impl Borrow<InsertStatement>,
+    ) -> Result<T> {
+        let q = q.borrow();
+        Ok(run!(self, q, |sql, values, c| {
+            sqlx::query_as_with::<_, T, _>(AssertSqlSafe(sql), values)
+                .fetch_one(&mut **c)
+                .await?
+        }))
     }
 
     /// Runs an insert (built by `insert::row` or `insert::Rows`, or borrowed).

@@ -48,11 +48,12 @@ pub use inspections::{
 };
 pub use org::*;
 pub use units::{
-    Certificate, CertificateFilter, CheckRateRow, CheckRecorded, Document, GridNode, GridNodeInput,
-    HazardSource, HazardSourceDetail, HazardSourceFilter, HazardSourceInput, ImportMode,
-    ImportReport, ImportRow, NewDocument, PastCheck, RATE_DAYS, RowError, SubstanceInput,
-    SubstanceRow, SystemEntry, SystemInput, Training, Unit, UnitChange, UnitCheck, UnitDetail,
-    UnitFilter, UnitInput,
+    Certificate, CertificateFilter, CheckDetail, CheckItemRow, CheckPhotos, CheckRateRow,
+    CheckRecorded, Document, GridNode, GridNodeInput, HazardSource, HazardSourceDetail,
+    HazardSourceFilter, HazardSourceInput, ImportMode, ImportReport, ImportRow, MAX_RECORD_PHOTOS,
+    NewDocument, PastCheck, RATE_DAYS, RecordPhoto, RowError, SubstanceInput, SubstanceRow,
+    SystemEntry, SystemInput, Training, Unit, UnitChange, UnitCheck, UnitDetail, UnitFilter,
+    UnitInput,
 };
 pub use webhooks::{Delivery, DeliveryRecord, WebhookInput, WebhookSettings};
 

@@ -55,6 +55,9 @@ pub struct CheckItemInput {
     /// ok, hazard or na
     pub result: Option<String>,
     pub note: Option<String>,
+    /// A photo of the item as found: JPEG, PNG or WebP as base64 (a `data:` URL is taken too).
+    /// The web layer takes it in; the rules here do not look at it.
+    pub photo: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -262,7 +265,7 @@ mod tests {
                 item: Some("配电箱".into()),
                 node_id: Some(3),
                 result: Some("ok".into()),
-                note: None,
+                ..Default::default()
             }],
             ..Default::default()
         }

@@ -44,6 +44,9 @@ pub struct TrainingInput {
     /// Exam scores (0–100), one per attendee, for a monthly exam.
     #[serde(default)]
     pub scores: Vec<f64>,
+    /// A photo of the signed attendance sheet: JPEG, PNG or WebP as base64 (a `data:` URL is
+    /// taken too). The web layer takes it in; the rules here do not look at it.
+    pub sign_in_sheet: Option<String>,
 }
 
 /// A checked training.

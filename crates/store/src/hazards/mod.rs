@@ -11,6 +11,7 @@ mod reports;
 
 pub use notices::NoticeRound;
 pub use notify::{Notification, Sweep};
+pub(crate) use photos::KeptFiles;
 pub use photos::{HazardPhoto, NewPhoto, PhotoFile};
 pub use reports::{
     HazardReport, HazardStatistics, ReportInput, ReportStanding, StandingCounts, StandingFilter,

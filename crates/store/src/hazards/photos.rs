@@ -79,10 +79,11 @@ pub(crate) async fn of_hazard(conn: &mut Conn<'_>, hazard: i64) -> Result<Vec<Ha
 
 /// A photo's files, kept by content hash before the rows that name them are written (a file
 /// whose row then fails to commit is an orphan the store can drop, never a row without a file).
+#[derive(Clone)]
 pub(crate) struct KeptFiles {
-    sha256: String,
-    thumb_sha256: String,
-    size_bytes: i64,
+    pub(crate) sha256: String,
+    pub(crate) thumb_sha256: String,
+    pub(crate) size_bytes: i64,
 }
 
 /// The row of a photo of `hazard`, inside the caller's transaction: answers its id and the

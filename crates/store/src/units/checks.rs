@@ -4,10 +4,12 @@
 //! duty calendar reads of them.
 
 use super::find_unit;
+use super::photos::{self, Kept, MAX_RECORD_PHOTOS, PhotoOf};
 use crate::audit::{Event, now};
 use crate::db::{Conn, Store};
+use crate::hazards::PhotoFile;
 use crate::hazards::{audit_finding, insert_reported};
-use crate::{Page, PageRequest, Result, StoreError, insert};
+use crate::{Result, StoreError, insert};
 use chrono::{DateTime, NaiveDate, Utc};
 use safegrid_domain::access::Actor;
 use safegrid_domain::hazard::input::ReportRefused;
@@ -17,7 +19,7 @@ use safegrid_domain::time::{local_date, today};
 use safegrid_domain::unit::check::{
     CheckInput, CheckKind, CheckedDays, NewCheck, WorkingDays, month_key,
 };
-use sea_query::{Expr, ExprTrait, OnConflict, Order, Query};
+use sea_query::{Expr, ExprTrait, OnConflict, Query};
 use serde::Serialize;
 use serde_json::json;
 use sqlx::FromRow;
@@ -34,6 +36,7 @@ pub struct UnitCheck {
     pub note: Option<String>,
     pub items: i64,
     pub findings: i64,
+    pub photos: i64,
     pub created_at: DateTime<Utc>,
 }
 
@@ -62,6 +65,14 @@ pub const RATE_DAYS: u32 = 30;
 pub struct CheckRecorded {
     pub id: i64,
     pub hazard_ids: Vec<i64>,
+}
+
+/// Photos taken during a check: `items[i]` shows the check's item `i`, `findings[k]` its
+/// finding `k` (kept on the hazard as found).
+#[derive(Debug, Clone, Default)]
+pub struct CheckPhotos {
+    pub items: Vec<Option<PhotoFile>>,
+    pub findings: Vec<Option<PhotoFile>>,
 }
 
 /// The day a unit entered the census: no check of it is dated before.
@@ -160,16 +171,46 @@ impl Store {
         unit_id: i64,
         input: CheckInput,
     ) -> Result<CheckRecorded> {
+        self.record_check_with_photos(actor, unit_id, input, CheckPhotos::default())
+            .await
+    }
+
+    /// Records a check as [`Store::record_check`] does, with the photos taken: each item's
+    /// and each finding's (kept on its hazard as found), all in the check's transaction.
+    pub async fn record_check_with_photos(
+        &self,
+        actor: &Actor,
+        unit_id: i64,
+        input: CheckInput,
+        photos: CheckPhotos,
+    ) -> Result<CheckRecorded> {
+        let taken = photos.items.iter().flatten().count();
+        if taken > MAX_RECORD_PHOTOS {
+            return Err(Violation::new("items", "error.too_many")
+                .with("max", MAX_RECORD_PHOTOS)
+                .into());
+        }
+        let item_photos = self.keep_record_photos(photos.items).await?;
+        let finding_photos = self.keep_record_photos(photos.findings).await?;
+        // Checked before the write turn is taken, so the turn holds only the writes: the unit
+        // in scope, its census date and its own grid change rarely and are never removed
+        // (a unit leaves the census as closed, its rows kept).
+        let party = Party::of(actor.role);
+        let (unit, new) = {
+            let mut c = self.read().await?;
+            let mut conn = c.conn();
+            let unit = find_unit(&mut conn, actor, unit_id).await?;
+            let since = census_date(&mut conn, unit.id).await?;
+            let new =
+                NewCheck::parse(&input, unit.id, party, today(), since).map_err(|r| match r {
+                    ReportRefused::NotAReporter => StoreError::Forbidden,
+                    ReportRefused::Invalid(e) => e.into(),
+                })?;
+            check_nodes(&mut conn, unit.id, &new).await?;
+            (unit, new)
+        };
         let mut tx = self.write().await?;
         let mut conn = tx.conn();
-        let unit = find_unit(&mut conn, actor, unit_id).await?;
-        let since = census_date(&mut conn, unit.id).await?;
-        let party = Party::of(actor.role);
-        let new = NewCheck::parse(&input, unit.id, party, today(), since).map_err(|r| match r {
-            ReportRefused::NotAReporter => StoreError::Forbidden,
-            ReportRefused::Invalid(e) => e.into(),
-        })?;
-        check_nodes(&mut conn, unit.id, &new).await?;
         let id = conn
             .insert_id(
                 insert::row(
@@ -206,10 +247,26 @@ impl Store {
         if !items.is_empty() {
             conn.insert(items.statement()).await?;
         }
+        let place = (unit.county_code.as_str(), unit.id);
+        for (position, kept) in item_photos.iter().enumerate().take(new.items.len()) {
+            if let Some(kept) = kept {
+                let of = PhotoOf::CheckItem {
+                    check: id,
+                    position,
+                };
+                photos::insert(&mut conn, actor.account_id, place, of, kept).await?;
+            }
+        }
         let mut hazard_ids = Vec::with_capacity(new.hazards.len());
-        for hazard in &new.hazards {
+        for (i, hazard) in new.hazards.iter().enumerate() {
+            let kept: Vec<Kept> = finding_photos
+                .get(i)
+                .cloned()
+                .flatten()
+                .into_iter()
+                .collect();
             let (made, county) =
-                insert_reported(&mut conn, actor, party, hazard, None, &[]).await?;
+                insert_reported(&mut conn, actor, party, hazard, None, &kept).await?;
             conn.update(
                 Query::update()
                     .table("hazards")
@@ -244,45 +301,6 @@ impl Store {
         }
         self.duties_changed();
         Ok(CheckRecorded { id, hazard_ids })
-    }
-
-    /// A unit's checks in scope, newest first.
-    pub async fn unit_checks(
-        &self,
-        actor: &Actor,
-        unit_id: i64,
-        page: PageRequest,
-    ) -> Result<Page<UnitCheck>> {
-        let mut c = self.read().await?;
-        let mut conn = c.conn();
-        let unit = find_unit(&mut conn, actor, unit_id).await?;
-        let q = Query::select()
-            .columns(
-                [
-                    "id",
-                    "unit_id",
-                    "kind",
-                    "checked_on",
-                    "checked_by",
-                    "note",
-                    "created_at",
-                ]
-                .map(|col| ("c", col)),
-            )
-            .expr_as(
-                Expr::cust("(SELECT COUNT(*) FROM unit_check_items i WHERE i.check_id = c.id)"),
-                "items",
-            )
-            .expr_as(
-                Expr::cust("(SELECT COUNT(*) FROM hazards h WHERE h.check_id = c.id)"),
-                "findings",
-            )
-            .from_as("unit_checks", "c")
-            .and_where(Expr::col(("c", "unit_id")).eq(unit.id))
-            .order_by(("c", "checked_on"), Order::Desc)
-            .order_by(("c", "id"), Order::Desc)
-            .to_owned();
-        conn.page(&q, page).await
     }
 
     /// Sets the days of the week the unit works (`1111100`, Monday first): only its own
@@ -323,130 +341,6 @@ impl Store {
         .await?;
         self.duties_changed();
         Ok(days.code())
-    }
-}
-
-impl Store {
-    /// The operating units in scope (and in `region`, of `department`) by how regularly they
-    /// checked themselves over the last 30 days, the least regular first. Read from the
-    /// rollup: at most two rows a unit.
-    pub async fn check_rates(
-        &self,
-        actor: &Actor,
-        region: Option<&safegrid_domain::region::RegionCode>,
-        department: Option<i64>,
-        page: PageRequest,
-    ) -> Result<Page<CheckRateRow>> {
-        use safegrid_domain::duty::own_check::{
-            CheckMonth, CheckMonths, CheckingUnit, check_rate, rate_months_from,
-        };
-        let today = today();
-        let mut units_in = sea_query::Cond::all()
-            .add(crate::scope::units(&actor.scope))
-            .add(Expr::col(("u", "region_code")).is_not_null())
-            .add(Expr::col(("u", "status")).eq("operating"));
-        if let Some(r) = region {
-            units_in = units_in.add(crate::scope::division(r, "u"));
-        }
-        if let Some(d) = department {
-            units_in = units_in.add(crate::scope::supervised_by(d));
-        }
-        let mut c = self.read().await?;
-        let mut conn = c.conn();
-        type Row = (i64, String, Option<String>, String, DateTime<Utc>);
-        let units: Vec<Row> = conn
-            .all(
-                Query::select()
-                    .columns([("u", "id"), ("u", "name")])
-                    .expr(Expr::col(("g", "name")))
-                    .columns([("u", "working_days"), ("u", "created_at")])
-                    .from_as("units", "u")
-                    .join_as(
-                        sea_query::JoinType::LeftJoin,
-                        "regions",
-                        "g",
-                        Expr::col(("g", "code")).equals(("u", "region_code")),
-                    )
-                    .cond_where(units_in.clone()),
-            )
-            .await?;
-        let from = rate_months_from(today, RATE_DAYS);
-        let months: Vec<String> = from
-            .iter_days()
-            .take_while(|d| *d <= today)
-            .map(month_key)
-            .collect::<std::collections::BTreeSet<_>>()
-            .into_iter()
-            .collect();
-        let rolled: Vec<(i64, String, i64)> = conn
-            .all(
-                Query::select()
-                    .columns([("m", "unit_id"), ("m", "month"), ("m", "days")])
-                    .from_as("unit_check_months", "m")
-                    .join_as(
-                        sea_query::JoinType::InnerJoin,
-                        "units",
-                        "u",
-                        Expr::col(("u", "id")).equals(("m", "unit_id")),
-                    )
-                    .cond_where(units_in)
-                    .and_where(Expr::col(("m", "month")).is_in(months)),
-            )
-            .await?;
-        let months: CheckMonths = rolled
-            .into_iter()
-            .map(|(unit, month, days)| {
-                (
-                    (unit, month),
-                    CheckMonth {
-                        days: CheckedDays(days),
-                        ..Default::default()
-                    },
-                )
-            })
-            .collect();
-        let mut rows: Vec<CheckRateRow> = units
-            .into_iter()
-            .map(|(unit_id, unit_name, region_name, working, created)| {
-                let unit = CheckingUnit {
-                    unit_id,
-                    working: WorkingDays::parse("working_days", &working).unwrap_or_default(),
-                    since: local_date(created),
-                };
-                let r = check_rate(&unit, &months, today, RATE_DAYS);
-                CheckRateRow {
-                    unit_id,
-                    unit_name,
-                    region_name,
-                    owed: r.owed,
-                    checked: r.checked,
-                    rate: r.rate(),
-                    last_checked_on: r.last_checked_on,
-                    stopped: r.stopped(today),
-                }
-            })
-            .collect();
-        rows.sort_by(|a, b| {
-            b.stopped
-                .cmp(&a.stopped)
-                .then(a.rate.total_cmp(&b.rate))
-                .then(a.unit_name.cmp(&b.unit_name))
-        });
-        let total = rows.len();
-        let start = usize::try_from(page.offset())
-            .unwrap_or(usize::MAX)
-            .min(total);
-        let items: Vec<CheckRateRow> = rows
-            .into_iter()
-            .skip(start)
-            .take(usize::try_from(page.per_page).unwrap_or(usize::MAX))
-            .collect();
-        Ok(Page {
-            items,
-            total: i64::try_from(total).unwrap_or(i64::MAX),
-            page: page.page,
-            per_page: page.per_page,
-        })
     }
 }
 

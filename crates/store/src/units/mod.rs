@@ -4,21 +4,26 @@
 pub use safegrid_domain::unit::input::UnitInput;
 
 mod certificates;
+mod check_rates;
+mod check_reads;
 mod checks;
 mod documents;
 pub(crate) mod grading;
 mod hazard_sources;
 mod own_grid;
+mod photos;
 mod trainings;
 
 pub use certificates::{Certificate, CertificateFilter};
-pub use checks::{CheckRateRow, CheckRecorded, PastCheck, RATE_DAYS, UnitCheck};
+pub use check_reads::{CheckDetail, CheckItemRow};
+pub use checks::{CheckPhotos, CheckRateRow, CheckRecorded, PastCheck, RATE_DAYS, UnitCheck};
 pub use documents::{Document, NewDocument};
 pub use hazard_sources::{
     HazardSource, HazardSourceDetail, HazardSourceFilter, HazardSourceInput, SubstanceInput,
     SubstanceRow,
 };
 pub use own_grid::{GridNode, GridNodeInput, SystemEntry, SystemInput};
+pub use photos::{MAX_RECORD_PHOTOS, RecordPhoto};
 pub use trainings::Training;
 mod history;
 mod import;

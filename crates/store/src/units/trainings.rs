@@ -2,8 +2,10 @@
 //! month's rollup row (`unit_check_months.briefings`), in one transaction.
 
 use super::find_unit;
+use super::photos::{self, PhotoOf};
 use crate::audit::{Event, now};
 use crate::db::Store;
+use crate::hazards::PhotoFile;
 use crate::{Page, PageRequest, Result, StoreError, insert};
 use chrono::{DateTime, NaiveDate, Utc};
 use safegrid_domain::access::Actor;
@@ -47,6 +49,20 @@ pub struct Training {
     /// Exam scores, as a JSON array.
     pub scores: String,
     pub created_at: DateTime<Utc>,
+    /// The photo of the signed attendance sheet (`/api/v1/unit-photos/{id}`), if one was taken.
+    pub sign_in_sheet_photo: Option<i64>,
+}
+
+/// A training as read, with its attendance sheet's photo.
+fn listed() -> sea_query::SelectStatement {
+    Query::select()
+        .columns(COLUMNS.map(|c| ("t", c)))
+        .expr_as(
+            Expr::cust("(SELECT MIN(p.id) FROM unit_record_photos p WHERE p.training_id = t.id)"),
+            "sign_in_sheet_photo",
+        )
+        .from_as("trainings", "t")
+        .to_owned()
 }
 
 impl Store {
@@ -57,6 +73,20 @@ impl Store {
         unit_id: i64,
         input: TrainingInput,
     ) -> Result<Training> {
+        self.add_training_with_sheet(actor, unit_id, input, None)
+            .await
+    }
+
+    /// Records a training as [`Store::add_training`] does, with the photo of its signed
+    /// attendance sheet kept in the same transaction.
+    pub async fn add_training_with_sheet(
+        &self,
+        actor: &Actor,
+        unit_id: i64,
+        input: TrainingInput,
+        sheet: Option<PhotoFile>,
+    ) -> Result<Training> {
+        let sheet = self.keep_record_photos(vec![sheet]).await?;
         let mut tx = self.write().await?;
         let mut conn = tx.conn();
         let unit = find_unit(&mut conn, actor, unit_id).await?;
@@ -118,13 +148,19 @@ impl Store {
             )
             .await?;
         }
-        let made: Training = conn
-            .one(
-                Query::select()
-                    .columns(COLUMNS)
-                    .from("trainings")
-                    .and_where(Expr::col("id").eq(id)),
+        for kept in sheet.iter().flatten() {
+            let place = (unit.county_code.as_str(), unit.id);
+            photos::insert(
+                &mut conn,
+                actor.account_id,
+                place,
+                PhotoOf::Training(id),
+                kept,
             )
+            .await?;
+        }
+        let made: Training = conn
+            .one(listed().and_where(Expr::col(("t", "id")).eq(id)))
             .await?;
         tx.commit_audited(
             actor,
@@ -152,12 +188,10 @@ impl Store {
         let mut c = self.read().await?;
         let mut conn = c.conn();
         let unit = find_unit(&mut conn, actor, unit_id).await?;
-        let q = Query::select()
-            .columns(COLUMNS)
-            .from("trainings")
-            .and_where(Expr::col("unit_id").eq(unit.id))
-            .order_by("held_on", Order::Desc)
-            .order_by("id", Order::Desc)
+        let q = listed()
+            .and_where(Expr::col(("t", "unit_id")).eq(unit.id))
+            .order_by(("t", "held_on"), Order::Desc)
+            .order_by(("t", "id"), Order::Desc)
             .to_owned();
         conn.page(&q, page).await
     }

@@ -10,7 +10,7 @@ use crate::http::state::AppState;
 use crate::ops::upload;
 use axum::Json;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use safegrid_store::{
     Hazard, HazardCounts, HazardDetail, HazardInput, HazardPhoto, Page, PageRequest,
@@ -151,13 +151,7 @@ pub(crate) async fn serve_photo(
     thumbnail: bool,
 ) -> Result<Response, WebError> {
     let path = state.store.hazard_photo_file(actor, id, thumbnail).await?;
-    let mut response =
-        upload::serve(&path, "image/jpeg", &format!("hazard-photo-{id}.jpg")).await?;
-    response.headers_mut().insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, max-age=86400, immutable"),
-    );
-    Ok(response)
+    upload::serve_photo(&path, &format!("hazard-photo-{id}.jpg")).await
 }
 
 #[utoipa::path(get, path = "/hazard-photos/{id}", tag = "hazards", params(("id" = i64, Path), PhotoQuery), security(("bearer" = [])),

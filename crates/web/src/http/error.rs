@@ -59,6 +59,20 @@ pub enum WebError {
 }
 
 impl WebError {
+    /// Refused input with every fault named `field`: a photo read from a form's file field
+    /// named as the form shows it (`items[2].photo`, `sign_in_sheet`).
+    pub fn naming(self, field: &str) -> WebError {
+        match self {
+            WebError::Invalid(safegrid_domain::Invalid(mut faults)) => {
+                for f in &mut faults {
+                    f.field = field.to_owned();
+                }
+                WebError::Invalid(safegrid_domain::Invalid(faults))
+            }
+            other => other,
+        }
+    }
+
     pub fn status(&self) -> StatusCode {
         match self {
             WebError::NotFound => StatusCode::NOT_FOUND,

@@ -203,6 +203,17 @@ pub async fn serve(path: &Path, media_type: &str, file_name: &str) -> Result<Res
     Ok(response)
 }
 
+/// Serves a stored photo (always JPEG, re-encoded when taken in): content-addressed, so the
+/// browser may keep it.
+pub async fn serve_photo(path: &Path, file_name: &str) -> Result<Response, WebError> {
+    let mut response = serve(path, "image/jpeg", file_name).await?;
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, max-age=86400, immutable"),
+    );
+    Ok(response)
+}
+
 /// The photo in an upload's `file` field, checked to be a picture by its content and
 /// re-encoded off the async threads (dropping its metadata), with its thumbnail; `None` when
 /// the form has no file. The one place a photo is taken in, for the API and the pages alike.
@@ -255,6 +266,31 @@ async fn photo_of(file: &UploadedFile, field: &str) -> Result<safegrid_store::Ph
     })
 }
 
+/// A photo sent inside a JSON body as base64 (a `data:image/…;base64,` URL is taken too),
+/// checked and re-encoded as a form's photo is; faults name `field`.
+pub async fn base64_photo(raw: &str, field: &str) -> Result<safegrid_store::PhotoFile, WebError> {
+    use base64::Engine;
+    let data = raw.trim();
+    let data = match data.split_once(";base64,") {
+        Some((head, rest)) if head.starts_with("data:") => rest,
+        _ => data,
+    };
+    let cleaned: String = data.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(cleaned.as_bytes())
+        .map_err(|_| Violation::new(field, "error.photo_type"))?;
+    let media_type = infer::get(&bytes).map(|k| k.mime_type().to_owned());
+    photo_of(
+        &UploadedFile {
+            file_name: String::new(),
+            media_type,
+            bytes,
+        },
+        field,
+    )
+    .await
+}
+
 /// A photo to add to hazard `hazard`: the `file` (required) at the `stage` field (before by
 /// default).
 pub async fn new_photo(hazard: i64, upload: &Upload) -> Result<safegrid_store::NewPhoto, WebError> {
@@ -269,6 +305,17 @@ pub async fn new_photo(hazard: i64, upload: &Upload) -> Result<safegrid_store::N
 }
 
 impl Upload {
+    /// The text fields as a page form's pairs (without the CSRF token), to show the form again.
+    pub fn pairs(&self) -> crate::http::extract::FormPairs {
+        crate::http::extract::FormPairs(
+            self.fields
+                .iter()
+                .filter(|(k, _)| k.as_str() != "csrf")
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        )
+    }
+
     /// The text fields read into `T` (the API's input type); blank fields count as absent.
     pub fn form<T: serde::de::DeserializeOwned>(&self) -> Result<T, WebError> {
         let pairs: Vec<(String, String)> = self

@@ -6,25 +6,34 @@ use crate::http::error::WebError;
 use crate::http::extract::{JsonBody, QueryArgs};
 use crate::http::state::AppState;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
+use safegrid_domain::invalid::Violation;
 use safegrid_domain::unit::check::CheckInput;
-use safegrid_store::{CheckRecorded, Page, PageRequest, UnitCheck};
+use safegrid_store::{
+    CheckDetail, CheckPhotos, CheckRecorded, MAX_RECORD_PHOTOS, Page, PageRequest, UnitCheck,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
 use utoipa_axum::routes;
+
+/// Largest body of a check or a training: its photos as base64 (a photo shrunk on the phone is
+/// a few hundred kilobytes; a check keeps at most twenty).
+pub const RECORD_LIMIT: usize = 32 * 1024 * 1024;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(checks, record_check))
+        .routes(routes!(checks, record_check).layer(DefaultBodyLimit::max(RECORD_LIMIT)))
+        .routes(routes!(check))
+        .routes(routes!(record_photo))
         .routes(routes!(set_working_days))
         .routes(routes!(check_rates))
         .routes(routes!(unit_certificates, add_certificate))
         .routes(routes!(certificates))
         .routes(routes!(export_certificates))
-        .routes(routes!(trainings, add_training))
+        .routes(routes!(trainings, add_training).layer(DefaultBodyLimit::max(RECORD_LIMIT)))
 }
 
 #[utoipa::path(post, path = "/units/{id}/trainings", tag = "own duties", params(("id" = i64, Path)), request_body = safegrid_domain::unit::training::TrainingInput,
@@ -35,11 +44,16 @@ async fn add_training(
     State(state): State<AppState>,
     user: ApiUser,
     Path(id): Path<String>,
-    JsonBody(input): JsonBody<safegrid_domain::unit::training::TrainingInput>,
+    JsonBody(mut input): JsonBody<safegrid_domain::unit::training::TrainingInput>,
 ) -> Result<impl IntoResponse, WebError> {
+    let id = parse_id(&id)?;
+    let sheet = match input.sign_in_sheet.take() {
+        Some(raw) => Some(crate::ops::upload::base64_photo(&raw, "sign_in_sheet").await?),
+        None => None,
+    };
     let made = state
         .store
-        .add_training(&user.actor, parse_id(&id)?, input)
+        .add_training_with_sheet(&user.actor, id, input, sheet)
         .await?;
     Ok((StatusCode::CREATED, Json(made)))
 }
@@ -148,7 +162,7 @@ pub struct CertificateQuery {
 }
 
 impl CertificateQuery {
-    fn filter(&self) -> Result<safegrid_store::CertificateFilter, WebError> {
+    pub fn filter(&self) -> Result<safegrid_store::CertificateFilter, WebError> {
         if self.due_within_days.is_some_and(|d| d > 3650) {
             return Err(safegrid_domain::Invalid::from(
                 safegrid_domain::invalid::Violation::new("due_within_days", "error.too_much")
@@ -197,62 +211,7 @@ async fn export_certificates(
     QueryArgs(f): QueryArgs<crate::http::answer::FormatQuery>,
 ) -> Result<axum::response::Response, WebError> {
     let filter = q.filter()?;
-    let format = crate::ops::export::format_of(f.format())?;
-    let mut rows = Vec::new();
-    let mut page = 1;
-    loop {
-        let batch = state
-            .store
-            .certificates(
-                &user.actor,
-                &filter,
-                PageRequest::new(Some(page), Some(PageRequest::MAX_PER_PAGE)),
-            )
-            .await?;
-        for c in &batch.items {
-            rows.push(vec![
-                c.unit_name.clone(),
-                c.region_name.clone().unwrap_or_default(),
-                c.holder.clone(),
-                t.label("certificate_kind", c.kind.as_str()),
-                c.category
-                    .as_deref()
-                    .map(|k| t.label("special_operation", k))
-                    .unwrap_or_default(),
-                c.number.clone(),
-                c.issued_on.to_string(),
-                c.expires_on.to_string(),
-                c.review_due.to_string(),
-            ]);
-        }
-        if batch.page >= batch.pages() {
-            break;
-        }
-        page += 1;
-    }
-    let headers: Vec<String> = [
-        "hazard_sources.unit",
-        "units.village",
-        "certificates.holder",
-        "certificates.kind",
-        "certificates.category",
-        "certificates.number",
-        "certificates.issued_on",
-        "certificates.expires_on",
-        "certificates.review_due",
-    ]
-    .iter()
-    .map(|k| t.t(k).to_owned())
-    .collect();
-    let heading = crate::ops::export::Heading::of(
-        &state.store,
-        &user.actor,
-        t,
-        "certificates",
-        t.t("certificates.title"),
-    )
-    .await;
-    crate::ops::export::table(&heading, &headers, &rows, format)
+    crate::ops::export::certificates(&state.store, &user.actor, t, &filter, f.format()).await
 }
 
 /// The filters of the check-rate list.
@@ -314,13 +273,74 @@ async fn record_check(
     State(state): State<AppState>,
     user: ApiUser,
     Path(id): Path<String>,
-    JsonBody(input): JsonBody<CheckInput>,
+    JsonBody(mut input): JsonBody<CheckInput>,
 ) -> Result<impl IntoResponse, WebError> {
+    let id = parse_id(&id)?;
+    let photos = item_photos(&mut input).await?;
     let made = state
         .store
-        .record_check(&user.actor, parse_id(&id)?, input)
+        .record_check_with_photos(&user.actor, id, input, photos)
         .await?;
     Ok((StatusCode::CREATED, Json(made)))
+}
+
+/// The photos sent inside a check's items, taken out and re-encoded; a fault names
+/// `items[i].photo`.
+async fn item_photos(input: &mut CheckInput) -> Result<CheckPhotos, WebError> {
+    let sent = input.items.iter().filter(|i| i.photo.is_some()).count();
+    if sent > MAX_RECORD_PHOTOS {
+        return Err(Violation::new("items", "error.too_many")
+            .with("max", MAX_RECORD_PHOTOS)
+            .into());
+    }
+    let mut photos = CheckPhotos::default();
+    for (i, item) in input.items.iter_mut().enumerate() {
+        photos.items.push(match item.photo.take() {
+            Some(raw) => {
+                Some(crate::ops::upload::base64_photo(&raw, &format!("items[{i}].photo")).await?)
+            }
+            None => None,
+        });
+    }
+    Ok(photos)
+}
+
+#[utoipa::path(get, path = "/units/{id}/checks/{check_id}", tag = "own duties", params(("id" = i64, Path), ("check_id" = i64, Path)),
+    security(("bearer" = [])),
+    responses((status = 200, body = CheckDetail, description = "The check with its items as found, their photos and the findings it entered in the hazard ledger"), (status = 404)))]
+async fn check(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path((id, check_id)): Path<(String, String)>,
+) -> ApiResult<CheckDetail> {
+    Ok(Json(
+        state
+            .store
+            .unit_check(&user.actor, parse_id(&id)?, parse_id(&check_id)?)
+            .await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/unit-photos/{id}", tag = "own duties", params(("id" = i64, Path), crate::hazards::api::PhotoQuery), security(("bearer" = [])),
+    responses((status = 200, description = "A photo of a unit's check item or training sheet, as JPEG (nosniff, sandboxed)"), (status = 404)))]
+async fn record_photo(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<String>,
+    QueryArgs(q): QueryArgs<crate::hazards::api::PhotoQuery>,
+) -> Result<axum::response::Response, WebError> {
+    serve_record_photo(&state, &user.actor, parse_id(&id)?, q.thumb == Some(1)).await
+}
+
+/// Serves a photo of a unit's record in scope, for the API and the pages alike.
+pub(crate) async fn serve_record_photo(
+    state: &AppState,
+    actor: &safegrid_domain::access::Actor,
+    id: i64,
+    thumbnail: bool,
+) -> Result<axum::response::Response, WebError> {
+    let path = state.store.record_photo_file(actor, id, thumbnail).await?;
+    crate::ops::upload::serve_photo(&path, &format!("unit-photo-{id}.jpg")).await
 }
 
 #[utoipa::path(get, path = "/units/{id}/checks", tag = "own duties", params(("id" = i64, Path), crate::http::answer::PageQuery),

@@ -3,4 +3,7 @@
 //! `monthly_patrol`).
 
 pub mod api;
+mod certificate_pages;
+mod check_form;
 pub mod pages;
+mod training_pages;

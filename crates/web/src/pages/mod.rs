@@ -101,6 +101,7 @@ impl Chrome {
                 safegrid_domain::access::Scope::Unit { .. }
             ) {
                 add("own_checks", "/checks");
+                add("certificates", "/certificates");
             }
         }
         if reads(Object::HazardReport) && reads(Object::Organisation) {

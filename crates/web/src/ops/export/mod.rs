@@ -2,9 +2,11 @@
 //! be edited and imported again) and hazards are long, so they are fetched a batch at a time
 //! and streamed; registers and reports are small tables built whole.
 
+mod certificates;
 mod inspections;
 mod sheet;
 
+pub use certificates::certificates;
 pub use inspections::{enforcement, inspections, party_name};
 pub(crate) use sheet::scope_name;
 pub use sheet::{Heading, PRINT_ROWS};
