@@ -2,7 +2,7 @@
 //! Records are chained per county (`chain`): each stores the hash of the one before it, so a
 //! removed or edited record breaks the chain and `safegrid audit verify` finds where.
 
-use crate::db::{Conn, Store};
+use crate::db::{Conn, Statement, Store};
 use crate::insert;
 use crate::{Page, PageRequest, Result};
 use chrono::{DateTime, SubsecRound, Utc};
@@ -86,24 +86,38 @@ fn hash_of(prev: &str, e: &AuditEntry) -> String {
 
 /// Appends one record to its chain, inside the caller's transaction.
 pub(crate) async fn record(conn: &mut Conn<'_>, actor: &Actor, event: Event<'_>) -> Result<()> {
-    // Make sure the chain's head exists, then lock it (PostgreSQL; SQLite's write transaction
-    // already holds the database lock), so concurrent writers append one after another.
-    // One statement: the upsert creates the head if missing and, touching the row, locks it
-    // on PostgreSQL until the transaction ends; it answers the chain's last hash.
+    record_after(conn, actor, event, &[]).await
+}
+
+/// Runs the caller's last writes (`leading`, whose answers it does not need) and appends the
+/// record, in two trips to the database: the writes with the chain's head, then the entry with
+/// the head moved on.
+pub(crate) async fn record_after(
+    conn: &mut Conn<'_>,
+    actor: &Actor,
+    event: Event<'_>,
+    leading: &[Statement<'_>],
+) -> Result<()> {
+    // The upsert makes sure the chain's head exists and, touching the row, locks it on
+    // PostgreSQL until the transaction ends (SQLite's write transaction already holds the
+    // database), so concurrent writers append one after another; it answers the last hash.
+    let head = insert::row(
+        "audit_heads",
+        [("chain", event.chain.into()), ("last_hash", "".into())],
+    )
+    .on_conflict(
+        OnConflict::column("chain")
+            .value("last_hash", Expr::col(("audit_heads", "last_hash")))
+            .to_owned(),
+    )
+    .returning_col("last_hash")
+    .to_owned();
+    let mut first: Vec<Statement<'_>> = leading.to_vec();
+    first.push(Statement::Insert(&head));
     let (prev,): (String,) = conn
-        .insert_returning(
-            insert::row(
-                "audit_heads",
-                [("chain", event.chain.into()), ("last_hash", "".into())],
-            )
-            .on_conflict(
-                OnConflict::column("chain")
-                    .value("last_hash", Expr::col(("audit_heads", "last_hash")))
-                    .to_owned(),
-            )
-            .returning_col("last_hash"),
-        )
-        .await?;
+        .batch(&first)
+        .await?
+        .ok_or(crate::StoreError::NotFound)?;
     let mut entry = AuditEntry {
         id: 0,
         chain: event.chain.to_owned(),
@@ -120,7 +134,7 @@ pub(crate) async fn record(conn: &mut Conn<'_>, actor: &Actor, event: Event<'_>)
         hash: String::new(),
     };
     entry.hash = hash_of(&prev, &entry);
-    conn.insert(insert::row(
+    let log = insert::row(
         "audit_log",
         [
             ("chain", entry.chain.clone().into()),
@@ -136,15 +150,14 @@ pub(crate) async fn record(conn: &mut Conn<'_>, actor: &Actor, event: Event<'_>)
             ("prev_hash", entry.prev_hash.clone().into()),
             ("hash", entry.hash.clone().into()),
         ],
-    ))
-    .await?;
-    conn.update(
-        Query::update()
-            .table("audit_heads")
-            .value("last_hash", entry.hash)
-            .and_where(Expr::col("chain").eq(event.chain)),
-    )
-    .await?;
+    );
+    let moved = Query::update()
+        .table("audit_heads")
+        .value("last_hash", entry.hash)
+        .and_where(Expr::col("chain").eq(event.chain))
+        .to_owned();
+    conn.batch::<(i64,)>(&[Statement::Insert(&log), Statement::Update(&moved)])
+        .await?;
     Ok(())
 }
 

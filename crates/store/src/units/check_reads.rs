@@ -76,7 +76,7 @@ pub struct CheckDetail {
     pub item_photos: Vec<RecordPhoto>,
     pub hazard_ids: Vec<i64>,
     /// The findings with what was found and where each stands.
-    pub findings: Vec<CheckFinding>,
+    pub finding_rows: Vec<CheckFinding>,
 }
 
 /// A finding of a check, as entered in the hazard ledger.
@@ -142,7 +142,7 @@ impl Store {
             item_rows,
             item_photos,
             hazard_ids: findings.iter().map(|f| f.id).collect(),
-            findings,
+            finding_rows: findings,
         })
     }
 }

@@ -6,7 +6,7 @@
 use super::find_unit;
 use super::photos::{self, Kept, MAX_RECORD_PHOTOS, PhotoOf};
 use crate::audit::{Event, now};
-use crate::db::{Conn, Store};
+use crate::db::{Conn, Statement, Store};
 use crate::hazards::PhotoFile;
 use crate::hazards::{audit_finding, insert_reported};
 use crate::{Result, StoreError, insert};
@@ -117,15 +117,9 @@ async fn check_nodes(conn: &mut Conn<'_>, unit: i64, new: &NewCheck) -> Result<(
     Ok(errors.into_result()?)
 }
 
-/// Marks the check in its month's rollup row: the day's bit for a daily check, the first
+/// The check's mark in its month's rollup row: the day's bit for a daily check, the first
 /// patrol for a patrol.
-async fn roll_up(
-    conn: &mut Conn<'_>,
-    county: &str,
-    unit: i64,
-    check: i64,
-    new: &NewCheck,
-) -> Result<()> {
+fn roll_up(county: &str, unit: i64, check: i64, new: &NewCheck) -> sea_query::InsertStatement {
     let (days, patrol, on_conflict) = match new.kind {
         CheckKind::Daily => (
             CheckedDays::bit(new.checked_on),
@@ -145,21 +139,18 @@ async fn roll_up(
                 .to_owned(),
         ),
     };
-    conn.insert(
-        insert::row(
-            "unit_check_months",
-            [
-                ("unit_id", unit.into()),
-                ("month", month_key(new.checked_on).into()),
-                ("county_code", county.into()),
-                ("days", days.into()),
-                ("patrol_id", patrol.into()),
-            ],
-        )
-        .on_conflict(on_conflict),
+    insert::row(
+        "unit_check_months",
+        [
+            ("unit_id", unit.into()),
+            ("month", month_key(new.checked_on).into()),
+            ("county_code", county.into()),
+            ("days", days.into()),
+            ("patrol_id", patrol.into()),
+        ],
     )
-    .await?;
-    Ok(())
+    .on_conflict(on_conflict)
+    .to_owned()
 }
 
 impl Store {
@@ -244,9 +235,6 @@ impl Store {
                 ("note", item.note.clone().into()),
             ])?;
         }
-        if !items.is_empty() {
-            conn.insert(items.statement()).await?;
-        }
         let place = (unit.county_code.as_str(), unit.id);
         for (position, kept) in item_photos.iter().enumerate().take(new.items.len()) {
             if let Some(kept) = kept {
@@ -277,8 +265,13 @@ impl Store {
             audit_finding(&mut conn, actor, &county, &made, hazard, ("check", id)).await?;
             hazard_ids.push(made.id);
         }
-        roll_up(&mut conn, &unit.county_code, unit.id, id, &new).await?;
-        tx.commit_audited(
+        // The items and the month's rollup go with the audit record, in one trip.
+        let rolled = roll_up(&unit.county_code, unit.id, id, &new);
+        let mut last = vec![Statement::Insert(&rolled)];
+        if !items.is_empty() {
+            last.insert(0, Statement::Insert(items.statement()));
+        }
+        tx.commit_audited_after(
             actor,
             Event {
                 chain: &unit.county_code,
@@ -294,6 +287,7 @@ impl Store {
                 }),
                 outcome: "ok",
             },
+            &last,
         )
         .await?;
         if !hazard_ids.is_empty() {
