@@ -2,7 +2,8 @@
 //! Records are chained per county (`chain`): each stores the hash of the one before it, so a
 //! removed or edited record breaks the chain and `safegrid audit verify` finds where.
 
-use crate::db::{Conn, Statement, Store};
+use crate::batch::Statement;
+use crate::db::{Conn, Store};
 use crate::insert;
 use crate::{Page, PageRequest, Result};
 use chrono::{DateTime, SubsecRound, Utc};

@@ -1,6 +1,7 @@
 //! The two backends behind one seam. Queries are sea-query statements rendered for the backend
 //! in use; rows are decoded by `FromRow` types that both backends can decode.
 
+use crate::batch::Statement;
 use crate::{Page, PageRequest, Result, StoreError};
 use safegrid_domain::access::Actor;
 use sea_query::{
@@ -523,51 +524,6 @@ impl Conn<'_> {
         Ok(row.0)
     }
 
-    /// Runs writes whose answers are not needed in between, the last of them (if it has a
-    /// `RETURNING`) answering one row. SQLite takes them in one call (the connection's thread
-    /// binds each statement's values in turn), so a write's follow-up statements cost one
-    /// hand-off to that thread instead of one each — under load the hand-offs, not SQLite,
-    /// are most of a write's time. PostgreSQL runs them one after another.
-    pub(crate) async fn batch<T: Row>(
-        &mut self,
-        statements: &[Statement<'_>],
-    ) -> Result<Option<T>> {
-        match self {
-            Conn::Sqlite(c) => {
-                let mut sql = String::new();
-                let mut values = Vec::new();
-                for s in statements {
-                    let (text, v) = s.build(SqliteQueryBuilder);
-                    sql.push_str(&text);
-                    sql.push_str(";\n");
-                    values.extend(v.0.0);
-                }
-                let rows: Vec<T> = sqlx::query_as_with::<_, T, _>(
-                    AssertSqlSafe(sql),
-                    sea_query_sqlx::SqlxValues(sea_query::Values(values)),
-                )
-                .fetch_all(&mut **c)
-                .await?;
-                Ok(rows.into_iter().next())
-            }
-            Conn::Postgres(c) => {
-                let Some((last, first)) = statements.split_last() else {
-                    return Ok(None);
-                };
-                for s in first {
-                    let (sql, values) = s.build(PostgresQueryBuilder);
-                    sqlx::query_with(AssertSqlSafe(sql), values)
-                        .execute(&mut **c)
-                        .await?;
-                }
-                let (sql, values) = last.build(PostgresQueryBuilder);
-                Ok(sqlx::query_as_with::<_, T, _>(AssertSqlSafe(sql), values)
-                    .fetch_optional(&mut **c)
-                    .await?)
-            }
-        }
-    }
-
     /// Runs an insert (built by `insert::row` or `insert::Rows`, or borrowed).
     pub(crate) async fn insert(&mut self, q: impl Borrow<InsertStatement>) -> Result<u64> {
         let q = q.borrow();
@@ -623,23 +579,4 @@ pub(crate) fn county_of(table: &'static str, id: i64) -> Expr {
                 .into(),
         ),
     )
-}
-
-/// A statement of a [`Conn::batch`].
-#[derive(Clone, Copy)]
-pub(crate) enum Statement<'a> {
-    Insert(&'a InsertStatement),
-    Update(&'a UpdateStatement),
-}
-
-impl Statement<'_> {
-    fn build<B: sea_query::QueryBuilder>(
-        &self,
-        builder: B,
-    ) -> (String, sea_query_sqlx::SqlxValues) {
-        match self {
-            Statement::Insert(s) => s.build_sqlx(builder),
-            Statement::Update(s) => s.build_sqlx(builder),
-        }
-    }
 }

@@ -9,6 +9,7 @@
 mod audit;
 pub use audit::{AuditEntry, AuditFilter, ChainBreak};
 mod backup;
+mod batch;
 mod cache;
 mod coverage;
 mod db;

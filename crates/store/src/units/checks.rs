@@ -6,7 +6,8 @@
 use super::find_unit;
 use super::photos::{self, Kept, MAX_RECORD_PHOTOS, PhotoOf};
 use crate::audit::{Event, now};
-use crate::db::{Conn, Statement, Store};
+use crate::batch::Statement;
+use crate::db::{Conn, Store};
 use crate::hazards::PhotoFile;
 use crate::hazards::{audit_finding, insert_reported};
 use crate::{Result, StoreError, insert};
