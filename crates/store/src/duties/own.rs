@@ -95,17 +95,9 @@ pub(super) async fn trainings_held(
         .collect();
     let holders: Vec<(i64, String)> = conn
         .all(
-            Query::select()
+            certificates_in(units_in)
                 .distinct()
                 .columns([("c", "unit_id"), ("c", "holder")])
-                .from_as("certificates", "c")
-                .join_as(
-                    JoinType::InnerJoin,
-                    "units",
-                    "u",
-                    Expr::col(("u", "id")).equals(("c", "unit_id")),
-                )
-                .cond_where(units_in.clone())
                 .and_where(Expr::col(("c", "renewed_by")).is_null()),
         )
         .await?;
@@ -116,6 +108,20 @@ pub(super) async fn trainings_held(
     Ok((marks, by_unit))
 }
 
+/// The certificates (`c`) of the units (`u`) in scope.
+fn certificates_in(units_in: &Cond) -> sea_query::SelectStatement {
+    Query::select()
+        .from_as("certificates", "c")
+        .join_as(
+            JoinType::InnerJoin,
+            "units",
+            "u",
+            Expr::col(("u", "id")).equals(("c", "unit_id")),
+        )
+        .cond_where(units_in.clone())
+        .to_owned()
+}
+
 /// The certificates of the units in scope falling due in the window.
 pub(super) async fn certificates_due(
     conn: &mut Conn<'_>,
@@ -124,16 +130,8 @@ pub(super) async fn certificates_due(
 ) -> Result<Vec<CertificateFacts>> {
     let rows: Vec<(i64, i64, NaiveDate, Option<i64>)> = conn
         .all(
-            Query::select()
+            certificates_in(units_in)
                 .columns(["id", "unit_id", "review_due", "renewed_by"].map(|c| ("c", c)))
-                .from_as("certificates", "c")
-                .join_as(
-                    JoinType::InnerJoin,
-                    "units",
-                    "u",
-                    Expr::col(("u", "id")).equals(("c", "unit_id")),
-                )
-                .cond_where(units_in.clone())
                 .and_where(Expr::col(("c", "review_due")).gte(window.first_day()))
                 .and_where(Expr::col(("c", "review_due")).lte(window.last_day())),
         )

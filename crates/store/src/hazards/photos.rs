@@ -195,21 +195,41 @@ impl Store {
         id: i64,
         thumbnail: bool,
     ) -> Result<PathBuf> {
+        self.photo_path(
+            ("hazard_photos", "hazard_id"),
+            ("hazards", "h"),
+            scope::hazards(&actor.scope),
+            id,
+            thumbnail,
+        )
+        .await
+    }
+
+    /// Where photo `id` of table `photos` (or its thumbnail) is kept, if its owner (joined
+    /// on the photo's `owner_key`) is within `scope`: the one lookup behind every served photo.
+    pub(crate) async fn photo_path(
+        &self,
+        (photos, owner_key): (&'static str, &'static str),
+        (owner, alias): (&'static str, &'static str),
+        scope: sea_query::Cond,
+        id: i64,
+        thumbnail: bool,
+    ) -> Result<PathBuf> {
         let mut c = self.read().await?;
         let (sha, thumb): (String, String) = c
             .conn()
             .one(
                 Query::select()
                     .columns([("p", "sha256"), ("p", "thumb_sha256")])
-                    .from_as("hazard_photos", "p")
+                    .from_as(photos, "p")
                     .join_as(
                         JoinType::InnerJoin,
-                        "hazards",
-                        "h",
-                        Expr::col(("h", "id")).equals(("p", "hazard_id")),
+                        owner,
+                        alias,
+                        Expr::col((alias, "id")).equals(("p", owner_key)),
                     )
                     .and_where(Expr::col(("p", "id")).eq(id))
-                    .cond_where(scope::hazards(&actor.scope)),
+                    .cond_where(scope),
             )
             .await?;
         self.files()

@@ -6,8 +6,8 @@
 use crate::audit::now;
 use crate::db::{Conn, Store};
 use crate::hazards::{KeptFiles, PhotoFile};
-use crate::{Result, StoreError, scope};
-use sea_query::{Expr, ExprTrait, JoinType, Order, Query};
+use crate::{Result, scope};
+use sea_query::{Expr, ExprTrait, Order, Query};
 use serde::Serialize;
 use sqlx::FromRow;
 use std::path::PathBuf;
@@ -61,26 +61,14 @@ impl Store {
         id: i64,
         thumbnail: bool,
     ) -> Result<PathBuf> {
-        let mut c = self.read().await?;
-        let (sha, thumb): (String, String) = c
-            .conn()
-            .one(
-                Query::select()
-                    .columns([("p", "sha256"), ("p", "thumb_sha256")])
-                    .from_as("unit_record_photos", "p")
-                    .join_as(
-                        JoinType::InnerJoin,
-                        "units",
-                        "u",
-                        Expr::col(("u", "id")).equals(("p", "unit_id")),
-                    )
-                    .and_where(Expr::col(("p", "id")).eq(id))
-                    .cond_where(scope::units(&actor.scope)),
-            )
-            .await?;
-        self.files()
-            .path(if thumbnail { &thumb } else { &sha })
-            .ok_or(StoreError::NotFound)
+        self.photo_path(
+            ("unit_record_photos", "unit_id"),
+            ("units", "u"),
+            scope::units(&actor.scope),
+            id,
+            thumbnail,
+        )
+        .await
     }
 }
 
