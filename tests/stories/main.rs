@@ -7,12 +7,14 @@
 mod support;
 
 mod access;
+mod accidents;
 mod accounts;
 mod api;
 mod audit;
 mod backup;
 mod bad_input;
 mod browser;
+mod browser_accident;
 mod browser_home;
 mod browser_own_checks;
 mod enforcement;

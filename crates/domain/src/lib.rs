@@ -4,6 +4,7 @@
 //! rules (`shared/spec`). The store and the web layer call into this crate; it calls nothing.
 
 pub mod access;
+pub mod accident;
 pub mod closed_set;
 pub mod duty;
 pub mod geo;

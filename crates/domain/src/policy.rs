@@ -44,10 +44,13 @@ pub enum Object {
     Inspection,
     /// The duty calendar: who owes what by when (R-CAL-4); duties are derived, never written.
     Duty,
+    /// An accident's quick report, its chain and supplements (R-VIL-3); which steps of the
+    /// chain each party records: `accident::chain::ChainParty::recorded_by`.
+    Accident,
 }
 
 impl Object {
-    pub const ALL: [Object; 15] = [
+    pub const ALL: [Object; 16] = [
         Object::Organisation,
         Object::Person,
         Object::Post,
@@ -63,6 +66,7 @@ impl Object {
         Object::AuditLog,
         Object::Inspection,
         Object::Duty,
+        Object::Accident,
     ];
 }
 
@@ -123,6 +127,10 @@ pub fn allowed(role: Role, verb: Verb, object: Object) -> bool {
         (O::Inspection, Write) => supervisor,
         (O::Duty, Read) => sees,
         (O::Duty, Write) => false,
+        // Whoever learns of an accident reports it (R-VIL-3): everyone who sees supervision
+        // data but the leaders, who read.
+        (O::Accident, Read) => sees,
+        (O::Accident, Write) => sees && role != R::Leader,
     }
 }
 
@@ -176,16 +184,16 @@ mod tests {
     #[test]
     fn the_table_role_by_role() {
         let expected = "\
-            county_admin      Organisation:W Person:W Post:W GridPlan:W PlanDeadline:W Unit:W UnitRecord:W GradeRule:W Hazard:W HazardReport:W Webhook:W Account:- AuditLog:- Inspection:W Duty:R\n\
-            committee_office  Organisation:W Person:W Post:W GridPlan:W PlanDeadline:W Unit:W UnitRecord:W GradeRule:W Hazard:W HazardReport:W Webhook:W Account:- AuditLog:- Inspection:W Duty:R\n\
-            department_staff  Organisation:R Person:W Post:W GridPlan:W PlanDeadline:R Unit:W UnitRecord:W GradeRule:R Hazard:W HazardReport:W Webhook:- Account:- AuditLog:- Inspection:W Duty:R\n\
-            town_staff        Organisation:R Person:W Post:W GridPlan:W PlanDeadline:R Unit:W UnitRecord:W GradeRule:R Hazard:W HazardReport:W Webhook:- Account:- AuditLog:- Inspection:W Duty:R\n\
-            village_member    Organisation:R Person:R Post:R GridPlan:R PlanDeadline:R Unit:R UnitRecord:R GradeRule:R Hazard:W HazardReport:- Webhook:- Account:- AuditLog:- Inspection:R Duty:R\n\
-            unit_manager      Organisation:- Person:- Post:- GridPlan:- PlanDeadline:- Unit:R UnitRecord:W GradeRule:- Hazard:W HazardReport:W Webhook:- Account:- AuditLog:- Inspection:R Duty:R\n\
-            leader            Organisation:R Person:R Post:R GridPlan:R PlanDeadline:R Unit:R UnitRecord:R GradeRule:R Hazard:R HazardReport:R Webhook:- Account:- AuditLog:- Inspection:R Duty:R\n\
-            system_admin      Organisation:- Person:- Post:- GridPlan:- PlanDeadline:- Unit:- UnitRecord:- GradeRule:- Hazard:- HazardReport:- Webhook:- Account:W AuditLog:- Inspection:- Duty:-\n\
-            security_admin    Organisation:- Person:- Post:- GridPlan:- PlanDeadline:- Unit:- UnitRecord:- GradeRule:- Hazard:- HazardReport:- Webhook:- Account:W AuditLog:- Inspection:- Duty:-\n\
-            audit_admin       Organisation:- Person:- Post:- GridPlan:- PlanDeadline:- Unit:- UnitRecord:- GradeRule:- Hazard:- HazardReport:- Webhook:- Account:- AuditLog:R Inspection:- Duty:-\n";
+            county_admin      Organisation:W Person:W Post:W GridPlan:W PlanDeadline:W Unit:W UnitRecord:W GradeRule:W Hazard:W HazardReport:W Webhook:W Account:- AuditLog:- Inspection:W Duty:R Accident:W\n\
+            committee_office  Organisation:W Person:W Post:W GridPlan:W PlanDeadline:W Unit:W UnitRecord:W GradeRule:W Hazard:W HazardReport:W Webhook:W Account:- AuditLog:- Inspection:W Duty:R Accident:W\n\
+            department_staff  Organisation:R Person:W Post:W GridPlan:W PlanDeadline:R Unit:W UnitRecord:W GradeRule:R Hazard:W HazardReport:W Webhook:- Account:- AuditLog:- Inspection:W Duty:R Accident:W\n\
+            town_staff        Organisation:R Person:W Post:W GridPlan:W PlanDeadline:R Unit:W UnitRecord:W GradeRule:R Hazard:W HazardReport:W Webhook:- Account:- AuditLog:- Inspection:W Duty:R Accident:W\n\
+            village_member    Organisation:R Person:R Post:R GridPlan:R PlanDeadline:R Unit:R UnitRecord:R GradeRule:R Hazard:W HazardReport:- Webhook:- Account:- AuditLog:- Inspection:R Duty:R Accident:W\n\
+            unit_manager      Organisation:- Person:- Post:- GridPlan:- PlanDeadline:- Unit:R UnitRecord:W GradeRule:- Hazard:W HazardReport:W Webhook:- Account:- AuditLog:- Inspection:R Duty:R Accident:W\n\
+            leader            Organisation:R Person:R Post:R GridPlan:R PlanDeadline:R Unit:R UnitRecord:R GradeRule:R Hazard:R HazardReport:R Webhook:- Account:- AuditLog:- Inspection:R Duty:R Accident:R\n\
+            system_admin      Organisation:- Person:- Post:- GridPlan:- PlanDeadline:- Unit:- UnitRecord:- GradeRule:- Hazard:- HazardReport:- Webhook:- Account:W AuditLog:- Inspection:- Duty:- Accident:-\n\
+            security_admin    Organisation:- Person:- Post:- GridPlan:- PlanDeadline:- Unit:- UnitRecord:- GradeRule:- Hazard:- HazardReport:- Webhook:- Account:W AuditLog:- Inspection:- Duty:- Accident:-\n\
+            audit_admin       Organisation:- Person:- Post:- GridPlan:- PlanDeadline:- Unit:- UnitRecord:- GradeRule:- Hazard:- HazardReport:- Webhook:- Account:- AuditLog:R Inspection:- Duty:- Accident:-\n";
         let mut table = String::new();
         for role in Role::ALL {
             table.push_str(&format!("{:<18}", role.as_str()));

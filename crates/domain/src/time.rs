@@ -34,9 +34,57 @@ pub fn format_local(at: DateTime<Utc>) -> String {
         .to_string()
 }
 
+/// An instant as a client or a form gives it: RFC 3339 with its offset
+/// (`2026-05-01T08:30:00+08:00`, `…Z`), or a China-time `YYYY-MM-DD HH:MM[:SS]` (a `T` between
+/// them too, as a browser's `datetime-local` field sends it).
+pub fn parse_instant(field: &str, raw: &str) -> Result<DateTime<Utc>, crate::Violation> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Err(crate::Violation::new(field, "error.required"));
+    }
+    if let Ok(at) = DateTime::parse_from_rfc3339(raw) {
+        return Ok(at.with_timezone(&Utc));
+    }
+    [
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%d %H:%M:%S",
+    ]
+    .iter()
+    .find_map(|format| chrono::NaiveDateTime::parse_from_str(raw, format).ok())
+    .and_then(|local| local.and_local_timezone(CHINA).single())
+    .map(|at| at.with_timezone(&Utc))
+    .ok_or_else(|| crate::Violation::new(field, "error.instant"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn instants_with_an_offset_or_in_china_time() {
+        let eight_utc = chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 5, 1, 0, 30, 0).unwrap();
+        for raw in [
+            "2026-05-01T08:30:00+08:00",
+            "2026-05-01T00:30:00Z",
+            "2026-05-01T08:30",
+            "2026-05-01 08:30:00",
+        ] {
+            assert_eq!(parse_instant("at", raw), Ok(eight_utc), "{raw}");
+        }
+        for raw in ["2026-05-01", "08:30", "2026-13-01T08:30", "\u{0}"] {
+            assert_eq!(
+                parse_instant("at", raw).map_err(|e| e.key),
+                Err("error.instant"),
+                "{raw}"
+            );
+        }
+        assert_eq!(
+            parse_instant("at", " ").map_err(|e| e.key),
+            Err("error.required")
+        );
+    }
 
     #[test]
     fn a_local_day_starts_at_sixteen_hundred_utc_the_day_before() {

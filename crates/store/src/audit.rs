@@ -8,7 +8,7 @@ use crate::insert;
 use crate::{Page, PageRequest, Result};
 use chrono::{DateTime, SubsecRound, Utc};
 use safegrid_domain::access::Actor;
-use sea_query::{Expr, ExprTrait, OnConflict, Order, Query};
+use sea_query::{Expr, ExprTrait, InsertStatement, OnConflict, Order, Query, UpdateStatement};
 use sha2::{Digest, Sha256};
 use sqlx::FromRow;
 
@@ -99,6 +99,31 @@ pub(crate) async fn record_after(
     event: Event<'_>,
     leading: &[Statement<'_>],
 ) -> Result<()> {
+    let entry = prepare(conn, actor, event, leading).await?;
+    conn.batch::<(i64,)>(&entry.statements()).await?;
+    Ok(())
+}
+
+/// An audit record whose chain head has been taken: the two statements that append it and
+/// move the head on, for the caller to send (with its commit, see `Tx::commit_audited_after`).
+pub(crate) struct Prepared {
+    log: InsertStatement,
+    moved: UpdateStatement,
+}
+
+impl Prepared {
+    pub(crate) fn statements(&self) -> [Statement<'_>; 2] {
+        [Statement::Insert(&self.log), Statement::Update(&self.moved)]
+    }
+}
+
+/// Runs `leading` with the upsert that takes the chain's head, and builds the record on it.
+pub(crate) async fn prepare(
+    conn: &mut Conn<'_>,
+    actor: &Actor,
+    event: Event<'_>,
+    leading: &[Statement<'_>],
+) -> Result<Prepared> {
     // The upsert makes sure the chain's head exists and, touching the row, locks it on
     // PostgreSQL until the transaction ends (SQLite's write transaction already holds the
     // database), so concurrent writers append one after another; it answers the last hash.
@@ -157,9 +182,7 @@ pub(crate) async fn record_after(
         .value("last_hash", entry.hash)
         .and_where(Expr::col("chain").eq(event.chain))
         .to_owned();
-    conn.batch::<(i64,)>(&[Statement::Insert(&log), Statement::Update(&moved)])
-        .await?;
-    Ok(())
+    Ok(Prepared { log, moved })
 }
 
 /// Which audit records to show or export: by account name, by action, between two days

@@ -19,7 +19,7 @@ impl Store {
             .to_owned();
         let mut c = self.read().await?;
         match c.conn() {
-            Conn::Sqlite(conn) => {
+            Conn::Sqlite(conn, _) => {
                 sqlx::query("VACUUM INTO ?")
                     .bind(target)
                     .execute(&mut *conn)
@@ -37,7 +37,7 @@ impl Store {
         let mut c = self.read().await?;
         let mut conn = c.conn();
         let names: Vec<(String,)> = match &mut conn {
-            Conn::Sqlite(c) => {
+            Conn::Sqlite(c, _) => {
                 sqlx::query_as(
                     "SELECT name FROM sqlite_master WHERE type = 'table' \
                      AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
@@ -59,7 +59,7 @@ impl Store {
             // The names come from the database's own catalogue, quoted as identifiers.
             let sql = format!("SELECT COUNT(*) FROM \"{}\"", name.replace('"', "\"\""));
             let (n,): (i64,) = match &mut conn {
-                Conn::Sqlite(c) => {
+                Conn::Sqlite(c, _) => {
                     sqlx::query_as(AssertSqlSafe(sql))
                         .fetch_one(&mut **c)
                         .await?

@@ -18,21 +18,12 @@ impl Conn<'_> {
         statements: &[Statement<'_>],
     ) -> Result<Option<T>> {
         match self {
-            Conn::Sqlite(c) => {
-                let mut sql = String::new();
-                let mut values = Vec::new();
-                for s in statements {
-                    let (text, v) = s.build(SqliteQueryBuilder);
-                    sql.push_str(&text);
-                    sql.push_str(";\n");
-                    values.extend(v.0.0);
-                }
-                let rows: Vec<T> = sqlx::query_as_with::<_, T, _>(
-                    AssertSqlSafe(sql),
-                    sea_query_sqlx::SqlxValues(sea_query::Values(values)),
-                )
-                .fetch_all(&mut **c)
-                .await?;
+            Conn::Sqlite(c, opening) => {
+                let (sql, values) = sqlite_text(statements);
+                let rows: Vec<T> =
+                    sqlx::query_as_with::<_, T, _>(AssertSqlSafe(opening.lead(sql)), values)
+                        .fetch_all(&mut **c)
+                        .await?;
                 Ok(rows.into_iter().next())
             }
             Conn::Postgres(c) => {
@@ -52,6 +43,20 @@ impl Conn<'_> {
             }
         }
     }
+}
+
+/// The statements as one SQLite text, each ending in `;`, with their values in order (the
+/// connection's thread binds each statement's share in turn).
+pub(crate) fn sqlite_text(statements: &[Statement<'_>]) -> (String, sea_query_sqlx::SqlxValues) {
+    let mut sql = String::new();
+    let mut values = Vec::new();
+    for s in statements {
+        let (text, v) = s.build(SqliteQueryBuilder);
+        sql.push_str(&text);
+        sql.push_str(";\n");
+        values.extend(v.0.0);
+    }
+    (sql, sea_query_sqlx::SqlxValues(sea_query::Values(values)))
 }
 
 /// A statement of a [`Conn::batch`].

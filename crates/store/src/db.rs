@@ -1,9 +1,7 @@
 //! The two backends behind one seam. Queries are sea-query statements rendered for the backend
 //! in use; rows are decoded by `FromRow` types that both backends can decode.
 
-use crate::batch::Statement;
 use crate::{Page, PageRequest, Result, StoreError};
-use safegrid_domain::access::Actor;
 use sea_query::{
     Expr, ExprTrait, InsertStatement, PostgresQueryBuilder, Query, SelectStatement,
     SqliteQueryBuilder, UpdateStatement,
@@ -13,9 +11,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
 };
-use sqlx::{
-    FromRow, PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool, Transaction,
-};
+use sqlx::{FromRow, PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool};
 // sea-query renders the SQL from identifiers in our code and binds every value, so the
 // text handed to sqlx carries no user input.
 use sqlx::AssertSqlSafe;
@@ -59,7 +55,7 @@ impl<T> Row for T where T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, 
 {}
 
 #[derive(Clone)]
-enum Backend {
+pub(crate) enum Backend {
     Sqlite(SqlitePool),
     Postgres(PgPool),
 }
@@ -67,7 +63,7 @@ enum Backend {
 /// The database: cheap to clone, shared by every request.
 #[derive(Clone)]
 pub struct Store {
-    backend: Backend,
+    pub(crate) backend: Backend,
     files: crate::files::FileStore,
     /// Ledger totals and counts, kept a few seconds (see `cache`).
     pub(crate) totals: std::sync::Arc<crate::cache::TallyCache<i64>>,
@@ -85,7 +81,7 @@ pub struct Store {
     /// late comer overtake. Fifty writers at once then wait the sum of the writes ahead of
     /// them, not whatever the sleeps add up to. Other processes (the CLI, a backup) still
     /// meet the busy timeout.
-    writer: std::sync::Arc<tokio::sync::Mutex<()>>,
+    pub(crate) writer: std::sync::Arc<tokio::sync::Mutex<()>>,
     /// The units' check rates per scope and filter, kept as long as the duty sets.
     pub(crate) check_rates_kept:
         std::sync::Arc<crate::cache::TallyCache<std::sync::Arc<Vec<crate::CheckRateRow>>>>,
@@ -196,7 +192,7 @@ impl Store {
         let mut c = self.read().await?;
         let mut conn = c.conn();
         match conn {
-            Conn::Sqlite(_) => conn.raw_execute("ANALYZE").await?,
+            Conn::Sqlite(..) => conn.raw_execute("ANALYZE").await?,
             Conn::Postgres(_) => {
                 conn.raw_execute("ANALYZE regions, grids, posts, holdings, people, units, unit_terms, unit_departments")
                     .await?
@@ -225,18 +221,6 @@ impl Store {
             Backend::Postgres(p) => Pooled::Postgres(p.acquire().await?),
         })
     }
-
-    /// A write transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`), so
-    /// two writers queue on the busy timeout instead of failing when one upgrades its lock.
-    pub(crate) async fn write(&self) -> Result<Tx> {
-        Ok(match &self.backend {
-            Backend::Sqlite(p) => {
-                let turn = self.writer.clone().lock_owned().await;
-                Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?, turn)
-            }
-            Backend::Postgres(p) => Tx::Postgres(p.begin().await?),
-        })
-    }
 }
 
 pub(crate) enum Pooled {
@@ -247,80 +231,74 @@ pub(crate) enum Pooled {
 impl Pooled {
     pub(crate) fn conn(&mut self) -> Conn<'_> {
         match self {
-            Pooled::Sqlite(c) => Conn::Sqlite(c),
+            Pooled::Sqlite(c) => Conn::Sqlite(c, Opening::begun()),
             Pooled::Postgres(c) => Conn::Postgres(c),
         }
     }
 }
 
-pub(crate) enum Tx {
-    /// The transaction, and the writer's turn it holds until it is committed or dropped.
-    Sqlite(
-        Transaction<'static, Sqlite>,
-        tokio::sync::OwnedMutexGuard<()>,
-    ),
-    Postgres(Transaction<'static, Postgres>),
+/// One connection of either backend; every query runs through here.
+pub(crate) enum Conn<'a> {
+    /// A SQLite connection, and whether a write transaction's `BEGIN` is still to be sent
+    /// with the next statement (see `tx`).
+    Sqlite(&'a mut SqliteConnection, Opening<'a>),
+    Postgres(&'a mut PgConnection),
 }
 
-impl Tx {
-    pub(crate) fn conn(&mut self) -> Conn<'_> {
-        match self {
-            Tx::Sqlite(t, _) => Conn::Sqlite(t),
-            Tx::Postgres(t) => Conn::Postgres(t),
+/// A SQLite write transaction not begun yet: its `BEGIN IMMEDIATE` goes to the connection's
+/// thread in front of the first statement, in the same trip.
+pub(crate) struct Opening<'a>(Option<&'a mut bool>);
+
+impl<'a> Opening<'a> {
+    /// Nothing to begin: a connection for reads, or a transaction already under way.
+    pub(crate) fn begun() -> Self {
+        Opening(None)
+    }
+
+    pub(crate) fn pending(flag: &'a mut bool) -> Self {
+        Opening(Some(flag))
+    }
+
+    /// Whether the `BEGIN` is still to be sent; it counts as sent from here on. If the trip
+    /// that carries it fails, the transaction is dropped as begun and its connection closed,
+    /// which rolls back whatever ran.
+    fn take(&mut self) -> bool {
+        match self.0.as_deref_mut() {
+            Some(pending) if *pending => {
+                *pending = false;
+                true
+            }
+            _ => false,
         }
     }
 
-    /// Writes the change's audit record and commits: how a change to county data is
-    /// committed, so no write can forget its record. A write that makes several changes records
-    /// the others with `audit::record` first.
-    pub(crate) async fn commit_audited(
-        mut self,
-        actor: &Actor,
-        event: crate::audit::Event<'_>,
-    ) -> Result<()> {
-        crate::audit::record(&mut self.conn(), actor, event).await?;
-        self.commit().await
+    /// `sql`, led by the transaction's `BEGIN` if it has not been sent. Only for statements
+    /// whose rows are read: SQLite reports a `BEGIN`'s count of changed rows as the previous
+    /// statement's, which would be added to the count of the statement behind it.
+    pub(crate) fn lead(&mut self, sql: String) -> String {
+        if self.take() {
+            format!("BEGIN IMMEDIATE;\n{sql}")
+        } else {
+            sql
+        }
     }
 
-    /// Runs the write's last statements (whose answers it does not need) with its audit record
-    /// and commits, in fewer trips to the database than running each.
-    pub(crate) async fn commit_audited_after(
-        mut self,
-        actor: &Actor,
-        event: crate::audit::Event<'_>,
-        leading: &[Statement<'_>],
-    ) -> Result<()> {
-        crate::audit::record_after(&mut self.conn(), actor, event, leading).await?;
-        self.commit().await
-    }
-
-    /// Commits a write that is not itself a change to county data, and says why (`_because`
-    /// is read by people, not by the code): a session, a notice read, a delivery attempt, the
-    /// demo's own history. Everything else commits with `commit_audited`.
-    pub(crate) async fn commit_unaudited(self, _because: &'static str) -> Result<()> {
-        self.commit().await
-    }
-
-    async fn commit(self) -> Result<()> {
-        match self {
-            Tx::Sqlite(t, _turn) => t.commit().await?,
-            Tx::Postgres(t) => t.commit().await?,
+    /// Sends the `BEGIN` on its own if it has not been sent: before a statement whose count
+    /// of changed rows is wanted.
+    async fn begin_alone(&mut self, c: &mut SqliteConnection) -> Result<()> {
+        if self.take() {
+            sqlx::query("BEGIN IMMEDIATE").execute(c).await?;
         }
         Ok(())
     }
 }
 
-/// One connection of either backend; every query runs through here.
-pub(crate) enum Conn<'a> {
-    Sqlite(&'a mut SqliteConnection),
-    Postgres(&'a mut PgConnection),
-}
-
 macro_rules! run {
     ($conn:expr, $stmt:expr, |$sql:ident, $values:ident, $c:ident| $body:expr) => {
         match $conn {
-            Conn::Sqlite($c) => {
-                let ($sql, $values) = $stmt.build_sqlx(SqliteQueryBuilder);
+            Conn::Sqlite($c, opening) => {
+                let (sql, $values) = $stmt.build_sqlx(SqliteQueryBuilder);
+                let $sql = opening.lead(sql);
                 $body
             }
             Conn::Postgres($c) => {
@@ -342,7 +320,7 @@ impl Conn<'_> {
         }
         let count = i64::try_from(n).unwrap_or(i64::MAX);
         match self {
-            Conn::Sqlite(_) => {
+            Conn::Sqlite(..) => {
                 let next = self
                     .scalar(
                         Query::select()
@@ -377,7 +355,7 @@ impl Conn<'_> {
         rows: &[(String, i64)],
     ) -> Result<()> {
         match self {
-            Conn::Sqlite(_) => {
+            Conn::Sqlite(..) => {
                 for chunk in rows.chunks(10_000) {
                     let mut q = crate::insert::Rows::new(table);
                     for (text, id) in chunk {
@@ -475,7 +453,7 @@ impl Conn<'_> {
         let mut paged = q.clone();
         paged.limit(page.per_page).offset(page.offset());
         let (items, total) = match self {
-            Conn::Sqlite(_) => {
+            Conn::Sqlite(..) => {
                 let total = self.scalar(&count(q)).await?;
                 let items: Vec<T> = if total > 0 {
                     self.all(&paged).await?
@@ -527,6 +505,7 @@ impl Conn<'_> {
     /// Runs an insert (built by `insert::row` or `insert::Rows`, or borrowed).
     pub(crate) async fn insert(&mut self, q: impl Borrow<InsertStatement>) -> Result<u64> {
         let q = q.borrow();
+        self.begin_alone().await?;
         Ok(run!(self, q, |sql, values, c| sqlx::query_with(
             AssertSqlSafe(sql),
             values
@@ -537,6 +516,7 @@ impl Conn<'_> {
     }
 
     pub(crate) async fn update(&mut self, q: &UpdateStatement) -> Result<u64> {
+        self.begin_alone().await?;
         Ok(run!(self, q, |sql, values, c| sqlx::query_with(
             AssertSqlSafe(sql),
             values
@@ -547,6 +527,7 @@ impl Conn<'_> {
     }
 
     pub(crate) async fn delete(&mut self, q: &sea_query::DeleteStatement) -> Result<u64> {
+        self.begin_alone().await?;
         Ok(run!(self, q, |sql, values, c| sqlx::query_with(
             AssertSqlSafe(sql),
             values
@@ -556,10 +537,21 @@ impl Conn<'_> {
         .rows_affected()))
     }
 
+    /// A pending SQLite `BEGIN`, sent on its own (see `Opening::lead`).
+    async fn begin_alone(&mut self) -> Result<()> {
+        match self {
+            Conn::Sqlite(c, opening) => opening.begin_alone(c).await,
+            Conn::Postgres(_) => Ok(()),
+        }
+    }
+
     /// A fixed statement with no parameters (dialect-specific locking and the like).
     pub(crate) async fn raw_execute(&mut self, sql: &'static str) -> Result<u64> {
         Ok(match self {
-            Conn::Sqlite(c) => sqlx::query(sql).execute(&mut **c).await?.rows_affected(),
+            Conn::Sqlite(c, opening) => {
+                opening.begin_alone(c).await?;
+                sqlx::query(sql).execute(&mut **c).await?.rows_affected()
+            }
             Conn::Postgres(c) => sqlx::query(sql).execute(&mut **c).await?.rows_affected(),
         })
     }

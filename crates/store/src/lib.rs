@@ -6,7 +6,13 @@
 //! rows outside it are never returned, counted or changed, and every change writes its audit
 //! record in the same transaction.
 
+mod accidents;
 mod audit;
+pub use accidents::{
+    Accident, AccidentDetail, AccidentFilter, AccidentInput, AccidentPhoto, AccidentStep,
+    AccidentSupplement, Accountability, AccountableGrid, AccountableHolder, AccountablePost,
+    HazardOnRecord, InspectionOnRecord, ReportOnRecord, StepInput, SupplementInput,
+};
 pub use audit::{AuditEntry, AuditFilter, ChainBreak};
 mod backup;
 mod batch;
@@ -22,6 +28,7 @@ pub mod inspections;
 mod org;
 mod scope;
 mod settings;
+mod tx;
 
 pub mod accounts;
 pub mod reference;

@@ -152,6 +152,31 @@ fn hazards_by(scope: &Scope, supervised: fn(i64) -> Expr) -> Cond {
     }
 }
 
+/// Accidents `a` the scope may see: a county's all, a town's or village's by where they
+/// happened, a department's those of the units it supervises and those it reported, a unit's
+/// its own.
+pub(crate) fn accidents(scope: &Scope) -> Cond {
+    match scope {
+        Scope::All => Cond::all(),
+        Scope::Region { root } => division(root, "a"),
+        Scope::Department {
+            department_id,
+            county,
+        } => Cond::all()
+            .add(Expr::col(("a", "county_code")).eq(county.as_str()))
+            .add(
+                Cond::any()
+                    .add(Expr::col(("a", "department_id")).eq(*department_id))
+                    .add(
+                        Expr::col(("a", "unit_id"))
+                            .in_subquery(units_of_department(*department_id)),
+                    ),
+            ),
+        Scope::Unit { unit_id, .. } => Cond::all().add(Expr::col(("a", "unit_id")).eq(*unit_id)),
+        Scope::Administration => nothing(),
+    }
+}
+
 /// Inspections `i` the scope may see: a town's or village's of the units in it (whoever
 /// inspected), a department's its own and those of the units it supervises, a unit's of itself.
 pub(crate) fn inspections(scope: &Scope) -> Cond {

@@ -4,6 +4,7 @@
 //! Only HTTP lives here: rules are in `safegrid-domain`, SQL in `safegrid-store`.
 
 // The features, each with its API (`api.rs`), its pages and the operations both share.
+pub mod accidents;
 pub mod accounts;
 pub mod audit;
 pub mod dashboard;

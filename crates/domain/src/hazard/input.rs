@@ -141,22 +141,7 @@ impl NewHazard {
         if initial == Some(State::Rectifying) && deadline == Some(None) {
             e.push(Violation::new("deadline", "error.required"));
         }
-        let subject = match (input.unit_id, unregistered.clone().flatten()) {
-            (Some(unit), _) => Some(Subject::Unit(unit)),
-            (None, Some(description)) => {
-                e.keep(village("region", input.region.as_deref()))
-                    .map(|village| Subject::Unregistered {
-                        description,
-                        village,
-                    })
-            }
-            (None, None) => {
-                if unregistered.is_some() {
-                    e.push(Violation::new("unit_id", "error.unit_or_description"));
-                }
-                None
-            }
-        };
+        let subject = subject_of(&mut e, input.unit_id, unregistered, input.region.as_deref());
         e.into_result()?;
         match (
             subject,
@@ -206,6 +191,32 @@ impl NewHazard {
             }),
             // Every `None` above pushed its violation, so this is not reached.
             _ => Err(Invalid::one("body", "error.body_unreadable").into()),
+        }
+    }
+}
+
+/// Where a report is: the census unit given, or else an unregistered site described (the
+/// checked `unregistered` text) in the village `region` names; each fault is pushed to `e`.
+pub(crate) fn subject_of(
+    e: &mut Invalid,
+    unit_id: Option<i64>,
+    unregistered: Option<Option<String>>,
+    region: Option<&str>,
+) -> Option<Subject> {
+    match (unit_id, unregistered.clone().flatten()) {
+        (Some(unit), _) => Some(Subject::Unit(unit)),
+        (None, Some(description)) => {
+            e.keep(village("region", region))
+                .map(|village| Subject::Unregistered {
+                    description,
+                    village,
+                })
+        }
+        (None, None) => {
+            if unregistered.is_some() {
+                e.push(Violation::new("unit_id", "error.unit_or_description"));
+            }
+            None
         }
     }
 }

@@ -12,6 +12,7 @@ mod regions;
 mod rows;
 
 pub use grids::GridFilter;
+pub(crate) use grids::{grid_select, holdings_of};
 pub use leadership::NewOffice;
 pub use ledger::LedgerFilter;
 pub use plans::{GridPlan, PlanBoard, PlanOwner};

@@ -76,19 +76,6 @@ pub struct CheckPhotos {
     pub findings: Vec<Option<PhotoFile>>,
 }
 
-/// The day a unit entered the census: no check of it is dated before.
-async fn census_date(conn: &mut Conn<'_>, unit: i64) -> Result<NaiveDate> {
-    let (at,): (DateTime<Utc>,) = conn
-        .one(
-            Query::select()
-                .column("created_at")
-                .from("units")
-                .and_where(Expr::col("id").eq(unit)),
-        )
-        .await?;
-    Ok(local_date(at))
-}
-
 /// Refuses items naming a node that is not of this unit's own grid.
 async fn check_nodes(conn: &mut Conn<'_>, unit: i64, new: &NewCheck) -> Result<()> {
     let named: Vec<i64> = new.items.iter().filter_map(|i| i.node_id).collect();
@@ -192,7 +179,7 @@ impl Store {
             let mut c = self.read().await?;
             let mut conn = c.conn();
             let unit = find_unit(&mut conn, actor, unit_id).await?;
-            let since = census_date(&mut conn, unit.id).await?;
+            let since = local_date(unit.created_at);
             let new =
                 NewCheck::parse(&input, unit.id, party, today(), since).map_err(|r| match r {
                     ReportRefused::NotAReporter => StoreError::Forbidden,

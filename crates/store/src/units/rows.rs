@@ -42,6 +42,8 @@ pub struct Unit {
     pub is_key: bool,
     pub key_reason: Option<String>,
     pub updated_at: DateTime<Utc>,
+    /// When it entered the census: none of its records is dated before.
+    pub created_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, FromRow, Serialize, utoipa::ToSchema)]
@@ -66,7 +68,7 @@ pub struct UnitDetail {
     pub warnings: Vec<Violation>,
 }
 
-pub(super) const UNIT_COLUMNS: [&str; 25] = [
+pub(super) const UNIT_COLUMNS: [&str; 26] = [
     "id",
     "county_code",
     "name",
@@ -92,6 +94,7 @@ pub(super) const UNIT_COLUMNS: [&str; 25] = [
     "is_key",
     "key_reason",
     "updated_at",
+    "created_at",
 ];
 
 pub(super) fn unit_select() -> SelectStatement {

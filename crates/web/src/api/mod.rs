@@ -21,6 +21,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(crate::inspections::api::router())
         .merge(crate::duties::api::router())
         .merge(crate::own_duties::api::router())
+        .merge(crate::accidents::api::router())
         .merge(crate::dashboard::api::router())
         .merge(crate::audit::api::router())
         .fallback(|| async { WebError::NotFound })

@@ -34,6 +34,7 @@ pub fn router() -> Router<AppState> {
         .merge(crate::inspections::pages::router())
         .merge(crate::duties::pages::router())
         .merge(crate::own_duties::pages::router())
+        .merge(crate::accidents::pages::router())
         .merge(crate::reports::pages::router())
         .merge(crate::audit::pages::router())
         .fallback(|| async { WebError::NotFound })
@@ -88,6 +89,9 @@ impl Chrome {
                 add("dashboard", "/dashboard");
             }
             add("hazards", "/hazards");
+        }
+        if reads(Object::Accident) {
+            add("accidents", "/accidents");
         }
         if reads(Object::Inspection) {
             add("inspections", "/inspections");

@@ -175,12 +175,7 @@ pub async fn report(
     t: Tr,
     CsrfUpload { user, upload }: CsrfUpload,
 ) -> Result<Response, WebError> {
-    let values: Vec<(String, String)> = upload
-        .fields
-        .iter()
-        .filter(|(k, _)| k.as_str() != "csrf")
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
+    let values: Vec<(String, String)> = upload.pairs().0;
     let unit = upload.id("unit_id").ok().flatten();
     let made = async {
         let mut input: HazardInput = upload.form()?;
