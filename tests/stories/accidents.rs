@@ -86,6 +86,13 @@ story!(
             chrono::DateTime::parse_from_rfc3339(detail["occurred_at"].as_str().unwrap()).unwrap();
         assert_eq!(due - occurred, chrono::Duration::hours(1));
         assert_eq!(detail["overdue_steps"], 1, "only the unit's hour has gone");
+        // An accident in the last twelve months makes its unit A (the grading rule's clause).
+        let admin = app.token("admin").await;
+        let graded = app
+            .get(&format!("/api/v1/units/{unit}"), Some(&admin))
+            .await
+            .json();
+        assert_eq!(graded["suggested_grade"], "A", "{graded}");
         // The town, the county and the unit hear of it at once; another town does not.
         for who in ["chengguan", "admin", "qiye"] {
             let token = app.token(who).await;

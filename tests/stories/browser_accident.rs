@@ -93,6 +93,10 @@ async fn a_village_member_reports_an_accident_on_a_phone() {
         .unwrap();
     assert_fits_the_screen(&c, "the accident on a phone").await;
     save_screenshot(&c, "accident-phone").await;
+    c.execute("document.getElementById('chain').scrollIntoView()", vec![])
+        .await
+        .unwrap();
+    save_screenshot(&c, "accident-chain-phone").await;
     // The town's station has it in its ledger.
     let chengguan = app.token("chengguan").await;
     let ledger = app.get("/api/v1/accidents", Some(&chengguan)).await.json();

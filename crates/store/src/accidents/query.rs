@@ -9,7 +9,9 @@ use crate::{Page, PageRequest, Result, scope};
 use chrono::{DateTime, NaiveDate, Utc};
 use safegrid_domain::access::Actor;
 use safegrid_domain::accident::chain::{ChainParty, state};
+use safegrid_domain::accident::input::EARLIEST;
 use safegrid_domain::accident::{AccidentKind, AccidentLevel, last_supplement_day};
+use safegrid_domain::invalid::Violation;
 use safegrid_domain::policy::{Object, Verb, may};
 use safegrid_domain::region::RegionCode;
 use safegrid_domain::time::{local_date, start_of_local_day};
@@ -51,6 +53,15 @@ impl AccidentFilter {
         }
         if let Some(s) = some(&self.sector) {
             c = c.add(Expr::col(("a", "sector_code")).eq(s.trim()));
+        }
+        // The ledger starts in 2000: an earlier bound is a typing error (and one near the
+        // calendar's start would not survive the shift to UTC).
+        for (field, day) in [("from", self.from), ("to", self.to)] {
+            if day.is_some_and(|d| d < EARLIEST) {
+                return Err(Violation::new(field, "error.date_too_early")
+                    .with("min", EARLIEST)
+                    .into());
+            }
         }
         if let Some(d) = self.from {
             c = c.add(Expr::col(("a", "occurred_at")).gte(start_of_local_day(d)));

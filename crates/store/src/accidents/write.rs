@@ -117,6 +117,11 @@ impl Store {
             ))
             .await?;
         }
+        if let Some(unit) = site.unit_id {
+            // An accident grades its unit A for a year (the rule's 12-month clause).
+            crate::units::grading::regrade_after_hazard(&mut conn, actor, &site.county, unit)
+                .await?;
+        }
         let made = detail(&mut conn, actor, id).await?;
         tell(&mut conn, actor, &made, "accident_reported").await?;
         tx.commit_audited(

@@ -39,10 +39,13 @@ pub(crate) async fn has_major_source(conn: &mut Conn<'_>, unit: i64) -> Result<b
     Ok(n > 0)
 }
 
-/// Whether the unit had a major hidden hazard found in the last 12 months (one refused as no
-/// hazard at all does not count): the rule's "major hazard or accident in the last 12 months"
-/// clause. Accidents join it when they are recorded.
-pub(crate) async fn recent_major_hazard(conn: &mut Conn<'_>, unit: i64) -> Result<bool> {
+/// Whether the unit had a major hidden hazard found (one refused as no hazard at all does not
+/// count) or an accident in the last 12 months: the rule's "major hazard or accident in the
+/// last 12 months" clause.
+pub(crate) async fn recent_major_hazard_or_accident(
+    conn: &mut Conn<'_>,
+    unit: i64,
+) -> Result<bool> {
     let now = chrono::Utc::now();
     let since = now
         .checked_sub_months(chrono::Months::new(12))
@@ -58,21 +61,34 @@ pub(crate) async fn recent_major_hazard(conn: &mut Conn<'_>, unit: i64) -> Resul
                 .and_where(Expr::col("found_at").gte(since)),
         )
         .await?;
-    Ok(n > 0)
+    if n > 0 {
+        return Ok(true);
+    }
+    // An accident at the unit counts the same (the rule's 12-month clause).
+    let accidents = conn
+        .scalar(
+            Query::select()
+                .expr(Expr::cust("COUNT(*)"))
+                .from("accidents")
+                .and_where(Expr::col("unit_id").eq(unit))
+                .and_where(Expr::col("occurred_at").gte(since)),
+        )
+        .await?;
+    Ok(accidents > 0)
 }
 
 /// What the rule looks at besides the unit's own fields, read from its records.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct RecordFacts {
     pub major_hazard_source: bool,
-    pub recent_major_hazard: bool,
+    pub recent_major_hazard_or_accident: bool,
 }
 
 impl RecordFacts {
     pub(crate) async fn of(conn: &mut Conn<'_>, unit: i64) -> Result<Self> {
         Ok(Self {
             major_hazard_source: has_major_source(conn, unit).await?,
-            recent_major_hazard: recent_major_hazard(conn, unit).await?,
+            recent_major_hazard_or_accident: recent_major_hazard_or_accident(conn, unit).await?,
         })
     }
 }
@@ -91,12 +107,13 @@ pub(crate) fn suggestion(
             sectors: &sectors,
             employees: employees.and_then(|n| u32::try_from(n).ok()),
             has_major_hazard_source: records.major_hazard_source,
-            major_hazard_or_accident_in_12_months: records.recent_major_hazard,
+            major_hazard_or_accident_in_12_months: records.recent_major_hazard_or_accident,
         },
     )
 }
 
-/// Grades a unit again after one of its hazards changed, by its county's rule.
+/// Grades a unit again after one of its hazards changed or an accident happened there, by its
+/// county's rule.
 pub(crate) async fn regrade_after_hazard(
     conn: &mut Conn<'_>,
     actor: &Actor,

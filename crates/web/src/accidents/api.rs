@@ -29,6 +29,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(calc_level))
         .routes(routes!(accidents, report).layer(DefaultBodyLimit::max(REPORT_LIMIT)))
+        .routes(routes!(export))
         .routes(routes!(accident))
         .routes(routes!(record_step))
         .routes(routes!(supplement))
@@ -99,6 +100,18 @@ async fn accidents(
             )
             .await?,
     ))
+}
+
+#[utoipa::path(get, path = "/accidents/export", tag = "accidents", params(AccidentQuery, crate::http::answer::FormatQuery), security(("bearer" = [])),
+    responses((status = 200, description = "The ledger in scope matching the filters, as .xlsx or .csv"), (status = 422, body = crate::http::error::ErrorBody)))]
+async fn export(
+    State(state): State<AppState>,
+    user: ApiUser,
+    t: crate::http::i18n::Tr,
+    QueryArgs(q): QueryArgs<AccidentQuery>,
+    QueryArgs(f): QueryArgs<crate::http::answer::FormatQuery>,
+) -> Result<Response, WebError> {
+    crate::ops::export::accidents(&state.store, &user.actor, t, &q.filter(), f.format()).await
 }
 
 #[utoipa::path(get, path = "/accidents/{id}", tag = "accidents", params(("id" = i64, Path)), security(("bearer" = [])),

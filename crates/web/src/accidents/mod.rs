@@ -13,6 +13,7 @@ use utoipa::IntoParams;
 
 /// The ledger's filters, for the API and the page alike.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AccidentQuery {
     /// Happened in this division (town or village, 12 digits).
     pub region: Option<String>,

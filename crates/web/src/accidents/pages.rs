@@ -32,6 +32,7 @@ use safegrid_store::{
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/accidents", get(ledger))
+        .route("/accidents/export", get(export))
         .route(
             "/accidents/new",
             get(report_form)
@@ -90,6 +91,8 @@ struct LedgerPage {
     chrome: Chrome,
     items: Vec<Accident>,
     pager: Pager,
+    /// The filters as a query string, for the export and print links.
+    export_query: String,
     q: AccidentQuery,
     region_filter: RegionFilter,
     kinds: Vec<AccidentKind>,
@@ -102,9 +105,15 @@ async fn ledger(
     t: Tr,
     user: PageUser,
     QueryArgs(q): QueryArgs<AccidentQuery>,
+    QueryArgs(f): QueryArgs<crate::http::answer::FormatQuery>,
 ) -> Result<Response, WebError> {
     if !may(&user.actor, Verb::Read, Object::Accident) {
         return Err(WebError::NotFound);
+    }
+    // `?print=1`: the ledger as the paper form, from the same rows as its export.
+    if f.printing() {
+        return crate::ops::export::accidents(&state.store, &user.actor, t, &q.filter(), "print")
+            .await;
     }
     let page = state
         .store
@@ -117,7 +126,8 @@ async fn ledger(
     let query = query_of(&q);
     render(&LedgerPage {
         chrome: Chrome::new(&t, &user, "accidents"),
-        pager: Pager::new(&page, query),
+        pager: Pager::new(&page, query.clone()),
+        export_query: query,
         items: page.items,
         region_filter: RegionFilter::load(&state, &user, q.region.clone().unwrap_or_default())
             .await?,
@@ -127,6 +137,16 @@ async fn ledger(
         q,
         t,
     })
+}
+
+async fn export(
+    State(state): State<AppState>,
+    t: Tr,
+    user: PageUser,
+    QueryArgs(q): QueryArgs<AccidentQuery>,
+    QueryArgs(f): QueryArgs<crate::http::answer::FormatQuery>,
+) -> Result<Response, WebError> {
+    crate::ops::export::accidents(&state.store, &user.actor, t, &q.filter(), f.format()).await
 }
 
 #[derive(Template)]

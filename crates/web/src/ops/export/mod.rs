@@ -2,10 +2,12 @@
 //! be edited and imported again) and hazards are long, so they are fetched a batch at a time
 //! and streamed; registers and reports are small tables built whole.
 
+mod accidents;
 mod certificates;
 mod inspections;
 mod sheet;
 
+pub use accidents::accidents;
 pub use certificates::certificates;
 pub use inspections::{enforcement, inspections, party_name};
 pub(crate) use sheet::scope_name;
