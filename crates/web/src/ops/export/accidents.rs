@@ -6,7 +6,7 @@ use crate::http::i18n::Tr;
 use axum::response::Response;
 use safegrid_domain::access::Actor;
 use safegrid_domain::time::format_local;
-use safegrid_store::{AccidentFilter, PageRequest, Store};
+use safegrid_store::{AccidentFilter, Store};
 
 /// The accidents in scope matching the filter, as `xlsx`, `csv` or `print`.
 pub async fn accidents(
@@ -17,18 +17,11 @@ pub async fn accidents(
     format: &str,
 ) -> Result<Response, WebError> {
     let format = super::format_of(format)?;
-    let mut rows = Vec::new();
-    let mut page = 1;
-    loop {
-        let batch = store
-            .accidents(
-                actor,
-                filter,
-                PageRequest::new(Some(page), Some(PageRequest::MAX_PER_PAGE)),
-            )
-            .await?;
-        for a in &batch.items {
-            rows.push(vec![
+    let items = super::every_page(|page| store.accidents(actor, filter, page)).await?;
+    let rows: Vec<Vec<String>> = items
+        .iter()
+        .map(|a| {
+            vec![
                 format_local(a.occurred_at),
                 a.unit_name.clone().unwrap_or_default(),
                 a.region_name.clone().unwrap_or_default(),
@@ -41,13 +34,9 @@ pub async fn accidents(
                 a.description.clone(),
                 format_local(a.reported_at),
                 a.overdue_steps.to_string(),
-            ]);
-        }
-        if batch.page >= batch.pages() {
-            break;
-        }
-        page += 1;
-    }
+            ]
+        })
+        .collect();
     let headers: Vec<String> = [
         "accidents.occurred_at",
         "hazard_sources.unit",

@@ -5,7 +5,7 @@ use crate::http::error::WebError;
 use crate::http::i18n::Tr;
 use axum::response::Response;
 use safegrid_domain::access::Actor;
-use safegrid_store::{CertificateFilter, PageRequest, Store};
+use safegrid_store::{CertificateFilter, Store};
 
 /// The certificates in scope matching the filter, as `xlsx`, `csv` or `print`.
 pub async fn certificates(
@@ -16,18 +16,11 @@ pub async fn certificates(
     format: &str,
 ) -> Result<Response, WebError> {
     let format = super::format_of(format)?;
-    let mut rows = Vec::new();
-    let mut page = 1;
-    loop {
-        let batch = store
-            .certificates(
-                actor,
-                filter,
-                PageRequest::new(Some(page), Some(PageRequest::MAX_PER_PAGE)),
-            )
-            .await?;
-        for c in &batch.items {
-            rows.push(vec![
+    let items = super::every_page(|page| store.certificates(actor, filter, page)).await?;
+    let rows: Vec<Vec<String>> = items
+        .iter()
+        .map(|c| {
+            vec![
                 c.unit_name.clone(),
                 c.region_name.clone().unwrap_or_default(),
                 c.holder.clone(),
@@ -40,13 +33,9 @@ pub async fn certificates(
                 c.issued_on.to_string(),
                 c.expires_on.to_string(),
                 c.review_due.to_string(),
-            ]);
-        }
-        if batch.page >= batch.pages() {
-            break;
-        }
-        page += 1;
-    }
+            ]
+        })
+        .collect();
     let headers: Vec<String> = [
         "hazard_sources.unit",
         "units.village",

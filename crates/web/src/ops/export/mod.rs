@@ -20,7 +20,7 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use safegrid_domain::access::Actor;
 use safegrid_domain::time::format_local;
-use safegrid_store::{Sector, Store, StoreError, Unit, UnitFilter};
+use safegrid_store::{PageRequest, Sector, Store, StoreError, Unit, UnitFilter};
 use std::sync::Arc;
 
 /// Rows fetched per batch while exporting.
@@ -105,6 +105,30 @@ pub fn row(t: &Tr, sectors: &[Sector], u: &Unit) -> Vec<String> {
 
 /// The file format asked for: `xlsx`, `csv` or `print` (the print view, also asked for with
 /// `print=1`), anything else refused naming `format`.
+/// Every row of a paginated list, read a page at a time (`fetch` reads one page): for the
+/// ledgers a county holds in thousands, not millions (those stream, see `units`).
+pub async fn every_page<T, F, Fut>(mut fetch: F) -> Result<Vec<T>, WebError>
+where
+    F: FnMut(PageRequest) -> Fut,
+    Fut: std::future::Future<Output = Result<safegrid_store::Page<T>, StoreError>>,
+{
+    let mut rows = Vec::new();
+    let mut page = 1;
+    loop {
+        let batch = fetch(PageRequest::new(
+            Some(page),
+            Some(PageRequest::MAX_PER_PAGE),
+        ))
+        .await?;
+        let last = batch.page >= batch.pages();
+        rows.extend(batch.items);
+        if last {
+            return Ok(rows);
+        }
+        page += 1;
+    }
+}
+
 pub fn format_of(raw: &str) -> Result<&'static str, WebError> {
     match raw.trim() {
         "" | "xlsx" => Ok("xlsx"),
