@@ -285,6 +285,55 @@ story!(
                 .iter()
                 .any(|n| n["kind"] == "accident_raised")
         );
+        // The figures by level, kind and month add up to the ledger, in scope.
+        for group in ["town", "sector", "kind", "level", "month"] {
+            let rows = app
+                .get(
+                    &format!("/api/v1/stats/accidents?group={group}"),
+                    Some(&chengguan),
+                )
+                .await;
+            assert_eq!(rows.status, StatusCode::OK, "{group}: {}", rows.text());
+            let rows = rows.json();
+            let total: i64 = rows
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["accidents"].as_i64().unwrap())
+                .sum();
+            let deaths: i64 = rows
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["deaths"].as_i64().unwrap())
+                .sum();
+            assert_eq!((total, deaths), (1, 3), "{group}: {rows}");
+        }
+        let by_level = app
+            .get("/api/v1/stats/accidents?group=level", Some(&chengguan))
+            .await
+            .json();
+        assert_eq!(by_level[0]["key"], "larger");
+        let by_town = app
+            .get("/api/v1/stats/accidents?group=town", Some(&chengguan))
+            .await
+            .json();
+        assert_eq!(by_town[0]["key"], CHENGGUAN);
+        assert!(by_town[0]["name"].is_string());
+        let xuanwo = app.token("xuanwo").await;
+        assert_eq!(
+            app.get("/api/v1/stats/accidents?group=kind", Some(&xuanwo))
+                .await
+                .json(),
+            json!([])
+        );
+        assert_eq!(
+            app.get("/api/v1/stats/accidents?group=weather", Some(&chengguan))
+                .await
+                .first_error()
+                .0,
+            "group"
+        );
         // A fire supplements within seven days only.
         let fire = report(
             &app,

@@ -9,9 +9,10 @@
 mod accidents;
 mod audit;
 pub use accidents::{
-    Accident, AccidentDetail, AccidentFilter, AccidentInput, AccidentPhoto, AccidentStep,
-    AccidentSupplement, Accountability, AccountableGrid, AccountableHolder, AccountablePost,
-    HazardOnRecord, InspectionOnRecord, ReportOnRecord, StepInput, SupplementInput,
+    Accident, AccidentDetail, AccidentFilter, AccidentInput, AccidentPhoto, AccidentStat,
+    AccidentStep, AccidentSupplement, Accountability, AccountableGrid, AccountableHolder,
+    AccountablePost, HazardOnRecord, InspectionOnRecord, ReportOnRecord, StepInput,
+    SupplementInput,
 };
 pub use audit::{AuditEntry, AuditFilter, ChainBreak};
 mod backup;

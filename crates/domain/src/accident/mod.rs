@@ -74,6 +74,17 @@ crate::closed_set! {
     }
 }
 
+crate::closed_set! {
+    /// How the accident statistics are grouped.
+    pub enum AccidentGroup {
+        Town = "town",
+        Sector = "sector",
+        Kind = "kind",
+        Level = "level",
+        Month = "month",
+    }
+}
+
 /// Days after the accident within which changed casualties are supplemented (Order 493
 /// Art. 13): 30, and 7 for road traffic accidents and fires.
 pub fn supplement_days(kind: AccidentKind) -> u64 {

@@ -7,6 +7,7 @@
 mod accountability;
 mod query;
 mod rows;
+mod stats;
 mod write;
 
 pub use accountability::{
@@ -16,3 +17,4 @@ pub use accountability::{
 pub use query::AccidentFilter;
 pub use rows::{Accident, AccidentDetail, AccidentPhoto, AccidentStep, AccidentSupplement};
 pub use safegrid_domain::accident::input::{AccidentInput, StepInput, SupplementInput};
+pub use stats::AccidentStat;

@@ -30,6 +30,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(calc_level))
         .routes(routes!(accidents, report).layer(DefaultBodyLimit::max(REPORT_LIMIT)))
         .routes(routes!(export))
+        .routes(routes!(stats))
         .routes(routes!(accident))
         .routes(routes!(record_step))
         .routes(routes!(supplement))
@@ -112,6 +113,35 @@ async fn export(
     QueryArgs(f): QueryArgs<crate::http::answer::FormatQuery>,
 ) -> Result<Response, WebError> {
     crate::ops::export::accidents(&state.store, &user.actor, t, &q.filter(), f.format()).await
+}
+
+/// How to group the statistics.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct GroupQuery {
+    /// town, sector, kind, level or month.
+    pub group: Option<String>,
+}
+
+#[utoipa::path(get, path = "/stats/accidents", tag = "accidents", params(GroupQuery, AccidentQuery), security(("bearer" = [])),
+    responses((status = 200, body = [safegrid_store::AccidentStat], description = "The accidents in scope matching the ledger's filters, grouped by town, sector, kind, level or month (China time), with their deaths, missing, serious injuries and direct loss; the rows add up to the ledger's total"),
+        (status = 422, body = crate::http::error::ErrorBody)))]
+async fn stats(
+    State(state): State<AppState>,
+    user: ApiUser,
+    QueryArgs(g): QueryArgs<GroupQuery>,
+    QueryArgs(q): QueryArgs<AccidentQuery>,
+) -> ApiResult<Vec<safegrid_store::AccidentStat>> {
+    let group = safegrid_domain::accident::AccidentGroup::parse(
+        "group",
+        g.group.as_deref().unwrap_or("town"),
+    )?;
+    Ok(Json(
+        state
+            .store
+            .accident_stats(&user.actor, &q.filter(), group)
+            .await?,
+    ))
 }
 
 #[utoipa::path(get, path = "/accidents/{id}", tag = "accidents", params(("id" = i64, Path)), security(("bearer" = [])),
