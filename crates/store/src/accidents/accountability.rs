@@ -209,9 +209,8 @@ impl Store {
                             .order_by(("i", "inspected_on"), Order::Desc),
                     )
                     .await?;
-                let before = as_of
-                    .succ_opt()
-                    .map_or(accident.occurred_at, start_of_local_day);
+                // What was on record when it happened: found or filed before the accident.
+                let before = accident.occurred_at;
                 let hazards = conn
                     .all(
                         Query::select()
