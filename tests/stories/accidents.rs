@@ -257,6 +257,25 @@ story!(
             .post_json(&path, Some(&chengguan), &json!({"deaths": 2.5}))
             .await;
         assert_eq!(r.first_error().0, "deaths", "not a whole number");
+        for (body, field) in [
+            (json!({"deaths": 3, "reason": "复\u{0}核"}), "reason"),
+            (json!({"deaths": 3, "reason": "长".repeat(501)}), "reason"),
+            (json!({"deaths": 3, "at": "1999-01-01 08:00"}), "at"),
+            (json!({"deaths": 3, "at": "2026-02-30 08:00"}), "at"),
+            (json!({"deaths": 100_001}), "deaths"),
+            (json!({"deaths": "three"}), "deaths"),
+        ] {
+            let r = app.post_json(&path, Some(&chengguan), &body).await;
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+            assert_eq!(r.first_error().0, field, "{body}");
+        }
+        assert_eq!(
+            app.get(&format!("/api/v1/accidents/{id}"), Some(&chengguan))
+                .await
+                .json()["supplements"],
+            json!([]),
+            "nothing refused was written"
+        );
         // A third death: larger, and the county reports again, now as far as the province.
         let r = app
             .post_json(

@@ -155,7 +155,6 @@ pub(super) async fn steps_of(
                     [
                         "id",
                         "round",
-                        "position",
                         "party",
                         "due_at",
                         "received_at",

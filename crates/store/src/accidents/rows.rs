@@ -65,8 +65,6 @@ pub struct AccidentStep {
     pub state: Option<StepState>,
     #[serde(skip)]
     pub started_at: DateTime<Utc>,
-    #[serde(skip)]
-    pub position: i64,
 }
 
 /// Casualties as a supplement confirmed them.
