@@ -180,6 +180,9 @@ impl TestApp {
                 pool.close().await;
             }
         }
+        // What was changed behind the store's back shows at once, as if the few seconds the
+        // process keeps a session had passed.
+        self.store.forget_kept_sessions();
     }
 
     /// Sends a request through the whole application.

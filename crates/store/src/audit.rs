@@ -117,19 +117,14 @@ impl Prepared {
     }
 }
 
-/// Runs `leading` with the upsert that takes the chain's head, and builds the record on it.
-pub(crate) async fn prepare(
-    conn: &mut Conn<'_>,
-    actor: &Actor,
-    event: Event<'_>,
-    leading: &[Statement<'_>],
-) -> Result<Prepared> {
-    // The upsert makes sure the chain's head exists and, touching the row, locks it on
-    // PostgreSQL until the transaction ends (SQLite's write transaction already holds the
-    // database), so concurrent writers append one after another; it answers the last hash.
-    let head = insert::row(
+/// The upsert that takes a chain's head: it makes sure the head exists and, touching the
+/// row, locks it on PostgreSQL until the transaction ends (SQLite's write transaction already
+/// holds the database), so concurrent writers append one after another; it answers the last
+/// hash.
+fn take_head(chain: &str) -> InsertStatement {
+    insert::row(
         "audit_heads",
-        [("chain", event.chain.into()), ("last_hash", "".into())],
+        [("chain", chain.into()), ("last_hash", "".into())],
     )
     .on_conflict(
         OnConflict::column("chain")
@@ -137,13 +132,64 @@ pub(crate) async fn prepare(
             .to_owned(),
     )
     .returning_col("last_hash")
-    .to_owned();
+    .to_owned()
+}
+
+/// Runs `leading` with the upsert that takes the chain's head, and builds the record on it.
+pub(crate) async fn prepare(
+    conn: &mut Conn<'_>,
+    actor: &Actor,
+    event: Event<'_>,
+    leading: &[Statement<'_>],
+) -> Result<Prepared> {
+    let head = take_head(event.chain);
     let mut first: Vec<Statement<'_>> = leading.to_vec();
     first.push(Statement::Insert(&head));
     let (prev,): (String,) = conn
         .batch(&first)
         .await?
         .ok_or(crate::StoreError::NotFound)?;
+    Ok(build(prev, actor, event))
+}
+
+/// A chain's head taken early in a write, with the write's first row: the record is built on
+/// it at the end, in the same transaction. Nothing else may append to the chain in between
+/// (a write that records other changes takes its head at the end, with `prepare`).
+pub(crate) struct Head {
+    chain: String,
+    last_hash: String,
+}
+
+/// Inserts the write's first row (`RETURNING id`) and takes the chain's head, in one trip on
+/// SQLite.
+pub(crate) async fn insert_taking_head(
+    conn: &mut Conn<'_>,
+    row: &InsertStatement,
+    chain: &str,
+) -> Result<(i64, Head)> {
+    let head = take_head(chain);
+    let (id, (last_hash,)) = conn
+        .insert_id_then::<(String,)>(row, Statement::Insert(&head))
+        .await?;
+    Ok((
+        id,
+        Head {
+            chain: chain.to_owned(),
+            last_hash,
+        },
+    ))
+}
+
+/// The record built on a head taken earlier in the transaction.
+pub(crate) fn prepare_on(head: Head, actor: &Actor, event: Event<'_>) -> Result<Prepared> {
+    if head.chain != event.chain {
+        return Err(crate::StoreError::WrongHead(event.chain.to_owned()));
+    }
+    Ok(build(head.last_hash, actor, event))
+}
+
+/// The statements that append the record on `prev` and move the chain's head to it.
+fn build(prev: String, actor: &Actor, event: Event<'_>) -> Prepared {
     let mut entry = AuditEntry {
         id: 0,
         chain: event.chain.to_owned(),
@@ -182,7 +228,7 @@ pub(crate) async fn prepare(
         .value("last_hash", entry.hash)
         .and_where(Expr::col("chain").eq(event.chain))
         .to_owned();
-    Ok(Prepared { log, moved })
+    Prepared { log, moved }
 }
 
 /// Which audit records to show or export: by account name, by action, between two days

@@ -45,6 +45,42 @@ impl Conn<'_> {
     }
 }
 
+impl Conn<'_> {
+    /// Inserts a row answering its id (`RETURNING id`) and runs `then`, which answers one row
+    /// of its own: on SQLite in one trip, so a write can take what its last trip needs (the
+    /// audit chain's head) with its first statement.
+    pub(crate) async fn insert_id_then<T: Row>(
+        &mut self,
+        insert: &InsertStatement,
+        then: Statement<'_>,
+    ) -> Result<(i64, T)> {
+        match self {
+            Conn::Sqlite(c, opening) => {
+                let (sql, values) = sqlite_text(&[Statement::Insert(insert), then]);
+                let rows = sqlx::query_with(AssertSqlSafe(opening.lead(sql)), values)
+                    .fetch_all(&mut **c)
+                    .await?;
+                let [inserted, answer] = rows.as_slice() else {
+                    return Err(crate::StoreError::NotFound);
+                };
+                let id: i64 = sqlx::Row::try_get(inserted, 0)?;
+                Ok((id, T::from_row(answer)?))
+            }
+            Conn::Postgres(c) => {
+                let (sql, values) = insert.build_sqlx(PostgresQueryBuilder);
+                let (id,): (i64,) = sqlx::query_as_with(AssertSqlSafe(sql), values)
+                    .fetch_one(&mut **c)
+                    .await?;
+                let (sql, values) = then.build(PostgresQueryBuilder);
+                let answer = sqlx::query_as_with::<_, T, _>(AssertSqlSafe(sql), values)
+                    .fetch_one(&mut **c)
+                    .await?;
+                Ok((id, answer))
+            }
+        }
+    }
+}
+
 /// The statements as one SQLite text, each ending in `;`, with their values in order (the
 /// connection's thread binds each statement's share in turn).
 pub(crate) fn sqlite_text(statements: &[Statement<'_>]) -> (String, sea_query_sqlx::SqlxValues) {

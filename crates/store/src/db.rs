@@ -56,7 +56,11 @@ impl<T> Row for T where T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, 
 
 #[derive(Clone)]
 pub(crate) enum Backend {
-    Sqlite(SqlitePool),
+    /// Readers share the pool; the one writer has a connection of its own (see `tx`).
+    Sqlite(
+        SqlitePool,
+        std::sync::Arc<tokio::sync::Mutex<crate::tx::Writer>>,
+    ),
     Postgres(PgPool),
 }
 
@@ -76,12 +80,8 @@ pub struct Store {
     /// Summaries of those sets, kept as long.
     pub(crate) duty_summaries:
         std::sync::Arc<crate::cache::TallyCache<std::sync::Arc<Vec<crate::DutySummaryRow>>>>,
-    /// SQLite's one writer, as a queue: a write waits its turn here, in order, rather than in
-    /// SQLite's busy handler, which sleeps in growing steps (up to 100 ms a try) and lets a
-    /// late comer overtake. Fifty writers at once then wait the sum of the writes ahead of
-    /// them, not whatever the sleeps add up to. Other processes (the CLI, a backup) still
-    /// meet the busy timeout.
-    pub(crate) writer: std::sync::Arc<tokio::sync::Mutex<()>>,
+    /// Sessions read lately (a few seconds), so a request need not ask who its sender is.
+    pub(crate) sessions_kept: std::sync::Arc<crate::accounts::kept::KeptSessions>,
     /// The units' check rates per scope and filter, kept as long as the duty sets.
     pub(crate) check_rates_kept:
         std::sync::Arc<crate::cache::TallyCache<std::sync::Arc<Vec<crate::CheckRateRow>>>>,
@@ -115,7 +115,8 @@ impl Store {
                 .test_before_acquire(false)
                 .connect_with(options)
                 .await?;
-            Backend::Sqlite(pool)
+            let writer = crate::tx::Writer::open(&pool).await?;
+            Backend::Sqlite(pool, std::sync::Arc::new(tokio::sync::Mutex::new(writer)))
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let options = PgConnectOptions::from_str(url)?;
             let pool = PgPoolOptions::new()
@@ -142,15 +143,15 @@ impl Store {
                 crate::duties::KEPT_SETS,
             )),
             duty_summaries: Default::default(),
-            writer: Default::default(),
             check_rates_kept: Default::default(),
+            sessions_kept: Default::default(),
         })
     }
 
     /// Applies the migrations of this dialect that have not run yet.
     pub async fn migrate(&self) -> Result<()> {
         match &self.backend {
-            Backend::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await?,
+            Backend::Sqlite(pool, _) => sqlx::migrate!("./migrations/sqlite").run(pool).await?,
             Backend::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
         }
         Ok(())
@@ -172,6 +173,17 @@ impl Store {
         self.stats.invalidate();
     }
 
+    /// Accounts or sessions changed: no kept session is believed any more.
+    pub(crate) fn sessions_changed(&self) {
+        self.sessions_kept.forget_all();
+    }
+
+    /// Forgets the sessions kept in this process, as if their few seconds had passed: for a
+    /// test that changes sessions behind the store's back.
+    pub fn forget_kept_sessions(&self) {
+        self.sessions_changed();
+    }
+
     /// Units or their records changed: the kept duties are stale.
     pub(crate) fn duties_changed(&self) {
         self.duties.invalidate();
@@ -181,7 +193,7 @@ impl Store {
 
     pub fn dialect(&self) -> Dialect {
         match self.backend {
-            Backend::Sqlite(_) => Dialect::Sqlite,
+            Backend::Sqlite(..) => Dialect::Sqlite,
             Backend::Postgres(_) => Dialect::Postgres,
         }
     }
@@ -209,7 +221,10 @@ impl Store {
 
     pub async fn close(&self) {
         match &self.backend {
-            Backend::Sqlite(p) => p.close().await,
+            Backend::Sqlite(p, writer) => {
+                p.close().await;
+                writer.lock().await.close().await;
+            }
             Backend::Postgres(p) => p.close().await,
         }
     }
@@ -217,7 +232,7 @@ impl Store {
     /// A connection for reads outside a transaction.
     pub(crate) async fn read(&self) -> Result<Pooled> {
         Ok(match &self.backend {
-            Backend::Sqlite(p) => Pooled::Sqlite(p.acquire().await?),
+            Backend::Sqlite(p, _) => Pooled::Sqlite(p.acquire().await?),
             Backend::Postgres(p) => Pooled::Postgres(p.acquire().await?),
         })
     }

@@ -28,6 +28,10 @@ pub enum StoreError {
     /// before the statement runs).
     #[error("insert into {0}: a row's columns differ from the first row's")]
     Misaligned(&'static str),
+    /// An audit record built on the head of another chain (a bug, caught before it is
+    /// written: it would fork the chain).
+    #[error("audit: a record of chain {0} built on another chain's head")]
+    WrongHead(String),
     #[error("unsupported database URL (use sqlite:// or postgres://)")]
     UnsupportedUrl,
     /// An operation this backend does not offer, with what to do instead.

@@ -1,30 +1,125 @@
-//! Write transactions. On PostgreSQL, sqlx's own. On SQLite, kept here by hand: its
-//! `BEGIN IMMEDIATE` rides with the first statement and its `COMMIT` with the last batch, so
-//! a typical write (its row, its follow-up rows with the audit head, the audit entry) is three
-//! trips to the connection's thread instead of five. Under load those hand-offs between the
-//! server's threads and the connection's, not SQLite's work, are most of a write's time.
+//! Write transactions. On PostgreSQL, sqlx's own. On SQLite, kept here by hand, on the one
+//! writer connection the process keeps apart from the readers' pool: its `BEGIN IMMEDIATE`
+//! rides with the first statement and its `COMMIT` with the last batch, so a typical write
+//! (its row with the audit chain's head, then its follow-up rows with the audit entry) is two
+//! trips to the connection's thread. Under load those hand-offs between the server's threads
+//! and the connection's, not SQLite's work, are most of a write's time — and a pooled
+//! connection costs two more (the pool pings each connection given back) and a wait behind
+//! the readers for a free one, inside the writers' queue.
 
 use crate::Result;
 use crate::batch::{self, Statement};
 use crate::db::{Backend, Conn, Opening, Store};
 use safegrid_domain::access::Actor;
-use sqlx::pool::PoolConnection;
-use sqlx::{AssertSqlSafe, Postgres, Sqlite, Transaction};
-use tokio::sync::OwnedMutexGuard;
+use sqlx::{AssertSqlSafe, ConnectOptions, Connection, Postgres, SqliteConnection, Transaction};
+use std::sync::Arc;
+use tokio::sync::{Mutex, OwnedMutexGuard};
+
+/// SQLite's one writer: its connection and whether a transaction on it was left unfinished.
+/// Writes wait for it in order (a `tokio` mutex is a queue) rather than in SQLite's busy
+/// handler, which sleeps in growing steps (up to 100 ms a try) and lets a late comer
+/// overtake; fifty writers at once then wait the sum of the writes ahead of them. Other
+/// processes (the CLI, a backup) still meet the busy timeout.
+pub(crate) struct Writer {
+    conn: SqliteConnection,
+    /// The readers' pool, where the write-ahead log is checkpointed.
+    readers: sqlx::SqlitePool,
+    /// A transaction was dropped after it began (an error on the way): the connection is
+    /// replaced before the next write, which rolls it back.
+    abandoned: bool,
+    /// Writes committed since the last checkpoint was started.
+    since_checkpoint: u32,
+}
+
+/// Writes between checkpoints of the write-ahead log: some 10 to 20 pages each, so the log
+/// stays within a few tens of megabytes.
+const CHECKPOINT_EVERY: u32 = 256;
+
+impl Writer {
+    pub(crate) async fn open(pool: &sqlx::SqlitePool) -> Result<Self> {
+        Ok(Writer {
+            conn: Self::connect(pool).await?,
+            readers: pool.clone(),
+            abandoned: false,
+            since_checkpoint: 0,
+        })
+    }
+
+    /// The writer's connection. SQLite would checkpoint the write-ahead log inside the commit
+    /// that fills it past a thousand pages — copying them into the database and syncing it,
+    /// milliseconds inside the writers' queue several times a second under load. The writer
+    /// leaves that to a checkpoint run beside it (see `committed`), which does not hold up
+    /// writes.
+    async fn connect(pool: &sqlx::SqlitePool) -> Result<SqliteConnection> {
+        let mut conn = pool.connect_options().connect().await?;
+        sqlx::query("PRAGMA wal_autocheckpoint = 0")
+            .execute(&mut conn)
+            .await?;
+        Ok(conn)
+    }
+
+    /// A write committed: every so many, a passive checkpoint is started on a reader's
+    /// connection (it copies what no reader still needs and waits for no one).
+    fn committed(&mut self) {
+        self.since_checkpoint += 1;
+        if self.since_checkpoint < CHECKPOINT_EVERY {
+            return;
+        }
+        self.since_checkpoint = 0;
+        let readers = self.readers.clone();
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move {
+                if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+                    .execute(&readers)
+                    .await
+                {
+                    tracing::warn!(error = %e, "checkpointing the write-ahead log");
+                }
+            });
+        }
+    }
+
+    /// A fresh connection in place of one whose transaction was abandoned; closing the old
+    /// one rolls that transaction back and gives up the write lock.
+    async fn recover(&mut self) -> Result<()> {
+        if self.abandoned {
+            let fresh = Self::connect(&self.readers).await?;
+            let old = std::mem::replace(&mut self.conn, fresh);
+            self.abandoned = false;
+            if let Err(e) = old.close().await {
+                // Its handle is released either way, rolling back what it held.
+                tracing::warn!(error = %e, "closing an abandoned writer connection");
+            }
+        }
+        Ok(())
+    }
+
+    /// At shutdown, after the readers: moves the log's pages into the database file, so the
+    /// file alone is whole (what closing the last connection would do).
+    pub(crate) async fn close(&mut self) {
+        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&mut self.conn)
+            .await
+        {
+            tracing::warn!(error = %e, "checkpointing the write-ahead log at shutdown");
+        }
+    }
+}
 
 impl Store {
-    /// A write transaction. On SQLite it waits its turn in the process's writer queue, then
-    /// takes the write lock at once (`BEGIN IMMEDIATE`, sent with its first statement), so no
-    /// two writers meet in SQLite's busy handler or fail when one upgrades its lock.
+    /// A write transaction. On SQLite it waits its turn for the writer, then takes the write
+    /// lock at once (`BEGIN IMMEDIATE`, sent with its first statement), so no two writers
+    /// meet in SQLite's busy handler or fail when one upgrades its lock.
     pub(crate) async fn write(&self) -> Result<Tx> {
         Ok(match &self.backend {
-            Backend::Sqlite(p) => {
-                let turn = self.writer.clone().lock_owned().await;
+            Backend::Sqlite(_, writer) => {
+                let mut turn = writer.clone().lock_owned().await;
+                turn.recover().await?;
                 Tx::Sqlite(SqliteTx {
-                    conn: p.acquire().await?,
+                    writer: turn,
+                    slot: writer.clone(),
                     opening: true,
                     committed: false,
-                    _turn: turn,
                 })
             }
             Backend::Postgres(p) => Tx::Postgres(p.begin().await?),
@@ -37,22 +132,31 @@ pub(crate) enum Tx {
     Postgres(Transaction<'static, Postgres>),
 }
 
-/// A SQLite write transaction and the writer's turn it holds until it ends.
+/// A SQLite write transaction: the writer, held until it ends.
 pub(crate) struct SqliteTx {
-    conn: PoolConnection<Sqlite>,
+    writer: OwnedMutexGuard<Writer>,
+    slot: Arc<Mutex<Writer>>,
     /// `BEGIN` not sent yet.
     opening: bool,
     committed: bool,
-    _turn: OwnedMutexGuard<()>,
 }
 
 impl Drop for SqliteTx {
     fn drop(&mut self) {
-        // Dropped begun but not committed (an error on the way): closing the connection rolls
-        // the transaction back, where returning it to the pool would hand the next user a
-        // connection still inside it, holding the write lock.
+        // Dropped begun but not committed (an error on the way): the writer's connection is
+        // still inside the transaction, holding the write lock. The next write replaces it
+        // before it begins, and so does a task started now, so the lock is given up at once
+        // even when no write follows.
         if !self.opening && !self.committed {
-            self.conn.close_on_drop();
+            self.writer.abandoned = true;
+            if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+                let slot = self.slot.clone();
+                runtime.spawn(async move {
+                    if let Err(e) = slot.lock().await.recover().await {
+                        tracing::warn!(error = %e, "replacing an abandoned writer connection");
+                    }
+                });
+            }
         }
     }
 }
@@ -60,7 +164,7 @@ impl Drop for SqliteTx {
 impl Tx {
     pub(crate) fn conn(&mut self) -> Conn<'_> {
         match self {
-            Tx::Sqlite(t) => Conn::Sqlite(&mut t.conn, Opening::pending(&mut t.opening)),
+            Tx::Sqlite(t) => Conn::Sqlite(&mut t.writer.conn, Opening::pending(&mut t.opening)),
             Tx::Postgres(t) => Conn::Postgres(t),
         }
     }
@@ -89,6 +193,21 @@ impl Tx {
         self.commit_after(&entry.statements()).await
     }
 
+    /// As [`Tx::commit_audited_after`], on the chain's head taken with the write's first row
+    /// (`audit::insert_taking_head`): one trip, the statements with the entry and the commit.
+    pub(crate) async fn commit_audited_on(
+        self,
+        head: crate::audit::Head,
+        actor: &Actor,
+        event: crate::audit::Event<'_>,
+        leading: &[Statement<'_>],
+    ) -> Result<()> {
+        let entry = crate::audit::prepare_on(head, actor, event)?;
+        let mut last = leading.to_vec();
+        last.extend(entry.statements());
+        self.commit_after(&last).await
+    }
+
     /// Commits a write that is not itself a change to county data, and says why (`_because`
     /// is read by people, not by the code): a session, a notice read, a delivery attempt, the
     /// demo's own history. Everything else commits with `commit_audited`.
@@ -109,9 +228,10 @@ impl Tx {
                 sql.push_str("COMMIT;");
                 let sql = Opening::pending(&mut t.opening).lead(sql);
                 sqlx::query_with(AssertSqlSafe(sql), values)
-                    .execute(&mut *t.conn)
+                    .execute(&mut t.writer.conn)
                     .await?;
                 t.committed = true;
+                t.writer.committed();
             }
             Tx::Postgres(mut t) => {
                 if !last.is_empty() {

@@ -2,6 +2,7 @@
 //! session tokens are stored only as hashes.
 
 mod choices;
+pub(crate) mod kept;
 mod query;
 mod rows;
 mod sessions;

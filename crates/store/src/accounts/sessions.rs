@@ -1,6 +1,7 @@
 //! Sessions and sign-ins: starting, reading (on every request) and ending sessions, refused
 //! sign-ins counted for throttling, and one-time second-factor codes.
 
+use super::kept::SessionRecord;
 use super::login_name;
 use super::rows::{ACCOUNT_COLUMNS, Account};
 use crate::Result;
@@ -11,7 +12,6 @@ use chrono::{DateTime, Utc};
 use safegrid_domain::access::{Actor, Role, Scope};
 use sea_query::{Expr, ExprTrait, JoinType, Query};
 use serde_json::json;
-use sqlx::FromRow;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SessionKind {
@@ -50,18 +50,19 @@ pub struct Session {
     pub expires_at: DateTime<Utc>,
 }
 
+impl From<SessionRecord> for Session {
+    fn from(r: SessionRecord) -> Self {
+        Session {
+            account: r.account,
+            csrf_token: r.csrf_token,
+            expires_at: r.expires_at,
+        }
+    }
+}
+
 /// How stale a session's last-seen time may get before a request writes it again: it is the
 /// idle clock's resolution, and keeps reads from writing on every request.
 pub(super) const SEEN_RESOLUTION_SECONDS: i64 = 60;
-
-#[derive(FromRow)]
-struct SessionRow {
-    #[sqlx(flatten)]
-    account: Account,
-    csrf_token: String,
-    expires_at: DateTime<Utc>,
-    last_seen_at: DateTime<Utc>,
-}
 
 impl Store {
     /// Starts a session for an account that has just proved its password.
@@ -167,10 +168,11 @@ impl Store {
             .await
     }
 
-    /// The live session with this token hash, if any, with its account (one query: it runs on
-    /// every request). Sessions past their end or idle longer than `idle`, and disabled
-    /// accounts, are not returned. Using a session keeps it alive: its last-seen time is
-    /// written again once it is a minute old.
+    /// The live session with this token hash, if any, with its account (it runs on every
+    /// request: one query, or none when the session was read in the last few seconds — see
+    /// `kept`). Sessions past their end or idle longer than `idle`, and disabled accounts, are
+    /// not returned. Using a session keeps it alive: its last-seen time is written again once
+    /// it is a minute old.
     pub async fn session(
         &self,
         token_hash: &str,
@@ -178,7 +180,16 @@ impl Store {
         idle: chrono::Duration,
     ) -> Result<Option<Session>> {
         let at = now();
-        let row: Option<SessionRow> = {
+        let seen_resolution = chrono::Duration::seconds(SEEN_RESOLUTION_SECONDS);
+        let live = |r: &SessionRecord| r.expires_at > at && r.last_seen_at > at - idle;
+        if let Some(kept) = self.sessions_kept.get(token_hash, kind.as_str())
+            && live(&kept)
+            && at - kept.last_seen_at < seen_resolution
+        {
+            return Ok(Some(kept.into()));
+        }
+        let generation = self.sessions_kept.generation();
+        let row: Option<SessionRecord> = {
             let mut c = self.read().await?;
             c.conn()
                 .optional(
@@ -204,8 +215,12 @@ impl Store {
                 )
                 .await?
         };
-        let Some(row) = row else { return Ok(None) };
-        if at - row.last_seen_at >= chrono::Duration::seconds(SEEN_RESOLUTION_SECONDS) {
+        let Some(mut row) = row else {
+            self.sessions_kept
+                .keep(token_hash, kind.as_str(), None, generation);
+            return Ok(None);
+        };
+        if at - row.last_seen_at >= seen_resolution {
             let mut tx = self.write().await?;
             tx.conn()
                 .update(
@@ -216,12 +231,11 @@ impl Store {
                 )
                 .await?;
             tx.commit_unaudited("a session's last-seen time").await?;
+            row.last_seen_at = at;
         }
-        Ok(Some(Session {
-            account: row.account,
-            csrf_token: row.csrf_token,
-            expires_at: row.expires_at,
-        }))
+        self.sessions_kept
+            .keep(token_hash, kind.as_str(), Some(row.clone()), generation);
+        Ok(Some(row.into()))
     }
 
     /// Ends a session (logout), with its audit record.
@@ -250,7 +264,9 @@ impl Store {
                 outcome: "ok",
             },
         )
-        .await
+        .await?;
+        self.sessions_changed();
+        Ok(())
     }
 
     /// Records the time step of a code just used to sign in, unless a code of that step or a
@@ -289,6 +305,7 @@ impl Store {
             )
             .await?;
         tx.commit_unaudited("expired sessions removed").await?;
+        self.sessions_changed();
         Ok(n)
     }
 }

@@ -73,6 +73,7 @@ impl Store {
             },
         )
         .await?;
+        self.sessions_changed();
         self.account(id).await
     }
 
@@ -141,7 +142,9 @@ impl Store {
                 outcome: "ok",
             },
         )
-        .await
+        .await?;
+        self.sessions_changed();
+        Ok(())
     }
 
     /// Creates an account. Its scope must fit its role, and no person may hold two of the
@@ -306,7 +309,9 @@ impl Store {
         )
         .await?;
         tx.commit_audited(actor, own_change(id, "account.totp_begin"))
-            .await
+            .await?;
+        self.sessions_changed();
+        Ok(())
     }
 
     /// Turns the actor's second factor on, once a code from it was checked (`step` is that
@@ -324,6 +329,8 @@ impl Store {
         )
         .await?;
         tx.commit_audited(actor, own_change(id, "account.totp_on"))
-            .await
+            .await?;
+        self.sessions_changed();
+        Ok(())
     }
 }

@@ -190,24 +190,31 @@ impl Store {
         };
         let mut tx = self.write().await?;
         let mut conn = tx.conn();
-        let id = conn
-            .insert_id(
-                insert::row(
-                    "unit_checks",
-                    [
-                        ("county_code", unit.county_code.clone().into()),
-                        ("unit_id", unit.id.into()),
-                        ("kind", new.kind.as_str().into()),
-                        ("checked_on", new.checked_on.into()),
-                        ("checked_by", new.checked_by.clone().into()),
-                        ("note", new.note.clone().into()),
-                        ("recorded_by", actor.account_id.into()),
-                        ("created_at", now().into()),
-                    ],
-                )
-                .returning_col("id"),
-            )
-            .await?;
+        let row = insert::row(
+            "unit_checks",
+            [
+                ("county_code", unit.county_code.clone().into()),
+                ("unit_id", unit.id.into()),
+                ("kind", new.kind.as_str().into()),
+                ("checked_on", new.checked_on.into()),
+                ("checked_by", new.checked_by.clone().into()),
+                ("note", new.note.clone().into()),
+                ("recorded_by", actor.account_id.into()),
+                ("created_at", now().into()),
+            ],
+        )
+        .returning_col("id")
+        .to_owned();
+        // A check without findings (most days) takes the audit chain's head with its row, so
+        // it is two trips to the database; findings append records of their own first, so
+        // the check's record then takes the head at the end.
+        let (id, head) = if new.hazards.is_empty() {
+            let (id, head) =
+                crate::audit::insert_taking_head(&mut conn, &row, &unit.county_code).await?;
+            (id, Some(head))
+        } else {
+            (conn.insert_id(&row).await?, None)
+        };
         let mut items = insert::Rows::new("unit_check_items");
         for (position, item) in new.items.iter().enumerate() {
             items.push([
@@ -259,25 +266,24 @@ impl Store {
         if !items.is_empty() {
             last.insert(0, Statement::Insert(items.statement()));
         }
-        tx.commit_audited_after(
-            actor,
-            Event {
-                chain: &unit.county_code,
-                action: "unit_check.record",
-                object_type: "unit",
-                object_id: Some(unit.id.to_string()),
-                detail: json!({
-                    "check": id,
-                    "kind": new.kind.as_str(),
-                    "checked_on": new.checked_on,
-                    "items": new.items.len(),
-                    "hazards": hazard_ids,
-                }),
-                outcome: "ok",
-            },
-            &last,
-        )
-        .await?;
+        let event = Event {
+            chain: &unit.county_code,
+            action: "unit_check.record",
+            object_type: "unit",
+            object_id: Some(unit.id.to_string()),
+            detail: json!({
+                "check": id,
+                "kind": new.kind.as_str(),
+                "checked_on": new.checked_on,
+                "items": new.items.len(),
+                "hazards": hazard_ids,
+            }),
+            outcome: "ok",
+        };
+        match head {
+            Some(head) => tx.commit_audited_on(head, actor, event, &last).await?,
+            None => tx.commit_audited_after(actor, event, &last).await?,
+        }
         if !hazard_ids.is_empty() {
             self.hazards_changed();
         }
