@@ -718,3 +718,99 @@ story!(a_quick_report_from_the_phone_form, |app| {
     assert!(page.contains("叉车倒车撞人"));
     assert!(page.contains("data-testid=\"accident-photo\""));
 });
+
+/// The accident-report duties of the day `due_at` falls on (China time), of accident `id`.
+async fn report_duties(app: &TestApp, token: &str, id: i64, due_at: &Value) -> Vec<Value> {
+    let due = chrono::DateTime::parse_from_rfc3339(due_at.as_str().unwrap()).unwrap();
+    let day = safegrid_domain::time::local_date(due.with_timezone(&chrono::Utc));
+    let r = app
+        .get(
+            &format!("/api/v1/duties?kind=accident_report&period={day}&per_page=100"),
+            Some(token),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    r.json()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["record_id"] == id)
+        .cloned()
+        .collect()
+}
+
+story!(an_accidents_steps_are_duties_of_the_grids_parties, |app| {
+    let (unit, _) = supermarket(&app).await;
+    let cunwang = app.token("cunwang").await;
+    // Two and a half hours ago: the unit's hour has gone; the town's two hours (from the
+    // report) have not.
+    let made = report(
+        &app,
+        &cunwang,
+        &json!({"unit_id": unit, "occurred_at": minutes_ago(150), "kind": "electric_shock",
+                "serious_injuries": 1, "description": "配电箱检修时触电"}),
+    )
+    .await;
+    let id = made["id"].as_i64().unwrap();
+    let unit_step = step(&made, 1, "unit")["due_at"].clone();
+    let town_step = step(&made, 1, "town")["due_at"].clone();
+
+    // The unit owes its step, overdue, and it leads to the accident.
+    let qiye = app.token("qiye").await;
+    let owed = report_duties(&app, &qiye, id, &unit_step).await;
+    assert_eq!(owed.len(), 1, "{owed:?}");
+    assert_eq!(owed[0]["party"], "unit");
+    assert_eq!(owed[0]["unit_id"], unit);
+    assert_eq!(owed[0]["state"], "overdue");
+    // The town owes its own, still due.
+    let chengguan = app.token("chengguan").await;
+    let town = report_duties(&app, &chengguan, id, &town_step).await;
+    let theirs: Vec<&Value> = town.iter().filter(|d| d["party"] == "town").collect();
+    assert_eq!(theirs.len(), 1, "{town:?}");
+    assert_eq!(theirs[0]["state"], "due");
+    // The county sees the grid's parties' steps, not its own (it follows those on the
+    // accident's page); another town sees nothing of it.
+    let admin = app.token("admin").await;
+    let mut county = report_duties(&app, &admin, id, &unit_step).await;
+    if town_step != unit_step {
+        county.extend(report_duties(&app, &admin, id, &town_step).await);
+    }
+    county.sort_by_key(ToString::to_string);
+    county.dedup();
+    assert!(county.iter().any(|d| d["party"] == "unit"), "{county:?}");
+    assert!(county.iter().any(|d| d["party"] == "town"), "{county:?}");
+    assert!(county.iter().all(|d| d["party"] != "county"));
+    // The supermarket is supervised: each supervising department owes the department's step.
+    assert!(parties(&made).contains(&"1:department".to_owned()));
+    let department_step = step(&made, 1, "department")["due_at"].clone();
+    let departments: Vec<Value> = report_duties(&app, &admin, id, &department_step)
+        .await
+        .into_iter()
+        .filter(|d| d["party"] == "department")
+        .collect();
+    assert!(!departments.is_empty(), "{departments:?}");
+    assert!(departments.iter().all(|d| d["department_id"].is_i64()));
+    let xuanwo = app.token("xuanwo").await;
+    assert!(
+        report_duties(&app, &xuanwo, id, &town_step)
+            .await
+            .is_empty()
+    );
+
+    // Passed on, the town's duty is done.
+    let r = app
+        .post_json(
+            &format!("/api/v1/accidents/{id}/steps"),
+            Some(&chengguan),
+            &json!({"party": "town", "forwarded_at": minutes_ago(1)}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let town = report_duties(&app, &chengguan, id, &town_step).await;
+    assert!(
+        town.iter()
+            .filter(|d| d["party"] == "town")
+            .all(|d| d["state"] == "done"),
+        "{town:?}"
+    );
+});

@@ -135,6 +135,11 @@ story!(security_administrator_disables_accounts, |app| {
         .as_i64()
         .unwrap();
     let session = app.token("xuanwo").await;
+    // In use just before, so the server keeps it: disabling must still end it at once.
+    assert_eq!(
+        app.get("/api/v1/me", Some(&session)).await.status,
+        StatusCode::OK
+    );
 
     let disabled = app
         .post_json(

@@ -13,6 +13,7 @@
 //! monthly rollup of the days checked); later kinds (training, certificates, accident reports)
 //! add a module that produces [`Duty`] values the same way.
 
+pub mod accident_report;
 pub mod certificate;
 pub mod grid_plan;
 pub mod hazard_source;
@@ -59,6 +60,8 @@ crate::closed_set! {
         Publicity = "publicity",
         /// The three posts' training, each year, attended by every post holder.
         ThreePost = "three_post",
+        /// Passing an accident's quick report on to the county within its hours (Order 493).
+        AccidentReport = "accident_report",
     }
 }
 

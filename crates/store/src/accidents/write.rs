@@ -145,6 +145,8 @@ impl Store {
             },
         )
         .await?;
+        // The chain's steps are duties on the calendar.
+        self.duties_changed();
         Ok(made)
     }
 
@@ -245,6 +247,8 @@ impl Store {
             },
         )
         .await?;
+        // The chain's steps are duties on the calendar.
+        self.duties_changed();
         Ok(out)
     }
 
@@ -364,6 +368,8 @@ impl Store {
             },
         )
         .await?;
+        // The chain's steps are duties on the calendar.
+        self.duties_changed();
         Ok(out)
     }
 }

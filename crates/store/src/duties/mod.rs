@@ -6,6 +6,7 @@
 //! of the same scope and window, and dropped when this process records an inspection or
 //! changes a unit.
 
+mod accident;
 mod matrix;
 mod own;
 mod read;

@@ -5,6 +5,7 @@ use crate::db::Conn;
 use crate::{Result, scope, settings};
 use chrono::{DateTime, NaiveDate, Utc};
 use safegrid_domain::access::Actor;
+use safegrid_domain::duty::accident_report::report_duties;
 use safegrid_domain::duty::certificate::certificate_duties;
 use safegrid_domain::duty::hazard_source::{SourceFacts, hazard_source_duties};
 use safegrid_domain::duty::inspection::{
@@ -282,6 +283,12 @@ pub(super) async fn derive(
     if wants(DutyKind::RectificationReview) {
         let orders = orders_due(conn, &units_in, window).await?;
         data.duties.extend(review_duties(&orders, window, today));
+    }
+    if wants(DutyKind::AccidentReport) {
+        let steps =
+            super::accident::steps_due(conn, actor, filter, window, &departments_of).await?;
+        data.duties
+            .extend(report_duties(&steps, window, chrono::Utc::now()));
     }
     data.duties.extend(own);
     if let Some(d) = filter.department_id {

@@ -15,7 +15,8 @@ use utoipa::IntoParams;
 /// The duty list's and summary's filters.
 pub struct DutyQuery {
     /// inspection, statistics_report, hazard_source_review, hazard_source_filing,
-    /// rectification_review or grid_plan
+    /// rectification_review, grid_plan, daily_check, monthly_patrol, certificate_review,
+    /// pre_shift, monthly_exam, publicity, three_post or accident_report
     pub kind: Option<String>,
     /// A town or village (12 digits): duties of the units there.
     pub region: Option<String>,
