@@ -814,3 +814,103 @@ story!(an_accidents_steps_are_duties_of_the_grids_parties, |app| {
         "{town:?}"
     );
 });
+
+story!(
+    where_in_the_units_own_grid_names_its_people_in_the_record,
+    |app| {
+        let (unit, _) = supermarket(&app).await;
+        let qiye = app.token("qiye").await;
+        let grid = format!("/api/v1/units/{unit}/grid");
+        // The unit's grid: the company, and under it the cold store with its own keeper.
+        let top = app
+        .post_json(&grid, Some(&qiye),
+            &json!({"kind": "company", "name": "惠民超市", "person": "何晓燕", "phone": "13900000001", "duties": "全面负责"}))
+        .await;
+        assert_eq!(top.status, StatusCode::CREATED, "{}", top.text());
+        let top = top.json()["id"].as_i64().unwrap();
+        let cold = app
+        .post_json(&grid, Some(&qiye),
+            &json!({"parent_id": top, "kind": "area", "name": "冷库", "person": "刘冬", "duties": "冷库用电与制冷设备"}))
+        .await;
+        assert_eq!(cold.status, StatusCode::CREATED, "{}", cold.text());
+        let cold = cold.json()["id"].as_i64().unwrap();
+
+        let made = report(
+        &app,
+        &qiye,
+        &json!({"unit_id": unit, "node_id": cold, "occurred_at": minutes_ago(30), "kind": "electric_shock",
+                "serious_injuries": 1, "description": "冷库照明检修触电"}),
+    )
+    .await;
+        assert_eq!(made["node_id"], cold);
+        let id = made["id"].as_i64().unwrap();
+        let admin = app.token("admin").await;
+        let record = app
+            .get(
+                &format!("/api/v1/accidents/{id}/accountability"),
+                Some(&admin),
+            )
+            .await
+            .json();
+        let path: Vec<&str> = record["own_grid"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["person"].as_str().unwrap())
+            .collect();
+        assert_eq!(path, ["何晓燕", "刘冬"], "from the top down to the node");
+        let sheet = app
+            .page(
+                &app.browser_login("admin").await.cookie,
+                &format!("/accidents/{id}/accountability"),
+            )
+            .await;
+        assert!(
+            sheet.text().contains("刘冬"),
+            "the printed record names the node's keeper"
+        );
+
+        // A node of the unit's grid only, and one in force: a made-up one, one retired before the
+        // accident, a negative one and one without a unit are refused naming `node_id`.
+        let retired = app
+            .post_json(
+                &grid,
+                Some(&qiye),
+                &json!({"parent_id": top, "kind": "equipment", "name": "旧货梯", "person": "刘冬"}),
+            )
+            .await
+            .json()["id"]
+            .as_i64()
+            .unwrap();
+        let r = app
+            .post_json(&format!("{grid}/{retired}/retire"), Some(&qiye), &json!({}))
+            .await;
+        assert!(r.status.is_success(), "{}", r.text());
+        let village = made["region_code"].as_str().unwrap();
+        for (body, occurred) in [
+            (json!({"unit_id": unit, "node_id": 999_999}), 5),
+            // A minute from now (within a phone clock's slack): after the node was retired.
+            (json!({"unit_id": unit, "node_id": retired}), -1),
+            (json!({"unit_id": unit, "node_id": -1}), 5),
+            (
+                json!({"unregistered_unit": "路边摊", "region": village, "node_id": cold}),
+                5,
+            ),
+        ] {
+            let mut body = body;
+            body["occurred_at"] = json!(minutes_ago(occurred));
+            body["kind"] = json!("other_injury");
+            body["description"] = json!("划伤");
+            let r = app
+                .post_json("/api/v1/accidents", Some(&admin), &body)
+                .await;
+            assert_eq!(
+                r.status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{body}: {}",
+                r.text()
+            );
+            assert_eq!(r.first_error().0, "node_id", "{body}");
+        }
+    }
+);

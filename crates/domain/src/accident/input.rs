@@ -36,6 +36,10 @@ pub struct AccidentInput {
     pub region: Option<String>,
     /// Where exactly (a workshop, a road, an address).
     pub place: Option<String>,
+    /// Where in the unit's own grid (a key area, a piece of equipment, a process), when the
+    /// reporter knows: a node of that unit's grid, so the record as of the accident names its
+    /// responsible people. Only with `unit_id`.
+    pub node_id: Option<i64>,
     /// GB 6441 category: object_strike, vehicle, machinery, lifting, electric_shock,
     /// drowning, scald, fire, fall_from_height, collapse, roof_fall, water_inrush, blasting,
     /// powder_explosion, gas_explosion, boiler_explosion, vessel_explosion, other_explosion,
@@ -66,6 +70,8 @@ pub struct NewAccident {
     pub occurred_at: DateTime<Utc>,
     pub subject: Subject,
     pub place: Option<String>,
+    /// The node of the unit's own grid, checked against the unit by the store.
+    pub node_id: Option<i64>,
     pub kind: AccidentKind,
     pub casualties: Casualties,
     pub description: String,
@@ -116,6 +122,11 @@ impl NewAccident {
             e.push(Violation::new("photos", "error.too_many").with("max", MAX_PHOTOS));
         }
         let subject = subject_of(&mut e, input.unit_id, unregistered, input.region.as_deref());
+        if let Some(node) = input.node_id
+            && (node < 1 || input.unit_id.is_none())
+        {
+            e.push(Violation::new("node_id", "error.choice"));
+        }
         e.into_result()?;
         match (
             occurred_at,
@@ -140,6 +151,7 @@ impl NewAccident {
                 occurred_at,
                 subject,
                 place,
+                node_id: input.node_id,
                 kind,
                 casualties,
                 description,

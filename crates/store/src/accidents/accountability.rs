@@ -26,6 +26,10 @@ pub struct Accountability {
     /// The first day of the twelve months whose records are listed.
     pub since: NaiveDate,
     pub grids: Vec<AccountableGrid>,
+    /// The unit's own grid from its top down to the node where it happened, when the report
+    /// named one: each node's responsible person as the unit keeps it now (its grid keeps no
+    /// history).
+    pub own_grid: Vec<crate::GridNode>,
     pub inspections: Vec<InspectionOnRecord>,
     pub hazards: Vec<HazardOnRecord>,
     pub reports: Vec<ReportOnRecord>,
@@ -185,6 +189,10 @@ impl Store {
                 grid,
             })
             .collect();
+        let own_grid = match (accident.unit_id, accident.node_id) {
+            (Some(unit), Some(node)) => own_grid_path(&mut conn, unit, node).await?,
+            _ => Vec::new(),
+        };
         let (inspections, hazards, reports) = match accident.unit_id {
             None => (Vec::new(), Vec::new(), Vec::new()),
             Some(unit) => {
@@ -258,9 +266,33 @@ impl Store {
             as_of,
             since,
             grids,
+            own_grid,
             inspections,
             hazards,
             reports,
         })
     }
+}
+
+/// The unit's own-grid nodes from the top down to `node`.
+async fn own_grid_path(
+    conn: &mut crate::db::Conn<'_>,
+    unit: i64,
+    node: i64,
+) -> Result<Vec<crate::GridNode>> {
+    let nodes = crate::units::own_grid::nodes_of(conn, unit, true).await?;
+    let mut path = Vec::new();
+    let mut next = Some(node);
+    // A parent is always an earlier node of the same grid; the bound guards a loop anyway.
+    while let Some(id) = next
+        && path.len() < nodes.len()
+    {
+        let Some(found) = nodes.iter().find(|n| n.id == id) else {
+            break;
+        };
+        next = found.parent_id;
+        path.push(found.clone());
+    }
+    path.reverse();
+    Ok(path)
 }

@@ -23,6 +23,8 @@ pub struct Accident {
     /// The unit's sector when it happened.
     pub sector_code: Option<String>,
     pub place: Option<String>,
+    /// Where in the unit's own grid, when the reporter named it.
+    pub node_id: Option<i64>,
     pub longitude: Option<f64>,
     pub latitude: Option<f64>,
     #[sqlx(try_from = "String")]
@@ -108,7 +110,7 @@ pub struct AccidentDetail {
     pub may_supplement: bool,
 }
 
-pub(super) const COLUMNS: [&str; 21] = [
+pub(super) const COLUMNS: [&str; 22] = [
     "id",
     "county_code",
     "region_code",
@@ -117,6 +119,7 @@ pub(super) const COLUMNS: [&str; 21] = [
     "unregistered_unit",
     "sector_code",
     "place",
+    "node_id",
     "longitude",
     "latitude",
     "kind",

@@ -54,6 +54,12 @@ impl Store {
         let mut tx = self.write().await?;
         let mut conn = tx.conn();
         let site = site_of(&mut conn, actor, &new.subject).await?;
+        if let (Some(node), Some(unit)) = (new.node_id, site.unit_id)
+            && !crate::units::own_grid::node_in_force(&mut conn, unit, node, new.occurred_at)
+                .await?
+        {
+            return Err(Violation::new("node_id", "error.choice").into());
+        }
         let casualties = new.casualties;
         let level = level_of(&casualties);
         let id = conn
@@ -68,6 +74,7 @@ impl Store {
                         ("department_id", reporting_department(actor).into()),
                         ("sector_code", site.sector.clone().into()),
                         ("place", new.place.clone().into()),
+                        ("node_id", new.node_id.into()),
                         ("longitude", Location::longitude(new.location).into()),
                         ("latitude", Location::latitude(new.location).into()),
                         ("kind", new.kind.as_str().into()),

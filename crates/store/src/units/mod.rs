@@ -10,7 +10,7 @@ mod checks;
 mod documents;
 pub(crate) mod grading;
 mod hazard_sources;
-mod own_grid;
+pub(crate) mod own_grid;
 mod photos;
 mod trainings;
 

@@ -54,25 +54,60 @@ pub struct SystemEntry {
 pub use safegrid_domain::unit::systems::SystemInput;
 
 async fn active_nodes(conn: &mut Conn<'_>, unit: i64) -> Result<Vec<GridNode>> {
-    conn.all(
-        Query::select()
-            .columns([
-                "id",
-                "unit_id",
-                "parent_id",
-                "kind",
-                "name",
-                "person",
-                "phone",
-                "duties",
-            ])
-            .from("unit_grid_nodes")
-            .and_where(Expr::col("unit_id").eq(unit))
-            .and_where(Expr::col("retired_at").is_null())
-            .order_by("id", Order::Asc)
-            .limit(MAX_NODES),
-    )
-    .await
+    nodes_of(conn, unit, false).await
+}
+
+/// The unit's grid nodes in the order they were added, with the retired ones if asked (the
+/// record of an accident goes up through a node retired since).
+pub(crate) async fn nodes_of(
+    conn: &mut Conn<'_>,
+    unit: i64,
+    with_retired: bool,
+) -> Result<Vec<GridNode>> {
+    let mut q = Query::select();
+    q.columns([
+        "id",
+        "unit_id",
+        "parent_id",
+        "kind",
+        "name",
+        "person",
+        "phone",
+        "duties",
+    ])
+    .from("unit_grid_nodes")
+    .and_where(Expr::col("unit_id").eq(unit))
+    .order_by("id", Order::Asc)
+    .limit(MAX_NODES);
+    if !with_retired {
+        q.and_where(Expr::col("retired_at").is_null());
+    }
+    conn.all(&q).await
+}
+
+/// Whether `node` is of the unit's grid and was not retired by `at` (one entered since counts:
+/// a unit often writes its grid down after the fact).
+pub(crate) async fn node_in_force(
+    conn: &mut Conn<'_>,
+    unit: i64,
+    node: i64,
+    at: DateTime<Utc>,
+) -> Result<bool> {
+    let found: Option<(i64,)> = conn
+        .optional(
+            Query::select()
+                .column("id")
+                .from("unit_grid_nodes")
+                .and_where(Expr::col("id").eq(node))
+                .and_where(Expr::col("unit_id").eq(unit))
+                .cond_where(
+                    sea_query::Cond::any()
+                        .add(Expr::col("retired_at").is_null())
+                        .add(Expr::col("retired_at").gt(at)),
+                ),
+        )
+        .await?;
+    Ok(found.is_some())
 }
 
 impl Store {

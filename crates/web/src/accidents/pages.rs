@@ -165,6 +165,9 @@ struct ReportPage {
     kinds: Vec<AccidentKind>,
     q: String,
     found: Vec<Unit>,
+    /// The unit's own grid, to say where in it the accident happened (its own account, or
+    /// anyone who picked the unit).
+    nodes: Vec<safegrid_store::GridNode>,
     /// Now, China time, for the time field's default and its upper bound.
     now: String,
 }
@@ -241,6 +244,15 @@ async fn report_page(
     } else {
         Vec::new()
     };
+    let grid_of = match (&unit, &user.actor.scope) {
+        (Some(u), _) => Some(u.id),
+        (None, Scope::Unit { unit_id, .. }) => Some(*unit_id),
+        _ => None,
+    };
+    let nodes = match grid_of {
+        Some(id) => state.store.grid_nodes(&user.actor, id).await?,
+        None => Vec::new(),
+    };
     let now = now_for_input();
     render_with(
         crate::pages::status_of(&errors),
@@ -256,6 +268,7 @@ async fn report_page(
             kinds: AccidentKind::ALL.to_vec(),
             q,
             found,
+            nodes,
             now,
         },
     )
