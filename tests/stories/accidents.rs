@@ -835,6 +835,16 @@ story!(
         assert_eq!(cold.status, StatusCode::CREATED, "{}", cold.text());
         let cold = cold.json()["id"].as_i64().unwrap();
 
+        // The unit's own form has its unit already, and offers its grid's nodes.
+        let form = app
+            .page(&app.browser_login("qiye").await.cookie, "/accidents/new")
+            .await;
+        let html = form.text();
+        assert!(
+            html.contains(&format!(r#"name="unit_id" value="{unit}""#)),
+            "{html}"
+        );
+        assert!(html.contains(r#"data-testid="node-choice""#) && html.contains("冷库"));
         let made = report(
         &app,
         &qiye,

@@ -154,7 +154,7 @@ async fn export(
 struct ReportPage {
     t: Tr,
     chrome: Chrome,
-    /// The units one may pick from (a village's, a unit's own); others search.
+    /// The units a village may pick from; a town or the county searches.
     units: Vec<Unit>,
     unit: Option<Unit>,
     values: Vec<(String, String)>,
@@ -200,9 +200,12 @@ async fn report_page(
     if !may(&user.actor, Verb::Write, Object::Accident) {
         return Err(WebError::Forbidden);
     }
-    let unit = match unit {
-        Some(id) => Some(state.store.unit(&user.actor, id).await?.unit),
-        None => None,
+    // A unit's own account reports its own unit: nothing to pick.
+    let unit = match (unit, &user.actor.scope) {
+        (Some(id), _) | (None, &Scope::Unit { unit_id: id, .. }) => {
+            Some(state.store.unit(&user.actor, id).await?.unit)
+        }
+        (None, _) => None,
     };
     let village = match &user.actor.scope {
         Scope::Region { root } if root.level() == RegionLevel::Village => {
@@ -210,10 +213,8 @@ async fn report_page(
         }
         _ => None,
     };
-    let own_unit = matches!(user.actor.scope, Scope::Unit { .. });
-    // A village's units, or a unit's own, fit a list to pick from; a town or the county
-    // searches.
-    let units = if unit.is_none() && (village.is_some() || own_unit) {
+    // A village's units fit a list to pick from; a town or the county searches.
+    let units = if unit.is_none() && village.is_some() {
         state
             .store
             .units(
@@ -239,18 +240,13 @@ async fn report_page(
     } else {
         Vec::new()
     };
-    let places = if unit.is_none() && village.is_none() && !own_unit {
+    let places = if unit.is_none() && village.is_none() {
         RegionFilter::load(state, user, String::new()).await?.towns
     } else {
         Vec::new()
     };
-    let grid_of = match (&unit, &user.actor.scope) {
-        (Some(u), _) => Some(u.id),
-        (None, Scope::Unit { unit_id, .. }) => Some(*unit_id),
-        _ => None,
-    };
-    let nodes = match grid_of {
-        Some(id) => state.store.grid_nodes(&user.actor, id).await?,
+    let nodes = match &unit {
+        Some(u) => state.store.grid_nodes(&user.actor, u.id).await?,
         None => Vec::new(),
     };
     let now = now_for_input();
