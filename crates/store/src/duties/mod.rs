@@ -91,7 +91,8 @@ pub struct DutyRow {
     #[schema(value_type = String)]
     pub state: DutyState,
     /// The record that discharges it: an inspection, a report, a hazard source, a review
-    /// opinion or a grid plan, by the duty's kind.
+    /// opinion or a grid plan, by the duty's kind; for an accident report, the accident
+    /// (done or not), whose page shows its chain.
     pub record_id: Option<i64>,
     /// town, department or unit
     pub party: String,
