@@ -538,6 +538,8 @@ pub async fn seed(store: &Store, size: DemoSize, password_hash: &str) -> anyhow:
         crate::demo_reports::seed_statistics_reports(store).await?;
         crate::demo_reports::seed_grid_plans(store, &departments).await?;
         crate::demo_reports::seed_member_reports(store).await?;
+        progress("a year's accidents and their reports up the chain");
+        crate::demo_accidents::seed_accidents(store).await?;
     }
     Ok(())
 }

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod backup;
 pub mod config;
 pub mod demo;
+mod demo_accidents;
 mod demo_checks;
 mod demo_hazards;
 mod demo_inspections;

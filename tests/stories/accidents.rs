@@ -929,3 +929,41 @@ story!(
         }
     }
 );
+
+story!(only_the_system_reports_an_accident_as_of_the_past, |app| {
+    let (unit, _) = supermarket(&app).await;
+    let input = || safegrid_store::AccidentInput {
+        occurred_at: Some(minutes_ago(600)),
+        unit_id: Some(unit),
+        kind: Some("machinery".into()),
+        description: Some("机械伤害".into()),
+        ..Default::default()
+    };
+    let earlier = chrono::Utc::now() - chrono::Duration::minutes(590);
+    // An account, even the county's own administrator, reports as of now.
+    let admin = safegrid_domain::access::Actor {
+        account_id: Some(1),
+        ..safegrid_domain::access::Actor::system()
+    };
+    assert!(matches!(
+        app.store
+            .report_past_accident(&admin, input(), earlier)
+            .await,
+        Err(safegrid_store::StoreError::Forbidden)
+    ));
+    // The system (the demo laying out its year) reports it as received then: the chain's
+    // clock runs from that moment.
+    let made = app
+        .store
+        .report_past_accident(&safegrid_domain::access::Actor::system(), input(), earlier)
+        .await
+        .unwrap();
+    let reported = made.accident.reported_at;
+    assert!((reported - earlier).num_seconds().abs() <= 1, "{reported}");
+    let town = made
+        .reports
+        .iter()
+        .find(|s| s.party.as_str() == "town")
+        .unwrap();
+    assert_eq!(town.due_at - reported, chrono::Duration::hours(2));
+});

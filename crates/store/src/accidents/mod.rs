@@ -5,6 +5,7 @@
 //! supervising departments, the unit, the county.
 
 mod accountability;
+mod notify;
 mod query;
 mod rows;
 mod stats;
