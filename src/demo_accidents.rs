@@ -11,10 +11,14 @@ use safegrid_domain::access::Actor;
 use safegrid_domain::time::CHINA;
 use safegrid_store::{AccidentInput, StepInput, Store, SupplementInput, UnitFilter};
 
-/// (days ago, kind, deaths, serious injuries, direct loss in yuan, what happened)
-const ACCIDENTS: [(i64, &str, i64, i64, f64, &str); 7] = [
+/// (days ago, the sector of the unit it happens at, kind, deaths, serious injuries, direct
+/// loss in yuan, what happened)
+type Demo = (i64, &'static str, &'static str, i64, i64, f64, &'static str);
+
+const ACCIDENTS: [Demo; 7] = [
     (
         3,
+        "machinery",
         "machinery",
         0,
         1,
@@ -23,6 +27,7 @@ const ACCIDENTS: [(i64, &str, i64, i64, f64, &str); 7] = [
     ),
     (
         12,
+        "construction",
         "fall_from_height",
         1,
         1,
@@ -31,23 +36,34 @@ const ACCIDENTS: [(i64, &str, i64, i64, f64, &str); 7] = [
     ),
     (
         47,
+        "industry_trade",
         "electric_shock",
         0,
         1,
         15_000.0,
         "电工带电检修配电柜触电",
     ),
-    (95, "vehicle", 0, 2, 60_000.0, "厂内叉车倒车撞伤装卸工"),
+    (
+        95,
+        "industry_trade",
+        "vehicle",
+        0,
+        2,
+        60_000.0,
+        "厂内叉车倒车撞伤装卸工",
+    ),
     (
         160,
+        "fire_safety",
         "fire",
         0,
         0,
         420_000.0,
-        "仓库电动车充电起火，烧毁部分货物",
+        "库房电动车充电起火，烧毁部分货物",
     ),
     (
         230,
+        "industry_trade",
         "poisoning",
         0,
         3,
@@ -56,6 +72,7 @@ const ACCIDENTS: [(i64, &str, i64, i64, f64, &str); 7] = [
     ),
     (
         310,
+        "construction",
         "lifting",
         0,
         1,
@@ -87,8 +104,16 @@ pub(crate) async fn seed_accidents(store: &Store) -> anyhow::Result<()> {
         return Ok(());
     }
     let now = Utc::now();
-    for (i, (days, kind, deaths, injured, loss, what)) in ACCIDENTS.iter().enumerate() {
-        let unit = &units[rng.random_range(0..units.len())];
+    for (i, (days, sector, kind, deaths, injured, loss, what)) in ACCIDENTS.iter().enumerate() {
+        // A unit of the sector the accident belongs to (any unit if the county has none).
+        let of_sector: Vec<_> = units
+            .iter()
+            .filter(|u| u.sector_code.as_deref() == Some(*sector))
+            .collect();
+        let unit = match of_sector.len() {
+            0 => &units[rng.random_range(0..units.len())],
+            n => of_sector[rng.random_range(0..n)],
+        };
         let occurred = now - Duration::days(*days) - Duration::minutes(rng.random_range(0..600));
         // The town hears of it within the quarter hour and reports it from a phone.
         let reported = occurred + Duration::minutes(rng.random_range(5..15));
