@@ -801,6 +801,16 @@ story!(an_accidents_steps_are_duties_of_the_grids_parties, |app| {
             .await
             .is_empty()
     );
+    // Departments that do not supervise the supermarket owe nothing of it and see nothing.
+    for department in ["anjian", "zhujian"] {
+        let token = app.token(department).await;
+        assert!(
+            report_duties(&app, &token, id, &department_step)
+                .await
+                .is_empty(),
+            "{department}"
+        );
+    }
 
     // Passed on, the town's duty is done.
     let r = app
@@ -907,6 +917,7 @@ story!(
             // A minute from now (within a phone clock's slack): after the node was retired.
             (json!({"unit_id": unit, "node_id": retired}), -1),
             (json!({"unit_id": unit, "node_id": -1}), 5),
+            (json!({"unit_id": unit, "node_id": "冷库"}), 5),
             (
                 json!({"unregistered_unit": "路边摊", "region": village, "node_id": cold}),
                 5,
