@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod accident;
+pub mod assessment;
 pub mod closed_set;
 pub mod duty;
 pub mod geo;

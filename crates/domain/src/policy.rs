@@ -47,10 +47,12 @@ pub enum Object {
     /// An accident's quick report, its chain and supplements (R-VIL-3); which steps of the
     /// chain each party records: `accident::chain::ChainParty::recorded_by`.
     Accident,
+    /// The annual assessment of towns and departments and the county's scheme for it.
+    Assessment,
 }
 
 impl Object {
-    pub const ALL: [Object; 16] = [
+    pub const ALL: [Object; 17] = [
         Object::Organisation,
         Object::Person,
         Object::Post,
@@ -67,6 +69,7 @@ impl Object {
         Object::Inspection,
         Object::Duty,
         Object::Accident,
+        Object::Assessment,
     ];
 }
 
@@ -131,6 +134,9 @@ pub fn allowed(role: Role, verb: Verb, object: Object) -> bool {
         // data but the leaders, who read.
         (O::Accident, Read) => sees,
         (O::Accident, Write) => sees && role != R::Leader,
+        // The county assesses towns and departments; each sees its own result, leaders all.
+        (O::Assessment, Read) => supervisor || role == R::Leader,
+        (O::Assessment, Write) => county,
     }
 }
 
@@ -184,16 +190,16 @@ mod tests {
     #[test]
     fn the_table_role_by_role() {
         let expected = "\
-            county_admin      Organisation:W Person:W Post:W GridPlan:W PlanDeadline:W Unit:W UnitRecord:W GradeRule:W Hazard:W HazardReport:W Webhook:W Account:- AuditLog:- Inspection:W Duty:R Accident:W\n\
-            committee_office  Organisation:W Person:W Post:W GridPlan:W PlanDeadline:W Unit:W UnitRecord:W GradeRule:W Hazard:W HazardReport:W Webhook:W Account:- AuditLog:- Inspection:W Duty:R Accident:W\n\
-            department_staff  Organisation:R Person:W Post:W GridPlan:W PlanDeadline:R Unit:W UnitRecord:W GradeRule:R Hazard:W HazardReport:W Webhook:- Account:- AuditLog:- Inspection:W Duty:R Accident:W\n\
-            town_staff        Organisation:R Person:W Post:W GridPlan:W PlanDeadline:R Unit:W UnitRecord:W GradeRule:R Hazard:W HazardReport:W Webhook:- Account:- AuditLog:- Inspection:W Duty:R Accident:W\n\
-            village_member    Organisation:R Person:R Post:R GridPlan:R PlanDeadline:R Unit:R UnitRecord:R GradeRule:R Hazard:W HazardReport:- Webhook:- Account:- AuditLog:- Inspection:R Duty:R Accident:W\n\
-            unit_manager      Organisation:- Person:- Post:- GridPlan:- PlanDeadline:- Unit:R UnitRecord:W GradeRule:- Hazard:W HazardReport:W Webhook:- Account:- AuditLog:- Inspection:R Duty:R Accident:W\n\
-            leader            Organisation:R Person:R Post:R GridPlan:R PlanDeadline:R Unit:R UnitRecord:R GradeRule:R Hazard:R HazardReport:R Webhook:- Account:- AuditLog:- Inspection:R Duty:R Accident:R\n\
-            system_admin      Organisation:- Person:- Post:- GridPlan:- PlanDeadline:- Unit:- UnitRecord:- GradeRule:- Hazard:- HazardReport:- Webhook:- Account:W AuditLog:- Inspection:- Duty:- Accident:-\n\
-            security_admin    Organisation:- Person:- Post:- GridPlan:- PlanDeadline:- Unit:- UnitRecord:- GradeRule:- Hazard:- HazardReport:- Webhook:- Account:W AuditLog:- Inspection:- Duty:- Accident:-\n\
-            audit_admin       Organisation:- Person:- Post:- GridPlan:- PlanDeadline:- Unit:- UnitRecord:- GradeRule:- Hazard:- HazardReport:- Webhook:- Account:- AuditLog:R Inspection:- Duty:- Accident:-\n";
+            county_admin      Organisation:W Person:W Post:W GridPlan:W PlanDeadline:W Unit:W UnitRecord:W GradeRule:W Hazard:W HazardReport:W Webhook:W Account:- AuditLog:- Inspection:W Duty:R Accident:W Assessment:W\n\
+            committee_office  Organisation:W Person:W Post:W GridPlan:W PlanDeadline:W Unit:W UnitRecord:W GradeRule:W Hazard:W HazardReport:W Webhook:W Account:- AuditLog:- Inspection:W Duty:R Accident:W Assessment:W\n\
+            department_staff  Organisation:R Person:W Post:W GridPlan:W PlanDeadline:R Unit:W UnitRecord:W GradeRule:R Hazard:W HazardReport:W Webhook:- Account:- AuditLog:- Inspection:W Duty:R Accident:W Assessment:R\n\
+            town_staff        Organisation:R Person:W Post:W GridPlan:W PlanDeadline:R Unit:W UnitRecord:W GradeRule:R Hazard:W HazardReport:W Webhook:- Account:- AuditLog:- Inspection:W Duty:R Accident:W Assessment:R\n\
+            village_member    Organisation:R Person:R Post:R GridPlan:R PlanDeadline:R Unit:R UnitRecord:R GradeRule:R Hazard:W HazardReport:- Webhook:- Account:- AuditLog:- Inspection:R Duty:R Accident:W Assessment:-\n\
+            unit_manager      Organisation:- Person:- Post:- GridPlan:- PlanDeadline:- Unit:R UnitRecord:W GradeRule:- Hazard:W HazardReport:W Webhook:- Account:- AuditLog:- Inspection:R Duty:R Accident:W Assessment:-\n\
+            leader            Organisation:R Person:R Post:R GridPlan:R PlanDeadline:R Unit:R UnitRecord:R GradeRule:R Hazard:R HazardReport:R Webhook:- Account:- AuditLog:- Inspection:R Duty:R Accident:R Assessment:R\n\
+            system_admin      Organisation:- Person:- Post:- GridPlan:- PlanDeadline:- Unit:- UnitRecord:- GradeRule:- Hazard:- HazardReport:- Webhook:- Account:W AuditLog:- Inspection:- Duty:- Accident:- Assessment:-\n\
+            security_admin    Organisation:- Person:- Post:- GridPlan:- PlanDeadline:- Unit:- UnitRecord:- GradeRule:- Hazard:- HazardReport:- Webhook:- Account:W AuditLog:- Inspection:- Duty:- Accident:- Assessment:-\n\
+            audit_admin       Organisation:- Person:- Post:- GridPlan:- PlanDeadline:- Unit:- UnitRecord:- GradeRule:- Hazard:- HazardReport:- Webhook:- Account:- AuditLog:R Inspection:- Duty:- Accident:- Assessment:-\n";
         let mut table = String::new();
         for role in Role::ALL {
             table.push_str(&format!("{:<18}", role.as_str()));

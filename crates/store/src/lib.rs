@@ -7,6 +7,7 @@
 //! record in the same transaction.
 
 mod accidents;
+pub mod assessment;
 mod audit;
 pub use accidents::{
     Accident, AccidentDetail, AccidentFilter, AccidentInput, AccidentPhoto, AccidentStat,

@@ -6,6 +6,7 @@
 // The features, each with its API (`api.rs`), its pages and the operations both share.
 pub mod accidents;
 pub mod accounts;
+pub mod assessment;
 pub mod audit;
 pub mod dashboard;
 pub mod duties;

@@ -12,6 +12,7 @@ mod own;
 mod read;
 
 pub use matrix::{DutyMatrix, MatrixRow};
+pub(crate) use read::departments_of;
 
 use crate::db::Store;
 use crate::{Page, PageRequest, Result, StoreError};
@@ -139,7 +140,12 @@ impl DutySetData {
         self.grids.get(&key)
     }
 
-    fn row(&self, d: &Duty) -> DutyRow {
+    /// The village of a unit in the set.
+    pub(crate) fn village_of(&self, unit_id: i64) -> Option<&str> {
+        self.units.get(&unit_id).map(|u| u.village.as_str())
+    }
+
+    pub(crate) fn row(&self, d: &Duty) -> DutyRow {
         let unit = d.unit_id.and_then(|u| self.units.get(&u));
         let village = self.place_of(d).unwrap_or_default();
         let (town_code, department_id, party_name) = match d.party {
@@ -220,6 +226,11 @@ impl Store {
             })
             .await
             .map(|rows| rows.as_ref().clone())
+    }
+
+    /// The duties of the filter's scope and window, as the assessment counts them.
+    pub(crate) async fn duty_set_for(&self, actor: &Actor, filter: &DutyFilter) -> Result<DutySet> {
+        self.duty_set(actor, filter).await
     }
 
     /// The duties of the filter's scope and window (its state aside), derived or kept.

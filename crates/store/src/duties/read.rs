@@ -87,20 +87,7 @@ pub(super) async fn derive(
                 .cond_where(units_in.clone()),
         )
         .await?;
-    let links: Vec<(i64, i64)> = conn
-        .all(
-            Query::select()
-                .columns([("ud", "unit_id"), ("ud", "department_id")])
-                .from_as("unit_departments", "ud")
-                .join_as(
-                    JoinType::InnerJoin,
-                    "units",
-                    "u",
-                    Expr::col(("u", "id")).equals(("ud", "unit_id")),
-                )
-                .cond_where(units_in.clone()),
-        )
-        .await?;
+    let departments_of = departments_of(conn, units_in.clone()).await?;
     let mut counties: Vec<String> = units.iter().map(|u| u.1.clone()).collect();
     counties.sort();
     counties.dedup();
@@ -176,10 +163,6 @@ pub(super) async fn derive(
             })
         })
         .collect();
-    let mut departments_of: HashMap<i64, Vec<i64>> = HashMap::new();
-    for (unit, department) in links {
-        departments_of.entry(unit).or_default().push(department);
-    }
     let mut data = DutySetData::default();
     for county in &counties {
         let subjects: Vec<InspectedUnit> = units
@@ -500,4 +483,30 @@ async fn names(conn: &mut Conn<'_>, counties: &[String], data: &mut DutySetData)
         })
         .collect();
     Ok(())
+}
+
+/// The departments supervising each unit `u` matching `units_in`.
+pub(crate) async fn departments_of(
+    conn: &mut Conn<'_>,
+    units_in: Cond,
+) -> Result<HashMap<i64, Vec<i64>>> {
+    let links: Vec<(i64, i64)> = conn
+        .all(
+            Query::select()
+                .columns([("ud", "unit_id"), ("ud", "department_id")])
+                .from_as("unit_departments", "ud")
+                .join_as(
+                    JoinType::InnerJoin,
+                    "units",
+                    "u",
+                    Expr::col(("u", "id")).equals(("ud", "unit_id")),
+                )
+                .cond_where(units_in),
+        )
+        .await?;
+    let mut departments_of: HashMap<i64, Vec<i64>> = HashMap::new();
+    for (unit, department) in links {
+        departments_of.entry(unit).or_default().push(department);
+    }
+    Ok(departments_of)
 }

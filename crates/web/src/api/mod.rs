@@ -22,6 +22,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(crate::duties::api::router())
         .merge(crate::own_duties::api::router())
         .merge(crate::accidents::api::router())
+        .merge(crate::assessment::api::router())
         .merge(crate::dashboard::api::router())
         .merge(crate::audit::api::router())
         .fallback(|| async { WebError::NotFound })

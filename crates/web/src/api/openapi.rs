@@ -26,7 +26,7 @@ pub fn router_and_description() -> (
         refused input, 400 for malformed JSON, 401 without a valid bearer token, 404 for missing or \
         out-of-scope objects; messages follow Accept-Language (zh-CN by default)."),
     modifiers(&BearerAuth),
-    tags((name = "auth"), (name = "organisation"), (name = "accounts"), (name = "units"), (name = "hazard sources"), (name = "unit records"), (name = "hazards"), (name = "inspections"), (name = "duties"), (name = "calculations"), (name = "audit"))
+    tags((name = "auth"), (name = "organisation"), (name = "accounts"), (name = "units"), (name = "hazard sources"), (name = "unit records"), (name = "hazards"), (name = "inspections"), (name = "duties"), (name = "calculations"), (name = "accidents"), (name = "assessment"), (name = "audit"))
 )]
 pub struct ApiDoc;
 

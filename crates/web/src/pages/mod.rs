@@ -35,6 +35,7 @@ pub fn router() -> Router<AppState> {
         .merge(crate::duties::pages::router())
         .merge(crate::own_duties::pages::router())
         .merge(crate::accidents::pages::router())
+        .merge(crate::assessment::pages::router())
         .merge(crate::reports::pages::router())
         .merge(crate::audit::pages::router())
         .fallback(|| async { WebError::NotFound })
@@ -92,6 +93,9 @@ impl Chrome {
         }
         if reads(Object::Accident) {
             add("accidents", "/accidents");
+        }
+        if reads(Object::Assessment) {
+            add("assessment", "/assessment");
         }
         if reads(Object::Inspection) {
             add("inspections", "/inspections");

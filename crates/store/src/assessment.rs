@@ -1,0 +1,580 @@
+//! The annual assessment (R-ASSESS-1) as read: the towns and departments in scope, each
+//! year's records counted for the party that answers for them, and scored by the domain's rule
+//! (`safegrid_domain::assessment`) on the county's scheme (`county_settings`, key
+//! `assessment_scheme`, the default when none is set).
+//!
+//! Who answers for what: a town for its own duties, the hazards found in it, its units' own
+//! duties and the accidents that happened in it; a department for its own duties, the hazards
+//! of the units it supervises (and those referred to it), those units' own duties and their
+//! accidents (at an unregistered site, the accident it reported). The duties are the calendar's
+//! (one derived set of the year for the scope, kept like any other), so an assessment and the
+//! calendar never disagree.
+
+use crate::audit::Event;
+use crate::db::Store;
+use crate::duties::DutyFilter;
+use crate::{Result, StoreError, scope};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use safegrid_domain::access::{Actor, Scope};
+use safegrid_domain::accident::AccidentLevel;
+use safegrid_domain::assessment::{PartyYear, Scheme, Score, score};
+use safegrid_domain::duty::inspection::town_of;
+use safegrid_domain::duty::{Duty, DutyState, Party, Period, RegionCodeKey};
+use safegrid_domain::policy::{self, Object, Verb};
+use safegrid_domain::region::RegionLevel;
+use safegrid_domain::time::{local_date, start_of_local_day, today};
+use safegrid_domain::{Invalid, Violation};
+use sea_query::{Expr, ExprTrait, JoinType, Order, Query};
+use serde::Serialize;
+use serde_json::json;
+use std::collections::{BTreeMap, HashMap};
+
+const SCHEME: &str = "assessment_scheme";
+
+/// The first year an assessment may be asked for.
+pub const FIRST_YEAR: i32 = 2000;
+
+/// Who is assessed: a town or a department.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Assessed {
+    Town(RegionCodeKey),
+    Department(i64),
+}
+
+/// One party's year.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PartyAssessment {
+    /// town or department
+    pub party: String,
+    pub town_code: Option<String>,
+    pub department_id: Option<i64>,
+    pub name: String,
+    /// Its place among the parties of its kind, by points (equal points share a place).
+    pub rank: usize,
+    /// How many parties of its kind were ranked.
+    pub ranked_of: usize,
+    #[serde(flatten)]
+    pub score: Score,
+}
+
+/// The assessment of a year: the scheme it was scored by and each party's result, towns
+/// first, each kind best first.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Assessment {
+    pub year: i32,
+    /// The day it was computed on: duties and deadlines after it have not fallen due.
+    pub as_of: NaiveDate,
+    pub scheme: Scheme,
+    pub parties: Vec<PartyAssessment>,
+}
+
+/// What one party missed, behind its score.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PartyDetail {
+    pub year: i32,
+    pub as_of: NaiveDate,
+    pub scheme: Scheme,
+    #[serde(flatten)]
+    pub result: PartyAssessment,
+    /// Its own duties overdue, counted by kind.
+    pub missed_duties_by_kind: BTreeMap<String, u64>,
+    /// Its own duties overdue (at most [`MISSED_LISTED`], the earliest due first).
+    pub missed_duties: Vec<crate::DutyRow>,
+    /// Its units' own duties overdue, counted by kind.
+    pub missed_unit_duties: BTreeMap<String, u64>,
+    /// Hazards whose deadline passed in the year and that were not closed by it.
+    pub missed_hazards: Vec<MissedHazard>,
+    /// The accidents it answers for.
+    pub accidents: Vec<YearAccident>,
+}
+
+/// Rows listed at most in a party's detail (the counts are whole).
+pub const MISSED_LISTED: usize = 200;
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct MissedHazard {
+    pub id: i64,
+    pub description: String,
+    pub deadline: NaiveDate,
+    /// When it was closed (after its deadline); none while it is still open.
+    pub closed_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct YearAccident {
+    pub id: i64,
+    pub occurred_at: DateTime<Utc>,
+    #[schema(value_type = String)]
+    pub level: AccidentLevel,
+    pub kind: String,
+    pub unit_name: Option<String>,
+}
+
+/// The year's records, each tied to the parties that answer for it.
+#[derive(Default)]
+struct YearRecords {
+    years: HashMap<Assessed, PartyYear>,
+    missed_duties: HashMap<Assessed, Vec<Duty>>,
+    missed_unit_duties: HashMap<Assessed, BTreeMap<String, u64>>,
+    missed_hazards: HashMap<Assessed, Vec<MissedHazard>>,
+    accidents: HashMap<Assessed, Vec<YearAccident>>,
+}
+
+type HazardRow = (
+    i64,
+    Option<i64>,
+    Option<String>,
+    Option<i64>,
+    String,
+    NaiveDate,
+    Option<DateTime<Utc>>,
+);
+type AccidentRow = (
+    i64,
+    Option<i64>,
+    String,
+    Option<i64>,
+    String,
+    String,
+    DateTime<Utc>,
+    Option<String>,
+);
+
+impl Store {
+    /// The county's assessment scheme.
+    pub async fn assessment_scheme(&self, actor: &Actor) -> Result<Scheme> {
+        if !policy::may(actor, Verb::Read, Object::Assessment) {
+            return Err(StoreError::Forbidden);
+        }
+        let county = actor.scope.county().ok_or(StoreError::NotFound)?;
+        let mut c = self.read().await?;
+        Ok(
+            crate::settings::read(&mut c.conn(), county.as_str(), SCHEME)
+                .await?
+                .unwrap_or_default(),
+        )
+    }
+
+    /// Sets the county's scheme (its weights adding up to 100).
+    pub async fn set_assessment_scheme(&self, actor: &Actor, scheme: Scheme) -> Result<Scheme> {
+        if !policy::may(actor, Verb::Write, Object::Assessment) || actor.scope == Scope::All {
+            return Err(StoreError::Forbidden);
+        }
+        let county = actor.scope.county().ok_or(StoreError::Forbidden)?;
+        scheme.validate()?;
+        let mut tx = self.write().await?;
+        crate::settings::write(&mut tx.conn(), county.as_str(), SCHEME, &scheme).await?;
+        tx.commit_audited(
+            actor,
+            Event {
+                chain: county.as_str(),
+                action: "settings.assessment_scheme",
+                object_type: "county",
+                object_id: Some(county.as_str().to_owned()),
+                detail: json!({ "scheme": scheme }),
+                outcome: "ok",
+            },
+        )
+        .await?;
+        Ok(scheme)
+    }
+
+    /// The year's assessment of the towns and departments in scope: a county's all, a town's
+    /// itself, a department's itself.
+    pub async fn assessment(&self, actor: &Actor, year: i32) -> Result<Assessment> {
+        let (scheme, as_of, records, names) = self.assess(actor, year).await?;
+        let parties = ranked(&scheme, &records, &names);
+        Ok(Assessment {
+            year,
+            as_of,
+            scheme,
+            parties,
+        })
+    }
+
+    /// One party's year with what it missed; a party outside the scope is not found.
+    pub async fn assessment_of(
+        &self,
+        actor: &Actor,
+        year: i32,
+        party: Assessed,
+    ) -> Result<PartyDetail> {
+        let (scheme, as_of, mut records, names) = self.assess(actor, year).await?;
+        let result = ranked(&scheme, &records, &names)
+            .into_iter()
+            .find(|p| party_of(p) == Some(party))
+            .ok_or(StoreError::NotFound)?;
+        let set = self.duty_set_for(actor, &year_filter(year)).await?;
+        let missed = records.missed_duties.remove(&party).unwrap_or_default();
+        let mut missed_duties_by_kind = BTreeMap::new();
+        for d in &missed {
+            *missed_duties_by_kind
+                .entry(d.kind.as_str().to_owned())
+                .or_insert(0) += 1;
+        }
+        let missed_duties = missed
+            .iter()
+            .take(MISSED_LISTED)
+            .map(|d| set.row(d))
+            .collect();
+        let mut missed_hazards = records.missed_hazards.remove(&party).unwrap_or_default();
+        missed_hazards.truncate(MISSED_LISTED);
+        Ok(PartyDetail {
+            year,
+            as_of,
+            scheme,
+            result,
+            missed_duties_by_kind,
+            missed_duties,
+            missed_unit_duties: records
+                .missed_unit_duties
+                .remove(&party)
+                .unwrap_or_default(),
+            missed_hazards,
+            accidents: records.accidents.remove(&party).unwrap_or_default(),
+        })
+    }
+
+    /// The scheme, the day, the year's records by party, and the parties' names.
+    async fn assess(
+        &self,
+        actor: &Actor,
+        year: i32,
+    ) -> Result<(Scheme, NaiveDate, YearRecords, BTreeMap<Assessed, String>)> {
+        if !policy::may(actor, Verb::Read, Object::Assessment) {
+            return Err(StoreError::Forbidden);
+        }
+        let as_of = today();
+        if !(FIRST_YEAR..=as_of.year()).contains(&year) {
+            return Err(Invalid::from(
+                Violation::new("year", "error.year_range")
+                    .with("first", FIRST_YEAR)
+                    .with("last", as_of.year()),
+            )
+            .into());
+        }
+        let county = actor.scope.county().ok_or(StoreError::NotFound)?;
+        let scheme = self.assessment_scheme(actor).await?;
+        let names = self.assessed_parties(actor, county.as_str()).await?;
+        let set = self.duty_set_for(actor, &year_filter(year)).await?;
+        let mut c = self.read().await?;
+        let mut conn = c.conn();
+        let supervisors =
+            crate::duties::departments_of(&mut conn, scope::units(&actor.scope)).await?;
+        let mut records = YearRecords::default();
+        // Who answers for a record: the town where it is, the unit's supervisors, and
+        // `department` beside them (a hazard's referral, the department that reported an
+        // accident at an unregistered site).
+        let answering = |unit: Option<i64>, town: Option<&str>, department: Option<i64>| {
+            let mut who: Vec<Assessed> = town
+                .and_then(RegionCodeKey::new)
+                .map(Assessed::Town)
+                .into_iter()
+                .collect();
+            if let Some(departments) = unit.and_then(|u| supervisors.get(&u)) {
+                who.extend(departments.iter().map(|d| Assessed::Department(*d)));
+            }
+            if let Some(d) = department.map(Assessed::Department)
+                && !who.contains(&d)
+            {
+                who.push(d);
+            }
+            who
+        };
+        // Duties: a party's own, and its units' (the unit's town, its supervisors).
+        for duty in &set.duties {
+            if duty.state == DutyState::Due {
+                continue;
+            }
+            let (who, own) = match duty.party {
+                Party::Town { town_code } => (vec![Assessed::Town(town_code)], true),
+                Party::Department { department_id } => {
+                    (vec![Assessed::Department(department_id)], true)
+                }
+                Party::Unit { unit_id } => {
+                    let town = set
+                        .village_of(unit_id)
+                        .and_then(RegionCodeKey::new)
+                        .map(town_of);
+                    (
+                        answering(
+                            Some(unit_id),
+                            town.as_ref().map(RegionCodeKey::as_str),
+                            None,
+                        ),
+                        false,
+                    )
+                }
+            };
+            for party in who {
+                let year = records.years.entry(party).or_default();
+                if own {
+                    year.duties.add(duty.state);
+                } else {
+                    year.unit_duties.add(duty.state);
+                }
+                if duty.state == DutyState::Overdue {
+                    if own {
+                        records
+                            .missed_duties
+                            .entry(party)
+                            .or_default()
+                            .push(duty.clone());
+                    } else {
+                        *records
+                            .missed_unit_duties
+                            .entry(party)
+                            .or_default()
+                            .entry(duty.kind.as_str().to_owned())
+                            .or_default() += 1;
+                    }
+                }
+            }
+        }
+        // Hazards whose deadline passed in the year (its last day, or yesterday).
+        let first = NaiveDate::from_ymd_opt(year, 1, 1).ok_or(StoreError::NotFound)?;
+        let last = NaiveDate::from_ymd_opt(year, 12, 31).ok_or(StoreError::NotFound)?;
+        let last = std::cmp::min(last, as_of.pred_opt().unwrap_or(as_of));
+        let hazards: Vec<HazardRow> = conn
+            .all(
+                Query::select()
+                    .column(("h", "id"))
+                    .column(("h", "unit_id"))
+                    .column(("h", "town_code"))
+                    .column(("h", "department_id"))
+                    .column(("h", "description"))
+                    .column(("h", "deadline"))
+                    .column(("h", "closed_at"))
+                    .from_as("hazards", "h")
+                    .cond_where(scope::hazards_counted(&actor.scope))
+                    .and_where(Expr::col(("h", "county_code")).eq(county.as_str()))
+                    .and_where(Expr::col(("h", "state")).ne("rejected"))
+                    .and_where(Expr::col(("h", "deadline")).gte(first))
+                    .and_where(Expr::col(("h", "deadline")).lte(last))
+                    .order_by(("h", "deadline"), Order::Asc)
+                    .order_by(("h", "id"), Order::Asc),
+            )
+            .await?;
+        for (id, unit, town, department, description, deadline, closed_at) in hazards {
+            let in_time = closed_at.is_some_and(|at| local_date(at) <= deadline);
+            for party in answering(unit, town.as_deref(), department) {
+                let year = records.years.entry(party).or_default();
+                year.hazards_due += 1;
+                if in_time {
+                    year.hazards_closed_in_time += 1;
+                } else {
+                    records
+                        .missed_hazards
+                        .entry(party)
+                        .or_default()
+                        .push(MissedHazard {
+                            id,
+                            description: description.clone(),
+                            deadline,
+                            closed_at,
+                        });
+                }
+            }
+        }
+        // Accidents of the year, China time.
+        let next = NaiveDate::from_ymd_opt(year + 1, 1, 1).ok_or(StoreError::NotFound)?;
+        let accidents: Vec<AccidentRow> = conn
+            .all(
+                Query::select()
+                    .column(("a", "id"))
+                    .column(("a", "unit_id"))
+                    .column(("a", "town_code"))
+                    .column(("a", "department_id"))
+                    .column(("a", "level"))
+                    .column(("a", "kind"))
+                    .column(("a", "occurred_at"))
+                    .expr(Expr::cust("COALESCE(u.name, a.unregistered_unit)"))
+                    .from_as("accidents", "a")
+                    .join_as(
+                        JoinType::LeftJoin,
+                        "units",
+                        "u",
+                        Expr::col(("u", "id")).equals(("a", "unit_id")),
+                    )
+                    .cond_where(scope::accidents(&actor.scope))
+                    .and_where(Expr::col(("a", "county_code")).eq(county.as_str()))
+                    .and_where(Expr::col(("a", "occurred_at")).gte(start_of_local_day(first)))
+                    .and_where(Expr::col(("a", "occurred_at")).lt(start_of_local_day(next)))
+                    .order_by(("a", "occurred_at"), Order::Asc),
+            )
+            .await?;
+        for (id, unit, town, department, level, kind, occurred_at, unit_name) in accidents {
+            let level = AccidentLevel::parse("level", &level).map_err(Invalid::from)?;
+            // The department that reported an accident at a unit answers for it only as
+            // that unit's supervisor.
+            let reporter = department.filter(|_| unit.is_none());
+            for party in answering(unit, Some(&town), reporter) {
+                records
+                    .years
+                    .entry(party)
+                    .or_default()
+                    .accidents
+                    .push(level);
+                records
+                    .accidents
+                    .entry(party)
+                    .or_default()
+                    .push(YearAccident {
+                        id,
+                        occurred_at,
+                        level,
+                        kind: kind.clone(),
+                        unit_name: unit_name.clone(),
+                    });
+            }
+        }
+        Ok((scheme, as_of, records, names))
+    }
+
+    /// The towns and departments the scope assesses, with their names: a county's towns and
+    /// the departments that supervise units or keep grids; a town itself; a department itself.
+    async fn assessed_parties(
+        &self,
+        actor: &Actor,
+        county: &str,
+    ) -> Result<BTreeMap<Assessed, String>> {
+        let mut c = self.read().await?;
+        let mut conn = c.conn();
+        let mut towns = Query::select();
+        towns
+            .column("code")
+            .column("name")
+            .from("regions")
+            .and_where(Expr::col("county_code").eq(county))
+            .and_where(Expr::col("level").eq(RegionLevel::Town as i32));
+        let mut departments = Query::select();
+        departments
+            .column(("d", "id"))
+            .column(("d", "name"))
+            .from_as("departments", "d")
+            .and_where(Expr::col(("d", "county_code")).eq(county))
+            .cond_where(
+                sea_query::Cond::any()
+                    .add(Expr::exists(
+                        Query::select()
+                            .expr(Expr::val(1))
+                            .from_as("unit_departments", "ud")
+                            .and_where(Expr::col(("ud", "department_id")).equals(("d", "id")))
+                            .to_owned(),
+                    ))
+                    .add(Expr::exists(
+                        Query::select()
+                            .expr(Expr::val(1))
+                            .from_as("grids", "g")
+                            .and_where(Expr::col(("g", "department_id")).equals(("d", "id")))
+                            .to_owned(),
+                    )),
+            );
+        let (towns, departments) = match &actor.scope {
+            Scope::Region { root } if root.level() == RegionLevel::County => {
+                (Some(towns), Some(departments))
+            }
+            Scope::Region { root } if root.level() == RegionLevel::Town => {
+                towns.and_where(Expr::col("code").eq(root.as_str()));
+                (Some(towns), None)
+            }
+            // A department is assessed whether or not it has units or grids yet.
+            Scope::Department { department_id, .. } => {
+                departments = Query::select()
+                    .column(("d", "id"))
+                    .column(("d", "name"))
+                    .from_as("departments", "d")
+                    .and_where(Expr::col(("d", "id")).eq(*department_id))
+                    .to_owned();
+                (None, Some(departments))
+            }
+            // A village, a unit: nothing of theirs is assessed here.
+            _ => return Err(StoreError::Forbidden),
+        };
+        let mut names = BTreeMap::new();
+        if let Some(q) = towns {
+            for (code, name) in conn.all::<(String, String)>(&q).await? {
+                if let Some(key) = RegionCodeKey::new(&code) {
+                    names.insert(Assessed::Town(key), name);
+                }
+            }
+        }
+        if let Some(q) = departments {
+            for (id, name) in conn.all::<(i64, String)>(&q).await? {
+                names.insert(Assessed::Department(id), name);
+            }
+        }
+        Ok(names)
+    }
+}
+
+fn year_filter(year: i32) -> DutyFilter {
+    DutyFilter {
+        period: Some(Period::Year { year }),
+        ..DutyFilter::default()
+    }
+}
+
+fn party_of(p: &PartyAssessment) -> Option<Assessed> {
+    match (&p.town_code, p.department_id) {
+        (Some(code), _) => RegionCodeKey::new(code).map(Assessed::Town),
+        (None, Some(id)) => Some(Assessed::Department(id)),
+        (None, None) => None,
+    }
+}
+
+/// Each named party scored, ranked within its kind (towns first), best first.
+fn ranked(
+    scheme: &Scheme,
+    records: &YearRecords,
+    names: &BTreeMap<Assessed, String>,
+) -> Vec<PartyAssessment> {
+    let empty = PartyYear::default();
+    let mut scored: Vec<(Assessed, Score)> = names
+        .keys()
+        .map(|p| (*p, score(scheme, records.years.get(p).unwrap_or(&empty))))
+        .collect();
+    let is_town = |p: &Assessed| matches!(p, Assessed::Town(_));
+    scored.sort_by(|(a, sa), (b, sb)| {
+        is_town(b)
+            .cmp(&is_town(a))
+            .then(sb.total.total_cmp(&sa.total))
+            .then(a.cmp(b))
+    });
+    let mut parties: Vec<PartyAssessment> = Vec::with_capacity(scored.len());
+    let (mut seen, mut rank, mut last) = (0, 0, None);
+    for (party, score) in scored {
+        let town = is_town(&party);
+        if last.map(|(kind, _)| kind) != Some(town) {
+            seen = 0;
+        }
+        seen += 1;
+        if last != Some((town, score.total)) {
+            rank = seen;
+        }
+        last = Some((town, score.total));
+        let (kind, town_code, department_id) = match party {
+            Assessed::Town(code) => ("town", Some(code.as_str().to_owned()), None),
+            Assessed::Department(id) => ("department", None, Some(id)),
+        };
+        parties.push(PartyAssessment {
+            party: kind.to_owned(),
+            town_code,
+            department_id,
+            name: names.get(&party).cloned().unwrap_or_default(),
+            rank,
+            ranked_of: 0,
+            score,
+        });
+    }
+    let towns = parties.iter().filter(|p| p.town_code.is_some()).count();
+    let departments = parties.len() - towns;
+    for p in &mut parties {
+        p.ranked_of = if p.town_code.is_some() {
+            towns
+        } else {
+            departments
+        };
+    }
+    parties
+}
