@@ -1,0 +1,15 @@
+-- The database itself refuses an audit record not built on its chain's head: a record whose
+-- prev_hash is not the head's last hash would fork the chain (as on SQLite, where the one
+-- writer may build a record on a head it remembers).
+CREATE FUNCTION audit_log_on_its_head() RETURNS trigger AS $$
+BEGIN
+    IF NEW.prev_hash IS DISTINCT FROM
+       COALESCE((SELECT last_hash FROM audit_heads WHERE chain = NEW.chain), '') THEN
+        RAISE EXCEPTION 'audit_chain_moved';
+    END IF;
+    RETURN NEW;
+END;
+$$ LANGUAGE plpgsql;
+
+CREATE TRIGGER audit_log_on_its_head BEFORE INSERT ON audit_log
+    FOR EACH ROW EXECUTE FUNCTION audit_log_on_its_head();
