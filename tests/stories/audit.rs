@@ -96,6 +96,26 @@ story!(removing_the_newest_records_is_found, |app| {
     assert_eq!(broken[0].chain, COUNTY);
 });
 
+story!(the_database_refuses_a_record_off_its_chains_head, |app| {
+    app.token("chengguan").await;
+    // A record appended by hand on any hash but the head's would fork the chain: the
+    // database itself refuses it, whoever writes.
+    let forged = app
+        .try_sql(&format!(
+            "INSERT INTO audit_log (chain, at, action, object_type, outcome, prev_hash, hash) \
+             VALUES ('{COUNTY}', '2026-01-01T00:00:00+00:00', 'forged', 'test', 'ok', 'not-the-head', 'x')"
+        ))
+        .await
+        .unwrap_err();
+    assert!(forged.contains("audit_chain_moved"), "{forged}");
+    let (_, broken) = app.store.verify_audit().await.unwrap();
+    assert!(broken.is_empty(), "{broken:?}");
+    // The system's own writes go on appending.
+    app.token("chengguan").await;
+    let (_, broken) = app.store.verify_audit().await.unwrap();
+    assert!(broken.is_empty(), "{broken:?}");
+});
+
 story!(the_audit_log_is_filtered_and_exported, |app| {
     app.token("chengguan").await;
     app.token("chengguan").await;

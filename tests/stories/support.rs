@@ -162,27 +162,35 @@ impl TestApp {
 
     /// Runs SQL behind the system's back (tampering, ageing), on either backend.
     pub async fn sql(&self, sql: &str) {
-        match self.backend {
+        if let Err(e) = self.try_sql(sql).await {
+            panic!("{sql}: {e}");
+        }
+    }
+
+    /// Runs SQL behind the system's back, answering the database's refusal if it refuses.
+    pub async fn try_sql(&self, sql: &str) -> Result<(), String> {
+        let done = match self.backend {
             Backend::Sqlite => {
                 let pool = sqlx::SqlitePool::connect(&self.url).await.unwrap();
-                sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
+                let done = sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
                     .execute(&pool)
-                    .await
-                    .unwrap();
+                    .await;
                 pool.close().await;
+                done.map(|_| ())
             }
             Backend::Postgres => {
                 let pool = sqlx::PgPool::connect(&self.url).await.unwrap();
-                sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
+                let done = sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
                     .execute(&pool)
-                    .await
-                    .unwrap();
+                    .await;
                 pool.close().await;
+                done.map(|_| ())
             }
-        }
+        };
         // What was changed behind the store's back shows at once, as if the few seconds the
         // process keeps a session had passed.
         self.store.forget_kept_sessions();
+        done.map_err(|e| e.to_string())
     }
 
     /// Sends a request through the whole application.

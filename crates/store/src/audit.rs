@@ -109,21 +109,9 @@ pub(crate) async fn record_after(
 pub(crate) struct Prepared {
     log: InsertStatement,
     moved: UpdateStatement,
-    chain: String,
-    hash: String,
 }
 
 impl Prepared {
-    /// The chain the record is appended to.
-    pub(crate) fn chain(&self) -> &str {
-        &self.chain
-    }
-
-    /// The record's hash: the chain's head once it is written.
-    pub(crate) fn hash(&self) -> &str {
-        &self.hash
-    }
-
     pub(crate) fn statements(&self) -> [Statement<'_>; 2] {
         [Statement::Insert(&self.log), Statement::Update(&self.moved)]
     }
@@ -170,16 +158,6 @@ pub(crate) async fn prepare(
 pub(crate) struct Head {
     chain: String,
     last_hash: String,
-}
-
-impl Head {
-    /// A head the writer remembers from its last write to the chain (`Tx::guess`).
-    pub(crate) fn remembered(chain: &str, last_hash: String) -> Self {
-        Head {
-            chain: chain.to_owned(),
-            last_hash,
-        }
-    }
 }
 
 /// Inserts the write's first row (`RETURNING id`) and takes the chain's head, in one trip on
@@ -247,15 +225,10 @@ fn build(prev: String, actor: &Actor, event: Event<'_>) -> Prepared {
     );
     let moved = Query::update()
         .table("audit_heads")
-        .value("last_hash", entry.hash.clone())
+        .value("last_hash", entry.hash)
         .and_where(Expr::col("chain").eq(event.chain))
         .to_owned();
-    Prepared {
-        log,
-        moved,
-        chain: entry.chain,
-        hash: entry.hash,
-    }
+    Prepared { log, moved }
 }
 
 /// Which audit records to show or export: by account name, by action, between two days

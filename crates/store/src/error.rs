@@ -46,18 +46,6 @@ impl From<Violation> for StoreError {
 }
 
 impl StoreError {
-    /// Whether a write built on the writer's guesses (`Tx::guess`) failed because they had
-    /// gone stale: the audit chain's head moved (its trigger), or the guessed id was taken.
-    /// Such a write is made again without guessing; a real conflict then shows as itself.
-    pub(crate) fn is_stale_guess(&self) -> bool {
-        match self {
-            StoreError::Database(sqlx::Error::Database(e)) => {
-                e.is_unique_violation() || e.message().contains("audit_chain_moved")
-            }
-            _ => false,
-        }
-    }
-
     /// Turns a unique-constraint failure into a field error; anything else stays as it is.
     pub(crate) fn unique_as(self, field: &str, key: &'static str) -> Self {
         match &self {

@@ -12,7 +12,6 @@ use crate::batch::{self, Statement};
 use crate::db::{Backend, Conn, Opening, Store};
 use safegrid_domain::access::Actor;
 use sqlx::{AssertSqlSafe, ConnectOptions, Connection, Postgres, SqliteConnection, Transaction};
-use std::collections::HashMap;
 use std::sync::Arc;
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
@@ -30,13 +29,6 @@ pub(crate) struct Writer {
     abandoned: bool,
     /// Writes committed since the last checkpoint was started.
     since_checkpoint: u32,
-    /// Each audit chain's head as this writer's last write to it left it, and each table's
-    /// last id as this writer's last guessed insert left it: what a write may build on
-    /// without reading it first ([`Tx::guess`]). The database checks both (the chain's
-    /// trigger, the primary key); another process's write makes them stale, and they are
-    /// dropped whenever a write fails.
-    heads: HashMap<String, String>,
-    last_ids: HashMap<&'static str, i64>,
 }
 
 /// Writes between checkpoints of the write-ahead log: some 10 to 20 pages each, so the log
@@ -50,8 +42,6 @@ impl Writer {
             readers: pool.clone(),
             abandoned: false,
             since_checkpoint: 0,
-            heads: HashMap::new(),
-            last_ids: HashMap::new(),
         })
     }
 
@@ -93,9 +83,6 @@ impl Writer {
     /// one rolls that transaction back and gives up the write lock.
     async fn recover(&mut self) -> Result<()> {
         if self.abandoned {
-            // What failed may have been a stale guess.
-            self.heads.clear();
-            self.last_ids.clear();
             let fresh = Self::connect(&self.readers).await?;
             let old = std::mem::replace(&mut self.conn, fresh);
             self.abandoned = false;
@@ -133,8 +120,6 @@ impl Store {
                     slot: writer.clone(),
                     opening: true,
                     committed: false,
-                    moved: None,
-                    took: None,
                 })
             }
             Backend::Postgres(p) => Tx::Postgres(p.begin().await?),
@@ -154,10 +139,6 @@ pub(crate) struct SqliteTx {
     /// `BEGIN` not sent yet.
     opening: bool,
     committed: bool,
-    /// The chain's head this write's audit record moves to, and the id it inserted on a
-    /// guess: the writer keeps them once the write commits.
-    moved: Option<(String, String)>,
-    took: Option<(&'static str, i64)>,
 }
 
 impl Drop for SqliteTx {
@@ -209,51 +190,7 @@ impl Tx {
         leading: &[Statement<'_>],
     ) -> Result<()> {
         let entry = crate::audit::prepare(&mut self.conn(), actor, event, leading).await?;
-        self.moves(&entry);
         self.commit_after(&entry.statements()).await
-    }
-
-    /// Notes the head a write's record moves its chain to, for the writer to keep.
-    fn moves(&mut self, entry: &crate::audit::Prepared) {
-        if let Tx::Sqlite(t) = self {
-            t.moved = Some((entry.chain().to_owned(), entry.hash().to_owned()));
-        }
-    }
-
-    /// SQLite: the id the next row of `table` will take and the chain's head, as this
-    /// writer's own writes left them, so a write can send its rows and its audit record in
-    /// one trip without reading either first. `None` when the writer does not know the head
-    /// (no write of this process has moved it yet), and always on PostgreSQL. The guesses are
-    /// checked where they land (the table's primary key, the audit chain's trigger): if another
-    /// process has written meanwhile the write fails with an error for which
-    /// [`StoreError::is_stale_guess`](crate::StoreError::is_stale_guess) holds, and is to be
-    /// made again without guessing.
-    pub(crate) async fn guess(
-        &mut self,
-        table: &'static str,
-        chain: &str,
-    ) -> Result<Option<(i64, crate::audit::Head)>> {
-        let Tx::Sqlite(t) = self else {
-            return Ok(None);
-        };
-        let Some(last_hash) = t.writer.heads.get(chain).cloned() else {
-            return Ok(None);
-        };
-        let last_id = match t.writer.last_ids.get(table) {
-            Some(id) => *id,
-            None => {
-                let q = sea_query::Query::select()
-                    .expr(sea_query::Expr::cust("COALESCE(MAX(id), 0)"))
-                    .from(table)
-                    .to_owned();
-                let writer = &mut *t.writer;
-                let mut conn = Conn::Sqlite(&mut writer.conn, Opening::pending(&mut t.opening));
-                conn.scalar(&q).await?
-            }
-        };
-        let id = last_id + 1;
-        t.took = Some((table, id));
-        Ok(Some((id, crate::audit::Head::remembered(chain, last_hash))))
     }
 
     /// As [`Tx::commit_audited_after`], on the chain's head taken with the write's first row
@@ -265,12 +202,10 @@ impl Tx {
         event: crate::audit::Event<'_>,
         leading: &[Statement<'_>],
     ) -> Result<()> {
-        let mut this = self;
         let entry = crate::audit::prepare_on(head, actor, event)?;
-        this.moves(&entry);
         let mut last = leading.to_vec();
         last.extend(entry.statements());
-        this.commit_after(&last).await
+        self.commit_after(&last).await
     }
 
     /// Commits a write that is not itself a change to county data, and says why (`_because`
@@ -296,12 +231,6 @@ impl Tx {
                     .execute(&mut t.writer.conn)
                     .await?;
                 t.committed = true;
-                if let Some((chain, hash)) = t.moved.take() {
-                    t.writer.heads.insert(chain, hash);
-                }
-                if let Some((table, id)) = t.took.take() {
-                    t.writer.last_ids.insert(table, id);
-                }
                 t.writer.committed();
             }
             Tx::Postgres(mut t) => {
@@ -318,7 +247,6 @@ impl Tx {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::batch::Statement;
     use crate::files::FileStore;
     use sea_query::{Expr, ExprTrait, Query};
 
@@ -410,104 +338,5 @@ mod tests {
         assert_eq!(tx.conn().insert(&ignored).await.unwrap(), 0);
         tx.commit_unaudited("a test").await.unwrap();
         assert_eq!(claimed(&store).await, 1);
-    }
-
-    fn note(id: Option<i64>, text: &str) -> sea_query::InsertStatement {
-        let mut pairs: Vec<crate::insert::Pair> = Vec::new();
-        if let Some(id) = id {
-            pairs.push(("id", id.into()));
-        }
-        pairs.push(("note", text.into()));
-        crate::insert::row("guessed", pairs)
-    }
-
-    fn event(what: &str) -> crate::audit::Event<'static> {
-        crate::audit::Event {
-            chain: "610921000000",
-            action: "test.write",
-            object_type: "test",
-            object_id: Some(what.to_owned()),
-            detail: serde_json::json!({}),
-            outcome: "ok",
-        }
-    }
-
-    /// One write on the writer's guesses of the next id and the chain's head.
-    async fn guessed_write(store: &Store, text: &str) -> Result<Option<i64>> {
-        let actor = Actor::system();
-        let mut tx = store.write().await?;
-        let Some((id, head)) = tx.guess("guessed", "610921000000").await? else {
-            return Ok(None);
-        };
-        let row = note(Some(id), text);
-        tx.commit_audited_on(head, &actor, event(text), &[Statement::Insert(&row)])
-            .await?;
-        Ok(Some(id))
-    }
-
-    async fn plain_write(store: &Store, text: &str) {
-        let mut tx = store.write().await.unwrap();
-        tx.conn().insert(note(None, text)).await.unwrap();
-        tx.commit_audited(&Actor::system(), event(text))
-            .await
-            .unwrap();
-    }
-
-    #[tokio::test]
-    async fn a_write_on_stale_guesses_fails_whole_and_the_next_reads_afresh() {
-        let mine = store("guesses").await;
-        {
-            let mut c = mine.write().await.unwrap();
-            c.conn()
-                .raw_execute("CREATE TABLE guessed (id INTEGER PRIMARY KEY, note TEXT NOT NULL)")
-                .await
-                .unwrap();
-            c.commit_unaudited("a test table").await.unwrap();
-        }
-        // Nothing to guess on before this writer has moved the chain's head.
-        assert_eq!(guessed_write(&mine, "first").await.unwrap(), None);
-        plain_write(&mine, "a").await;
-        assert_eq!(guessed_write(&mine, "b").await.unwrap(), Some(2));
-        assert_eq!(guessed_write(&mine, "c").await.unwrap(), Some(3));
-        // Another process on the same file moves the head and takes the next id.
-        let dir = std::env::temp_dir().join(format!("safegrid-tx-guesses-{}", std::process::id()));
-        let url = format!("sqlite://{}", dir.join("db.sqlite").display());
-        let other = Store::connect(&url, FileStore::new(dir.join("files")))
-            .await
-            .unwrap();
-        plain_write(&other, "theirs").await;
-        let stale = guessed_write(&mine, "d").await.unwrap_err();
-        assert!(stale.is_stale_guess(), "{stale}");
-        // The failed write left nothing, and the next reads the head and id afresh.
-        assert_eq!(guessed_write(&mine, "e").await.unwrap(), None);
-        plain_write(&mine, "f").await;
-        assert_eq!(guessed_write(&mine, "g").await.unwrap(), Some(6));
-        // Only the head moved by another writer: the chain's trigger refuses the record.
-        plain_write(&other, "theirs again").await;
-        let mut c = other.write().await.unwrap();
-        c.conn()
-            .raw_execute("DELETE FROM guessed WHERE note = 'theirs again'")
-            .await
-            .unwrap();
-        c.commit_unaudited("a test").await.unwrap();
-        let stale = guessed_write(&mine, "h").await.unwrap_err();
-        assert!(stale.to_string().contains("audit_chain_moved"), "{stale}");
-        let mut c = mine.read().await.unwrap();
-        let notes: Vec<(i64, String)> = c
-            .conn()
-            .all(
-                Query::select()
-                    .columns(["id", "note"])
-                    .from("guessed")
-                    .order_by("id", sea_query::Order::Asc),
-            )
-            .await
-            .unwrap();
-        let texts: Vec<&str> = notes.iter().map(|n| n.1.as_str()).collect();
-        assert_eq!(texts, ["a", "b", "c", "theirs", "f", "g"]);
-        drop(c);
-        let (records, broken) = mine.verify_audit().await.unwrap();
-        assert_eq!(records, 7);
-        assert!(broken.is_empty(), "{broken:?}");
     }
 }

@@ -1,6 +1,6 @@
 -- The database itself refuses an audit record not built on its chain's head: a record whose
--- prev_hash is not the head's last hash would fork the chain (as on SQLite, where the one
--- writer may build a record on a head it remembers).
+-- prev_hash is not the head's last hash would fork the chain (a bug in a writer, or a record
+-- appended by hand). The application takes the head, locked, in the record's own transaction.
 CREATE FUNCTION audit_log_on_its_head() RETURNS trigger AS $$
 BEGIN
     IF NEW.prev_hash IS DISTINCT FROM

@@ -1,8 +1,7 @@
 -- The database itself refuses an audit record not built on its chain's head: a record whose
--- prev_hash is not the head's last hash would fork the chain. Writers that build a record on a
--- head they remember (SQLite's one writer keeps each chain's head between writes, so a write
--- need not read it first) fail here if another process moved the head meanwhile, and are
--- made again on the head as read.
+-- prev_hash is not the head's last hash would fork the chain (a bug in a writer, or a record
+-- appended by hand). The application takes the head in the record's own transaction, so its
+-- records always pass.
 CREATE TRIGGER audit_log_on_its_head BEFORE INSERT ON audit_log
 WHEN NEW.prev_hash <> COALESCE((SELECT last_hash FROM audit_heads WHERE chain = NEW.chain), '')
 BEGIN

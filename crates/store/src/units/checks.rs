@@ -105,76 +105,6 @@ async fn check_nodes(conn: &mut Conn<'_>, unit: i64, new: &NewCheck) -> Result<(
     Ok(errors.into_result()?)
 }
 
-/// The check's row; `id` when the writer guessed it.
-fn check_row(
-    actor: &Actor,
-    (county, unit_id): (&str, i64),
-    new: &NewCheck,
-    id: Option<i64>,
-) -> sea_query::InsertStatement {
-    let mut columns: Vec<insert::Pair> = Vec::with_capacity(9);
-    if let Some(id) = id {
-        columns.push(("id", id.into()));
-    }
-    columns.extend([
-        ("county_code", county.into()),
-        ("unit_id", unit_id.into()),
-        ("kind", new.kind.as_str().into()),
-        ("checked_on", new.checked_on.into()),
-        ("checked_by", new.checked_by.clone().into()),
-        ("note", new.note.clone().into()),
-        ("recorded_by", actor.account_id.into()),
-        ("created_at", now().into()),
-    ]);
-    insert::row("unit_checks", columns)
-        .returning_col("id")
-        .to_owned()
-}
-
-/// The check's items, in their order.
-fn check_items(county: &str, check: i64, new: &NewCheck) -> Result<insert::Rows> {
-    let mut items = insert::Rows::new("unit_check_items");
-    for (position, item) in new.items.iter().enumerate() {
-        items.push([
-            ("county_code", county.into()),
-            ("check_id", check.into()),
-            (
-                "position",
-                i32::try_from(position).unwrap_or(i32::MAX).into(),
-            ),
-            ("node_id", item.node_id.into()),
-            ("item", item.item.clone().into()),
-            ("result", item.result.as_str().into()),
-            ("note", item.note.clone().into()),
-        ])?;
-    }
-    Ok(items)
-}
-
-/// The check's audit record.
-fn check_event<'a>(
-    county: &'a str,
-    unit_id: i64,
-    check: i64,
-    new: &NewCheck,
-    hazard_ids: &[i64],
-) -> Event<'a> {
-    Event {
-        chain: county,
-        action: "unit_check.record",
-        object_type: "unit",
-        object_id: Some(unit_id.to_string()),
-        detail: json!({
-            "check": check,
-            "kind": new.kind.as_str(),
-            "checked_on": new.checked_on,
-            "items": new.items.len(),
-            "hazards": hazard_ids,
-        }),
-        outcome: "ok",
-    }
-}
-
 /// The check's mark in its month's rollup row: the day's bit for a daily check, the first
 /// patrol for a patrol.
 fn roll_up(county: &str, unit: i64, check: i64, new: &NewCheck) -> sea_query::InsertStatement {
@@ -258,80 +188,58 @@ impl Store {
             check_nodes(&mut conn, unit.id, &new).await?;
             (unit, new)
         };
-        let place = (unit.county_code.as_str(), unit.id);
-        // Most days a check has no findings and no photos: it is then written in one trip on
-        // the writer's guesses of its id and the audit chain's head, and made again the
-        // usual way if another process made them stale.
-        let mut guessing = new.hazards.is_empty() && item_photos.iter().all(Option::is_none);
-        let recorded = loop {
-            let photos = (item_photos.as_slice(), finding_photos.as_slice());
-            match self.write_check(actor, place, &new, photos, guessing).await {
-                Err(e) if guessing && e.is_stale_guess() => guessing = false,
-                other => break other?,
-            }
-        };
-        if !recorded.hazard_ids.is_empty() {
-            self.hazards_changed();
-        }
-        self.duties_changed();
-        Ok(recorded)
-    }
-
-    /// Writes a checked check: guessing (when asked and the writer can) its row, items,
-    /// rollup and audit record in one trip; otherwise its row with the chain's head, its
-    /// photos and findings, then the rest with the record.
-    async fn write_check(
-        &self,
-        actor: &Actor,
-        (county, unit_id): (&str, i64),
-        new: &NewCheck,
-        (item_photos, finding_photos): (&[Option<Kept>], &[Option<Kept>]),
-        guessing: bool,
-    ) -> Result<CheckRecorded> {
         let mut tx = self.write().await?;
-        let guessed = if guessing {
-            tx.guess("unit_checks", county).await?
-        } else {
-            None
-        };
-        if let Some((id, head)) = guessed {
-            let row = check_row(actor, (county, unit_id), new, Some(id));
-            let items = check_items(county, id, new)?;
-            let rolled = roll_up(county, unit_id, id, new);
-            let mut last = vec![Statement::Insert(&row)];
-            if !items.is_empty() {
-                last.push(Statement::Insert(items.statement()));
-            }
-            last.push(Statement::Insert(&rolled));
-            let event = check_event(county, unit_id, id, new, &[]);
-            tx.commit_audited_on(head, actor, event, &last).await?;
-            return Ok(CheckRecorded {
-                id,
-                hazard_ids: Vec::new(),
-            });
-        }
         let mut conn = tx.conn();
-        let row = check_row(actor, (county, unit_id), new, None);
+        let row = insert::row(
+            "unit_checks",
+            [
+                ("county_code", unit.county_code.clone().into()),
+                ("unit_id", unit.id.into()),
+                ("kind", new.kind.as_str().into()),
+                ("checked_on", new.checked_on.into()),
+                ("checked_by", new.checked_by.clone().into()),
+                ("note", new.note.clone().into()),
+                ("recorded_by", actor.account_id.into()),
+                ("created_at", now().into()),
+            ],
+        )
+        .returning_col("id")
+        .to_owned();
         // A check without findings (most days) takes the audit chain's head with its row, so
         // it is two trips to the database; findings append records of their own first, so
         // the check's record then takes the head at the end.
         let (id, head) = if new.hazards.is_empty() {
-            let (id, head) = crate::audit::insert_taking_head(&mut conn, &row, county).await?;
+            let (id, head) =
+                crate::audit::insert_taking_head(&mut conn, &row, &unit.county_code).await?;
             (id, Some(head))
         } else {
             (conn.insert_id(&row).await?, None)
         };
-        let items = check_items(county, id, new)?;
+        let mut items = insert::Rows::new("unit_check_items");
+        for (position, item) in new.items.iter().enumerate() {
+            items.push([
+                ("county_code", unit.county_code.clone().into()),
+                ("check_id", id.into()),
+                (
+                    "position",
+                    i32::try_from(position).unwrap_or(i32::MAX).into(),
+                ),
+                ("node_id", item.node_id.into()),
+                ("item", item.item.clone().into()),
+                ("result", item.result.as_str().into()),
+                ("note", item.note.clone().into()),
+            ])?;
+        }
+        let place = (unit.county_code.as_str(), unit.id);
         for (position, kept) in item_photos.iter().enumerate().take(new.items.len()) {
             if let Some(kept) = kept {
                 let of = PhotoOf::CheckItem {
                     check: id,
                     position,
                 };
-                photos::insert(&mut conn, actor.account_id, (county, unit_id), of, kept).await?;
+                photos::insert(&mut conn, actor.account_id, place, of, kept).await?;
             }
         }
-        let party = Party::of(actor.role);
         let mut hazard_ids = Vec::with_capacity(new.hazards.len());
         for (i, hazard) in new.hazards.iter().enumerate() {
             let kept: Vec<Kept> = finding_photos
@@ -353,16 +261,33 @@ impl Store {
             hazard_ids.push(made.id);
         }
         // The items and the month's rollup go with the audit record, in one trip.
-        let rolled = roll_up(county, unit_id, id, new);
+        let rolled = roll_up(&unit.county_code, unit.id, id, &new);
         let mut last = vec![Statement::Insert(&rolled)];
         if !items.is_empty() {
             last.insert(0, Statement::Insert(items.statement()));
         }
-        let event = check_event(county, unit_id, id, new, &hazard_ids);
+        let event = Event {
+            chain: &unit.county_code,
+            action: "unit_check.record",
+            object_type: "unit",
+            object_id: Some(unit.id.to_string()),
+            detail: json!({
+                "check": id,
+                "kind": new.kind.as_str(),
+                "checked_on": new.checked_on,
+                "items": new.items.len(),
+                "hazards": hazard_ids,
+            }),
+            outcome: "ok",
+        };
         match head {
             Some(head) => tx.commit_audited_on(head, actor, event, &last).await?,
             None => tx.commit_audited_after(actor, event, &last).await?,
         }
+        if !hazard_ids.is_empty() {
+            self.hazards_changed();
+        }
+        self.duties_changed();
         Ok(CheckRecorded { id, hazard_ids })
     }
 
