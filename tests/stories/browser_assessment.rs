@@ -29,12 +29,6 @@ async fn the_county_reads_and_tunes_its_assessment_on_a_phone() {
     // Weights that do not add up are refused, naming the field.
     click(&c, "#scheme summary").await;
     let duties = "[data-testid=scheme-form] input[name=duties]";
-    c.find(Locator::Css(duties))
-        .await
-        .unwrap()
-        .clear()
-        .await
-        .unwrap();
     fill(&c, duties, "45").await;
     click(&c, "[data-testid=save-scheme]").await;
     c.wait()
@@ -46,12 +40,6 @@ async fn the_county_reads_and_tunes_its_assessment_on_a_phone() {
     assert_fits_the_screen(&c, "the scheme's fault on a phone").await;
     // Five points from rectification to duties: saved, and the table scores by it.
     let rectification = "[data-testid=scheme-form] input[name=rectification]";
-    c.find(Locator::Css(rectification))
-        .await
-        .unwrap()
-        .clear()
-        .await
-        .unwrap();
     fill(&c, rectification, "20").await;
     click(&c, "[data-testid=save-scheme]").await;
     c.wait()
