@@ -8,10 +8,8 @@ use sea_query::{
 };
 use sea_query_sqlx::SqlxBinder;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
-};
-use sqlx::{FromRow, PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteRow, SqliteSynchronous};
+use sqlx::{FromRow, PgConnection, PgPool, Postgres, SqliteConnection};
 // sea-query renders the SQL from identifiers in our code and binds every value, so the
 // text handed to sqlx carries no user input.
 use sqlx::AssertSqlSafe;
@@ -58,7 +56,7 @@ impl<T> Row for T where T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, 
 pub(crate) enum Backend {
     /// Readers share the pool; the one writer has a connection of its own (see `tx`).
     Sqlite(
-        SqlitePool,
+        crate::readers::Readers,
         std::sync::Arc<tokio::sync::Mutex<crate::tx::Writer>>,
     ),
     Postgres(PgPool),
@@ -105,18 +103,16 @@ impl Store {
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10))
-                .pragma("cache_size", "-32000");
-            // A pooled connection to a local file does not go stale: no ping before each use,
-            // a round trip through the connection's worker thread saved on every read and
-            // write.
-            let pool = SqlitePoolOptions::new()
-                .max_connections(8)
-                .min_connections(1)
-                .test_before_acquire(false)
-                .connect_with(options)
-                .await?;
-            let writer = crate::tx::Writer::open(&pool).await?;
-            Backend::Sqlite(pool, std::sync::Arc::new(tokio::sync::Mutex::new(writer)))
+                .pragma("cache_size", "-32000")
+                // A log grown large (an import, a burst of writes) is cut back to this when it
+                // starts over, rather than kept at its largest.
+                .pragma("journal_size_limit", "67108864");
+            let readers = crate::readers::pool(options.clone(), 8)?;
+            let writer = crate::tx::Writer::open(options, readers.clone()).await?;
+            Backend::Sqlite(
+                readers,
+                std::sync::Arc::new(tokio::sync::Mutex::new(writer)),
+            )
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let options = PgConnectOptions::from_str(url)?;
             let pool = PgPoolOptions::new()
@@ -151,7 +147,12 @@ impl Store {
     /// Applies the migrations of this dialect that have not run yet.
     pub async fn migrate(&self) -> Result<()> {
         match &self.backend {
-            Backend::Sqlite(pool, _) => sqlx::migrate!("./migrations/sqlite").run(pool).await?,
+            Backend::Sqlite(readers, _) => {
+                let mut conn = crate::readers::get(readers).await?;
+                sqlx::migrate!("./migrations/sqlite")
+                    .run(&mut *conn)
+                    .await?;
+            }
             Backend::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
         }
         Ok(())
@@ -221,8 +222,8 @@ impl Store {
 
     pub async fn close(&self) {
         match &self.backend {
-            Backend::Sqlite(p, writer) => {
-                p.close().await;
+            Backend::Sqlite(readers, writer) => {
+                crate::readers::close(readers).await;
                 writer.lock().await.close().await;
             }
             Backend::Postgres(p) => p.close().await,
@@ -232,14 +233,14 @@ impl Store {
     /// A connection for reads outside a transaction.
     pub(crate) async fn read(&self) -> Result<Pooled> {
         Ok(match &self.backend {
-            Backend::Sqlite(p, _) => Pooled::Sqlite(p.acquire().await?),
+            Backend::Sqlite(readers, _) => Pooled::Sqlite(crate::readers::get(readers).await?),
             Backend::Postgres(p) => Pooled::Postgres(p.acquire().await?),
         })
     }
 }
 
 pub(crate) enum Pooled {
-    Sqlite(sqlx::pool::PoolConnection<Sqlite>),
+    Sqlite(crate::readers::Reader),
     Postgres(sqlx::pool::PoolConnection<Postgres>),
 }
 

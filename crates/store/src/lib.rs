@@ -28,6 +28,7 @@ mod hazards;
 mod insert;
 pub mod inspections;
 mod org;
+mod readers;
 mod scope;
 mod settings;
 mod tx;

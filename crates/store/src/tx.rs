@@ -4,8 +4,7 @@
 //! (its row with the audit chain's head, then its follow-up rows with the audit entry) is two
 //! trips to the connection's thread. Under load those hand-offs between the server's threads
 //! and the connection's, not SQLite's work, are most of a write's time — and a pooled
-//! connection costs two more (the pool pings each connection given back) and a wait behind
-//! the readers for a free one, inside the writers' queue.
+//! connection would cost a wait behind the readers for a free one, inside the writers' queue.
 
 use crate::Result;
 use crate::batch::{self, Statement};
@@ -13,6 +12,7 @@ use crate::db::{Backend, Conn, Opening, Store};
 use safegrid_domain::access::Actor;
 use sqlx::{AssertSqlSafe, ConnectOptions, Connection, Postgres, SqliteConnection, Transaction};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
 /// SQLite's one writer: its connection and whether a transaction on it was left unfinished.
@@ -22,13 +22,17 @@ use tokio::sync::{Mutex, OwnedMutexGuard};
 /// processes (the CLI, a backup) still meet the busy timeout.
 pub(crate) struct Writer {
     conn: SqliteConnection,
+    /// How the connection is opened (again, after an abandoned transaction).
+    options: sqlx::sqlite::SqliteConnectOptions,
     /// The readers' pool, where the write-ahead log is checkpointed.
-    readers: sqlx::SqlitePool,
+    readers: crate::readers::Readers,
     /// A transaction was dropped after it began (an error on the way): the connection is
     /// replaced before the next write, which rolls it back.
     abandoned: bool,
     /// Writes committed since the last checkpoint was started.
     since_checkpoint: u32,
+    /// A checkpoint is running.
+    checkpointing: Arc<AtomicBool>,
 }
 
 /// Writes between checkpoints of the write-ahead log: some 10 to 20 pages each, so the log
@@ -36,12 +40,17 @@ pub(crate) struct Writer {
 const CHECKPOINT_EVERY: u32 = 256;
 
 impl Writer {
-    pub(crate) async fn open(pool: &sqlx::SqlitePool) -> Result<Self> {
+    pub(crate) async fn open(
+        options: sqlx::sqlite::SqliteConnectOptions,
+        readers: crate::readers::Readers,
+    ) -> Result<Self> {
         Ok(Writer {
-            conn: Self::connect(pool).await?,
-            readers: pool.clone(),
+            conn: Self::connect(&options).await?,
+            options,
+            readers,
             abandoned: false,
             since_checkpoint: 0,
+            checkpointing: Default::default(),
         })
     }
 
@@ -50,32 +59,37 @@ impl Writer {
     /// milliseconds inside the writers' queue several times a second under load. The writer
     /// leaves that to a checkpoint run beside it (see `committed`), which does not hold up
     /// writes.
-    async fn connect(pool: &sqlx::SqlitePool) -> Result<SqliteConnection> {
-        let mut conn = pool.connect_options().connect().await?;
+    async fn connect(options: &sqlx::sqlite::SqliteConnectOptions) -> Result<SqliteConnection> {
+        let mut conn = options.connect().await?;
         sqlx::query("PRAGMA wal_autocheckpoint = 0")
             .execute(&mut conn)
             .await?;
         Ok(conn)
     }
 
-    /// A write committed: every so many, a passive checkpoint is started on a reader's
-    /// connection (it copies what no reader still needs and waits for no one).
-    fn committed(&mut self) {
+    /// A write committed: every so many, the write-ahead log is checkpointed beside the
+    /// writer (see [`checkpoint`]), one checkpoint at a time.
+    fn committed(&mut self, slot: &Arc<Mutex<Writer>>) {
         self.since_checkpoint += 1;
         if self.since_checkpoint < CHECKPOINT_EVERY {
             return;
         }
         self.since_checkpoint = 0;
+        if self.checkpointing.swap(true, Ordering::AcqRel) {
+            return;
+        }
         let readers = self.readers.clone();
+        let slot = slot.clone();
+        let running = self.checkpointing.clone();
         if let Ok(runtime) = tokio::runtime::Handle::try_current() {
             runtime.spawn(async move {
-                if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
-                    .execute(&readers)
-                    .await
-                {
+                if let Err(e) = checkpoint(&readers, &slot).await {
                     tracing::warn!(error = %e, "checkpointing the write-ahead log");
                 }
+                running.store(false, Ordering::Release);
             });
+        } else {
+            running.store(false, Ordering::Release);
         }
     }
 
@@ -83,7 +97,7 @@ impl Writer {
     /// one rolls that transaction back and gives up the write lock.
     async fn recover(&mut self) -> Result<()> {
         if self.abandoned {
-            let fresh = Self::connect(&self.readers).await?;
+            let fresh = Self::connect(&self.options).await?;
             let old = std::mem::replace(&mut self.conn, fresh);
             self.abandoned = false;
             if let Err(e) = old.close().await {
@@ -104,6 +118,30 @@ impl Writer {
             tracing::warn!(error = %e, "checkpointing the write-ahead log at shutdown");
         }
     }
+}
+
+/// Copies the write-ahead log's pages into the database so the log starts over. A passive
+/// checkpoint alone, run beside writes that never pause, never catches up with them: SQLite
+/// starts the log afresh only at a write that begins when every page has been copied, so
+/// under steady writes it grew by gigabytes (some 60 kB a check) until the kernel held
+/// writes back to flush it, halving their rate. So the pages are copied in two steps: first
+/// beside the writes (most of them, while writes go on), then in the writers' turn what
+/// they added meanwhile (a few hundred pages), so the next write finds the log copied and
+/// starts it over. A reader still on an older snapshot keeps its pages in the log; the next
+/// checkpoint tries again.
+async fn checkpoint(readers: &crate::readers::Readers, slot: &Mutex<Writer>) -> Result<()> {
+    {
+        let mut reader = crate::readers::get(readers).await?;
+        sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+            .execute(&mut *reader)
+            .await?;
+    }
+    let mut writer = slot.lock().await;
+    writer.recover().await?;
+    sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+        .execute(&mut writer.conn)
+        .await?;
+    Ok(())
 }
 
 impl Store {
@@ -231,7 +269,7 @@ impl Tx {
                     .execute(&mut t.writer.conn)
                     .await?;
                 t.committed = true;
-                t.writer.committed();
+                t.writer.committed(&t.slot);
             }
             Tx::Postgres(mut t) => {
                 if !last.is_empty() {
@@ -250,8 +288,24 @@ mod tests {
     use crate::files::FileStore;
     use sea_query::{Expr, ExprTrait, Query};
 
+    fn store_path(name: &str) -> std::path::PathBuf {
+        std::env::temp_dir().join(format!("safegrid-tx-{name}-{}", std::process::id()))
+    }
+
+    /// How many times the write-ahead log has started over: its header's checkpoint
+    /// sequence number, counted up each time the log is begun again from its start.
+    fn wal_restarts(wal: &std::path::Path) -> u32 {
+        use std::io::Read;
+        let mut header = [0u8; 16];
+        match std::fs::File::open(wal) {
+            Ok(mut f) => f.read_exact(&mut header).unwrap(),
+            Err(_) => return 0,
+        }
+        u32::from_be_bytes([header[12], header[13], header[14], header[15]])
+    }
+
     async fn store(name: &str) -> Store {
-        let dir = std::env::temp_dir().join(format!("safegrid-tx-{name}-{}", std::process::id()));
+        let dir = store_path(name);
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         let url = format!("sqlite://{}", dir.join("db.sqlite").display());
@@ -338,5 +392,39 @@ mod tests {
         assert_eq!(tx.conn().insert(&ignored).await.unwrap(), 0);
         tx.commit_unaudited("a test").await.unwrap();
         assert_eq!(claimed(&store).await, 1);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_write_ahead_log_starts_over_under_steady_writes() {
+        let store = store("steady").await;
+        let wal = store_path("steady").join("db.sqlite-wal");
+        let before = wal_restarts(&wal);
+        // Eight writers that never pause, 4,000 writes of a few pages each: some 50 MB of log
+        // if it never started over.
+        let writers: Vec<_> = (0..8)
+            .map(|w| {
+                let store = store.clone();
+                tokio::spawn(async move {
+                    for i in 0..500 {
+                        let mut tx = store.write().await.unwrap();
+                        tx.conn()
+                            .insert(claim(&format!("steady-{w}-{i}-{}", "x".repeat(200))))
+                            .await
+                            .unwrap();
+                        tx.commit_unaudited("a test").await.unwrap();
+                    }
+                })
+            })
+            .collect();
+        for w in writers {
+            w.await.unwrap();
+        }
+        assert_eq!(claimed(&store).await, 4000);
+        let restarts = wal_restarts(&wal) - before;
+        let size = std::fs::metadata(&wal).unwrap().len();
+        assert!(
+            restarts >= 2,
+            "the log started over {restarts} times and grew to {size} bytes"
+        );
     }
 }
