@@ -6,9 +6,9 @@
 # calendar reads. Then, under 50 concurrent connections (wrk, 10 s each): the county's duty
 # summary of the month by town (daily checks alone, and every kind), of the whole year, a
 # town's and a department's 30-day check rates, a department's summary by grid, the unit's
-# own list; and recording a daily check with five items as the unit. The first derivation of
-# each month's summary (the calendar's cache empty) is timed too. A benchmark: it prints
-# figures and asserts nothing.
+# own list; the year's assessment as the county, a town and a department; and recording a
+# daily check with five items as the unit. The first derivation of each month's summary (the
+# calendar's cache empty) is timed too. A benchmark: it prints figures and asserts nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v wrk >/dev/null || { echo "wrk is needed" >&2; exit 1; }
@@ -84,7 +84,9 @@ for probe in "admin duties/summary?group=town&kind=daily_check&period=$month" \
              "admin duties/summary?group=kind&period=$year" \
              "chengguan checks/rates" "anjian checks/rates" \
              "anjian duties/summary?group=grid&kind=daily_check&period=$month" \
-             "qiye duties?kind=daily_check&period=$month"; do
+             "qiye duties?kind=daily_check&period=$month" \
+             "admin assessment?year=$year" "chengguan assessment?year=$year" \
+             "anjian assessment?year=$year"; do
   probe $probe
 done
 # Recording: the unit's daily check with five items, 50 connections at once, each a

@@ -380,6 +380,10 @@ story!(
                 r.text()
             );
         }
+        // Read (and so kept) under the old scheme just before it changes: the new one
+        // applies at once.
+        let before = assessment(&app, &chengguan, year).await;
+        assert_ne!(before["scheme"], good);
         let r = app
             .put_json("/api/v1/settings/assessment-scheme", Some(&admin), &good)
             .await;

@@ -110,6 +110,18 @@ pub struct YearAccident {
     pub unit_name: Option<String>,
 }
 
+/// A scope's year assessed: the scheme, the day, the records by party and the parties' names.
+/// Kept a few seconds per scope, year and day with the duty sets it is counted from, and
+/// dropped with them when duties, hazards, accidents or the scheme change: a county's year
+/// is some 750,000 duties to count, and its table is what every town and department looks
+/// at before an assessment.
+pub(crate) struct Assessing {
+    scheme: Scheme,
+    as_of: NaiveDate,
+    records: YearRecords,
+    names: BTreeMap<Assessed, String>,
+}
+
 /// The year's records, each tied to the parties that answer for it.
 #[derive(Default)]
 struct YearRecords {
@@ -176,19 +188,19 @@ impl Store {
             },
         )
         .await?;
+        self.assessments.invalidate();
         Ok(scheme)
     }
 
     /// The year's assessment of the towns and departments in scope: a county's all, a town's
     /// itself, a department's itself.
     pub async fn assessment(&self, actor: &Actor, year: i32) -> Result<Assessment> {
-        let (scheme, as_of, records, names) = self.assess(actor, year).await?;
-        let parties = ranked(&scheme, &records, &names);
+        let assessed = self.assess(actor, year).await?;
         Ok(Assessment {
             year,
-            as_of,
-            scheme,
-            parties,
+            as_of: assessed.as_of,
+            scheme: assessed.scheme,
+            parties: ranked(&assessed.scheme, &assessed.records, &assessed.names),
         })
     }
 
@@ -199,15 +211,25 @@ impl Store {
         year: i32,
         party: Assessed,
     ) -> Result<PartyDetail> {
-        let (scheme, as_of, mut records, names) = self.assess(actor, year).await?;
-        let result = ranked(&scheme, &records, &names)
+        let assessed = self.assess(actor, year).await?;
+        let Assessing {
+            scheme,
+            as_of,
+            records,
+            names,
+        } = &*assessed;
+        let result = ranked(scheme, records, names)
             .into_iter()
             .find(|p| party_of(p) == Some(party))
             .ok_or(StoreError::NotFound)?;
         let set = self.duty_set_for(actor, &year_filter(year)).await?;
-        let missed = records.missed_duties.remove(&party).unwrap_or_default();
+        let missed = records
+            .missed_duties
+            .get(&party)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
         let mut missed_duties_by_kind = BTreeMap::new();
-        for d in &missed {
+        for d in missed {
             *missed_duties_by_kind
                 .entry(d.kind.as_str().to_owned())
                 .or_insert(0) += 1;
@@ -217,30 +239,29 @@ impl Store {
             .take(MISSED_LISTED)
             .map(|d| set.row(d))
             .collect();
-        let mut missed_hazards = records.missed_hazards.remove(&party).unwrap_or_default();
-        missed_hazards.truncate(MISSED_LISTED);
+        let listed = |list: Option<&Vec<_>>| -> Vec<_> {
+            list.map(|l| l.iter().take(MISSED_LISTED).cloned().collect())
+                .unwrap_or_default()
+        };
         Ok(PartyDetail {
             year,
-            as_of,
-            scheme,
+            as_of: *as_of,
+            scheme: *scheme,
             result,
             missed_duties_by_kind,
             missed_duties,
             missed_unit_duties: records
                 .missed_unit_duties
-                .remove(&party)
+                .get(&party)
+                .cloned()
                 .unwrap_or_default(),
-            missed_hazards,
-            accidents: records.accidents.remove(&party).unwrap_or_default(),
+            missed_hazards: listed(records.missed_hazards.get(&party)),
+            accidents: records.accidents.get(&party).cloned().unwrap_or_default(),
         })
     }
 
-    /// The scheme, the day, the year's records by party, and the parties' names.
-    async fn assess(
-        &self,
-        actor: &Actor,
-        year: i32,
-    ) -> Result<(Scheme, NaiveDate, YearRecords, BTreeMap<Assessed, String>)> {
+    /// The scope's year assessed, as kept (see [`Assessing`]).
+    async fn assess(&self, actor: &Actor, year: i32) -> Result<std::sync::Arc<Assessing>> {
         if !policy::may(actor, Verb::Read, Object::Assessment) {
             return Err(StoreError::Forbidden);
         }
@@ -253,6 +274,18 @@ impl Store {
             )
             .into());
         }
+        let key = format!("{:?}|{year}|{as_of}", actor.scope);
+        self.assessments
+            .get_or_count(&key, || async {
+                self.assess_afresh(actor, year, as_of)
+                    .await
+                    .map(std::sync::Arc::new)
+            })
+            .await
+    }
+
+    /// The scope's year assessed from its records.
+    async fn assess_afresh(&self, actor: &Actor, year: i32, as_of: NaiveDate) -> Result<Assessing> {
         let county = actor.scope.county().ok_or(StoreError::NotFound)?;
         let scheme = self.assessment_scheme(actor).await?;
         let names = self.assessed_parties(actor, county.as_str()).await?;
@@ -428,7 +461,12 @@ impl Store {
                     });
             }
         }
-        Ok((scheme, as_of, records, names))
+        Ok(Assessing {
+            scheme,
+            as_of,
+            records,
+            names,
+        })
     }
 
     /// The towns and departments the scope assesses, with their names: a county's towns and

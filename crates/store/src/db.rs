@@ -80,6 +80,9 @@ pub struct Store {
         std::sync::Arc<crate::cache::TallyCache<std::sync::Arc<Vec<crate::DutySummaryRow>>>>,
     /// Sessions read lately (a few seconds), so a request need not ask who its sender is.
     pub(crate) sessions_kept: std::sync::Arc<crate::accounts::kept::KeptSessions>,
+    /// Each scope's year assessed, kept as long as the duty sets it is counted from.
+    pub(crate) assessments:
+        std::sync::Arc<crate::cache::TallyCache<std::sync::Arc<crate::assessment::Assessing>>>,
     /// The units' check rates per scope and filter, kept as long as the duty sets.
     pub(crate) check_rates_kept:
         std::sync::Arc<crate::cache::TallyCache<std::sync::Arc<Vec<crate::CheckRateRow>>>>,
@@ -140,6 +143,7 @@ impl Store {
             )),
             duty_summaries: Default::default(),
             check_rates_kept: Default::default(),
+            assessments: Default::default(),
             sessions_kept: Default::default(),
         })
     }
@@ -172,6 +176,7 @@ impl Store {
         self.totals.invalidate();
         self.counts.invalidate();
         self.stats.invalidate();
+        self.assessments.invalidate();
     }
 
     /// Accounts or sessions changed: no kept session is believed any more.
@@ -190,6 +195,7 @@ impl Store {
         self.duties.invalidate();
         self.duty_summaries.invalidate();
         self.check_rates_kept.invalidate();
+        self.assessments.invalidate();
     }
 
     pub fn dialect(&self) -> Dialect {
