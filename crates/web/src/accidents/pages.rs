@@ -9,7 +9,7 @@ use crate::http::error::WebError;
 use crate::http::extract::{FormPairs, QueryArgs};
 use crate::http::i18n::Tr;
 use crate::http::state::AppState;
-use crate::pages::choices::{RegionFilter, TownChoice};
+use crate::pages::choices::{RegionFilter, TownChoice, UnitPicker};
 use crate::pages::{
     Chrome, FormErrors, Pager, Shown, outcome, query_of, render, render_with, see_other,
 };
@@ -26,7 +26,7 @@ use safegrid_domain::region::RegionLevel;
 use safegrid_domain::time::format_local;
 use safegrid_store::{
     Accident, AccidentDetail, AccidentInput, Accountability, PageRequest, StepInput,
-    SupplementInput, Unit, UnitFilter,
+    SupplementInput, Unit,
 };
 
 pub fn router() -> Router<AppState> {
@@ -207,64 +207,26 @@ async fn report_page(
         }
         (None, _) => None,
     };
-    let village = match &user.actor.scope {
-        Scope::Region { root } if root.level() == RegionLevel::Village => {
-            Some(root.as_str().to_owned())
-        }
-        _ => None,
-    };
     // A village's units fit a list to pick from; a town or the county searches.
-    let units = if unit.is_none() && village.is_some() {
-        state
-            .store
-            .units(
-                &user.actor,
-                &UnitFilter::default(),
-                PageRequest::new(Some(1), Some(PageRequest::MAX_PER_PAGE)),
-            )
-            .await?
-            .items
-    } else {
-        Vec::new()
-    };
-    let found = if unit.is_none() && units.is_empty() && !q.trim().is_empty() {
-        let filter = UnitFilter {
-            q: Some(q.trim().to_owned()),
-            ..Default::default()
-        };
-        state
-            .store
-            .units(&user.actor, &filter, PageRequest::new(Some(1), Some(20)))
-            .await?
-            .items
-    } else {
-        Vec::new()
-    };
-    let places = if unit.is_none() && village.is_none() {
-        RegionFilter::load(state, user, String::new()).await?.towns
-    } else {
-        Vec::new()
-    };
-    let nodes = match &unit {
-        Some(u) => state.store.grid_nodes(&user.actor, u.id).await?,
-        None => Vec::new(),
-    };
+    let village = matches!(&user.actor.scope,
+        Scope::Region { root } if root.level() == RegionLevel::Village);
+    let picker = UnitPicker::load(state, user, unit.as_ref(), village, &q).await?;
     let now = now_for_input();
     render_with(
         crate::pages::status_of(&errors),
         &ReportPage {
             chrome: Chrome::new(&t, user, "accidents"),
             t,
-            units,
+            units: picker.units,
             unit,
             values,
             errors,
-            village,
-            places,
+            village: picker.village,
+            places: picker.places,
             kinds: AccidentKind::ALL.to_vec(),
             q,
-            found,
-            nodes,
+            found: picker.found,
+            nodes: picker.nodes,
             now,
         },
     )

@@ -7,13 +7,13 @@ use crate::http::error::WebError;
 use crate::http::extract::QueryArgs;
 use crate::http::i18n::Tr;
 use crate::http::state::AppState;
-use crate::pages::choices::{RegionFilter, TownChoice};
+use crate::pages::choices::{TownChoice, UnitPicker};
 use crate::pages::{Chrome, FormErrors, outcome, render_with, see_other};
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 use safegrid_domain::hazard::lifecycle::Party;
-use safegrid_store::{HazardInput, PageRequest, Unit, UnitFilter};
+use safegrid_store::{HazardInput, Unit};
 use serde::Deserialize;
 
 /// The report form, for supervisors and units (the full form) and village members (the phone
@@ -73,56 +73,15 @@ async fn report_page(
         Some(id) => Some(state.store.unit(&user.actor, id).await?.unit),
         None => None,
     };
-    let nodes = match &unit {
-        Some(u) => state.store.grid_nodes(&user.actor, u.id).await?,
-        None => Vec::new(),
-    };
-    // A village member picks from the village's units; others come from a unit's page or
-    // give its number.
-    let units = if party == Party::Village || party == Party::Unit {
-        state
-            .store
-            .units(
-                &user.actor,
-                &UnitFilter::default(),
-                PageRequest::new(Some(1), Some(PageRequest::MAX_PER_PAGE)),
-            )
-            .await?
-            .items
-    } else {
-        Vec::new()
-    };
+    // A village member or a unit picks from its units; others come from a unit's page or
+    // search for it.
+    let list = party == Party::Village || party == Party::Unit;
+    let picker = UnitPicker::load(state, user, unit.as_ref(), list, &q).await?;
     let sources = safegrid_domain::hazard::HazardSource::ALL
         .into_iter()
         .filter(|s| safegrid_domain::hazard::lifecycle::may_report(party, *s))
         .map(|s| (s.as_str(), t.label("hazard_source_name", s.as_str())))
         .collect();
-    let found = if unit.is_none() && !q.trim().is_empty() {
-        let filter = UnitFilter {
-            q: Some(q.trim().to_owned()),
-            ..Default::default()
-        };
-        state
-            .store
-            .units(&user.actor, &filter, PageRequest::new(Some(1), Some(20)))
-            .await?
-            .items
-    } else {
-        Vec::new()
-    };
-    let places = if unit.is_none() && party != Party::Unit && party != Party::Village {
-        RegionFilter::load(state, user, String::new()).await?.towns
-    } else {
-        Vec::new()
-    };
-    let village = match &user.actor.scope {
-        safegrid_domain::access::Scope::Region { root }
-            if root.level() == safegrid_domain::region::RegionLevel::Village =>
-        {
-            Some(root.as_str().to_owned())
-        }
-        _ => None,
-    };
     let status = crate::pages::status_of(&errors);
     render_with(
         status,
@@ -134,16 +93,16 @@ async fn report_page(
                 _ => "supervisor",
             },
             t,
-            units,
+            units: picker.units,
             unit,
-            nodes,
+            nodes: picker.nodes,
             sources,
             values,
             errors,
-            village,
+            village: picker.village,
             q,
-            found,
-            places,
+            found: picker.found,
+            places: picker.places,
         },
     )
 }
