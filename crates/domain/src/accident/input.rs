@@ -257,7 +257,8 @@ impl StepRecord {
             ));
         }
         if matches!(input.round, Some(r) if r < 1) {
-            e.push(Violation::new("round", "error.not_negative"));
+            // Rounds count from 1: "cannot be negative" would read oddly for 0.
+            e.push(Violation::new("round", "error.positive"));
         }
         e.into_result()?;
         let party = party.ok_or_else(|| Invalid::one("party", "error.accident_party"))?;
@@ -523,5 +524,15 @@ mod tests {
                 .received_at,
             Some(now())
         );
+        for round in [0, -1] {
+            let input = StepInput {
+                party: Some("county".into()),
+                round: Some(round),
+                ..Default::default()
+            };
+            let e = StepRecord::parse(&input, occurred, now()).unwrap_err();
+            assert_eq!(e.0[0].field, "round");
+            assert_eq!(e.0[0].key, "error.positive", "round {round}");
+        }
     }
 }
