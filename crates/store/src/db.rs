@@ -110,7 +110,7 @@ impl Store {
                 // A log grown large (an import, a burst of writes) is cut back to this when it
                 // starts over, rather than kept at its largest.
                 .pragma("journal_size_limit", "67108864");
-            let readers = crate::readers::pool(options.clone(), 8)?;
+            let readers = crate::readers::pool(options.clone(), 8, crate::readers::WAIT)?;
             let writer = crate::tx::Writer::open(options, readers.clone()).await?;
             Backend::Sqlite(
                 readers,

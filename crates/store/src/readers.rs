@@ -12,6 +12,7 @@
 use deadpool::managed::{self, Metrics, PoolError, RecycleResult};
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{ConnectOptions, Connection, SqliteConnection};
+use std::time::Duration;
 
 /// The readers' pool.
 pub(crate) type Readers = managed::Pool<Opener>;
@@ -35,10 +36,19 @@ impl managed::Manager for Opener {
     }
 }
 
-/// At most `size` readers on `options`.
-pub(crate) fn pool(options: SqliteConnectOptions, size: usize) -> crate::Result<Readers> {
+/// How long a read waits for a reader when all are out before it fails, as sqlx's pool would.
+pub(crate) const WAIT: Duration = Duration::from_secs(30);
+
+/// At most `size` readers on `options`; a read waits at most `wait` for one.
+pub(crate) fn pool(
+    options: SqliteConnectOptions,
+    size: usize,
+    wait: Duration,
+) -> crate::Result<Readers> {
     managed::Pool::builder(Opener(options))
         .max_size(size)
+        .wait_timeout(Some(wait))
+        .runtime(deadpool::Runtime::Tokio1)
         .build()
         .map_err(|_| sqlx::Error::PoolClosed.into())
 }
@@ -73,7 +83,7 @@ mod tests {
     #[tokio::test]
     async fn a_reader_left_mid_query_answers_the_next_one() {
         let options = SqliteConnectOptions::from_str("sqlite::memory:").unwrap();
-        let readers = pool(options, 1).unwrap();
+        let readers = pool(options, 1, WAIT).unwrap();
         // A long query, sent to the connection's thread and then abandoned (as when the
         // client of a request goes away mid-read).
         {
@@ -99,6 +109,21 @@ mod tests {
             .unwrap();
         assert_eq!(n, 42);
         drop(reader);
+        close(&readers).await;
+        assert!(get(&readers).await.is_err(), "a closed pool hands out none");
+    }
+
+    #[tokio::test]
+    async fn a_read_waits_for_a_reader_no_longer_than_its_limit() {
+        let options = SqliteConnectOptions::from_str("sqlite::memory:").unwrap();
+        let readers = pool(options, 1, Duration::from_millis(20)).unwrap();
+        let held = get(&readers).await.unwrap();
+        assert!(matches!(
+            get(&readers).await,
+            Err(crate::StoreError::Database(sqlx::Error::PoolTimedOut))
+        ));
+        drop(held);
+        assert!(get(&readers).await.is_ok(), "given back, it is handed out");
         close(&readers).await;
         assert!(get(&readers).await.is_err(), "a closed pool hands out none");
     }
