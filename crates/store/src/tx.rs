@@ -57,8 +57,8 @@ impl Writer {
     /// The writer's connection. SQLite would checkpoint the write-ahead log inside the commit
     /// that fills it past a thousand pages — copying them into the database and syncing it,
     /// milliseconds inside the writers' queue several times a second under load. The writer
-    /// leaves that to a checkpoint run beside it (see `committed`), which does not hold up
-    /// writes.
+    /// leaves that to a checkpoint run beside it (see `committed`), which holds up writes only
+    /// for the few pages added while it ran.
     async fn connect(options: &sqlx::sqlite::SqliteConnectOptions) -> Result<SqliteConnection> {
         let mut conn = options.connect().await?;
         sqlx::query("PRAGMA wal_autocheckpoint = 0")
@@ -80,16 +80,15 @@ impl Writer {
         }
         let readers = self.readers.clone();
         let slot = slot.clone();
-        let running = self.checkpointing.clone();
+        // However the checkpoint ends (done, failed, its task dropped), the next may start.
+        let running = Running(self.checkpointing.clone());
         if let Ok(runtime) = tokio::runtime::Handle::try_current() {
             runtime.spawn(async move {
+                let _running = running;
                 if let Err(e) = checkpoint(&readers, &slot).await {
                     tracing::warn!(error = %e, "checkpointing the write-ahead log");
                 }
-                running.store(false, Ordering::Release);
             });
-        } else {
-            running.store(false, Ordering::Release);
         }
     }
 
@@ -117,6 +116,15 @@ impl Writer {
         {
             tracing::warn!(error = %e, "checkpointing the write-ahead log at shutdown");
         }
+    }
+}
+
+/// A checkpoint under way; when dropped, another may start.
+struct Running(Arc<AtomicBool>);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::Release);
     }
 }
 
